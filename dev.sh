@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The two entry points of the README, plus the sanitizer run used by CI.
+#   ./dev.sh demo        install deps, build, run `gleaner demo`
+#   ./dev.sh test        install deps, build, run the whole test suite
+#   ./dev.sh test-asan   the same suite built with AddressSanitizer + UBSan
+#   ./dev.sh build       install deps and build only (build/)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+configure_and_build() {  # build_dir [extra cmake args...]
+  local dir=$1; shift
+  bash scripts/install-deps.sh
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  cmake --build "$dir" --parallel "$jobs"
+}
+
+run_tests() {  # build_dir
+  # Tests that start servers and child processes share the machine's two cores;
+  # two ctest jobs keep the run short without starving them.
+  ctest --test-dir "$1" --output-on-failure --parallel "$jobs" --timeout 600
+}
+
+case "${1:-}" in
+  demo)
+    configure_and_build build
+    ./build/tools/gleaner demo
+    ;;
+  test)
+    configure_and_build build
+    run_tests build
+    ;;
+  test-asan)
+    configure_and_build build-asan -DGLEANER_SANITIZE=ON
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_tests build-asan
+    ;;
+  build)
+    configure_and_build build
+    ;;
+  *)
+    echo "usage: ./dev.sh demo|test|test-asan|build" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,72 @@
+#include "storage/keys.h"
+
+namespace gleaner::storage {
+
+Status ValidateJobName(std::string_view job) {
+  if (job.empty() || job.size() > 128) {
+    return Status::InvalidArgument("job name must be 1 to 128 characters");
+  }
+  for (char c : job) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) {
+      return Status::InvalidArgument("job name '" + std::string(job) +
+                                     "' may only contain letters, digits, '_', '.' and '-'");
+    }
+  }
+  return Status::OK();
+}
+
+void PutFixed64BE(std::string* dst, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+uint64_t GetFixed64BE(std::string_view src) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(src[i]);
+  return v;
+}
+
+std::string JobPrefix(std::string_view job) {
+  std::string k(job);
+  k.push_back('\0');
+  return k;
+}
+
+std::string SeqKey(std::string_view job, uint64_t seq) {
+  std::string k = JobPrefix(job);
+  PutFixed64BE(&k, seq);
+  return k;
+}
+
+bool DecodeSeqKey(std::string_view key, std::string_view job, uint64_t* seq) {
+  if (key.size() != job.size() + 1 + 8 || key.substr(0, job.size()) != job ||
+      key[job.size()] != '\0') {
+    return false;
+  }
+  *seq = GetFixed64BE(key.substr(job.size() + 1));
+  return true;
+}
+
+std::string UrlPrefix(std::string_view job, std::string_view url_prefix) {
+  std::string k = JobPrefix(job);
+  k.append(url_prefix);
+  return k;
+}
+
+std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t index_in_page) {
+  std::string k = UrlPrefix(job, url);
+  k.push_back('\0');
+  k.push_back('r');
+  for (int shift = 24; shift >= 0; shift -= 8) k.push_back(static_cast<char>((index_in_page >> shift) & 0xff));
+  return k;
+}
+
+std::string UrlPageKey(std::string_view job, std::string_view url) {
+  std::string k = UrlPrefix(job, url);
+  k.push_back('\0');
+  k.push_back('p');
+  return k;
+}
+
+}  // namespace gleaner::storage

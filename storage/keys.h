@@ -1,0 +1,30 @@
+// Key encoding of the staging store (layout documented in storage/README.md).
+// Every per-job key starts with the job name and a NUL, so a prefix scan over
+// "<job>\0" visits exactly that job's rows; sequence numbers are 8-byte
+// big-endian so byte order equals insertion order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace gleaner::storage {
+
+// Job names are identifiers users type: 1-128 of [A-Za-z0-9_.-].
+Status ValidateJobName(std::string_view job);
+
+std::string JobPrefix(std::string_view job);                   // "<job>\0"
+std::string SeqKey(std::string_view job, uint64_t seq);        // "<job>\0<seq BE>"
+bool DecodeSeqKey(std::string_view key, std::string_view job, uint64_t* seq);
+
+// URL index: "<job>\0<url>\0r<index BE32>" -> record seq, "<job>\0<url>\0p" -> page seq.
+std::string UrlPrefix(std::string_view job, std::string_view url_prefix);
+std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t index_in_page);
+std::string UrlPageKey(std::string_view job, std::string_view url);
+
+void PutFixed64BE(std::string* dst, uint64_t v);
+uint64_t GetFixed64BE(std::string_view src);  // src.size() >= 8
+
+}  // namespace gleaner::storage

@@ -1,0 +1,246 @@
+#include "storage/staging_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+namespace gleaner::storage {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFamilyNames[kFamilyCount] = {"jobs",   "frontier", "pages", "records",
+                                                    "errors", "urls",     "meta"};
+constexpr const char* kFormatKey = "format_version";
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(std::string(what) + ": not found");
+  if (s.IsCorruption()) return Status::Corruption(std::string(what) + ": " + s.ToString());
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::FailedPrecondition(std::string(what) +
+                                      ": the store is in use by another writing process");
+  }
+  return Status::IOError(std::string(what) + ": " + s.ToString());
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(Family f) {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Page bodies are zstd-compressed by JobWriter already; everything else is
+  // small repetitive protobuf that LZ4 shrinks cheaply, zstd at the bottom.
+  if (f == Family::kPages) {
+    o.compression = rocksdb::kNoCompression;
+  } else {
+    o.compression = rocksdb::kLZ4Compression;
+    o.bottommost_compression = rocksdb::kZSTD;
+  }
+  return o;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> d;
+  d.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kFamilyCount; ++i) {
+    d.emplace_back(kFamilyNames[i], FamilyOptions(static_cast<Family>(i)));
+  }
+  return d;
+}
+
+rocksdb::DBOptions BaseOptions() {
+  rocksdb::DBOptions o;
+  o.IncreaseParallelism(2);
+  o.keep_log_file_num = 3;
+  o.max_manifest_file_size = 64 << 20;
+  return o;
+}
+
+// A store directory always has RocksDB's CURRENT file; anything else is not ours.
+Status CheckLooksLikeStore(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    return Status::NotFound("no Gleaner store at " + dir + " (directory does not exist)");
+  }
+  if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + " is not a directory");
+  if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    return Status::InvalidArgument(dir + " is not a Gleaner store (no RocksDB database in it)");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const char* FamilyName(Family f) { return kFamilyNames[static_cast<int>(f)]; }
+
+StoreBatch::StoreBatch(const StagingStore* store)
+    : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+StoreBatch::~StoreBatch() = default;
+StoreBatch::StoreBatch(StoreBatch&&) noexcept = default;
+StoreBatch& StoreBatch::operator=(StoreBatch&&) noexcept = default;
+
+void StoreBatch::Put(Family f, std::string_view key, std::string_view value) {
+  batch_->Put(store_->handle(f), rocksdb::Slice(key.data(), key.size()),
+              rocksdb::Slice(value.data(), value.size()));
+}
+
+void StoreBatch::Delete(Family f, std::string_view key) {
+  batch_->Delete(store_->handle(f), rocksdb::Slice(key.data(), key.size()));
+}
+
+void StoreBatch::Clear() { batch_->Clear(); }
+size_t StoreBatch::Count() const { return batch_->Count(); }
+size_t StoreBatch::ApproximateBytes() const { return batch_->GetDataSize(); }
+
+Status StagingStore::OpenPrimary(const std::string& dir, const Options& options,
+                                 std::unique_ptr<StagingStore>* out) {
+  std::error_code ec;
+  bool fresh = !fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (fresh) {
+    if (!options.create_if_missing) return CheckLooksLikeStore(dir);
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+      return Status::InvalidArgument(dir + " exists, is not empty and is not a Gleaner store");
+    }
+  }
+  if (fresh) {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("creating " + dir + ": " + ec.message());
+  }
+  rocksdb::DBOptions db_options = BaseOptions();
+  db_options.create_if_missing = fresh;
+  db_options.create_missing_column_families = fresh;
+
+  std::unique_ptr<StagingStore> store(new StagingStore());
+  store->dir_ = dir;
+  store->options_ = options;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, Descriptors(), &handles, &raw);
+  if (!s.ok() && s.IsInvalidArgument() && !fresh) {
+    return Status::InvalidArgument(dir + " is not a Gleaner store (" + s.ToString() + ")");
+  }
+  GLEANER_RETURN_IF_ERROR(FromRocks(s, "opening store " + dir));
+  store->db_.reset(raw);
+  store->default_handle_ = handles[0];
+  for (int i = 0; i < kFamilyCount; ++i) store->handles_[i] = handles[i + 1];
+  GLEANER_RETURN_IF_ERROR(store->CheckFormat(fresh));
+  *out = std::move(store);
+  return Status::OK();
+}
+
+Status StagingStore::OpenFollower(const std::string& dir, std::unique_ptr<StagingStore>* out) {
+  GLEANER_RETURN_IF_ERROR(CheckLooksLikeStore(dir));
+  std::vector<std::string> families;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &families);
+  GLEANER_RETURN_IF_ERROR(FromRocks(s, "reading store " + dir));
+  for (const char* name : kFamilyNames) {
+    if (std::find(families.begin(), families.end(), name) == families.end()) {
+      return Status::InvalidArgument(dir + " is not a Gleaner store (no '" + name +
+                                     "' column family)");
+    }
+  }
+
+  std::unique_ptr<StagingStore> store(new StagingStore());
+  store->dir_ = dir;
+  store->follower_ = true;
+  // The secondary keeps its own info log; it lives outside the store so that
+  // reading never creates files in the user's directory.
+  std::string tmpl = (fs::temp_directory_path() / "gleaner-follower-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    return Status::IOError("creating a temporary directory: " + std::string(strerror(errno)));
+  }
+  store->follower_dir_ = tmpl;
+
+  rocksdb::DBOptions db_options = BaseOptions();
+  db_options.max_open_files = -1;  // required by secondary instances
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenAsSecondary(db_options, dir, store->follower_dir_, Descriptors(), &handles,
+                                   &raw);
+  GLEANER_RETURN_IF_ERROR(FromRocks(s, "opening store " + dir));
+  store->db_.reset(raw);
+  store->default_handle_ = handles[0];
+  for (int i = 0; i < kFamilyCount; ++i) store->handles_[i] = handles[i + 1];
+  GLEANER_RETURN_IF_ERROR(store->CatchUp());
+  GLEANER_RETURN_IF_ERROR(store->CheckFormat(/*fresh=*/false));
+  *out = std::move(store);
+  return Status::OK();
+}
+
+Status StagingStore::CheckFormat(bool fresh) {
+  if (fresh) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return FromRocks(db_->Put(wo, handle(Family::kMeta), kFormatKey, std::to_string(kFormatVersion)),
+                     "writing format version");
+  }
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kFormatKey, &value);
+  if (s.IsNotFound()) {
+    return Status::InvalidArgument(dir_ + " is not a Gleaner store (no format version)");
+  }
+  GLEANER_RETURN_IF_ERROR(FromRocks(s, "reading format version"));
+  char* end = nullptr;
+  long version = std::strtol(value.c_str(), &end, 10);
+  if (end == value.c_str() || *end != '\0') {
+    return Status::Corruption(dir_ + ": unreadable format version '" + value + "'");
+  }
+  if (version > kFormatVersion) {
+    return Status::FailedPrecondition(dir_ + " has store format version " + value +
+                                      ", newer than this gleaner supports (" +
+                                      std::to_string(kFormatVersion) + "); upgrade gleaner");
+  }
+  if (version < kFormatVersion) {
+    return Status::FailedPrecondition(dir_ + " has store format version " + value +
+                                      ", older than this gleaner's (" +
+                                      std::to_string(kFormatVersion) +
+                                      "); re-crawl into a new store");
+  }
+  return Status::OK();
+}
+
+StagingStore::~StagingStore() {
+  if (db_) {
+    for (auto* h : handles_) {
+      if (h) db_->DestroyColumnFamilyHandle(h);
+    }
+    if (default_handle_) db_->DestroyColumnFamilyHandle(default_handle_);
+    db_->Close();
+    db_.reset();
+  }
+  if (!follower_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(follower_dir_, ec);
+  }
+}
+
+Status StagingStore::Write(const StoreBatch& batch) {
+  if (follower_) return Status::FailedPrecondition("the store is open read-only");
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Write(wo, batch.batch_.get()), "writing to the store");
+}
+
+Status StagingStore::Get(Family f, std::string_view key, std::string* value) const {
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(f), rocksdb::Slice(key.data(), key.size()), value);
+  if (s.IsNotFound()) return Status::NotFound(std::string(FamilyName(f)) + " key not found");
+  return FromRocks(s, "reading the store");
+}
+
+Status StagingStore::CatchUp() {
+  if (!follower_) return Status::OK();
+  return FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer");
+}
+
+}  // namespace gleaner::storage

@@ -1,0 +1,189 @@
+#include "storage/store_reader.h"
+
+#include <rocksdb/db.h>
+
+#include <memory>
+
+#include "storage/body_codec.h"
+#include "storage/keys.h"
+
+namespace gleaner::storage {
+namespace {
+
+// Bodies are capped when fetched; this bound only guards against corruption.
+constexpr size_t kMaxStoredBody = 1ull << 30;
+
+}  // namespace
+
+StoreReader::StoreReader(const StagingStore* store) : store_(store) {
+  if (!store->read_only()) snapshot_ = store->db()->GetSnapshot();
+}
+
+StoreReader::~StoreReader() {
+  if (snapshot_) store_->db()->ReleaseSnapshot(snapshot_);
+}
+
+Status StoreReader::ScanPrefix(
+    Family f, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string upper(prefix);
+  // Bound the iterator so RocksDB stops at the end of the prefix by itself.
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  rocksdb::Slice upper_slice;
+  if (!upper.empty()) {
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+    upper_slice = rocksdb::Slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro, store_->handle(f)));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    rocksdb::Slice v = it->value();
+    if (!visit(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
+  }
+  if (!it->status().ok()) return Status::IOError("scanning the store: " + it->status().ToString());
+  return Status::OK();
+}
+
+Status StoreReader::ListJobs(std::vector<v1::JobState>* jobs) {
+  jobs->clear();
+  Status parse_error;
+  GLEANER_RETURN_IF_ERROR(ScanPrefix(Family::kJobs, "", [&](std::string_view k, std::string_view v) {
+    v1::JobState state;
+    if (!state.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      parse_error = Status::Corruption("job '" + std::string(k) + "': unreadable job state");
+      return false;
+    }
+    jobs->push_back(std::move(state));
+    return true;
+  }));
+  return parse_error;
+}
+
+Status StoreReader::GetJob(std::string_view job, v1::JobState* state) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string value;
+  rocksdb::Status s = store_->db()->Get(ro, store_->handle(Family::kJobs),
+                                        rocksdb::Slice(job.data(), job.size()), &value);
+  if (s.IsNotFound()) return Status::NotFound("no job '" + std::string(job) + "' in the store");
+  if (!s.ok()) return Status::IOError("reading job '" + std::string(job) + "': " + s.ToString());
+  if (!state->ParseFromString(value)) {
+    return Status::Corruption("job '" + std::string(job) + "': unreadable job state");
+  }
+  return Status::OK();
+}
+
+template <typename M>
+Status StoreReader::ScanJobFamily(Family f, std::string_view job, const Visitor<M>& visit) {
+  Status parse_error;
+  M msg;
+  GLEANER_RETURN_IF_ERROR(ScanPrefix(f, JobPrefix(job), [&](std::string_view, std::string_view v) {
+    if (!msg.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      parse_error = Status::Corruption(std::string("unreadable row in ") + FamilyName(f));
+      return false;
+    }
+    return visit(msg);
+  }));
+  return parse_error;
+}
+
+Status StoreReader::ScanRecords(std::string_view job, const Visitor<v1::Record>& visit) {
+  return ScanJobFamily(Family::kRecords, job, visit);
+}
+
+Status StoreReader::ScanPages(std::string_view job, const Visitor<v1::Page>& visit) {
+  return ScanJobFamily(Family::kPages, job, visit);
+}
+
+Status StoreReader::ScanErrors(std::string_view job, const Visitor<v1::FetchError>& visit) {
+  return ScanJobFamily(Family::kErrors, job, visit);
+}
+
+Status StoreReader::GetBySeq(Family f, std::string_view job, std::string_view seq_be,
+                             google::protobuf::MessageLite* msg) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  std::string key = JobPrefix(job);
+  key.append(seq_be);
+  std::string value;
+  rocksdb::Status s = store_->db()->Get(ro, store_->handle(f), key, &value);
+  if (!s.ok()) {
+    return Status::Corruption(std::string("URL index points at a missing row in ") + FamilyName(f));
+  }
+  if (!msg->ParseFromString(value)) {
+    return Status::Corruption(std::string("unreadable row in ") + FamilyName(f));
+  }
+  return Status::OK();
+}
+
+Status StoreReader::ScanRecordsWithUrlPrefix(std::string_view job, std::string_view url_prefix,
+                                             const Visitor<v1::Record>& visit) {
+  Status row_error;
+  v1::Record record;
+  GLEANER_RETURN_IF_ERROR(
+      ScanPrefix(Family::kUrls, UrlPrefix(job, url_prefix), [&](std::string_view k, std::string_view v) {
+        // Index keys end in "\0r<index>" for records and "\0p" for pages.
+        if (k.size() < 6 || k[k.size() - 6] != '\0' || k[k.size() - 5] != 'r') return true;
+        row_error = GetBySeq(Family::kRecords, job, v, &record);
+        return row_error.ok() && visit(record);
+      }));
+  return row_error;
+}
+
+Status StoreReader::GetUrl(std::string_view job, std::string_view url,
+                           std::vector<v1::Record>* records, v1::Page* page) {
+  records->clear();
+  std::string prefix = UrlPrefix(job, url);
+  prefix.push_back('\0');
+  Status row_error;
+  bool found_page = false;
+  v1::Record record;
+  GLEANER_RETURN_IF_ERROR(ScanPrefix(Family::kUrls, prefix, [&](std::string_view k, std::string_view v) {
+    if (k.size() == prefix.size() + 1 && k.back() == 'p') {
+      found_page = true;
+      if (page) row_error = GetBySeq(Family::kPages, job, v, page);
+    } else {
+      row_error = GetBySeq(Family::kRecords, job, v, &record);
+      if (row_error.ok()) records->push_back(record);
+    }
+    return row_error.ok();
+  }));
+  GLEANER_RETURN_IF_ERROR(row_error);
+  if (records->empty() && !found_page) {
+    return Status::NotFound("no records or page for " + std::string(url) + " in job '" +
+                            std::string(job) + "'");
+  }
+  if (page && found_page && page->body_codec() == v1::BODY_ZSTD) {
+    std::string body;
+    GLEANER_RETURN_IF_ERROR(DecompressBody(page->body(), kMaxStoredBody, &body));
+    page->set_body(std::move(body));
+    page->set_body_codec(v1::BODY_IDENTITY);
+  }
+  return Status::OK();
+}
+
+Status StoreReader::Stats(std::vector<FamilyStats>* stats) {
+  stats->clear();
+  for (int i = 0; i < kFamilyCount; ++i) {
+    Family f = static_cast<Family>(i);
+    FamilyStats fs;
+    fs.name = FamilyName(f);
+    GLEANER_RETURN_IF_ERROR(ScanPrefix(f, "", [&](std::string_view k, std::string_view v) {
+      ++fs.keys;
+      fs.bytes += k.size() + v.size();
+      return true;
+    }));
+    std::string sst;
+    if (store_->db()->GetProperty(store_->handle(f), "rocksdb.total-sst-files-size", &sst)) {
+      fs.sst_bytes = std::stoull(sst);
+    }
+    stats->push_back(std::move(fs));
+  }
+  return Status::OK();
+}
+
+}  // namespace gleaner::storage

@@ -1,0 +1,76 @@
+// StoreReader: a consistent, read-only view of the staging store. On a primary
+// it pins a RocksDB snapshot for its lifetime; on a follower the view is the
+// state replayed at open (or at the last CatchUp). Cheap to create; the store
+// must outlive it. Not thread-safe; make one per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "schema/gleaner.pb.h"
+#include "storage/staging_store.h"
+
+namespace rocksdb {
+class Snapshot;
+}
+
+namespace gleaner::storage {
+
+struct FamilyStats {
+  std::string name;
+  uint64_t keys = 0;
+  uint64_t bytes = 0;      // key + value bytes, uncompressed
+  uint64_t sst_bytes = 0;  // on-disk table files
+};
+
+class StoreReader {
+ public:
+  explicit StoreReader(const StagingStore* store);
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  // All jobs, by name.
+  Status ListJobs(std::vector<v1::JobState>* jobs);
+  // NotFound (naming the job) when the store has no such job.
+  Status GetJob(std::string_view job, v1::JobState* state);
+
+  // Visitors return false to stop early.
+  template <typename M>
+  using Visitor = std::function<bool(const M&)>;
+
+  // In insertion order.
+  Status ScanRecords(std::string_view job, const Visitor<v1::Record>& visit);
+  Status ScanPages(std::string_view job, const Visitor<v1::Page>& visit);
+  Status ScanErrors(std::string_view job, const Visitor<v1::FetchError>& visit);
+  // Records whose source URL starts with url_prefix, in URL order.
+  Status ScanRecordsWithUrlPrefix(std::string_view job, std::string_view url_prefix,
+                                  const Visitor<v1::Record>& visit);
+  // The records extracted from exactly `url`, in page order; the latest page
+  // fetched from it (body decompressed) when `page` is non-null. NotFound when
+  // the URL has neither.
+  Status GetUrl(std::string_view job, std::string_view url, std::vector<v1::Record>* records,
+                v1::Page* page);
+
+  // Keys and bytes per column family, counted exactly.
+  Status Stats(std::vector<FamilyStats>* stats);
+
+  // Raw prefix scan of one family, for stages that own a key layout (frontier).
+  Status ScanPrefix(Family f, std::string_view prefix,
+                    const std::function<bool(std::string_view key, std::string_view value)>& visit);
+
+ private:
+  template <typename M>
+  Status ScanJobFamily(Family f, std::string_view job, const Visitor<M>& visit);
+  Status GetBySeq(Family f, std::string_view job, std::string_view seq_be,
+                  google::protobuf::MessageLite* msg);
+
+  const StagingStore* store_;
+  const rocksdb::Snapshot* snapshot_ = nullptr;
+};
+
+}  // namespace gleaner::storage

@@ -1,0 +1,194 @@
+#include "tools/output_format.h"
+
+#include <cmath>
+#include <ctime>
+
+namespace gleaner::tools {
+namespace {
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string Hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatTimeMicros(int64_t micros) {
+  time_t secs = static_cast<time_t>(micros / 1000000);
+  int64_t frac = micros % 1000000;
+  if (frac < 0) {
+    frac += 1000000;
+    --secs;
+  }
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(frac));
+  return buf;
+}
+
+nlohmann::ordered_json ValueToJson(const v1::Value& v) {
+  switch (v.kind_case()) {
+    case v1::Value::kStringValue:
+      return v.string_value();
+    case v1::Value::kIntValue:
+      return v.int_value();
+    case v1::Value::kDoubleValue:
+      return std::isfinite(v.double_value()) ? nlohmann::ordered_json(v.double_value()) : nlohmann::ordered_json();
+    case v1::Value::kBoolValue:
+      return v.bool_value();
+    case v1::Value::kTimestampMicros:
+      return FormatTimeMicros(v.timestamp_micros());
+    case v1::Value::kBytesValue:
+      return Hex(v.bytes_value());
+    case v1::Value::kJsonValue: {
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(v.json_value(), nullptr, /*allow_exceptions=*/false);
+      if (j.is_discarded()) return v.json_value();
+      return j;
+    }
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
+
+std::string ValueToText(const v1::Value& v) {
+  switch (v.kind_case()) {
+    case v1::Value::kStringValue:
+      return v.string_value();
+    case v1::Value::kJsonValue:
+      return v.json_value();
+    case v1::Value::KIND_NOT_SET:
+      return "";
+    default: {
+      nlohmann::ordered_json j = ValueToJson(v);
+      return j.is_string() ? j.get<std::string>() : j.dump();
+    }
+  }
+}
+
+nlohmann::ordered_json RecordToJson(const v1::Record& r) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  j["_url"] = r.source_url();
+  j["_fetch_time"] = FormatTimeMicros(r.fetch_time_micros());
+  for (const auto& f : r.fields()) j[f.name()] = ValueToJson(f.value());
+  return j;
+}
+
+nlohmann::ordered_json ErrorToJson(const v1::FetchError& e) {
+  return {{"url", e.url()},
+          {"kind", v1::ErrorKind_Name(e.kind())},
+          {"http_status", e.http_status()},
+          {"curl_code", e.curl_code()},
+          {"message", e.message()},
+          {"attempts", e.attempts()},
+          {"time", FormatTimeMicros(e.time_micros())}};
+}
+
+nlohmann::ordered_json PageToJson(const v1::Page& p) {
+  nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+  for (const auto& h : p.headers()) headers[h.name()] = h.value();
+  return {{"url", p.url()},
+          {"final_url", p.final_url()},
+          {"redirects", p.redirects()},
+          {"status", p.status()},
+          {"headers", headers},
+          {"body_bytes", p.body_size()},
+          {"fetch_time", FormatTimeMicros(p.fetch_time_micros())},
+          {"total_ms", p.timings().total_ms()},
+          {"depth", p.depth()},
+          {"error", p.error()}};
+}
+
+const char* PhaseName(v1::JobPhase phase) {
+  switch (phase) {
+    case v1::JOB_PENDING: return "pending";
+    case v1::JOB_RUNNING: return "running";
+    case v1::JOB_PAUSED: return "paused";
+    case v1::JOB_SUCCEEDED: return "succeeded";
+    case v1::JOB_FAILED: return "failed";
+    case v1::JOB_CANCELLED: return "cancelled";
+    default: return "unknown";
+  }
+}
+
+nlohmann::ordered_json JobToJson(const v1::JobState& j) {
+  nlohmann::ordered_json status_counts = nlohmann::ordered_json::object();
+  for (const auto& [code, n] : j.stats().status_counts()) status_counts[std::to_string(code)] = n;
+  return {{"job", j.name()},
+          {"phase", PhaseName(j.phase())},
+          {"records", j.record_count()},
+          {"pages", j.page_count()},
+          {"errors", j.error_count()},
+          {"created", FormatTimeMicros(j.created_micros())},
+          {"updated", FormatTimeMicros(j.updated_micros())},
+          {"stats",
+           {{"pages_fetched", j.stats().pages_fetched()},
+            {"bytes_fetched", j.stats().bytes_fetched()},
+            {"retries", j.stats().retries()},
+            {"robots_blocked", j.stats().robots_blocked()},
+            {"status_counts", status_counts},
+            {"duration_s", j.stats().duration_s()}}}};
+}
+
+std::string DumpJson(const nlohmann::ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string Truncate(const std::string& s, size_t max_chars) {
+  if (Utf8Length(s) <= max_chars) return s;
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && ++chars == max_chars) break;
+    out.push_back(s[i]);
+  }
+  return out + "…";
+}
+
+void TablePrinter::Print(std::ostream& out) const {
+  std::vector<size_t> width(header_.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], Utf8Length(row[i]));
+    }
+  };
+  measure(header_);
+  for (const auto& r : rows_) measure(r);
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - Utf8Length(row[i]) + 2, ' ');
+    }
+    out << line << '\n';
+  };
+  print(header_);
+  for (const auto& r : rows_) print(r);
+}
+
+}  // namespace gleaner::tools

@@ -1,0 +1,280 @@
+// `gleaner stage ...`: read-only inspection of the staging store. Every verb
+// opens the store as a follower, so it works while a crawl is writing.
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "storage/store_reader.h"
+#include "tools/commands.h"
+#include "tools/output_format.h"
+
+namespace gleaner::tools {
+namespace {
+
+struct StageFlags {
+  std::string data;
+  bool json = false;
+  std::string job;
+  std::string url;
+  std::string prefix;
+  int64_t limit = -1;
+  std::string format = "jsonl";
+};
+
+// Opens the follower and a reader over it, then runs `body`.
+Status WithReader(const StageFlags& f,
+                  const std::function<Status(storage::StoreReader&)>& body) {
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenFollower(ResolveDataDir(f.data), &store));
+  storage::StoreReader reader(store.get());
+  return body(reader);
+}
+
+// Every per-job verb fails the same way for an unknown job.
+Status RequireJob(storage::StoreReader& r, const std::string& job, v1::JobState* state) {
+  return r.GetJob(job, state);
+}
+
+std::string FieldsSummary(const v1::Record& rec) {
+  std::string s;
+  for (const auto& f : rec.fields()) {
+    if (!s.empty()) s += "  ";
+    s += f.name() + "=" + Truncate(ValueToText(f.value()), 40);
+  }
+  return s;
+}
+
+Status Jobs(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    std::vector<v1::JobState> jobs;
+    GLEANER_RETURN_IF_ERROR(r.ListJobs(&jobs));
+    if (f.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& j : jobs) out.push_back(JobToJson(j));
+      std::cout << DumpJson(out, 2) << '\n';
+      return Status::OK();
+    }
+    if (jobs.empty()) {
+      std::cout << "no jobs in " << ResolveDataDir(f.data) << '\n';
+      return Status::OK();
+    }
+    TablePrinter t({"JOB", "PHASE", "RECORDS", "PAGES", "ERRORS", "FETCHED", "BYTES", "UPDATED"});
+    for (const auto& j : jobs) {
+      t.AddRow({j.name(), PhaseName(j.phase()), std::to_string(j.record_count()),
+                std::to_string(j.page_count()), std::to_string(j.error_count()),
+                std::to_string(j.stats().pages_fetched()), std::to_string(j.stats().bytes_fetched()),
+                FormatTimeMicros(j.updated_micros())});
+    }
+    t.Print(std::cout);
+    return Status::OK();
+  });
+}
+
+Status Count(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    if (f.json) {
+      std::cout << DumpJson({{"job", j.name()},
+                             {"records", j.record_count()},
+                             {"pages", j.page_count()},
+                             {"errors", j.error_count()}})
+                << '\n';
+    } else {
+      std::cout << j.record_count() << '\n';
+    }
+    return Status::OK();
+  });
+}
+
+Status Scan(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    TablePrinter t({"URL", "FETCHED", "FIELDS"});
+    int64_t seen = 0;
+    auto visit = [&](const v1::Record& rec) {
+      if (f.limit >= 0 && seen >= f.limit) return false;
+      ++seen;
+      if (f.json) {
+        out.push_back(RecordToJson(rec));
+      } else {
+        t.AddRow({rec.source_url(), FormatTimeMicros(rec.fetch_time_micros()), FieldsSummary(rec)});
+      }
+      return true;
+    };
+    GLEANER_RETURN_IF_ERROR(f.prefix.empty() ? r.ScanRecords(f.job, visit)
+                                             : r.ScanRecordsWithUrlPrefix(f.job, f.prefix, visit));
+    if (f.json) {
+      std::cout << DumpJson(out, 2) << '\n';
+    } else {
+      t.Print(std::cout);
+      std::cout << "(" << seen << " records)\n";
+    }
+    return Status::OK();
+  });
+}
+
+Status Get(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    std::vector<v1::Record> records;
+    v1::Page page;
+    GLEANER_RETURN_IF_ERROR(r.GetUrl(f.job, f.url, &records, &page));
+    bool has_page = !page.url().empty();
+    if (f.json) {
+      nlohmann::ordered_json recs = nlohmann::ordered_json::array();
+      for (const auto& rec : records) recs.push_back(RecordToJson(rec));
+      std::cout << DumpJson({{"url", f.url},
+                             {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
+                             {"records", recs}},
+                            2)
+                << '\n';
+      return Status::OK();
+    }
+    std::cout << "url: " << f.url << '\n';
+    if (has_page) {
+      std::cout << "page: status " << page.status() << ", " << page.body_size() << " bytes, fetched "
+                << FormatTimeMicros(page.fetch_time_micros());
+      if (page.final_url() != page.url() && !page.final_url().empty()) {
+        std::cout << ", final URL " << page.final_url();
+      }
+      std::cout << '\n';
+    } else {
+      std::cout << "page: not stored\n";
+    }
+    std::cout << "records: " << records.size() << '\n';
+    for (size_t i = 0; i < records.size(); ++i) {
+      std::cout << "  [" << i << "]\n";
+      for (const auto& field : records[i].fields()) {
+        std::cout << "    " << field.name() << ": " << ValueToText(field.value()) << '\n';
+      }
+    }
+    return Status::OK();
+  });
+}
+
+Status Errors(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    TablePrinter t({"URL", "KIND", "STATUS", "ATTEMPTS", "MESSAGE"});
+    int64_t seen = 0;
+    GLEANER_RETURN_IF_ERROR(r.ScanErrors(f.job, [&](const v1::FetchError& e) {
+      if (f.limit >= 0 && seen >= f.limit) return false;
+      ++seen;
+      if (f.json) {
+        out.push_back(ErrorToJson(e));
+      } else {
+        t.AddRow({e.url(), ErrorToJson(e)["kind"].get<std::string>(),
+                  e.http_status() ? std::to_string(e.http_status()) : "-",
+                  std::to_string(e.attempts()), Truncate(e.message(), 60)});
+      }
+      return true;
+    }));
+    if (f.json) {
+      std::cout << DumpJson(out, 2) << '\n';
+    } else {
+      t.Print(std::cout);
+      std::cout << "(" << seen << " errors)\n";
+    }
+    return Status::OK();
+  });
+}
+
+Status Stats(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    std::vector<storage::FamilyStats> stats;
+    GLEANER_RETURN_IF_ERROR(r.Stats(&stats));
+    if (f.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::object();
+      for (const auto& s : stats) {
+        out[s.name] = {{"keys", s.keys}, {"bytes", s.bytes}, {"sst_bytes", s.sst_bytes}};
+      }
+      std::cout << DumpJson(out, 2) << '\n';
+      return Status::OK();
+    }
+    TablePrinter t({"FAMILY", "KEYS", "BYTES", "SST_BYTES"});
+    for (const auto& s : stats) {
+      t.AddRow({s.name, std::to_string(s.keys), std::to_string(s.bytes), std::to_string(s.sst_bytes)});
+    }
+    t.Print(std::cout);
+    return Status::OK();
+  });
+}
+
+Status Dump(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    if (f.format == "jsonl") {
+      return r.ScanRecords(f.job, [&](const v1::Record& rec) {
+        std::cout << DumpJson(RecordToJson(rec)) << '\n';
+        return true;
+      });
+    }
+    // CSV needs the header first: the union of field names in order of first
+    // appearance, from a first pass over the same consistent view.
+    std::vector<std::string> columns = {"_url", "_fetch_time"};
+    std::map<std::string, size_t> index;
+    GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, [&](const v1::Record& rec) {
+      for (const auto& field : rec.fields()) {
+        if (index.emplace(field.name(), columns.size()).second) columns.push_back(field.name());
+      }
+      return true;
+    }));
+    std::string line;
+    for (size_t i = 0; i < columns.size(); ++i) line += (i ? "," : "") + CsvField(columns[i]);
+    std::cout << line << "\r\n";
+    return r.ScanRecords(f.job, [&](const v1::Record& rec) {
+      std::vector<std::string> cells(columns.size());
+      cells[0] = rec.source_url();
+      cells[1] = FormatTimeMicros(rec.fetch_time_micros());
+      for (const auto& field : rec.fields()) cells[index[field.name()]] = ValueToText(field.value());
+      std::string row;
+      for (size_t i = 0; i < cells.size(); ++i) row += (i ? "," : "") + CsvField(cells[i]);
+      std::cout << row << "\r\n";
+      return true;
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterStage(CLI::App& app, CommandResult* result) {
+  auto flags = std::make_shared<StageFlags>();
+  CLI::App* stage = app.add_subcommand("stage", "Inspect the staging store (read-only; safe while a crawl writes)");
+  stage->require_subcommand(1);
+
+  auto verb = [&](const char* name, const char* help, Status (*run)(const StageFlags&)) {
+    CLI::App* cmd = stage->add_subcommand(name, help);
+    AddDataFlag(cmd, &flags->data);
+    cmd->add_flag("--json", flags->json, "Print JSON instead of a table");
+    cmd->callback([flags, run, result] { result->exit_code = Report(run(*flags)); });
+    return cmd;
+  };
+
+  verb("jobs", "List jobs with record, page and error counts", Jobs);
+  verb("count", "Print a job's record count", Count)
+      ->add_option("job", flags->job, "Job name")->required();
+  CLI::App* scan = verb("scan", "List a job's records in insertion order", Scan);
+  scan->add_option("job", flags->job, "Job name")->required();
+  scan->add_option("--prefix", flags->prefix, "Only records whose source URL starts with this (URL order)");
+  scan->add_option("--limit", flags->limit, "Stop after N records")->check(CLI::NonNegativeNumber);
+  CLI::App* get = verb("get", "Show the stored page and records of one URL", Get);
+  get->add_option("job", flags->job, "Job name")->required();
+  get->add_option("url", flags->url, "Exact source URL")->required();
+  CLI::App* errors = verb("errors", "List a job's permanent fetch failures", Errors);
+  errors->add_option("job", flags->job, "Job name")->required();
+  errors->add_option("--limit", flags->limit, "Stop after N errors")->check(CLI::NonNegativeNumber);
+  verb("stats", "Keys and bytes per column family", Stats);
+  CLI::App* dump = verb("dump", "Write all of a job's records to stdout", Dump);
+  dump->add_option("job", flags->job, "Job name")->required();
+  dump->add_option("--format", flags->format, "jsonl or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}));
+}
+
+}  // namespace gleaner::tools
