@@ -21,6 +21,7 @@ class JobWriter {
   static Status Open(StagingStore* store, std::string_view job, std::unique_ptr<JobWriter>* out);
 
   const std::string& job() const { return state_.name(); }
+  StagingStore* store() const { return store_; }
   // The state including pending, uncommitted additions.
   const v1::JobState& state() const { return state_; }
   // For the caller's own fields (phase, stats, spec); committed with the batch.

@@ -1,5 +1,7 @@
 #include "storage/staging_store.h"
 
+#include "storage/keys.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
@@ -229,6 +231,23 @@ Status StagingStore::Write(const StoreBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   return FromRocks(db_->Write(wo, batch.batch_.get()), "writing to the store");
+}
+
+Status StagingStore::DeleteJob(std::string_view job) {
+  GLEANER_RETURN_IF_ERROR(ValidateJobName(job));
+  if (follower_) return Status::FailedPrecondition("the store is open read-only");
+  // "<job>\0" .. "<job>\1" spans exactly the job's keys in every per-job family.
+  std::string begin = JobPrefix(job);
+  std::string end = begin;
+  end.back() = '\1';
+  rocksdb::WriteBatch batch;
+  for (Family f : {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
+    batch.DeleteRange(handle(f), begin, end);
+  }
+  batch.Delete(handle(Family::kJobs), rocksdb::Slice(job.data(), job.size()));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Write(wo, &batch), "deleting job " + std::string(job));
 }
 
 Status StagingStore::Get(Family f, std::string_view key, std::string* value) const {

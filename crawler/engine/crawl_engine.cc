@@ -1,0 +1,571 @@
+#include "crawler/engine/crawl_engine.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <xxhash.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "crawler/engine/backoff.h"
+#include "crawler/engine/page_processor.h"
+#include "crawler/fetch/http_fetcher.h"
+#include "crawler/frontier/rocksdb_frontier.h"
+#include "crawler/robots/robots_rules.h"
+#include "crawler/url/url_normalizer.h"
+#include "storage/job_writer.h"
+#include "storage/keys.h"
+
+namespace gleaner::crawler {
+namespace asio = boost::asio;
+
+namespace {
+
+// RFC 9309 section 2.4: robots.txt may be cached for up to 24 hours.
+constexpr int64_t kRobotsTtlMicros = 24LL * 3600 * 1000000;
+// RFC 9309 section 2.5: crawlers may limit robots.txt to 500 KiB.
+constexpr int64_t kMaxRobotsBytes = 500 * 1024;
+
+int64_t NowMicros() { return storage::NowMicros(); }
+
+std::string RobotsCacheKey(const std::string& host_key) { return "robots\0" + host_key; }
+
+uint64_t ContentHash(const std::vector<v1::Field>& fields) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::string buf;
+  for (const auto& f : fields) {
+    f.SerializeToString(&buf);
+    XXH3_64bits_update(state, buf.data(), buf.size());
+  }
+  uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return h;
+}
+
+bool LooksLikeHtml(const std::string& content_type) {
+  return content_type.empty() || content_type.find("html") != std::string::npos ||
+         content_type.find("xml") != std::string::npos;
+}
+
+}  // namespace
+
+class CrawlEngine::Impl {
+ public:
+  Impl(storage::StagingStore* store, JobConfig job, CrawlOptions options)
+      : store_(store),
+        job_(std::move(job)),
+        options_(options),
+        pump_timer_(io_),
+        progress_timer_(io_),
+        signals_(io_),
+        rng_(std::random_device{}()) {}
+
+  Status Run(CrawlSummary* summary);
+  void Stop() {
+    asio::post(io_, [this] {
+      summary_.stopped = true;
+      stopping_ = true;
+      MaybeFinish();
+    });
+  }
+
+ private:
+  struct HostRobots {
+    enum class State { kUnknown, kFetching, kReady } state = State::kUnknown;
+    RobotsRules rules = RobotsRules::AllowAll();
+    std::vector<Lease> parked;  // leases waiting for robots.txt
+  };
+
+  Status Prepare();
+  void Pump();
+  void ArmPump(int64_t at_micros);
+  void Dispatch(Lease lease);
+  void FetchRobots(const std::string& host_key);
+  void OnRobots(const std::string& host_key, FetchResult r);
+  void Fetch(Lease lease);
+  void OnFetched(Lease lease, FetchResult r);
+  void OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome);
+  void Retry(Lease lease, const FetchResult& r);
+  void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r, const std::string& message);
+  void Finish(const Lease& lease);  // Complete + commit + next
+  void Commit();
+  void MaybeFinish();
+  void ReportProgress(bool final_line);
+  bool Allowed(const std::string& url);
+
+  storage::StagingStore* store_;
+  JobConfig job_;
+  CrawlOptions options_;
+  asio::io_context io_;
+  std::unique_ptr<asio::thread_pool> pool_;
+  asio::steady_timer pump_timer_;
+  int64_t pump_at_ = 0;
+  asio::steady_timer progress_timer_;
+  asio::signal_set signals_;
+  std::unique_ptr<storage::JobWriter> writer_;
+  std::unique_ptr<RocksDbFrontier> frontier_;
+  std::unique_ptr<PageProcessor> processor_;
+  std::unique_ptr<HttpFetcher> fetcher_;
+  std::map<std::string, HostRobots> robots_;
+  std::vector<std::vector<std::string>> source_headers_;
+  size_t active_ = 0;        // leases being fetched, parked or processed
+  uint64_t dispatched_ = 0;  // page fetches started this run
+  bool stopping_ = false;
+  bool finished_ = false;
+  Status fatal_;
+  CrawlSummary summary_;
+  std::mt19937_64 rng_;
+  int64_t started_micros_ = 0;
+  int64_t last_progress_micros_ = 0;
+  uint64_t last_progress_pages_ = 0;
+};
+
+CrawlEngine::CrawlEngine(storage::StagingStore* store, JobConfig job, CrawlOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(job), options)) {}
+CrawlEngine::~CrawlEngine() = default;
+Status CrawlEngine::Run(CrawlSummary* summary) { return impl_->Run(summary); }
+void CrawlEngine::Stop() { impl_->Stop(); }
+
+Status CrawlEngine::Impl::Prepare() {
+  GLEANER_RETURN_IF_ERROR(PageProcessor::Build(job_, &processor_));
+  for (const auto& src : job_.sources) {
+    std::vector<std::string> headers;
+    for (const auto& [k, v] : src.headers) headers.push_back(k + ": " + v);
+    if (!src.bearer_token_env.empty()) {
+      const char* token = std::getenv(src.bearer_token_env.c_str());
+      if (token == nullptr || *token == '\0') {
+        return Status::InvalidArgument("environment variable " + src.bearer_token_env +
+                                       " (the bearer token of " + src.url + ") is not set");
+      }
+      headers.push_back(std::string("Authorization: Bearer ") + token);
+    }
+    source_headers_.push_back(std::move(headers));
+  }
+  GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store_, job_.name, &writer_));
+  RocksDbFrontier::Options fo;
+  fo.per_host = job_.politeness.per_host;
+  fo.delay_micros = static_cast<int64_t>(job_.politeness.delay_ms) * 1000;
+  GLEANER_RETURN_IF_ERROR(RocksDbFrontier::Open(writer_.get(), fo, &frontier_));
+  CurlAsioDriver::Limits limits;
+  limits.max_total_connections = job_.politeness.concurrency;
+  limits.max_host_connections = job_.politeness.per_host;
+  fetcher_ = std::make_unique<HttpFetcher>(io_, limits);
+  return Status::OK();
+}
+
+Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
+  started_micros_ = NowMicros();
+  GLEANER_RETURN_IF_ERROR(Prepare());
+  v1::JobState* state = writer_->mutable_state();
+  if (state->phase() == v1::JOB_SUCCEEDED && frontier_->seeded() && frontier_->Done()) {
+    summary_.already_complete = true;
+    *summary = summary_;
+    return Status::OK();
+  }
+  if (!frontier_->seeded()) {
+    std::vector<v1::FrontierItem> seeds;
+    GLEANER_RETURN_IF_ERROR(processor_->SeedItems(&seeds));
+    size_t added = 0;
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    frontier_->MarkSeeded();
+  }
+  state->set_phase(v1::JOB_RUNNING);
+  state->mutable_spec()->set_name(job_.name);
+  state->mutable_spec()->set_source_path(job_.source_path);
+  Commit();
+  GLEANER_RETURN_IF_ERROR(fatal_);
+
+  int threads = options_.worker_threads > 0 ? options_.worker_threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  pool_ = std::make_unique<asio::thread_pool>(threads);
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (!ec) {
+      summary_.stopped = true;
+      stopping_ = true;
+      MaybeFinish();
+    }
+  });
+  last_progress_micros_ = started_micros_;
+  ReportProgress(false);
+  asio::post(io_, [this] { Pump(); });
+  io_.run();
+  pool_->join();
+
+  summary_.duration_s = (NowMicros() - started_micros_) / 1e6;
+  if (fatal_.ok()) {
+    v1::JobStats* stats = state->mutable_stats();
+    stats->set_duration_s(stats->duration_s() + summary_.duration_s);
+    if (frontier_->Done()) state->set_phase(v1::JOB_SUCCEEDED);
+    Commit();
+  }
+  ReportProgress(true);
+  *summary = summary_;
+  return fatal_;
+}
+
+void CrawlEngine::Impl::Commit() {
+  if (!fatal_.ok()) return;
+  Status s = writer_->Commit();
+  if (!s.ok()) {
+    fatal_ = s.Annotate("committing crawl results");
+    stopping_ = true;
+    return;
+  }
+  frontier_->Committed();
+}
+
+void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
+  if (pump_at_ != 0 && pump_at_ <= at_micros) return;  // an earlier wake-up is already set
+  pump_at_ = at_micros;
+  pump_timer_.expires_after(std::chrono::microseconds(std::max<int64_t>(0, at_micros - NowMicros())));
+  pump_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    pump_at_ = 0;
+    Pump();
+  });
+}
+
+void CrawlEngine::Impl::Pump() {
+  if (stopping_ || finished_) return MaybeFinish();
+  const size_t limit = static_cast<size_t>(job_.politeness.concurrency);
+  while (active_ < limit) {
+    if (job_.max_pages > 0 && dispatched_ >= static_cast<uint64_t>(job_.max_pages)) {
+      stopping_ = true;
+      break;
+    }
+    std::vector<Lease> leases;
+    int64_t next_ready = 0;
+    Status s = frontier_->Claim(limit - active_, NowMicros(), &leases, &next_ready);
+    if (!s.ok()) {
+      fatal_ = s;
+      stopping_ = true;
+      break;
+    }
+    if (next_ready) ArmPump(next_ready);
+    if (leases.empty()) break;
+    for (auto& lease : leases) {
+      ++active_;
+      Dispatch(std::move(lease));
+    }
+  }
+  MaybeFinish();
+}
+
+void CrawlEngine::Impl::Dispatch(Lease lease) {
+  if (!job_.politeness.robots) return Fetch(std::move(lease));
+  std::string host = lease.item.host_key();
+  HostRobots& hr = robots_[host];
+  if (hr.state == HostRobots::State::kUnknown) {
+    std::string cached;
+    if (store_->Get(storage::Family::kMeta, RobotsCacheKey(host), &cached).ok() && cached.size() >= 8 &&
+        NowMicros() - static_cast<int64_t>(storage::GetFixed64BE(cached)) < kRobotsTtlMicros &&
+        RobotsRules::Deserialize(std::string_view(cached).substr(8), &hr.rules).ok()) {
+      hr.state = HostRobots::State::kReady;
+      if (auto delay = hr.rules.crawl_delay_seconds()) {
+        frontier_->SetHostDelay(host, std::max<int64_t>(job_.politeness.delay_ms * 1000LL,
+                                                        static_cast<int64_t>(*delay * 1e6)));
+      }
+    } else {
+      hr.state = HostRobots::State::kFetching;
+      hr.parked.push_back(std::move(lease));
+      return FetchRobots(host);
+    }
+  }
+  if (hr.state == HostRobots::State::kFetching) {
+    hr.parked.push_back(std::move(lease));
+    return;
+  }
+  if (!hr.rules.IsAllowed(PathAndQuery(lease.item.url()))) {
+    summary_.robots_blocked++;
+    writer_->mutable_state()->mutable_stats()->set_robots_blocked(
+        writer_->mutable_state()->stats().robots_blocked() + 1);
+    return Fail(lease, v1::ERROR_ROBOTS_BLOCKED, nullptr, "disallowed by robots.txt");
+  }
+  Fetch(std::move(lease));
+}
+
+void CrawlEngine::Impl::FetchRobots(const std::string& host_key) {
+  FetchRequest req;
+  req.url = host_key + "/robots.txt";
+  req.user_agent = job_.politeness.user_agent;
+  req.limits = job_.limits;
+  req.limits.max_body_bytes = kMaxRobotsBytes;
+  req.limits.max_decompressed_bytes = kMaxRobotsBytes;
+  fetcher_->Fetch(std::move(req), [this, host_key](FetchResult r) { OnRobots(host_key, std::move(r)); });
+}
+
+void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
+  HostRobots& hr = robots_[host_key];
+  std::vector<Lease> parked = std::move(hr.parked);
+  hr.parked.clear();
+  int64_t now = NowMicros();
+  // RFC 9309 2.3.1: 4xx means no rules; 5xx or unreachable means assume
+  // complete disallow for now, so the waiting pages are retried later.
+  bool unreachable = r.curl_code != CURLE_OK || r.status >= 500;
+  if (unreachable) {
+    hr.state = HostRobots::State::kUnknown;
+    for (auto& lease : parked) {
+      FetchResult why = r;
+      if (why.error.empty()) why.error = "robots.txt unreachable";
+      why.error = "robots.txt unavailable (" + why.error + ")";
+      if (static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
+        Retry(std::move(lease), why);
+      } else {
+        lease.item.set_attempts(lease.item.attempts() + 1);
+        Fail(lease, v1::ERROR_ROBOTS_BLOCKED, &why, why.error);
+      }
+    }
+    return;
+  }
+  hr.rules = (r.status >= 200 && r.status < 300) ? RobotsRules::Parse(r.body, job_.politeness.user_agent)
+                                                 : RobotsRules::AllowAll();
+  hr.state = HostRobots::State::kReady;
+  std::string cached;
+  storage::PutFixed64BE(&cached, static_cast<uint64_t>(now));
+  cached += hr.rules.Serialize();
+  writer_->batch()->Put(storage::Family::kMeta, RobotsCacheKey(host_key), cached);
+  int64_t delay = job_.politeness.delay_ms * 1000LL;
+  if (auto crawl_delay = hr.rules.crawl_delay_seconds()) {
+    delay = std::max<int64_t>(delay, static_cast<int64_t>(*crawl_delay * 1e6));
+    frontier_->SetHostDelay(host_key, delay);
+  }
+  // The robots.txt request used this host's politeness slot.
+  frontier_->PauseHost(host_key, now + delay);
+  for (auto& lease : parked) {
+    Status s = frontier_->Release(lease, now);
+    if (!s.ok()) fatal_ = s;
+    --active_;
+  }
+  Commit();
+  Pump();
+}
+
+bool CrawlEngine::Impl::Allowed(const std::string& url) {
+  if (!job_.politeness.robots) return true;
+  auto it = robots_.find(HostKey(url));
+  if (it == robots_.end() || it->second.state != HostRobots::State::kReady) return true;
+  return it->second.rules.IsAllowed(PathAndQuery(url));
+}
+
+void CrawlEngine::Impl::Fetch(Lease lease) {
+  ++dispatched_;
+  FetchRequest req;
+  req.url = lease.item.url();
+  req.user_agent = job_.politeness.user_agent;
+  req.limits = job_.limits;
+  uint32_t source = lease.item.source();
+  if (source < source_headers_.size()) req.headers = source_headers_[source];
+  const CrawlScope* scope = processor_->scope(source);
+  uint32_t depth = lease.item.depth();
+  NormalizeOptions norm;
+  norm.strip_tracking_params = job_.strip_tracking_params;
+  req.redirect_policy = [this, scope, depth, norm](const std::string& next) -> std::string {
+    std::string normalized;
+    Status s = NormalizeUrl(next, norm, &normalized);
+    if (!s.ok()) return s.message();
+    if (scope) {
+      std::string why = scope->Check(normalized, depth);
+      if (!why.empty()) return why;
+    }
+    if (!Allowed(normalized)) return "disallowed by robots.txt";
+    return "";
+  };
+  fetcher_->Fetch(std::move(req), [this, lease = std::move(lease)](FetchResult r) mutable {
+    OnFetched(std::move(lease), std::move(r));
+  });
+}
+
+void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
+  v1::JobStats* stats = writer_->mutable_state()->mutable_stats();
+  if (r.status > 0) {
+    ++summary_.pages_fetched;
+    ++summary_.status_counts[static_cast<int>(r.status)];
+    stats->set_pages_fetched(stats->pages_fetched() + 1);
+    (*stats->mutable_status_counts())[static_cast<int>(r.status)]++;
+  }
+  summary_.bytes_fetched += r.wire_bytes;
+  stats->set_bytes_fetched(stats->bytes_fetched() + r.wire_bytes);
+
+  if (!r.ok()) {
+    if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
+      return Retry(std::move(lease), r);
+    }
+    lease.item.set_attempts(lease.item.attempts() + 1);
+    return Fail(lease, r.error_kind, &r, r.error);
+  }
+  lease.item.set_attempts(lease.item.attempts() + 1);
+  bool is_json = job_.sources[lease.item.source()].kind == SourceSpec::Kind::kJson;
+  if (!is_json && !lease.item.is_sitemap() && !LooksLikeHtml(r.content_type)) {
+    return Finish(lease);  // an image or a PDF behind a link: fetched, nothing to extract
+  }
+  auto result = std::make_shared<FetchResult>(std::move(r));
+  auto held = std::make_shared<Lease>(std::move(lease));
+  asio::post(*pool_, [this, result, held] {
+    std::string page_url;
+    if (!NormalizeUrl(result->final_url, {job_.strip_tracking_params}, &page_url).ok()) {
+      page_url = held->item.url();
+    }
+    auto outcome = std::make_shared<PageOutcome>(processor_->Process(held->item, page_url, result->body));
+    result->final_url = page_url;
+    asio::post(io_, [this, result, held, outcome] {
+      OnProcessed(std::move(*held), *result, std::move(*outcome));
+    });
+  });
+}
+
+void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome) {
+  if (!fatal_.ok()) {
+    --active_;
+    return MaybeFinish();
+  }
+  if (!outcome.parse_error.empty()) {
+    return Fail(lease, v1::ERROR_PARSE, &r, outcome.parse_error);
+  }
+  const std::string& page_url = r.final_url;
+  bool duplicate = false;
+  Status s;
+  // Content reached under another address (a redirect, or a page that names
+  // its canonical URL) is extracted once, from whichever address came first.
+  if (page_url != lease.item.url()) s = frontier_->MarkSeen(page_url, &duplicate);
+  if (s.ok() && !duplicate && !outcome.canonical.empty()) s = frontier_->MarkSeen(outcome.canonical, &duplicate);
+  size_t added = 0;
+  if (s.ok() && !duplicate) s = frontier_->Push(outcome.links, &added);
+  if (!s.ok()) {
+    fatal_ = s;
+    stopping_ = true;
+    --active_;
+    return MaybeFinish();
+  }
+  int64_t fetched_at = NowMicros();
+  if (!duplicate) {
+    for (size_t i = 0; i < outcome.records.size(); ++i) {
+      v1::Record rec;
+      rec.set_job(job_.name);
+      rec.set_source_url(page_url);
+      rec.set_fetch_time_micros(fetched_at);
+      rec.set_index_in_page(static_cast<uint32_t>(i));
+      rec.set_content_hash(ContentHash(outcome.records[i]));
+      for (auto& f : outcome.records[i]) *rec.add_fields() = std::move(f);
+      Status added_record = writer_->AddRecord(rec);
+      if (!added_record.ok()) {
+        fatal_ = added_record;
+        stopping_ = true;
+        --active_;
+        return MaybeFinish();
+      }
+      ++summary_.records;
+    }
+  }
+  if (job_.store_pages) {
+    v1::Page page;
+    page.set_job(job_.name);
+    page.set_url(lease.item.url());
+    page.set_final_url(page_url);
+    for (const auto& hop : r.redirects) page.add_redirects(hop);
+    page.set_status(static_cast<int32_t>(r.status));
+    for (const auto& h : r.headers) *page.add_headers() = h;
+    page.set_body(r.body);
+    *page.mutable_timings() = r.timings;
+    page.set_fetch_time_micros(fetched_at);
+    page.set_depth(lease.item.depth());
+    (void)writer_->AddPage(std::move(page));
+  }
+  Finish(lease);
+}
+
+void CrawlEngine::Impl::Retry(Lease lease, const FetchResult& r) {
+  int64_t now = NowMicros();
+  lease.item.set_attempts(lease.item.attempts() + 1);
+  int64_t delay = BackoffMicros(job_.retry, static_cast<int>(lease.item.attempts()),
+                                std::uniform_real_distribution<double>(0, 1)(rng_));
+  if (r.status == 429 || r.status == 503) {
+    double after = ParseRetryAfter(r.retry_after, now / 1000000);
+    if (after >= 0) {
+      delay = static_cast<int64_t>(after * 1e6);
+      frontier_->PauseHost(lease.item.host_key(), now + delay);
+    }
+  }
+  ++summary_.retries;
+  v1::JobStats* stats = writer_->mutable_state()->mutable_stats();
+  stats->set_retries(stats->retries() + 1);
+  Status s = frontier_->Release(lease, now + delay);
+  if (!s.ok()) fatal_ = s;
+  --active_;
+  Commit();
+  ArmPump(now + delay);
+  Pump();
+}
+
+void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
+                             const std::string& message) {
+  v1::FetchError e;
+  e.set_job(job_.name);
+  e.set_url(lease.item.url());
+  e.set_kind(kind);
+  if (r) {
+    e.set_http_status(static_cast<int32_t>(r->status));
+    e.set_curl_code(static_cast<int32_t>(r->curl_code));
+  }
+  e.set_message(message);
+  e.set_attempts(lease.item.attempts());
+  e.set_time_micros(NowMicros());
+  Status s = writer_->AddError(e);
+  if (!s.ok()) fatal_ = s;
+  ++summary_.errors;
+  Finish(lease);
+}
+
+void CrawlEngine::Impl::Finish(const Lease& lease) {
+  Status s = frontier_->Complete(lease);
+  if (!s.ok()) fatal_ = s;
+  Commit();
+  --active_;
+  Pump();
+}
+
+void CrawlEngine::Impl::MaybeFinish() {
+  if (finished_ || active_ > 0) return;
+  bool over = stopping_ || !fatal_.ok() || frontier_->Done();
+  if (!over) return;
+  finished_ = true;
+  pump_timer_.cancel();
+  progress_timer_.cancel();
+  signals_.cancel();
+  io_.stop();
+}
+
+void CrawlEngine::Impl::ReportProgress(bool final_line) {
+  if (options_.progress == nullptr) return;
+  int64_t now = NowMicros();
+  double dt = (now - last_progress_micros_) / 1e6;
+  double rate = dt > 0 ? (summary_.pages_fetched - last_progress_pages_) / dt : 0;
+  if (final_line) rate = summary_.pages_fetched / std::max(1e-6, (now - started_micros_) / 1e6);
+  last_progress_micros_ = now;
+  last_progress_pages_ = summary_.pages_fetched;
+  FrontierStats fs = frontier_ ? frontier_->Stats() : FrontierStats{};
+  char line[256];
+  snprintf(line, sizeof line, "%s: %llu done, %llu queued, %.1f pages/s, %llu errors, %.1f MiB",
+           job_.name.c_str(), static_cast<unsigned long long>(summary_.pages_fetched),
+           static_cast<unsigned long long>(fs.queued), rate,
+           static_cast<unsigned long long>(summary_.errors), summary_.bytes_fetched / 1048576.0);
+  if (options_.progress_is_tty) {
+    *options_.progress << "\r\033[K" << line << (final_line ? "\n" : "") << std::flush;
+  } else if (!final_line) {
+    *options_.progress << line << '\n' << std::flush;
+  }
+  if (final_line) return;
+  progress_timer_.expires_after(std::chrono::milliseconds(options_.progress_is_tty ? 500 : 5000));
+  progress_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) ReportProgress(false);
+  });
+}
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,58 @@
+// CrawlEngine: runs one crawl job into the staging store until its frontier
+// is empty (or it is stopped), resuming from whatever an earlier run of the
+// same job left. Fetching runs on one io thread (libcurl multi on Asio);
+// parsing and extraction run on a worker pool sized to the cores; every
+// fetched page is committed in one atomic batch with its records, its
+// discovered links and its frontier entry, so `kill -9` at any moment loses
+// and duplicates nothing. Run blocks; Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "common/status.h"
+#include "crawler/job/job_config.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::crawler {
+
+struct CrawlOptions {
+  // Where progress goes: one live line on a terminal, plain lines otherwise.
+  std::ostream* progress = nullptr;
+  bool progress_is_tty = false;
+  int worker_threads = 0;  // 0 = hardware concurrency
+};
+
+struct CrawlSummary {
+  uint64_t pages_fetched = 0;  // responses received, any status, this run
+  uint64_t bytes_fetched = 0;
+  uint64_t records = 0;        // records stored this run
+  uint64_t errors = 0;         // permanent failures recorded this run
+  uint64_t retries = 0;
+  uint64_t robots_blocked = 0;
+  std::map<int, uint64_t> status_counts;
+  double duration_s = 0;
+  bool already_complete = false;  // the job had finished in an earlier run
+  bool stopped = false;           // Stop() was called before the frontier emptied
+};
+
+class CrawlEngine {
+ public:
+  CrawlEngine(storage::StagingStore* store, JobConfig job, CrawlOptions options);
+  ~CrawlEngine();
+
+  Status Run(CrawlSummary* summary);
+  // Finishes in-flight work, commits, and makes Run return; resumable later.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gleaner::crawler

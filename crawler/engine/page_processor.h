@@ -1,0 +1,69 @@
+// PageProcessor: everything done with a fetched body off the io thread —
+// parse, extract records, find and normalise links, decide the next page of a
+// paginated API. Built once per job (all selectors, paths and scope patterns
+// compiled up front); Process is const and thread-safe, so the whole worker
+// pool shares one instance.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "crawler/engine/crawl_scope.h"
+#include "crawler/extract/html_extractor.h"
+#include "crawler/extract/json_extractor.h"
+#include "crawler/job/job_config.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::crawler {
+
+struct PageOutcome {
+  std::vector<std::vector<v1::Field>> records;
+  std::vector<v1::FrontierItem> links;  // normalised, in scope, with host keys
+  uint64_t out_of_scope = 0;            // links dropped by the scope
+  std::string canonical;                // normalised rel=canonical when it differs from the page
+  std::string parse_error;              // non-empty: the body could not be parsed
+};
+
+class PageProcessor {
+ public:
+  static Status Build(const JobConfig& job, std::unique_ptr<PageProcessor>* out);
+
+  // `page_url` is the normalised URL the body came from (after redirects).
+  PageOutcome Process(const v1::FrontierItem& item, const std::string& page_url,
+                      const std::string& body) const;
+
+  // The first request of each source: html seeds and sitemaps, or the json URL.
+  Status SeedItems(std::vector<v1::FrontierItem>* out) const;
+
+  const CrawlScope* scope(uint32_t source) const { return sources_[source].scope.get(); }
+
+ private:
+  struct Source {
+    const SourceSpec* spec;
+    std::unique_ptr<CrawlScope> scope;
+    std::unique_ptr<HtmlExtractor> html;
+    std::unique_ptr<JsonExtractor> json;
+  };
+
+  void ProcessHtml(const Source& src, const v1::FrontierItem& item, const std::string& page_url,
+                   const std::string& body, PageOutcome* out) const;
+  void ProcessJson(const Source& src, const v1::FrontierItem& item, const std::string& page_url,
+                   const std::string& body, PageOutcome* out) const;
+  void ProcessSitemap(const Source& src, const v1::FrontierItem& item, const std::string& page_url,
+                      const std::string& body, PageOutcome* out) const;
+  // Resolves, normalises and scope-checks one link into *out.
+  void AddLink(const Source& src, const std::string& base, const std::string& href,
+               const v1::FrontierItem& from, uint32_t depth, bool is_sitemap, PageOutcome* out) const;
+
+  JobConfig job_;
+  NormalizeOptions normalize_;
+  std::vector<Source> sources_;
+};
+
+// Sets (or replaces) one query parameter of a URL; the value is percent-encoded.
+Status SetQueryParam(const std::string& url, const std::string& name, const std::string& value,
+                     std::string* out);
+
+}  // namespace gleaner::crawler

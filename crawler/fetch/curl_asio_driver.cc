@@ -1,0 +1,128 @@
+#include "crawler/fetch/curl_asio_driver.h"
+
+namespace gleaner::crawler {
+
+namespace asio = boost::asio;
+
+// One socket curl asked us to watch. The descriptor never owns the fd: curl
+// opens and closes its sockets itself (and tells us CURL_POLL_REMOVE before
+// closing), so we release it instead of closing it.
+struct CurlAsioDriver::Watch {
+  Watch(asio::io_context& io, curl_socket_t fd) : fd(fd), descriptor(io, fd) {}
+  curl_socket_t fd;
+  asio::posix::stream_descriptor descriptor;
+  int wanted = 0;  // CURL_POLL_IN / OUT / INOUT
+  bool read_armed = false;
+  bool write_armed = false;
+  bool removed = false;
+};
+
+CurlAsioDriver::CurlAsioDriver(asio::io_context& io, const Limits& limits)
+    : io_(io), multi_(curl_multi_init()), timer_(io) {
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlAsioDriver::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlAsioDriver::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.max_total_connections);
+  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, limits.max_host_connections);
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+}
+
+CurlAsioDriver::~CurlAsioDriver() {
+  for (auto& [easy, done] : done_) curl_multi_remove_handle(multi_, easy);
+  done_.clear();
+  timer_.cancel();
+  curl_multi_cleanup(multi_);  // closes connections: REMOVE callbacks release watches
+  for (auto& [fd, w] : watches_) {
+    w->removed = true;
+    w->descriptor.release();
+  }
+}
+
+void CurlAsioDriver::Start(CURL* easy, Done done) {
+  done_.emplace(easy, std::move(done));
+  curl_multi_add_handle(multi_, easy);  // schedules a timeout that kicks the transfer off
+}
+
+void CurlAsioDriver::Cancel(CURL* easy) {
+  if (done_.erase(easy) > 0) curl_multi_remove_handle(multi_, easy);
+}
+
+int CurlAsioDriver::OnSocket(CURL*, curl_socket_t s, int what, void* self_ptr, void*) {
+  auto* self = static_cast<CurlAsioDriver*>(self_ptr);
+  auto it = self->watches_.find(s);
+  if (what == CURL_POLL_REMOVE) {
+    if (it != self->watches_.end()) {
+      it->second->removed = true;
+      boost::system::error_code ec;
+      it->second->descriptor.cancel(ec);
+      it->second->descriptor.release();
+      self->watches_.erase(it);
+    }
+    return 0;
+  }
+  if (it == self->watches_.end()) {
+    it = self->watches_.emplace(s, std::make_shared<Watch>(self->io_, s)).first;
+  }
+  it->second->wanted = what;
+  self->Arm(it->second);
+  return 0;
+}
+
+void CurlAsioDriver::Arm(const std::shared_ptr<Watch>& w) {
+  if ((w->wanted & CURL_POLL_IN) && !w->read_armed) {
+    w->read_armed = true;
+    w->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
+                             [this, w](const boost::system::error_code& ec) {
+                               w->read_armed = false;
+                               if (ec || w->removed) return;
+                               Action(w->fd, CURL_CSELECT_IN);
+                               if (!w->removed) Arm(w);
+                             });
+  }
+  if ((w->wanted & CURL_POLL_OUT) && !w->write_armed) {
+    w->write_armed = true;
+    w->descriptor.async_wait(asio::posix::descriptor_base::wait_write,
+                             [this, w](const boost::system::error_code& ec) {
+                               w->write_armed = false;
+                               if (ec || w->removed) return;
+                               Action(w->fd, CURL_CSELECT_OUT);
+                               if (!w->removed) Arm(w);
+                             });
+  }
+}
+
+int CurlAsioDriver::OnTimer(CURLM*, long timeout_ms, void* self_ptr) {
+  auto* self = static_cast<CurlAsioDriver*>(self_ptr);
+  self->timer_.cancel();
+  if (timeout_ms < 0) return 0;
+  // Never call socket_action from inside a curl callback: post it instead.
+  self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  self->timer_.async_wait([self](const boost::system::error_code& ec) {
+    if (!ec) self->Action(CURL_SOCKET_TIMEOUT, 0);
+  });
+  return 0;
+}
+
+void CurlAsioDriver::Action(curl_socket_t s, int ev_bitmask) {
+  int running = 0;
+  curl_multi_socket_action(multi_, s, ev_bitmask, &running);
+  ReapFinished();
+}
+
+void CurlAsioDriver::ReapFinished() {
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    CURLcode result = msg->data.result;
+    curl_multi_remove_handle(multi_, easy);
+    auto it = done_.find(easy);
+    if (it == done_.end()) continue;
+    Done done = std::move(it->second);
+    done_.erase(it);
+    done(result);
+  }
+}
+
+}  // namespace gleaner::crawler

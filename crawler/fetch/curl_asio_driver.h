@@ -1,0 +1,58 @@
+// CurlAsioDriver: runs libcurl's multi-socket interface on a Boost.Asio
+// io_context. curl tells us which sockets to watch and when to time out;
+// Asio waits on them and calls curl_multi_socket_action back. No polling loop
+// and no thread per request: every transfer and callback runs on the thread
+// that runs the io_context. Not thread-safe; use it from that thread only.
+// The io_context must outlive the driver.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+namespace gleaner::crawler {
+
+class CurlAsioDriver {
+ public:
+  using Done = std::function<void(CURLcode)>;
+
+  struct Limits {
+    long max_total_connections = 64;
+    long max_host_connections = 8;
+  };
+
+  CurlAsioDriver(boost::asio::io_context& io, const Limits& limits);
+  ~CurlAsioDriver();
+  CurlAsioDriver(const CurlAsioDriver&) = delete;
+  CurlAsioDriver& operator=(const CurlAsioDriver&) = delete;
+
+  // Starts a configured easy handle; `done` runs once, on the io thread, when
+  // the transfer ends. The caller keeps ownership of `easy` and must not
+  // touch it until `done` runs (or Cancel is called).
+  void Start(CURL* easy, Done done);
+  // Stops a transfer without calling its `done`.
+  void Cancel(CURL* easy);
+  size_t active() const { return done_.size(); }
+
+ private:
+  struct Watch;
+
+  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
+  static int OnTimer(CURLM* multi, long timeout_ms, void* self);
+  void Arm(const std::shared_ptr<Watch>& w);
+  void Action(curl_socket_t s, int ev_bitmask);
+  void ReapFinished();
+
+  boost::asio::io_context& io_;
+  CURLM* multi_;
+  boost::asio::steady_timer timer_;
+  std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
+  std::unordered_map<CURL*, Done> done_;
+};
+
+}  // namespace gleaner::crawler

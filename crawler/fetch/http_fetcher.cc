@@ -1,0 +1,266 @@
+#include "crawler/fetch/http_fetcher.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+namespace gleaner::crawler {
+namespace {
+
+// Response headers worth keeping with a stored page.
+constexpr const char* kKeptHeaders[] = {"content-type", "content-length", "content-encoding",
+                                        "last-modified", "etag", "retry-after", "location",
+                                        "cache-control", "content-language"};
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+}  // namespace
+
+struct HttpFetcher::Transfer {
+  FetchRequest request;
+  Callback done;
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  std::string current_url;
+  FetchResult result;
+  bool too_large = false;
+  bool decoded_too_large = false;
+
+  ~Transfer() { curl_slist_free_all(header_list); }
+
+  static size_t OnBody(char* data, size_t size, size_t n, void* self_ptr) {
+    auto* t = static_cast<Transfer*>(self_ptr);
+    size_t len = size * n;
+    if (static_cast<int64_t>(t->result.body.size() + len) > t->request.limits.max_decompressed_bytes) {
+      t->decoded_too_large = true;
+      return CURL_WRITEFUNC_ERROR;
+    }
+    t->result.body.append(data, len);
+    return len;
+  }
+
+  static size_t OnHeader(char* data, size_t size, size_t n, void* self_ptr) {
+    auto* t = static_cast<Transfer*>(self_ptr);
+    size_t len = size * n;
+    std::string line(data, len);
+    if (line.rfind("HTTP/", 0) == 0) {
+      t->result.headers.clear();  // a new response (after 1xx or a redirect hop)
+      t->result.retry_after.clear();
+      return len;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) return len;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string value = Trim(line.substr(colon + 1));
+    if (name == "retry-after") t->result.retry_after = value;
+    for (const char* kept : kKeptHeaders) {
+      if (name == kept) {
+        v1::Header* h = &t->result.headers.emplace_back();
+        h->set_name(name);
+        h->set_value(value);
+      }
+    }
+    return len;
+  }
+
+  // Counts bytes as they arrive on the wire, before any decoding.
+  static int OnProgress(void* self_ptr, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
+    auto* t = static_cast<Transfer*>(self_ptr);
+    if (dlnow > t->request.limits.max_body_bytes) {
+      t->too_large = true;
+      return 1;
+    }
+    return 0;
+  }
+};
+
+bool FetchResult::retryable() const {
+  switch (curl_code) {
+    case CURLE_OK:
+      return status == 429 || (status >= 500 && status <= 599);
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits)
+    : driver_(io, limits), share_(curl_share_init()) {
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+HttpFetcher::~HttpFetcher() {
+  for (CURL* e : idle_easy_) curl_easy_cleanup(e);
+  curl_share_cleanup(share_);
+}
+
+CURL* HttpFetcher::AcquireEasy() {
+  if (!idle_easy_.empty()) {
+    CURL* e = idle_easy_.back();
+    idle_easy_.pop_back();
+    curl_easy_reset(e);
+    return e;
+  }
+  return curl_easy_init();
+}
+
+void HttpFetcher::ReleaseEasy(CURL* easy) {
+  if (idle_easy_.size() < 256) {
+    idle_easy_.push_back(easy);
+  } else {
+    curl_easy_cleanup(easy);
+  }
+}
+
+void HttpFetcher::Fetch(FetchRequest request, Callback done) {
+  auto t = std::make_shared<Transfer>();
+  t->current_url = request.url;
+  t->request = std::move(request);
+  t->done = std::move(done);
+  for (const auto& h : t->request.headers) t->header_list = curl_slist_append(t->header_list, h.c_str());
+  StartHop(std::move(t));
+}
+
+void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
+  CURL* e = AcquireEasy();
+  t->easy = e;
+  t->result.body.clear();
+  t->result.headers.clear();
+  const FetchLimits& lim = t->request.limits;
+  curl_easy_setopt(e, CURLOPT_URL, t->current_url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // hops are followed here, each checked
+  curl_easy_setopt(e, CURLOPT_USERAGENT, t->request.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(lim.connect_timeout_ms));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(lim.total_timeout_ms));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(lim.low_speed_bytes_per_s));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(lim.low_speed_time_s));
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  driver_.Start(e, [this, t](CURLcode code) { OnHopDone(t, code); });
+}
+
+void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
+  CURL* e = t->easy;
+  FetchResult& r = t->result;
+  r.curl_code = code;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_off_t wire = 0;
+  curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+  r.wire_bytes += static_cast<uint64_t>(wire);
+  double secs = 0;
+  curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME, &secs);
+  r.timings.set_dns_ms(r.timings.dns_ms() + secs * 1000);
+  char* content_type = nullptr;
+  curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
+  r.content_type = content_type ? content_type : "";
+  char* redirect = nullptr;
+  curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &redirect);
+  std::string next = redirect ? redirect : "";
+  double t_connect = 0, t_tls = 0, t_first = 0, t_total = 0;
+  curl_easy_getinfo(e, CURLINFO_CONNECT_TIME, &t_connect);
+  curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME, &t_tls);
+  curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME, &t_first);
+  curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &t_total);
+  r.timings.set_connect_ms(r.timings.connect_ms() + t_connect * 1000);
+  r.timings.set_tls_ms(r.timings.tls_ms() + t_tls * 1000);
+  r.timings.set_first_byte_ms(r.timings.first_byte_ms() + t_first * 1000);
+  r.timings.set_total_ms(r.timings.total_ms() + t_total * 1000);
+  ReleaseEasy(e);
+  t->easy = nullptr;
+
+  if (code != CURLE_OK) {
+    if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      r.error_kind = v1::ERROR_TOO_LARGE;
+      r.error = "body larger than " + std::to_string(t->request.limits.max_body_bytes) + " bytes";
+    } else if (t->decoded_too_large) {
+      r.error_kind = v1::ERROR_TOO_LARGE;
+      r.error = "decompressed body larger than " +
+                std::to_string(t->request.limits.max_decompressed_bytes) + " bytes";
+    } else {
+      r.error_kind = code == CURLE_OPERATION_TIMEDOUT ? v1::ERROR_TIMEOUT : v1::ERROR_NETWORK;
+      r.error = std::string("curl: ") + curl_easy_strerror(code);
+    }
+    r.body.clear();
+    r.final_url = t->current_url;
+    t->done(std::move(r));
+    return;
+  }
+  if (r.status >= 300 && r.status < 400 && !next.empty()) {
+    r.redirects.push_back(next);
+    if (static_cast<int>(r.redirects.size()) > t->request.limits.max_redirects) {
+      r.error_kind = v1::ERROR_TOO_MANY_REDIRECTS;
+      r.error = "more than " + std::to_string(t->request.limits.max_redirects) + " redirects";
+    } else if (next.rfind("http://", 0) != 0 && next.rfind("https://", 0) != 0) {
+      r.error_kind = v1::ERROR_BAD_URL;
+      r.error = "redirect to a non-http(s) URL: " + next;
+    } else if (t->request.redirect_policy) {
+      std::string refused = t->request.redirect_policy(next);
+      if (!refused.empty()) {
+        r.error_kind = v1::ERROR_OUT_OF_SCOPE;
+        r.error = "redirect to " + next + " refused: " + refused;
+      }
+    }
+    if (!r.error.empty()) {
+      r.final_url = t->current_url;
+      r.body.clear();
+      t->done(std::move(r));
+      return;
+    }
+    t->current_url = next;
+    StartHop(std::move(t));
+    return;
+  }
+  r.final_url = t->current_url;
+  if (r.status >= 400) {
+    r.error_kind = v1::ERROR_HTTP_STATUS;
+    r.error = "HTTP " + std::to_string(r.status);
+  }
+  t->done(std::move(r));
+}
+
+double ParseRetryAfter(const std::string& value, int64_t now_unix_seconds) {
+  if (value.empty()) return -1;
+  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return value.size() > 9 ? -1 : std::stod(value);
+  }
+  struct tm tm = {};
+  const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr) return -1;
+  return std::max<double>(0, static_cast<double>(timegm(&tm) - now_unix_seconds));
+}
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,77 @@
+// HttpFetcher: fetches one URL at a time per call, many concurrently, on the
+// CurlAsioDriver's io thread. It enforces what a crawler must never leave to
+// the server: http/https only, at most `max_redirects` hops (each recorded and
+// each checked by the caller's redirect policy), connect/total/low-speed
+// timeouts, a cap on bytes received and on bytes after decompression
+// (gzip/deflate/br/zstd). Callbacks run on the io thread. Not thread-safe.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crawler/fetch/curl_asio_driver.h"
+#include "crawler/job/job_config.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::crawler {
+
+struct FetchRequest {
+  std::string url;
+  std::string user_agent;
+  std::vector<std::string> headers;  // "Name: value"
+  FetchLimits limits;
+  // Asked before following each redirect hop; an empty string allows it,
+  // anything else is the reason it is refused (e.g. "out of scope").
+  std::function<std::string(const std::string& next_url)> redirect_policy;
+};
+
+struct FetchResult {
+  // Transport outcome: CURLE_OK means an HTTP response arrived (any status).
+  CURLcode curl_code = CURLE_OK;
+  v1::ErrorKind error_kind = v1::ERROR_UNKNOWN;  // meaningful when !ok()
+  std::string error;                             // human-readable reason when !ok()
+  long status = 0;
+  std::string final_url;
+  std::vector<std::string> redirects;  // every hop's target URL, in order
+  std::string body;                    // decoded body
+  uint64_t wire_bytes = 0;             // bytes received before decoding
+  std::string content_type;
+  std::string retry_after;             // raw Retry-After header, if any
+  std::vector<v1::Header> headers;     // selected response headers
+  v1::Timings timings;
+
+  bool ok() const { return error.empty(); }
+  // Worth another try: timeouts, connection failures, 5xx, 429.
+  bool retryable() const;
+};
+
+class HttpFetcher {
+ public:
+  using Callback = std::function<void(FetchResult)>;
+
+  HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits);
+  ~HttpFetcher();
+
+  void Fetch(FetchRequest request, Callback done);
+  size_t in_flight() const { return driver_.active(); }
+
+ private:
+  struct Transfer;
+  void StartHop(std::shared_ptr<Transfer> t);
+  void OnHopDone(std::shared_ptr<Transfer> t, CURLcode code);
+  CURL* AcquireEasy();
+  void ReleaseEasy(CURL* easy);
+
+  CurlAsioDriver driver_;
+  std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
+  CURLSH* share_;
+};
+
+// Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); -1 when absent or bad.
+double ParseRetryAfter(const std::string& value, int64_t now_unix_seconds);
+
+}  // namespace gleaner::crawler

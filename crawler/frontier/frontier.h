@@ -1,0 +1,69 @@
+// Frontier: the URLs a crawl still has to fetch, deduplicated on a 64-bit
+// fingerprint of the normalised URL, in per-host queues served breadth-first
+// by depth, with the per-host politeness gate (in-flight limit and delay
+// between request starts). Implementations: RocksDbFrontier (one process,
+// state in the staging store) and, for multi-machine crawls, a Redis one.
+// Implementations are not thread-safe; the crawl engine calls them from its
+// io thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::crawler {
+
+// A claimed item. `key` identifies it to Complete / Release.
+struct Lease {
+  std::string key;
+  v1::FrontierItem item;
+};
+
+struct FrontierStats {
+  uint64_t queued = 0;     // waiting, including leased
+  uint64_t in_flight = 0;  // leased now
+  uint64_t seen = 0;       // distinct URLs ever pushed
+  uint64_t hosts = 0;
+};
+
+class Frontier {
+ public:
+  virtual ~Frontier() = default;
+
+  // Queues the items whose URL was never pushed before; counts them in *added.
+  virtual Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) = 0;
+
+  // Records `url` as seen without queueing it (a redirect target or a
+  // canonical URL whose content was fetched under another address); tells
+  // whether it had been seen before.
+  virtual Status MarkSeen(const std::string& url, bool* was_seen) = 0;
+
+  // Leases up to `max` items from hosts whose gate is open at `now_micros`,
+  // and closes each gate for the host's delay. *next_ready_micros is set to
+  // the earliest time a currently closed gate opens (0 when nothing waits).
+  virtual Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
+                       int64_t* next_ready_micros) = 0;
+
+  // The lease is done for good (fetched, or failed permanently).
+  virtual Status Complete(const Lease& lease) = 0;
+  // Gives the lease back, with its item updated (e.g. attempts), to be
+  // claimable again no earlier than `not_before_micros`.
+  virtual Status Release(const Lease& lease, int64_t not_before_micros) = 0;
+
+  // Politeness of one host: minimum gap between request starts (robots
+  // Crawl-delay may raise the job's delay) and a pause (Retry-After).
+  virtual void SetHostDelay(const std::string& host_key, int64_t delay_micros) = 0;
+  virtual void PauseHost(const std::string& host_key, int64_t until_micros) = 0;
+
+  virtual FrontierStats Stats() const = 0;
+  // True when nothing is queued and nothing is leased: the crawl is over.
+  bool Done() const {
+    FrontierStats s = Stats();
+    return s.queued == 0 && s.in_flight == 0;
+  }
+};
+
+}  // namespace gleaner::crawler

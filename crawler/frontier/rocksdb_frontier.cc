@@ -1,0 +1,246 @@
+#include "crawler/frontier/rocksdb_frontier.h"
+
+#include <rocksdb/db.h>
+
+#include <algorithm>
+
+#include "crawler/url/url_normalizer.h"
+#include "storage/keys.h"
+
+namespace gleaner::crawler {
+
+using storage::Family;
+
+RocksDbFrontier::RocksDbFrontier(storage::JobWriter* writer, const Options& options)
+    : writer_(writer), options_(options) {}
+
+Status RocksDbFrontier::Open(storage::JobWriter* writer, const Options& options,
+                             std::unique_ptr<RocksDbFrontier>* out) {
+  std::unique_ptr<RocksDbFrontier> f(new RocksDbFrontier(writer, options));
+  GLEANER_RETURN_IF_ERROR(f->Load());
+  *out = std::move(f);
+  return Status::OK();
+}
+
+std::string RocksDbFrontier::Key(char tag, std::string_view rest) const {
+  std::string k = storage::JobPrefix(writer_->job());
+  k.push_back(tag);
+  k.append(rest);
+  return k;
+}
+
+Status RocksDbFrontier::Load() {
+  std::string value;
+  Status s = writer_->store()->Get(Family::kFrontier, Key('m', ""), &value);
+  if (s.ok()) {
+    if (!meta_.ParseFromString(value)) return Status::Corruption("unreadable frontier meta");
+  } else if (!s.IsNotFound()) {
+    return s;
+  }
+  // Hosts with queued work: one key per host, so this is bounded by hosts.
+  rocksdb::ReadOptions ro;
+  std::string prefix = Key('h', "");
+  std::unique_ptr<rocksdb::Iterator> it(
+      writer_->store()->db()->NewIterator(ro, writer_->store()->handle(Family::kFrontier)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() != 8) return Status::Corruption("unreadable frontier host entry");
+    Host h;
+    h.queued = storage::GetFixed64BE(std::string_view(it->value().data(), 8));
+    h.delay_micros = options_.delay_micros;
+    hosts_.emplace(it->key().ToString().substr(prefix.size()), h);
+  }
+  if (!it->status().ok()) return Status::IOError("reading the frontier: " + it->status().ToString());
+  return Status::OK();
+}
+
+void RocksDbFrontier::StageHost(const std::string& host_key, const Host& host) {
+  if (host.queued == 0) {
+    writer_->batch()->Delete(Family::kFrontier, Key('h', host_key));
+  } else {
+    std::string v;
+    storage::PutFixed64BE(&v, host.queued);
+    writer_->batch()->Put(Family::kFrontier, Key('h', host_key), v);
+  }
+}
+
+void RocksDbFrontier::StageMeta() {
+  writer_->batch()->Put(Family::kFrontier, Key('m', ""), meta_.SerializeAsString());
+}
+
+void RocksDbFrontier::MarkSeeded() {
+  meta_.set_seeded(true);
+  StageMeta();
+}
+
+Status RocksDbFrontier::InsertSeen(const std::string& url, bool* inserted) {
+  *inserted = false;
+  uint64_t fp = UrlFingerprint(url);
+  if (pending_seen_.count(fp)) return Status::OK();
+  std::string fp_be;
+  storage::PutFixed64BE(&fp_be, fp);
+  std::string seen_key = Key('s', fp_be);
+  std::string ignored;
+  Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
+  if (s.ok()) return Status::OK();
+  if (!s.IsNotFound()) return s;
+  pending_seen_.insert(fp);
+  writer_->batch()->Put(Family::kFrontier, seen_key, "");
+  meta_.set_seen(meta_.seen() + 1);
+  *inserted = true;
+  return Status::OK();
+}
+
+Status RocksDbFrontier::MarkSeen(const std::string& url, bool* was_seen) {
+  bool inserted = false;
+  GLEANER_RETURN_IF_ERROR(InsertSeen(url, &inserted));
+  *was_seen = !inserted;
+  if (inserted) StageMeta();
+  return Status::OK();
+}
+
+Status RocksDbFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t* added) {
+  *added = 0;
+  for (const auto& item : items) {
+    bool inserted = false;
+    GLEANER_RETURN_IF_ERROR(InsertSeen(item.url(), &inserted));
+    if (!inserted) continue;
+
+    std::string rest = item.host_key();
+    rest.push_back('\0');
+    for (int shift = 24; shift >= 0; shift -= 8) rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
+    storage::PutFixed64BE(&rest, meta_.next_seq());
+    meta_.set_next_seq(meta_.next_seq() + 1);
+    writer_->batch()->Put(Family::kFrontier, Key('q', rest), item.SerializeAsString());
+
+    auto [it, fresh] = hosts_.try_emplace(item.host_key());
+    if (fresh) it->second.delay_micros = options_.delay_micros;
+    ++it->second.queued;
+    StageHost(it->first, it->second);
+    meta_.set_queued(meta_.queued() + 1);
+    ++*added;
+  }
+  if (*added > 0) StageMeta();
+  return Status::OK();
+}
+
+Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
+                              int64_t* next_ready_micros) {
+  *next_ready_micros = 0;
+  if (hosts_.empty()) return Status::OK();
+  rocksdb::DB* db = writer_->store()->db();
+  // Visit hosts round-robin starting after the one served last.
+  auto start = hosts_.upper_bound(round_robin_after_);
+  size_t visited = 0;
+  for (auto it = start; visited < hosts_.size() && out->size() < max; ++visited) {
+    if (it == hosts_.end()) it = hosts_.begin();
+    const std::string& host_key = it->first;
+    Host& host = it->second;
+    auto next = std::next(it);
+    uint64_t unleased = host.queued - std::min<uint64_t>(host.queued, host.in_flight);
+    if (unleased == 0 || host.in_flight >= options_.per_host) {
+      it = next;
+      continue;
+    }
+    if (host.next_start_micros > now_micros) {
+      if (*next_ready_micros == 0 || host.next_start_micros < *next_ready_micros) {
+        *next_ready_micros = host.next_start_micros;
+      }
+      it = next;
+      continue;
+    }
+    // Queue entries in order, skipping those leased, completing or delayed,
+    // for as long as the host's gate stays open (a zero delay leaves it open).
+    std::string prefix = Key('q', host_key);
+    prefix.push_back('\0');
+    std::unique_ptr<rocksdb::Iterator> q(
+        db->NewIterator(rocksdb::ReadOptions(), writer_->store()->handle(Family::kFrontier)));
+    for (q->Seek(prefix); q->Valid() && q->key().starts_with(prefix); q->Next()) {
+      if (out->size() >= max || host.in_flight >= options_.per_host ||
+          host.next_start_micros > now_micros) {
+        break;
+      }
+      std::string key = q->key().ToString();
+      if (leased_.count(key) || completed_.count(key)) continue;
+      auto d = delayed_.find(key);
+      if (d != delayed_.end()) {
+        if (d->second > now_micros) {
+          if (*next_ready_micros == 0 || d->second < *next_ready_micros) *next_ready_micros = d->second;
+          continue;
+        }
+        delayed_.erase(d);
+      }
+      Lease lease;
+      lease.key = std::move(key);
+      if (!lease.item.ParseFromArray(q->value().data(), static_cast<int>(q->value().size()))) {
+        return Status::Corruption("unreadable frontier item");
+      }
+      leased_.insert(lease.key);
+      out->push_back(std::move(lease));
+      ++host.in_flight;
+      ++in_flight_;
+      host.next_start_micros = now_micros + host.delay_micros;
+      round_robin_after_ = host_key;
+    }
+    if (!q->status().ok()) return Status::IOError("reading the frontier: " + q->status().ToString());
+    if (host.next_start_micros > now_micros && host.in_flight < options_.per_host &&
+        (*next_ready_micros == 0 || host.next_start_micros < *next_ready_micros)) {
+      *next_ready_micros = host.next_start_micros;
+    }
+    it = next;
+  }
+  return Status::OK();
+}
+
+Status RocksDbFrontier::Complete(const Lease& lease) {
+  if (leased_.erase(lease.key) == 0) return Status::FailedPrecondition("completing an unleased item");
+  completed_.insert(lease.key);
+  writer_->batch()->Delete(Family::kFrontier, lease.key);
+  auto it = hosts_.find(lease.item.host_key());
+  if (it != hosts_.end()) {
+    --it->second.in_flight;
+    if (it->second.queued > 0) --it->second.queued;
+    StageHost(it->first, it->second);
+  }
+  --in_flight_;
+  if (meta_.queued() > 0) meta_.set_queued(meta_.queued() - 1);
+  StageMeta();
+  return Status::OK();
+}
+
+Status RocksDbFrontier::Release(const Lease& lease, int64_t not_before_micros) {
+  if (leased_.erase(lease.key) == 0) return Status::FailedPrecondition("releasing an unleased item");
+  // The updated item (attempts) survives a crash; the delay need not.
+  writer_->batch()->Put(Family::kFrontier, lease.key, lease.item.SerializeAsString());
+  delayed_[lease.key] = not_before_micros;
+  auto it = hosts_.find(lease.item.host_key());
+  if (it != hosts_.end()) --it->second.in_flight;
+  --in_flight_;
+  return Status::OK();
+}
+
+void RocksDbFrontier::SetHostDelay(const std::string& host_key, int64_t delay_micros) {
+  auto [it, fresh] = hosts_.try_emplace(host_key);
+  it->second.delay_micros = delay_micros;
+}
+
+void RocksDbFrontier::PauseHost(const std::string& host_key, int64_t until_micros) {
+  auto [it, fresh] = hosts_.try_emplace(host_key);
+  if (fresh) it->second.delay_micros = options_.delay_micros;
+  it->second.next_start_micros = std::max(it->second.next_start_micros, until_micros);
+}
+
+void RocksDbFrontier::Committed() {
+  completed_.clear();
+  pending_seen_.clear();
+}
+
+FrontierStats RocksDbFrontier::Stats() const {
+  FrontierStats s;
+  s.queued = meta_.queued();
+  s.in_flight = in_flight_;
+  s.seen = meta_.seen();
+  s.hosts = hosts_.size();
+  return s;
+}
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,80 @@
+// RocksDbFrontier: the single-process Frontier, kept in the staging store's
+// frontier family so that RAM does not grow with the URLs seen or queued
+// (only per-host gates and the current leases live in memory). Every change
+// is staged in the JobWriter's batch and becomes durable with the writer's
+// next Commit, atomically with the records of the page that caused it; a
+// crash therefore loses or duplicates nothing. The writer must outlive it.
+//
+// Key layout in the frontier family (all under "<job>\0"):
+//   q <host_key> \0 <depth BE32> <seq BE64>  -> FrontierItem   per-host queues, BFS by depth
+//   s <fingerprint BE64>                      -> ""             seen set
+//   h <host_key>                              -> queued BE64    hosts with queued work
+//   m                                         -> FrontierMeta
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_set>
+
+#include "crawler/frontier/frontier.h"
+#include "storage/job_writer.h"
+
+namespace gleaner::crawler {
+
+class RocksDbFrontier : public Frontier {
+ public:
+  struct Options {
+    int per_host = 8;                // leases in flight per host
+    int64_t delay_micros = 250000;   // default gap between request starts on a host
+  };
+
+  static Status Open(storage::JobWriter* writer, const Options& options,
+                     std::unique_ptr<RocksDbFrontier>* out);
+
+  Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) override;
+  Status MarkSeen(const std::string& url, bool* was_seen) override;
+  Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
+               int64_t* next_ready_micros) override;
+  Status Complete(const Lease& lease) override;
+  Status Release(const Lease& lease, int64_t not_before_micros) override;
+  void SetHostDelay(const std::string& host_key, int64_t delay_micros) override;
+  void PauseHost(const std::string& host_key, int64_t until_micros) override;
+  FrontierStats Stats() const override;
+
+  // Whether the job's seeds were pushed already (by an earlier run).
+  bool seeded() const { return meta_.seeded(); }
+  void MarkSeeded();
+  // Call after each successful writer Commit: staged changes are now durable.
+  void Committed();
+
+ private:
+  struct Host {
+    uint64_t queued = 0;  // including leased
+    int in_flight = 0;
+    int64_t next_start_micros = 0;
+    int64_t delay_micros = 0;
+  };
+
+  RocksDbFrontier(storage::JobWriter* writer, const Options& options);
+  Status Load();
+  void StageHost(const std::string& host_key, const Host& host);
+  void StageMeta();
+  std::string Key(char tag, std::string_view rest) const;
+  // Adds the URL's fingerprint to the seen set; false when it was there.
+  Status InsertSeen(const std::string& url, bool* inserted);
+
+  storage::JobWriter* writer_;
+  Options options_;
+  v1::FrontierMeta meta_;
+  std::map<std::string, Host> hosts_;  // grows with hosts, not URLs
+  std::string round_robin_after_;      // the host served last, for fairness
+  std::set<std::string> leased_;       // queue keys leased out
+  std::set<std::string> completed_;    // deleted in the batch, not yet committed
+  std::map<std::string, int64_t> delayed_;  // released keys -> not before
+  std::unordered_set<uint64_t> pending_seen_;  // pushed since the last commit
+  uint64_t in_flight_ = 0;
+};
+
+}  // namespace gleaner::crawler

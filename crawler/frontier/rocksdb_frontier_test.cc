@@ -1,0 +1,186 @@
+#include "crawler/frontier/rocksdb_frontier.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/child_process.h"
+
+using namespace gleaner;
+using crawler::Lease;
+using crawler::RocksDbFrontier;
+
+namespace {
+
+v1::FrontierItem Item(const std::string& host, const std::string& path, uint32_t depth) {
+  v1::FrontierItem item;
+  item.set_url(host + path);
+  item.set_host_key(host + ":80");
+  item.set_depth(depth);
+  return item;
+}
+
+struct Fixture {
+  gleaner::testing::TempDir dir;
+  std::unique_ptr<storage::StagingStore> store;
+  std::unique_ptr<storage::JobWriter> writer;
+  std::unique_ptr<RocksDbFrontier> frontier;
+
+  explicit Fixture(RocksDbFrontier::Options options = {0, 0}) { Open(options); }
+
+  void Open(RocksDbFrontier::Options options) {
+    frontier.reset();
+    writer.reset();
+    store.reset();
+    REQUIRE(storage::StagingStore::OpenPrimary(dir / "store", {}, &store).ok());
+    REQUIRE(storage::JobWriter::Open(store.get(), "job", &writer).ok());
+    REQUIRE(RocksDbFrontier::Open(writer.get(), options, &frontier).ok());
+  }
+  void Commit() {
+    REQUIRE(writer->Commit().ok());
+    frontier->Committed();
+  }
+  std::vector<Lease> Claim(size_t max, int64_t now) {
+    std::vector<Lease> out;
+    int64_t next = 0;
+    REQUIRE(frontier->Claim(max, now, &out, &next).ok());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a URL pushed twice is queued once, even within one uncommitted batch") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/x", 0), Item("http://a", "/x", 1)}, &added).ok());
+  CHECK(added == 1);
+  f.Commit();
+  REQUIRE(f.frontier->Push({Item("http://a", "/x", 2)}, &added).ok());
+  CHECK(added == 0);
+  CHECK(f.frontier->Stats().queued == 1);
+  CHECK(f.frontier->Stats().seen == 1);
+}
+
+TEST_CASE("a host's queue is served breadth-first by depth") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0),
+                            Item("http://a", "/mid", 1)},
+                           &added)
+              .ok());
+  f.Commit();
+  auto leases = f.Claim(1, 1);
+  auto second = f.Claim(1, 1);
+  auto third = f.Claim(1, 1);
+  REQUIRE(leases.size() == 1);
+  REQUIRE(second.size() == 1);
+  REQUIRE(third.size() == 1);
+  CHECK(leases[0].item.url() == "http://a/top");
+  CHECK(second[0].item.url() == "http://a/mid");
+  CHECK(third[0].item.url() == "http://a/deep");
+}
+
+TEST_CASE("no host gets more leases than per_host, and its gate honours the delay") {
+  Fixture f({2, 1000});  // 2 in flight, 1 ms between starts
+  size_t added = 0;
+  std::vector<v1::FrontierItem> items;
+  for (int i = 0; i < 5; ++i) items.push_back(Item("http://a", "/" + std::to_string(i), 0));
+  REQUIRE(f.frontier->Push(items, &added).ok());
+  f.Commit();
+
+  std::vector<Lease> out;
+  int64_t next_ready = 0;
+  REQUIRE(f.frontier->Claim(10, 1000000, &out, &next_ready).ok());
+  CHECK(out.size() == 1);                // the gate closes after one start
+  CHECK(next_ready == 1000000 + 1000);   // ... and opens 1 ms later
+  REQUIRE(f.frontier->Claim(10, 1000500, &out, &next_ready).ok());
+  CHECK(out.size() == 1);                // still closed at +0.5 ms
+  REQUIRE(f.frontier->Claim(10, 1001000, &out, &next_ready).ok());
+  CHECK(out.size() == 2);                // open again
+  REQUIRE(f.frontier->Claim(10, 1010000, &out, &next_ready).ok());
+  CHECK(out.size() == 2);                // per_host = 2 reached
+  REQUIRE(f.frontier->Complete(out[0]).ok());
+  f.Commit();
+  REQUIRE(f.frontier->Claim(10, 1020000, &out, &next_ready).ok());
+  CHECK(out.size() == 3);
+}
+
+TEST_CASE("hosts are served round-robin") {
+  Fixture f({8, 1000000});  // 1 s delay: one start per host per claim
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0),
+                            Item("http://b", "/1", 0), Item("http://b", "/2", 0)},
+                           &added)
+              .ok());
+  f.Commit();
+  auto leases = f.Claim(10, 5);
+  REQUIRE(leases.size() == 2);
+  CHECK(leases[0].item.host_key() != leases[1].item.host_key());
+}
+
+TEST_CASE("a released lease waits until its not-before time and keeps its attempts") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/x", 0)}, &added).ok());
+  f.Commit();
+  auto leases = f.Claim(1, 100);
+  REQUIRE(leases.size() == 1);
+  leases[0].item.set_attempts(1);
+  REQUIRE(f.frontier->Release(leases[0], 5000).ok());
+  f.Commit();
+  CHECK(f.Claim(1, 4999).empty());
+  auto again = f.Claim(1, 5000);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].item.attempts() == 1);
+}
+
+TEST_CASE("recovery: queued and leased-but-unfinished URLs survive a restart; finished ones do not") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0), Item("http://a", "/3", 0)},
+                           &added)
+              .ok());
+  f.frontier->MarkSeeded();
+  f.Commit();
+  auto leases = f.Claim(2, 1);
+  REQUIRE(leases.size() == 2);
+  REQUIRE(f.frontier->Complete(leases[0]).ok());
+  f.Commit();
+  // leases[1] was in flight when the process "died".
+  f.Open({8, 0});
+  CHECK(f.frontier->seeded());
+  CHECK(f.frontier->Stats().queued == 2);
+  CHECK(f.frontier->Stats().in_flight == 0);
+  auto after = f.Claim(10, 1);
+  std::vector<std::string> urls;
+  for (auto& l : after) urls.push_back(l.item.url());
+  std::sort(urls.begin(), urls.end());
+  CHECK(urls == std::vector<std::string>{"http://a/2", "http://a/3"});
+  size_t more = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0)}, &more).ok());
+  CHECK(more == 0);  // the finished URL is still seen
+}
+
+TEST_CASE("uncommitted frontier changes are lost with the batch, never half-applied") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0)}, &added).ok());
+  f.Commit();
+  REQUIRE(f.frontier->Push({Item("http://a", "/2", 0)}, &added).ok());
+  // No commit: reopen as after a crash.
+  f.Open({8, 0});
+  CHECK(f.frontier->Stats().queued == 1);
+  REQUIRE(f.frontier->Push({Item("http://a", "/2", 0)}, &added).ok());
+  CHECK(added == 1);
+}
+
+TEST_CASE("MarkSeen tells whether a URL was already known") {
+  Fixture f({8, 0});
+  bool was_seen = true;
+  REQUIRE(f.frontier->MarkSeen("http://a/c", &was_seen).ok());
+  CHECK_FALSE(was_seen);
+  REQUIRE(f.frontier->MarkSeen("http://a/c", &was_seen).ok());
+  CHECK(was_seen);
+  size_t added = 1;
+  REQUIRE(f.frontier->Push({Item("http://a", "/c", 0)}, &added).ok());
+  CHECK(added == 0);
+}
