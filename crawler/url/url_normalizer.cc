@@ -1,0 +1,269 @@
+#include "crawler/url/url_normalizer.h"
+
+#include <curl/curl.h>
+#include <locale.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <optional>
+
+#include "crawler/url/percent_encoding.h"
+
+namespace gleaner::crawler {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string AsciiLowered(std::string_view text) {
+  std::string lowered(text);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), AsciiLower);
+  return lowered;
+}
+
+// Error messages quote the offending URL, but not all 8 KiB of it.
+std::string Quoted(std::string_view url) {
+  constexpr size_t kShown = 200;
+  if (url.size() <= kShown) return "'" + std::string(url) + "'";
+  return "'" + std::string(url.substr(0, kShown)) + "...'";
+}
+
+// Trims surrounding whitespace and control bytes and drops tabs and newlines
+// inside (as browsers do for href values), then fixes the spelling of escapes
+// so that libcurl sees "%2e%2e" as the dot segment it is.
+Status CleanInput(std::string_view raw, std::string_view what, std::string* cleaned) {
+  auto is_blank = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+  while (!raw.empty() && is_blank(raw.front())) raw.remove_prefix(1);
+  while (!raw.empty() && is_blank(raw.back())) raw.remove_suffix(1);
+  if (raw.size() > kMaxUrlBytes) {
+    return Status::InvalidArgument(std::string(what) + " " + Quoted(raw) + " is longer than " +
+                                   std::to_string(kMaxUrlBytes) + " bytes");
+  }
+  std::string compact;
+  compact.reserve(raw.size());
+  std::copy_if(raw.begin(), raw.end(), std::back_inserter(compact),
+               [](char c) { return c != '\t' && c != '\n' && c != '\r'; });
+  *cleaned = NormalizePercentEncoding(compact, EncodeSet::kSpaceAndControls);
+  return Status::OK();
+}
+
+// The scheme of `url` if it starts with one (RFC 3986 section 3.1), lower-cased.
+std::optional<std::string> SchemeOf(std::string_view url) {
+  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (url.empty() || !is_alpha(url.front())) return std::nullopt;
+  for (size_t i = 1; i < url.size(); ++i) {
+    const char c = url[i];
+    if (c == ':') return AsciiLowered(url.substr(0, i));
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') break;
+  }
+  return std::nullopt;
+}
+
+Status CheckHttpScheme(std::string_view scheme, std::string_view what, std::string_view url) {
+  if (scheme == "http" || scheme == "https") return Status::OK();
+  return Status::InvalidArgument(std::string(what) + " " + Quoted(url) + " has scheme '" +
+                                 std::string(scheme) + "'; only http and https are crawled");
+}
+
+Status SetUrl(CURLU* handle, const std::string& url, std::string_view what) {
+  const CURLUcode rc = curl_url_set(handle, CURLUPART_URL, url.c_str(), 0);
+  if (rc == CURLUE_OK) return Status::OK();
+  return Status::InvalidArgument(std::string(what) + " " + Quoted(url) +
+                                 " is not a valid URL: " + curl_url_strerror(rc));
+}
+
+// Parses an absolute http(s) URL that has already been cleaned.
+Status ParseAbsolute(const std::string& url, std::string_view what, CurlUrl* handle) {
+  const std::optional<std::string> scheme = SchemeOf(url);
+  if (!scheme) {
+    return Status::InvalidArgument(std::string(what) + " " + Quoted(url) +
+                                   " is not absolute (it has no scheme)");
+  }
+  GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, what, url));
+  handle->reset(curl_url());
+  if (!*handle) return Status::Aborted("out of memory allocating a URL handle");
+  return SetUrl(handle->get(), url, what);
+}
+
+// Fetches one part of a parsed URL; false when the URL has no such part.
+bool GetPart(CURLU* handle, CURLUPart part, unsigned flags, std::string* out) {
+  char* value = nullptr;
+  if (curl_url_get(handle, part, &value, flags) != CURLUE_OK) return false;
+  out->assign(value);
+  curl_free(value);
+  return true;
+}
+
+// libcurl 7.88 converts IDN hosts with idn2_lookup_ul(), which reads the host
+// in the calling thread's locale charset, so a process in the default "C"
+// locale would reject every non-ASCII host. Switching only this thread to
+// C.UTF-8 around the call keeps the conversion independent of the process.
+class ScopedUtf8Ctype {
+ public:
+  ScopedUtf8Ctype() {
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    if (utf8 != static_cast<locale_t>(0)) previous_ = uselocale(utf8);
+  }
+  ~ScopedUtf8Ctype() {
+    if (previous_ != static_cast<locale_t>(0)) uselocale(previous_);
+  }
+  ScopedUtf8Ctype(const ScopedUtf8Ctype&) = delete;
+  ScopedUtf8Ctype& operator=(const ScopedUtf8Ctype&) = delete;
+
+ private:
+  locale_t previous_ = static_cast<locale_t>(0);
+};
+
+Status GetPunycodeHost(CURLU* handle, std::string* host) {
+  ScopedUtf8Ctype utf8;
+  if (GetPart(handle, CURLUPART_HOST, CURLU_PUNYCODE, host)) return Status::OK();
+  std::string raw_host;
+  GetPart(handle, CURLUPART_HOST, 0, &raw_host);
+  return Status::InvalidArgument("host " + Quoted(raw_host) +
+                                 " is not a valid internationalised domain name");
+}
+
+bool IsTrackingParam(std::string_view name) {
+  static constexpr std::string_view kTrackingNames[] = {"gclid",  "fbclid", "msclkid", "mc_cid",
+                                                        "mc_eid", "_ga",    "yclid"};
+  return name.starts_with("utm_") || std::find(std::begin(kTrackingNames), std::end(kTrackingNames),
+                                               name) != std::end(kTrackingNames);
+}
+
+// Keeps the other parameters in their order; empty ones ("a=1&&b=2") go too.
+std::string StripTrackingParams(std::string_view query) {
+  std::string kept;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view param = query.substr(start, end - start);
+    if (!param.empty() && !IsTrackingParam(param.substr(0, param.find('=')))) {
+      if (!kept.empty()) kept += '&';
+      kept += param;
+    }
+    start = end + 1;
+  }
+  return kept;
+}
+
+// Assembles the normal form from the parts libcurl parsed.
+Status Canonicalize(CURLU* handle, const NormalizeOptions& options, std::string* out) {
+  std::string scheme;
+  GetPart(handle, CURLUPART_SCHEME, 0, &scheme);
+  scheme = AsciiLowered(scheme);
+  std::string full;
+  GetPart(handle, CURLUPART_URL, 0, &full);
+  GLEANER_RETURN_IF_ERROR(CheckHttpScheme(scheme, "URL", full));
+
+  std::string host;
+  GLEANER_RETURN_IF_ERROR(GetPunycodeHost(handle, &host));
+  host = AsciiLowered(host);
+
+  std::string port;
+  if (GetPart(handle, CURLUPART_PORT, 0, &port)) {
+    const bool is_default =
+        (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
+    if (is_default) port.clear();
+  }
+
+  std::string user, password;
+  const bool has_user = GetPart(handle, CURLUPART_USER, 0, &user);
+  const bool has_password = GetPart(handle, CURLUPART_PASSWORD, 0, &password);
+
+  std::string path;
+  GetPart(handle, CURLUPART_PATH, 0, &path);
+  path = NormalizePercentEncoding(path, EncodeSet::kPath);
+  if (path.empty()) path = "/";
+
+  std::string query;
+  GetPart(handle, CURLUPART_QUERY, 0, &query);
+  query = NormalizePercentEncoding(query, EncodeSet::kPathAndQuery);
+  if (options.strip_tracking_params) query = StripTrackingParams(query);
+
+  std::string result = scheme + "://";
+  if (has_user || has_password) {
+    result += user;
+    if (has_password) result += ":" + password;
+    result += "@";
+  }
+  result += host;
+  if (!port.empty()) result += ":" + port;
+  result += path;
+  if (!query.empty()) result += "?" + query;
+  if (result.size() > kMaxUrlBytes) {
+    return Status::InvalidArgument("URL " + Quoted(result) + " is longer than " +
+                                   std::to_string(kMaxUrlBytes) + " bytes once normalised");
+  }
+  *out = std::move(result);
+  return Status::OK();
+}
+
+// Parses a normalised URL for the accessors below; null if it does not parse.
+CurlUrl ParseNormalized(std::string_view normalized_url) {
+  CurlUrl handle(curl_url());
+  const std::string url(normalized_url);
+  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return nullptr;
+  }
+  return handle;
+}
+
+}  // namespace
+
+Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out) {
+  std::string cleaned;
+  GLEANER_RETURN_IF_ERROR(CleanInput(absolute, "URL", &cleaned));
+  CurlUrl handle;
+  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned, "URL", &handle));
+  return Canonicalize(handle.get(), options, out);
+}
+
+Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,
+                  std::string* out) {
+  std::string cleaned_base, cleaned_ref;
+  GLEANER_RETURN_IF_ERROR(CleanInput(base, "base URL", &cleaned_base));
+  GLEANER_RETURN_IF_ERROR(CleanInput(ref, "link", &cleaned_ref));
+  CurlUrl handle;
+  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned_base, "base URL", &handle));
+
+  if (const std::optional<std::string> scheme = SchemeOf(cleaned_ref)) {
+    GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, "link", cleaned_ref));
+  }
+  // An empty or fragment-only reference is the base document itself (RFC 3986
+  // section 5.2.2); libcurl 7.88 would drop the base's last segment and query.
+  const bool refers_to_base = cleaned_ref.empty() || cleaned_ref.front() == '#';
+  if (!refers_to_base) GLEANER_RETURN_IF_ERROR(SetUrl(handle.get(), cleaned_ref, "link"));
+  return Canonicalize(handle.get(), options, out);
+}
+
+std::string HostKey(std::string_view normalized_url) {
+  const CurlUrl handle = ParseNormalized(normalized_url);
+  std::string scheme, host, port;
+  if (!handle || !GetPart(handle.get(), CURLUPART_SCHEME, 0, &scheme) ||
+      !GetPart(handle.get(), CURLUPART_HOST, 0, &host) ||
+      !GetPart(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT, &port)) {
+    return {};
+  }
+  return scheme + "://" + host + ":" + port;
+}
+
+std::string PathAndQuery(std::string_view normalized_url) {
+  const CurlUrl handle = ParseNormalized(normalized_url);
+  std::string path, query;
+  if (!handle || !GetPart(handle.get(), CURLUPART_PATH, 0, &path)) return {};
+  if (GetPart(handle.get(), CURLUPART_QUERY, 0, &query) && !query.empty()) path += "?" + query;
+  return path;
+}
+
+uint64_t UrlFingerprint(std::string_view normalized_url) {
+  return XXH3_64bits(normalized_url.data(), normalized_url.size());
+}
+
+}  // namespace gleaner::crawler

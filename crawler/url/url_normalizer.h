@@ -1,0 +1,51 @@
+// URL normalisation for the crawler: resolves links against their page and
+// rewrites every URL into one canonical spelling, so that equivalent URLs get
+// the same frontier key, host key and fingerprint. Parsing is libcurl's URL API;
+// all functions are pure and safe to call from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace gleaner::crawler {
+
+// Longest URL accepted, before and after normalisation.
+inline constexpr size_t kMaxUrlBytes = 8 * 1024;
+
+struct NormalizeOptions {
+  // Drop analytics parameters that never change the page (utm_*, gclid,
+  // fbclid, msclkid, mc_cid, mc_eid, _ga, yclid), keeping the others in order.
+  bool strip_tracking_params = true;
+};
+
+// The normal form is http(s) only; lower-case scheme and host; IDN hosts in
+// punycode; no default port; no fragment; no dot segments; percent-encoding
+// with upper-case hex, unreserved characters decoded and everything a path or
+// query may not hold literally encoded; "/" for an empty path; no empty "?".
+// Surrounding whitespace is trimmed and tabs/newlines inside are removed, as
+// browsers do for href values. Any other scheme, a relative URL, or one over
+// kMaxUrlBytes is InvalidArgument.
+Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out);
+
+// Resolves `ref` (an href as written: absolute, scheme-relative, path, "?q",
+// "#frag" or empty) against `base` (the page URL, or its <base href> already
+// resolved by the caller) per RFC 3986 section 5, then normalises the result.
+Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,
+                  std::string* out);
+
+// The following take a URL in normal form (from NormalizeUrl or ResolveUrl)
+// and return an empty string if it cannot be parsed.
+
+// "scheme://host:port" with the port always explicit: the per-host politeness key.
+std::string HostKey(std::string_view normalized_url);
+
+// The path and, if present, "?query": what robots.txt rules are matched against.
+std::string PathAndQuery(std::string_view normalized_url);
+
+// 64-bit XXH3 of the normalised URL: the frontier's dedup key.
+uint64_t UrlFingerprint(std::string_view normalized_url);
+
+}  // namespace gleaner::crawler
