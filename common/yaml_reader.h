@@ -1,0 +1,156 @@
+// A strict reader over yaml-cpp for every YAML file Gleaner reads (jobs, rules).
+// A Document owns the parsed text and the first error found in it; Nodes and
+// MapReaders are cheap views that point back at their Document, so they must not
+// outlive it, and a Document with its views is used from one thread at a time.
+// Errors read "FILE:LINE:COL: PATH: expected ..., got ..." with 1-based positions;
+// only the first is kept, and every read after it is a no-op that returns false.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace gleaner::yaml {
+
+class MapReader;
+class Document;
+
+// One value in the document, addressed by its dotted path ("sources[0].scope").
+// A Node may be absent (the key is not in its map): every Read* on an absent
+// node returns false without recording an error, so optional keys keep the
+// caller's defaults. On a present node of the wrong shape, Read* records the
+// error and returns false.
+class Node {
+ public:
+  bool present() const { return present_; }
+  bool IsNull() const { return present_ && node_.IsNull(); }
+  bool IsScalar() const { return present_ && node_.IsScalar(); }
+  bool IsMap() const { return present_ && node_.IsMap(); }
+  bool IsList() const { return present_ && node_.IsSequence(); }
+  const std::string& path() const { return path_; }
+  int line() const { return line_; }  // 1-based
+  int column() const { return column_; }
+
+  // Records "FILE:LINE:COL: PATH: what" at this node unless an error is already recorded.
+  void Fail(std::string_view what) const;
+  // Records "expected <expected>, got <a description of this node>", then " (<why>)" if given.
+  void FailExpected(std::string_view expected, std::string_view why = {}) const;
+  // True while the document has no recorded error.
+  bool ok() const;
+
+  bool ReadString(std::string* out) const;
+  bool ReadBool(bool* out) const;  // only true/false (any case): "yes"/"on" are typos in disguise
+  template <std::integral T>
+  bool ReadInt(T min, T max, T* out) const {
+    int64_t value = 0;
+    if (!ReadInt64(min, max, max == std::numeric_limits<T>::max(), &value)) return false;
+    *out = static_cast<T>(value);
+    return true;
+  }
+  bool ReadDouble(double min, double max, double* out) const;
+  bool ReadStringList(std::vector<std::string>* out) const;
+  bool ReadStringMap(std::map<std::string, std::string>* out) const;
+  // One word out of a fixed set: ReadEnum({{"html", Kind::kHtml}, {"json", Kind::kJson}}, &kind).
+  template <typename E>
+  bool ReadEnum(std::initializer_list<std::pair<std::string_view, std::type_identity_t<E>>> words,
+                E* out) const {
+    std::vector<std::string_view> names;
+    for (const auto& [name, value] : words) names.push_back(name);
+    int index = -1;
+    if (!ReadWord(names, &index)) return false;
+    *out = (words.begin() + index)->second;
+    return true;
+  }
+
+  // The elements of a list; records an error and returns none if this is not a list.
+  std::vector<Node> Items() const;
+  // Views this node as a map whose keys are exactly `allowed` (or a subset).
+  // An absent node gives an empty map. Duplicate and unknown keys are errors.
+  MapReader AsMap(const std::vector<std::string_view>& allowed) const;
+  // Views this node as a map with user-chosen keys (field names, headers);
+  // duplicates are still errors. Call MapReader::CheckKeys to restrict it later.
+  MapReader AsOpenMap() const;
+
+ private:
+  friend class Document;
+  friend class MapReader;
+  Node(Document* doc, YAML::Node node, std::string path, int line, int column);
+  Node(Document* doc, std::string path, int line, int column);  // absent
+
+  bool ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* out) const;
+  bool ReadWord(const std::vector<std::string_view>& words, int* index) const;
+
+  Document* doc_ = nullptr;
+  YAML::Node node_;
+  std::string path_;
+  int line_ = 0;
+  int column_ = 0;
+  bool present_ = false;
+};
+
+// A map node with its keys, in document order. Keys are plain scalars.
+class MapReader {
+ public:
+  bool Has(std::string_view key) const;
+  // The value under `key`, or an absent Node positioned at this map.
+  Node Get(std::string_view key) const;
+  // Like Get, but records "missing required key 'KEY'" at this map when absent.
+  Node Required(std::string_view key) const;
+  // Records "unknown key 'K' (did you mean 'L'?); allowed: ..." for the first key
+  // not in `allowed`, and returns whether all keys were allowed.
+  bool CheckKeys(const std::vector<std::string_view>& allowed) const;
+  // Every entry as (key node, value node), for maps with user-chosen keys.
+  std::vector<std::pair<Node, Node>> Entries() const { return entries_; }
+  // The map itself, for errors about the whole map (e.g. conflicting keys).
+  const Node& node() const { return self_; }
+
+ private:
+  friend class Node;
+  explicit MapReader(Node self) : self_(std::move(self)) {}
+
+  Node self_;
+  std::vector<std::pair<Node, Node>> entries_;
+};
+
+// A parsed YAML file. Load* returns InvalidArgument "FILE:LINE:COL: ..." for a
+// syntax error and IOError when the file cannot be read.
+class Document {
+ public:
+  Document() = default;
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  Status LoadFile(const std::string& path);
+  // `display_name` is what errors call the file (usually its path).
+  Status LoadString(std::string_view text, std::string display_name);
+
+  // The top-level value; a document with no content gives an empty (null) node.
+  Node Root();
+  const std::string& name() const { return name_; }
+  // The first error recorded through any Node of this document, or OK.
+  const Status& status() const { return status_; }
+
+ private:
+  friend class Node;
+  void Record(int line, int column, std::string_view path, std::string_view what);
+
+  std::string name_;
+  YAML::Node root_;
+  Status status_;
+};
+
+// Levenshtein distance, used to suggest the key a typo meant.
+int EditDistance(std::string_view a, std::string_view b);
+
+}  // namespace gleaner::yaml

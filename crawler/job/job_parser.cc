@@ -1,0 +1,375 @@
+#include "crawler/job/job_parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "common/yaml_reader.h"
+#include "crawler/job/cron_expression.h"
+#include "storage/keys.h"
+
+namespace gleaner::crawler {
+namespace {
+
+using yaml::MapReader;
+using yaml::Node;
+
+constexpr int kMaxInt = std::numeric_limits<int>::max();
+constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
+constexpr int kOneHourMs = 3600 * 1000;
+constexpr int kOneDayMs = 24 * kOneHourMs;
+
+const std::vector<std::string_view> kJobKeys = {"name",
+                                                "sources",
+                                                "politeness",
+                                                "retry",
+                                                "limits",
+                                                "store_pages",
+                                                "strip_tracking_params",
+                                                "max_pages",
+                                                "schedule",
+                                                "prepare"};
+const std::vector<std::string_view> kHtmlSourceKeys = {"kind",  "seeds",  "sitemaps",
+                                                       "scope", "follow", "records"};
+const std::vector<std::string_view> kJsonSourceKeys = {
+    "kind", "url", "records", "fields", "paginate", "headers", "bearer_token_env"};
+const std::vector<std::string_view> kPaginateKeys = {"next", "param",  "start",    "offset",
+                                                     "step", "cursor", "max_pages"};
+
+// Job files are shared and committed; a secret in one leaks.
+constexpr std::string_view kNoTokensInFiles =
+    "tokens are never stored in job files; put the token in an environment variable and "
+    "give its name as bearer_token_env";
+
+std::string ToLower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return lower;
+}
+
+// Scheme http or https and a non-empty host; the crawler normalises the rest.
+bool IsHttpUrl(std::string_view url) {
+  std::string_view rest;
+  const std::string lower = ToLower(url.substr(0, 8));
+  if (lower.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (lower.starts_with("https://")) {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  if (url.find_first_of(" \t\r\n") != std::string_view::npos) return false;
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host = authority.starts_with('[') ? authority.substr(1, authority.find(']') - 1)
+                                                     : authority.substr(0, authority.find(':'));
+  return !host.empty();
+}
+
+void ReadUrl(const Node& node, std::string* out) {
+  if (node.ReadString(out) && !IsHttpUrl(*out)) {
+    node.FailExpected("an http:// or https:// URL with a host");
+  }
+}
+
+void ReadUrlList(const Node& node, std::vector<std::string>* out) {
+  for (const Node& item : node.Items()) ReadUrl(item, &out->emplace_back());
+}
+
+void ReadRegex(const Node& node, std::string* out) {
+  if (!node.ReadString(out)) return;
+  try {
+    std::regex compiled(*out, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    node.FailExpected("an ECMAScript regular expression", e.what());
+  }
+}
+
+void ReadRegexList(const Node& node, std::vector<std::string>* out) {
+  for (const Node& item : node.Items()) ReadRegex(item, &out->emplace_back());
+}
+
+void ReadDomains(const Node& node, std::vector<std::string>* out) {
+  for (const Node& item : node.Items()) {
+    std::string& domain = out->emplace_back();
+    if (item.ReadString(&domain) &&
+        (domain.empty() || domain.find_first_of("/: \t") != std::string::npos)) {
+      item.FailExpected("a host name such as books.example");
+    }
+  }
+}
+
+// An environment variable name, so the token itself stays out of the file.
+void ReadEnvVarName(const Node& node, std::string* out) {
+  if (!node.ReadString(out)) return;
+  bool valid = !out->empty() && !std::isdigit(static_cast<unsigned char>((*out)[0])) &&
+               std::all_of(out->begin(), out->end(),
+                           [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  if (!valid) node.FailExpected("the name of an environment variable (letters, digits, '_')");
+}
+
+void ReadHeaders(const Node& node, std::map<std::string, std::string>* out) {
+  for (const auto& [key, value] : node.AsOpenMap().Entries()) {
+    std::string name;
+    key.ReadString(&name);
+    if (ToLower(name) == "authorization") {
+      key.Fail("header '" + name + "': " + std::string(kNoTokensInFiles));
+      return;
+    }
+    value.ReadString(&(*out)[name]);
+  }
+}
+
+void RejectStoredTokens(const MapReader& source) {
+  for (const auto& [key, unused] : source.Entries()) {
+    std::string name;
+    key.ReadString(&name);
+    if (name == "bearer_token" || name == "token") {
+      key.Fail("key '" + name + "': " + std::string(kNoTokensInFiles));
+      return;
+    }
+  }
+}
+
+void ParseScope(const Node& node, Scope* out) {
+  MapReader map = node.AsMap({"domains", "max_depth", "include", "exclude"});
+  ReadDomains(map.Get("domains"), &out->domains);
+  map.Get("max_depth").ReadInt(0, 1000, &out->max_depth);
+  ReadRegexList(map.Get("include"), &out->include);
+  ReadRegexList(map.Get("exclude"), &out->exclude);
+}
+
+void ParseHtmlField(const Node& key, const Node& node, HtmlFieldSpec* out) {
+  key.ReadString(&out->name);
+  MapReader map = node.AsMap({"css", "text", "attr", "html", "regex", "all"});
+  map.Required("css").ReadString(&out->css);
+  bool text = false;
+  bool html = false;
+  map.Get("text").ReadBool(&text);
+  map.Get("html").ReadBool(&html);
+  const bool attr = map.Has("attr");
+  if (attr) {
+    Node attr_node = map.Get("attr");
+    if (attr_node.ReadString(&out->attr) && out->attr.empty()) {
+      attr_node.FailExpected("an attribute name");
+    }
+  }
+  const int modes = int{text} + int{html} + int{attr};
+  const bool mode_switched_off = modes == 0 && (map.Has("text") || map.Has("html"));
+  if (modes > 1 || mode_switched_off) {
+    map.node().Fail(std::string("expected exactly one of 'text: true', 'attr: NAME' or ") +
+                    "'html: true', got " + (modes > 1 ? "more than one" : "none"));
+  }
+  out->take = attr ? TakeMode::kAttr : html ? TakeMode::kInnerHtml : TakeMode::kText;
+  ReadRegex(map.Get("regex"), &out->regex);
+  map.Get("all").ReadBool(&out->all);
+}
+
+void ParseHtmlRecords(const Node& node, std::optional<HtmlRecordSpec>* out) {
+  if (!node.present()) return;
+  HtmlRecordSpec records;
+  MapReader map = node.AsMap({"when", "list", "fields"});
+  map.Get("when").ReadString(&records.when);
+  map.Get("list").ReadString(&records.list);
+  Node fields = map.Required("fields");
+  for (const auto& [key, value] : fields.AsOpenMap().Entries()) {
+    ParseHtmlField(key, value, &records.fields.emplace_back());
+  }
+  if (fields.IsMap() && records.fields.empty()) fields.FailExpected("at least one field");
+  *out = std::move(records);
+}
+
+void ParseHtmlSource(const MapReader& map, SourceSpec* out) {
+  map.CheckKeys(kHtmlSourceKeys);
+  ReadUrlList(map.Get("seeds"), &out->seeds);
+  ReadUrlList(map.Get("sitemaps"), &out->sitemaps);
+  if (!map.Has("seeds") && !map.Has("sitemaps")) {
+    map.node().Fail("missing required key 'seeds' (or 'sitemaps')");
+  } else if (out->seeds.empty() && out->sitemaps.empty()) {
+    map.Get(map.Has("seeds") ? "seeds" : "sitemaps").FailExpected("at least one URL");
+  }
+  ParseScope(map.Get("scope"), &out->scope);
+  map.Get("follow").ReadStringList(&out->follow);
+  ParseHtmlRecords(map.Get("records"), &out->records);
+}
+
+void ParsePagination(const Node& node, Pagination* out) {
+  if (!node.present()) return;
+  MapReader map = node.AsOpenMap();
+  if (map.Has("next")) {
+    out->kind = PaginationKind::kNextLink;
+    map.CheckKeys({"next", "max_pages"});
+    map.Get("next").ReadString(&out->next_path);
+  } else if (map.Has("cursor")) {
+    out->kind = PaginationKind::kCursor;
+    map.CheckKeys({"cursor", "param", "max_pages"});
+    map.Get("cursor").ReadString(&out->cursor_path);
+    map.Required("param").ReadString(&out->param);
+  } else if (map.Has("offset")) {
+    out->kind = PaginationKind::kOffsetParam;
+    out->start = 0;
+    map.CheckKeys({"offset", "start", "step", "max_pages"});
+    map.Get("offset").ReadString(&out->param);
+    map.Get("start").ReadInt<int64_t>(0, kMaxInt64, &out->start);
+    map.Get("step").ReadInt<int64_t>(1, kMaxInt64, &out->step);
+  } else if (map.Has("param")) {
+    out->kind = PaginationKind::kPageParam;
+    map.CheckKeys({"param", "start", "max_pages"});
+    map.Get("param").ReadString(&out->param);
+    map.Get("start").ReadInt<int64_t>(0, kMaxInt64, &out->start);
+  } else if (map.CheckKeys(kPaginateKeys)) {
+    node.Fail(
+        "expected {next: PATH}, {param: NAME, start: N}, {offset: NAME, start: N, step: N} or "
+        "{cursor: PATH, param: NAME}, got none of next, param, offset, cursor");
+  }
+  map.Get("max_pages").ReadInt<int64_t>(1, kMaxInt64, &out->max_pages);
+}
+
+void ParseJsonSource(const MapReader& map, SourceSpec* out) {
+  map.CheckKeys(kJsonSourceKeys);
+  ReadUrl(map.Required("url"), &out->url);
+  map.Get("records").ReadString(&out->records_path);
+  for (const auto& [key, value] : map.Get("fields").AsOpenMap().Entries()) {
+    JsonFieldSpec& field = out->json_fields.emplace_back();
+    key.ReadString(&field.name);
+    value.ReadString(&field.path);
+  }
+  ParsePagination(map.Get("paginate"), &out->paginate);
+  ReadHeaders(map.Get("headers"), &out->headers);
+  ReadEnvVarName(map.Get("bearer_token_env"), &out->bearer_token_env);
+}
+
+void ParseSource(const Node& node, SourceSpec* out) {
+  MapReader map = node.AsOpenMap();
+  if (!node.ok()) return;
+  RejectStoredTokens(map);
+  if (!map.Has("kind")) {
+    // A misspelt 'kind' would otherwise read as missing: offer the spelling first.
+    std::vector<std::string_view> all_keys = kHtmlSourceKeys;
+    for (std::string_view key : kJsonSourceKeys) {
+      if (std::find(all_keys.begin(), all_keys.end(), key) == all_keys.end()) {
+        all_keys.push_back(key);
+      }
+    }
+    map.CheckKeys(all_keys);
+  }
+  map.Required("kind").ReadEnum(
+      {{"html", SourceSpec::Kind::kHtml}, {"json", SourceSpec::Kind::kJson}}, &out->kind);
+  if (!node.ok()) return;
+  if (out->kind == SourceSpec::Kind::kHtml) {
+    ParseHtmlSource(map, out);
+  } else {
+    ParseJsonSource(map, out);
+  }
+}
+
+void ParsePoliteness(const Node& node, Politeness* out) {
+  MapReader map = node.AsMap({"concurrency", "per_host", "delay_ms", "robots", "user_agent"});
+  map.Get("concurrency").ReadInt(1, 10000, &out->concurrency);
+  map.Get("per_host").ReadInt(1, kMaxInt, &out->per_host);
+  map.Get("delay_ms").ReadInt(0, kOneHourMs, &out->delay_ms);
+  map.Get("robots").ReadBool(&out->robots);
+  Node user_agent = map.Get("user_agent");
+  if (user_agent.ReadString(&out->user_agent) &&
+      (out->user_agent.empty() || out->user_agent.find_first_of("\r\n") != std::string::npos)) {
+    user_agent.FailExpected("a non-empty, single-line User-Agent");
+  }
+}
+
+void ParseRetry(const Node& node, RetryPolicy* out) {
+  MapReader map = node.AsMap({"attempts", "backoff_ms", "max_backoff_ms"});
+  map.Get("attempts").ReadInt(1, 100, &out->attempts);
+  map.Get("backoff_ms").ReadInt(0, kOneHourMs, &out->backoff_ms);
+  Node max_backoff = map.Get("max_backoff_ms");
+  max_backoff.ReadInt(0, kOneDayMs, &out->max_backoff_ms);
+  if (out->max_backoff_ms < out->backoff_ms) {
+    Node blamed = max_backoff.present() ? max_backoff : map.Get("backoff_ms");
+    blamed.Fail("max_backoff_ms (" + std::to_string(out->max_backoff_ms) +
+                ") must be at least backoff_ms (" + std::to_string(out->backoff_ms) + ")");
+  }
+}
+
+void ParseLimits(const Node& node, FetchLimits* out) {
+  MapReader map = node.AsMap({"max_body_bytes", "max_decompressed_bytes", "connect_timeout_ms",
+                              "total_timeout_ms", "low_speed_bytes_per_s", "low_speed_time_s",
+                              "max_redirects"});
+  map.Get("max_body_bytes").ReadInt<int64_t>(1, kMaxInt64, &out->max_body_bytes);
+  map.Get("max_decompressed_bytes").ReadInt<int64_t>(1, kMaxInt64, &out->max_decompressed_bytes);
+  map.Get("connect_timeout_ms").ReadInt(1, 10 * 60 * 1000, &out->connect_timeout_ms);
+  map.Get("total_timeout_ms").ReadInt(1, kOneDayMs, &out->total_timeout_ms);
+  map.Get("low_speed_bytes_per_s").ReadInt(0, kMaxInt, &out->low_speed_bytes_per_s);
+  map.Get("low_speed_time_s").ReadInt(0, 3600, &out->low_speed_time_s);
+  map.Get("max_redirects").ReadInt(0, 20, &out->max_redirects);
+}
+
+void ParseSchedule(const Node& node, std::string* out) {
+  if (!node.ReadString(out)) return;
+  CronExpression unused;
+  Status s = ParseCron(*out, &unused);
+  if (!s.ok()) node.Fail(s.message());
+}
+
+void ParsePrepare(const Node& node, const std::string& job_path, JobConfig* out) {
+  MapReader map = node.AsMap({"rules", "out"});
+  if (map.Required("rules").ReadString(&out->prepare_rules)) {
+    std::filesystem::path rules(out->prepare_rules);
+    std::filesystem::path job_dir = std::filesystem::path(job_path).parent_path();
+    if (rules.is_relative() && !job_dir.empty()) {
+      out->prepare_rules = (job_dir / rules).lexically_normal().string();
+    }
+  }
+  map.Get("out").ReadString(&out->prepare_out);
+}
+
+Status ParseJobDocument(yaml::Document& doc, JobConfig* out) {
+  JobConfig job;
+  job.source_path = doc.name();
+  Node root = doc.Root();
+  MapReader map = root.AsMap(kJobKeys);
+
+  Node name = map.Required("name");
+  if (name.ReadString(&job.name)) {
+    Status valid = storage::ValidateJobName(job.name);
+    if (!valid.ok()) name.Fail(valid.message());
+  }
+  Node sources = map.Required("sources");
+  for (const Node& source : sources.Items()) ParseSource(source, &job.sources.emplace_back());
+  if (sources.IsList() && job.sources.empty()) sources.FailExpected("at least one source");
+
+  ParsePoliteness(map.Get("politeness"), &job.politeness);
+  ParseRetry(map.Get("retry"), &job.retry);
+  ParseLimits(map.Get("limits"), &job.limits);
+  map.Get("store_pages").ReadBool(&job.store_pages);
+  map.Get("strip_tracking_params").ReadBool(&job.strip_tracking_params);
+  map.Get("max_pages").ReadInt<int64_t>(0, kMaxInt64, &job.max_pages);
+  ParseSchedule(map.Get("schedule"), &job.schedule);
+  ParsePrepare(map.Get("prepare"), doc.name(), &job);
+
+  if (doc.status().ok()) *out = std::move(job);
+  return doc.status();
+}
+
+}  // namespace
+
+Status ParseJobFile(const std::string& path, JobConfig* out) {
+  yaml::Document doc;
+  GLEANER_RETURN_IF_ERROR(doc.LoadFile(path));
+  return ParseJobDocument(doc, out);
+}
+
+Status ParseJobYaml(std::string_view yaml, const std::string& display_name, JobConfig* out) {
+  yaml::Document doc;
+  GLEANER_RETURN_IF_ERROR(doc.LoadString(yaml, display_name));
+  return ParseJobDocument(doc, out);
+}
+
+}  // namespace gleaner::crawler
