@@ -1,0 +1,59 @@
+#include "ingest/shards/jsonl_writer.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ingest/shards/text_encoding.h"
+#include "ingest/shards/text_shard_writer.h"
+
+namespace gleaner::shards {
+
+namespace {
+
+nlohmann::json ToJson(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return ToValidUtf8(value.string_value());
+    case v1::Value::kIntValue:
+      return value.int_value();
+    case v1::Value::kDoubleValue:
+      if (!std::isfinite(value.double_value())) return nullptr;
+      return value.double_value();
+    case v1::Value::kBoolValue:
+      return value.bool_value();
+    case v1::Value::kTimestampMicros:
+      return FormatTimestampMicros(value.timestamp_micros());
+    default:
+      return nullptr;
+  }
+}
+
+class JsonlWriter : public TextShardWriter {
+ public:
+  using TextShardWriter::TextShardWriter;
+
+ protected:
+  std::string Header() const override { return {}; }
+
+  void FormatRow(const std::vector<v1::Value>& row, std::string* out) const override {
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    for (size_t i = 0; i < row.size(); ++i) {
+      object[ToValidUtf8(columns()[i].name)] = ToJson(row[i]);
+    }
+    // Strings were repaired above, so the strict handler never throws.
+    *out += object.dump();
+    *out += '\n';
+  }
+};
+
+}  // namespace
+
+Status OpenJsonlWriter(const std::string& path, const std::vector<ColumnSpec>& columns,
+                       std::unique_ptr<ShardWriter>* out) {
+  auto writer = std::make_unique<JsonlWriter>(columns);
+  GLEANER_RETURN_IF_ERROR(writer->Open(path));
+  *out = std::move(writer);
+  return Status::OK();
+}
+
+}  // namespace gleaner::shards

@@ -1,0 +1,123 @@
+#include "ingest/shards/jsonl_writer.h"
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace gleaner::shards {
+namespace {
+
+namespace fs = std::filesystem;
+
+v1::Value Str(std::string s) {
+  v1::Value v;
+  v.set_string_value(std::move(s));
+  return v;
+}
+v1::Value Int(int64_t i) {
+  v1::Value v;
+  v.set_int_value(i);
+  return v;
+}
+v1::Value Dbl(double d) {
+  v1::Value v;
+  v.set_double_value(d);
+  return v;
+}
+v1::Value Bool(bool b) {
+  v1::Value v;
+  v.set_bool_value(b);
+  return v;
+}
+v1::Value Ts(int64_t micros) {
+  v1::Value v;
+  v.set_timestamp_micros(micros);
+  return v;
+}
+
+struct TempFile {
+  TempFile() {
+    std::string pattern = (fs::temp_directory_path() / "gleaner_jsonl_XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    dir = pattern;
+    path = (dir / "part-00000.jsonl").string();
+  }
+  ~TempFile() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string Read() const {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  fs::path dir;
+  std::string path;
+};
+
+const std::vector<ColumnSpec> kColumns = {
+    {"name", ColumnType::kString, true},       {"n", ColumnType::kInt64, false},
+    {"x", ColumnType::kDouble, true},          {"ok", ColumnType::kBool, true},
+    {"t", ColumnType::kTimestampMicros, true},
+};
+
+TEST_CASE("each row is one JSON object with keys in column order") {
+  TempFile file;
+  std::unique_ptr<ShardWriter> writer;
+  REQUIRE(OpenShardWriter(Format::kJsonl, file.path, kColumns, WriterOptions(), &writer).ok());
+  // 2024-03-01T12:00:00Z is 1709294400 s after the epoch.
+  REQUIRE(writer
+              ->Append({Str("say \"hi\"\n"), Int(-5), Dbl(1.5), Bool(true),
+                        Ts(1709294400LL * 1000000 + 1)})
+              .ok());
+  REQUIRE(writer->Append({v1::Value(), Int(7), v1::Value(), v1::Value(), Ts(-1)}).ok());
+  REQUIRE(writer
+              ->Append({Str("\xC3\xA9t\xC3\xA9 a\xFF"), Int(0), Dbl(std::nan("")), Bool(false),
+                        v1::Value()})
+              .ok());
+  ShardStats stats;
+  REQUIRE(writer->Close(&stats).ok());
+
+  CHECK(file.Read() ==
+        "{\"name\":\"say \\\"hi\\\"\\n\",\"n\":-5,\"x\":1.5,\"ok\":true,"
+        "\"t\":\"2024-03-01T12:00:00.000001Z\"}\n"
+        "{\"name\":null,\"n\":7,\"x\":null,\"ok\":null,\"t\":\"1969-12-31T23:59:59.999999Z\"}\n"
+        "{\"name\":\"\xC3\xA9t\xC3\xA9 "
+        "a\xEF\xBF\xBD\",\"n\":0,\"x\":null,\"ok\":false,\"t\":null}\n");
+  CHECK(stats.rows == 3);
+  CHECK(stats.bytes == static_cast<int64_t>(fs::file_size(file.path)));
+  CHECK(stats.columns[0].null_count == 1);
+  CHECK(stats.columns[0].min.string_value() == "say \"hi\"\n");
+  CHECK(stats.columns[0].max.string_value() == "\xC3\xA9t\xC3\xA9 a\xEF\xBF\xBD");
+  CHECK(stats.columns[1].min.int_value() == -5);
+  CHECK(stats.columns[1].max.int_value() == 7);
+  CHECK(stats.columns[2].min.double_value() == 1.5);  // NaN is no bound
+  CHECK(stats.columns[4].min.timestamp_micros() == -1);
+}
+
+TEST_CASE("a row with a value of the wrong type is refused and not written") {
+  TempFile file;
+  std::unique_ptr<ShardWriter> writer;
+  REQUIRE(OpenShardWriter(Format::kJsonl, file.path, kColumns, WriterOptions(), &writer).ok());
+  const Status s = writer->Append({Str("a"), Dbl(1), v1::Value(), v1::Value(), v1::Value()});
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("'n'") != std::string::npos);
+  ShardStats stats;
+  REQUIRE(writer->Close(&stats).ok());
+  CHECK(stats.rows == 0);
+  CHECK(file.Read().empty());
+}
+
+TEST_CASE("a shard in a missing directory is an IOError naming the path") {
+  std::unique_ptr<ShardWriter> writer;
+  const Status s = OpenShardWriter(Format::kJsonl, "/nonexistent-dir/x.jsonl", kColumns,
+                                   WriterOptions(), &writer);
+  CHECK(s.code() == Status::Code::kIOError);
+  CHECK(s.message().find("/nonexistent-dir/x.jsonl") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace gleaner::shards

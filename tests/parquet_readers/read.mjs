@@ -1,0 +1,149 @@
+// Reads a Parquet file with one of two independent readers and prints one
+// JSON document, so tests can compare what each reader sees with what was
+// written:
+//   node read.mjs duckdb|hyparquet FILE
+// Output: {columns: [{name, type}], num_rows, rows: [{name: value}],
+//          chunks: [{row_group, column, num_values, null_count, min, max,
+//                    codec, encodings}]}
+// Values are made comparable across readers: strings and booleans as they
+// are, INT64 and timestamps (microseconds since the epoch, UTC) as decimal
+// strings, doubles as numbers, and NaN / Infinity / -Infinity as strings.
+// `type` is the reader's own name for the column's type.
+import { readFileSync } from 'node:fs';
+
+const [readerName, file] = process.argv.slice(2);
+if (!readerName || !file) {
+  console.error('usage: node read.mjs duckdb|hyparquet FILE');
+  process.exit(2);
+}
+
+function canonical(value) {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    if (Object.is(value, -0)) return '-0';
+    return value;
+  }
+  if (typeof value === 'object' && typeof value.micros === 'bigint') return value.micros.toString();
+  return value;
+}
+
+async function readWithDuckdb(path) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  const quoted = `'${path.replaceAll("'", "''")}'`;
+
+  const data = await connection.runAndReadAll(`SELECT * FROM read_parquet(${quoted})`);
+  const names = data.columnNames();
+  const types = data.columnTypes().map((t) => t.toString());
+  const rows = data.getRowObjects().map((row) => {
+    const out = {};
+    for (const name of names) out[name] = canonical(row[name]);
+    return out;
+  });
+
+  // DuckDB prints statistics as text in the column's logical type; turning
+  // timestamps back into microseconds is left to DuckDB itself.
+  const meta = await connection.runAndReadAll(
+    `SELECT row_group_id, path_in_schema, num_values, stats_null_count,
+            stats_min_value, stats_max_value, compression, encodings
+     FROM parquet_metadata(${quoted}) ORDER BY row_group_id, column_id`);
+  const typeOf = Object.fromEntries(names.map((n, i) => [n, types[i]]));
+  const chunks = [];
+  for (const m of meta.getRowObjects()) {
+    const column = m.path_in_schema;
+    const stat = async (text) => {
+      if (text === null) return null;
+      switch (typeOf[column]) {
+        case 'BIGINT':
+          return text;
+        case 'DOUBLE':
+          return canonical(Number(text.replace(/^inf$/i, 'Infinity').replace(/^-inf$/i, '-Infinity')));
+        case 'BOOLEAN':
+          return text === 'true';
+        case 'TIMESTAMP WITH TIME ZONE': {
+          const r = await connection.runAndReadAll(
+            `SELECT epoch_us(CAST('${text.replaceAll("'", "''")}' AS TIMESTAMPTZ))::VARCHAR AS us`);
+          return r.getRowObjects()[0].us;
+        }
+        default:
+          return text;
+      }
+    };
+    chunks.push({
+      row_group: Number(m.row_group_id),
+      column,
+      num_values: canonical(m.num_values),
+      null_count: canonical(m.stats_null_count),
+      min: await stat(m.stats_min_value),
+      max: await stat(m.stats_max_value),
+      codec: m.compression,
+      encodings: m.encodings,
+    });
+  }
+  const numRows = rows.length;
+  connection.closeSync();
+  return { columns: names.map((name, i) => ({ name, type: types[i] })), num_rows: numRows, rows, chunks };
+}
+
+async function readWithHyparquet(path) {
+  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  const bytes = readFileSync(path);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  // Keep microseconds exact instead of the default millisecond Date.
+  const parsers = { timestampFromMicroseconds: (micros) => micros.toString() };
+  const metadata = parquetMetadata(file, { parsers });
+  const leaves = metadata.schema.slice(1);
+  const columns = leaves.map((element) => {
+    const logical = element.logical_type
+      ? element.logical_type.type +
+        (element.logical_type.unit
+          ? `(${element.logical_type.unit},${element.logical_type.isAdjustedToUTC ? 'UTC' : 'local'})`
+          : '')
+      : '';
+    return {
+      name: element.name,
+      type: [element.type, logical, element.repetition_type].filter(Boolean).join(' '),
+    };
+  });
+  const rows = (await parquetReadObjects({ file, compressors, parsers })).map((row) => {
+    const out = {};
+    for (const { name } of columns) out[name] = canonical(row[name]);
+    return out;
+  });
+  const chunks = [];
+  metadata.row_groups.forEach((group, index) => {
+    for (const column of group.columns) {
+      const m = column.meta_data;
+      const stats = m.statistics ?? {};
+      chunks.push({
+        row_group: index,
+        column: m.path_in_schema.join('.'),
+        num_values: canonical(m.num_values),
+        null_count: canonical(stats.null_count),
+        min: canonical(stats.min_value),
+        max: canonical(stats.max_value),
+        codec: m.codec,
+        encodings: m.encodings.join(','),
+      });
+    }
+  });
+  return { columns, num_rows: Number(metadata.num_rows), rows, chunks };
+}
+
+const readers = { duckdb: readWithDuckdb, hyparquet: readWithHyparquet };
+if (!readers[readerName]) {
+  console.error(`unknown reader ${readerName}`);
+  process.exit(2);
+}
+try {
+  const result = await readers[readerName](file);
+  process.stdout.write(JSON.stringify(result) + '\n');
+} catch (error) {
+  console.error(`${readerName}: ${error.stack ?? error}`);
+  process.exit(1);
+}
