@@ -1,0 +1,31 @@
+// HtmlDocument: a page parsed by Gumbo, owning the tree. Any bytes are
+// accepted: ill-formed UTF-8 is repaired first (see ToValidUtf8), and Gumbo
+// recovers from malformed markup as browsers do. Immutable once parsed, so
+// its nodes may be read from several threads; they live as long as it does.
+#pragma once
+
+#include <gumbo.h>
+
+#include <string>
+#include <string_view>
+
+namespace gleaner::crawler {
+
+class HtmlDocument {
+ public:
+  explicit HtmlDocument(std::string_view bytes);
+  ~HtmlDocument();
+  HtmlDocument(const HtmlDocument&) = delete;
+  HtmlDocument& operator=(const HtmlDocument&) = delete;
+
+  // The document node: selecting from it sees every element, <html> included.
+  const GumboNode* document() const { return output_->document; }
+
+ private:
+  // Gumbo's nodes point into the source buffer (original tag text), so the
+  // repaired copy lives as long as the tree.
+  const std::string source_;
+  GumboOutput* output_;
+};
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,162 @@
+#include "crawler/extract/html_extractor.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "crawler/extract/gumbo_node.h"
+#include "crawler/extract/html_document.h"
+#include "crawler/extract/html_text.h"
+
+namespace gleaner::crawler {
+namespace {
+
+std::string TrimAsciiWhitespace(std::string_view s) {
+  constexpr std::string_view kWhitespace = " \t\n\r\f";
+  size_t begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = s.find_last_not_of(kWhitespace);
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+// The trimmed value of the first element below root matching selector that
+// carries attribute; empty when there is none.
+std::string FirstAttribute(const CssSelector& selector, const GumboNode* root,
+                           const char* attribute) {
+  const GumboNode* element = selector.SelectFirst(root);
+  if (element == nullptr) return {};
+  const char* value = FindAttribute(element, attribute);
+  return value == nullptr ? std::string() : TrimAsciiWhitespace(value);
+}
+
+Status CompileSelector(std::string_view text, std::string_view role, CssSelector* out) {
+  return CssSelector::Parse(text, out).Annotate(role);
+}
+
+}  // namespace
+
+Status HtmlExtractor::Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out) {
+  if (source.kind != SourceSpec::Kind::kHtml) {
+    return Status::InvalidArgument("html extractor: the source is not of kind html");
+  }
+  std::unique_ptr<HtmlExtractor> extractor(new HtmlExtractor());
+  extractor->link_selectors_.resize(1 + source.follow.size());
+  GLEANER_RETURN_IF_ERROR(CompileSelector("a[href]", "links", &extractor->link_selectors_[0]));
+  for (size_t i = 0; i < source.follow.size(); ++i) {
+    GLEANER_RETURN_IF_ERROR(
+        CompileSelector(source.follow[i], "follow", &extractor->link_selectors_[i + 1]));
+  }
+  GLEANER_RETURN_IF_ERROR(CompileSelector("base[href]", "base", &extractor->base_selector_));
+  GLEANER_RETURN_IF_ERROR(
+      CompileSelector("link[rel~=canonical][href]", "canonical", &extractor->canonical_selector_));
+  if (source.records.has_value()) {
+    const HtmlRecordSpec& records = *source.records;
+    extractor->has_records_ = true;
+    if (!records.when.empty()) {
+      GLEANER_RETURN_IF_ERROR(
+          CompileSelector(records.when, "records when", &extractor->when_.emplace()));
+    }
+    if (!records.list.empty()) {
+      GLEANER_RETURN_IF_ERROR(
+          CompileSelector(records.list, "records list", &extractor->list_.emplace()));
+    }
+    for (const HtmlFieldSpec& spec : records.fields) {
+      const std::string role = "field '" + spec.name + "'";
+      CompiledField field{spec, {}, std::nullopt};
+      GLEANER_RETURN_IF_ERROR(CompileSelector(spec.css, role, &field.selector));
+      if (spec.take == TakeMode::kAttr && spec.attr.empty()) {
+        return Status::InvalidArgument(role + ": takes an attribute but names none");
+      }
+      if (!spec.regex.empty()) {
+        try {
+          field.regex.emplace(spec.regex, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+          return Status::InvalidArgument(role + ": regex '" + spec.regex + "': " + e.what());
+        }
+      }
+      extractor->fields_.push_back(std::move(field));
+    }
+  }
+  *out = std::move(extractor);
+  return Status::OK();
+}
+
+std::optional<std::string> HtmlExtractor::TakeValue(const CompiledField& field,
+                                                    const GumboNode* element) {
+  std::string taken;
+  switch (field.spec.take) {
+    case TakeMode::kText:
+      taken = TextContent(element);
+      break;
+    case TakeMode::kAttr: {
+      const char* value = FindAttribute(element, field.spec.attr);
+      if (value == nullptr) return std::nullopt;
+      taken = value;
+      break;
+    }
+    case TakeMode::kInnerHtml:
+      taken = InnerHtml(element);
+      break;
+  }
+  if (!field.regex.has_value()) return taken;
+  std::smatch match;
+  if (!std::regex_search(taken, match, *field.regex)) return std::nullopt;
+  const size_t group = field.regex->mark_count() > 0 ? 1 : 0;
+  if (!match[group].matched) return std::nullopt;
+  return match[group].str();
+}
+
+void HtmlExtractor::FillValue(const CompiledField& field, const GumboNode* root, v1::Value* value) {
+  if (!field.spec.all) {
+    const GumboNode* element = field.selector.SelectFirst(root);
+    if (element == nullptr) return;
+    std::optional<std::string> taken = TakeValue(field, element);
+    if (taken.has_value()) value->set_string_value(std::move(*taken));
+    return;
+  }
+  std::vector<const GumboNode*> elements = field.selector.SelectAll(root);
+  if (elements.empty()) return;
+  nlohmann::json array = nlohmann::json::array();
+  for (const GumboNode* element : elements) {
+    std::optional<std::string> taken = TakeValue(field, element);
+    array.push_back(taken.has_value() ? nlohmann::json(std::move(*taken)) : nlohmann::json());
+  }
+  value->set_json_value(array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const {
+  *out = HtmlExtraction();
+  const HtmlDocument parsed(html);
+  const GumboNode* document = parsed.document();
+
+  std::unordered_set<std::string> seen_links;
+  VisitDescendants(document, [&](const GumboNode* node) {
+    for (const CssSelector& selector : link_selectors_) {
+      if (!selector.Matches(node, document)) continue;
+      const char* url = FindAttribute(node, "href");
+      if (url == nullptr) url = FindAttribute(node, "src");
+      std::string link = url == nullptr ? std::string() : TrimAsciiWhitespace(url);
+      if (!link.empty() && seen_links.insert(link).second) out->links.push_back(std::move(link));
+      break;
+    }
+    return true;
+  });
+  out->base_href = FirstAttribute(base_selector_, document, "href");
+  out->canonical = FirstAttribute(canonical_selector_, document, "href");
+
+  if (!has_records_) return Status::OK();
+  if (when_.has_value() && when_->SelectFirst(document) == nullptr) return Status::OK();
+  out->is_record_page = true;
+  const std::vector<const GumboNode*> roots =
+      list_.has_value() ? list_->SelectAll(document) : std::vector<const GumboNode*>{document};
+  for (const GumboNode* root : roots) {
+    std::vector<v1::Field>& record = out->records.emplace_back();
+    for (const CompiledField& field : fields_) {
+      v1::Field& extracted = record.emplace_back();
+      extracted.set_name(field.spec.name);
+      FillValue(field, root, extracted.mutable_value());
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace gleaner::crawler

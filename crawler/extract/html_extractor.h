@@ -1,0 +1,71 @@
+// HtmlExtractor: one HTML source's extraction compiled once -- links to
+// follow, <base href>, rel=canonical, and records of fields -- then applied to
+// many pages. Compile parses every selector and regex up front; Extract is
+// const and keeps no state between calls, so one extractor may serve a whole
+// worker pool concurrently.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "crawler/extract/css_selector.h"
+#include "crawler/job/job_config.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::crawler {
+
+struct HtmlExtraction {
+  // Raw (unresolved) URLs from a[href] and the follow selectors' href (or src
+  // when there is no href), in document order, each once, empty ones skipped.
+  // The caller resolves them against base_href or the page URL. Here and
+  // below "raw" means the attribute value as parsed (entities decoded) with
+  // surrounding ASCII whitespace trimmed, as URL parsers trim it anyway.
+  std::vector<std::string> links;
+  std::string base_href;  // the first <base href>, raw; empty when absent
+  std::string canonical;  // the first <link rel="canonical" href>, raw; empty when absent
+  // True when the source has a records spec and the page satisfies its `when`
+  // selector (or it has none). A record page may still yield no records.
+  bool is_record_page = false;
+  // One entry per record root, fields in spec order. A field whose selector
+  // matches nothing, whose attribute is missing, or whose regex does not
+  // match is a null Value (kind unset). Values are strings (or, for
+  // `all: true`, a JSON array of strings or nulls in json_value); typing
+  // happens in the prepare stage.
+  std::vector<std::vector<v1::Field>> records;
+};
+
+class HtmlExtractor {
+ public:
+  // InvalidArgument naming the selector or regex that does not compile.
+  static Status Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out);
+
+  // Parses html (any bytes; ill-formed UTF-8 becomes U+FFFD) and fills *out.
+  Status Extract(std::string_view html, HtmlExtraction* out) const;
+
+ private:
+  struct CompiledField {
+    HtmlFieldSpec spec;
+    CssSelector selector;
+    std::optional<std::regex> regex;
+  };
+
+  HtmlExtractor() = default;
+  // The field's value for one matched element; nullopt is a null.
+  static std::optional<std::string> TakeValue(const CompiledField& field, const GumboNode* element);
+  static void FillValue(const CompiledField& field, const GumboNode* root, v1::Value* value);
+
+  std::vector<CssSelector> link_selectors_;  // a[href] plus every follow selector
+  CssSelector base_selector_;
+  CssSelector canonical_selector_;
+  bool has_records_ = false;
+  std::optional<CssSelector> when_;
+  std::optional<CssSelector> list_;
+  std::vector<CompiledField> fields_;
+};
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,224 @@
+#include "crawler/extract/html_extractor.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+namespace gleaner::crawler {
+namespace {
+
+HtmlFieldSpec Field(std::string name, std::string css, TakeMode take = TakeMode::kText,
+                    std::string attr = "", std::string regex = "", bool all = false) {
+  return HtmlFieldSpec{std::move(name), std::move(css),   take,
+                       std::move(attr), std::move(regex), all};
+}
+
+SourceSpec HtmlSource(std::optional<HtmlRecordSpec> records = std::nullopt,
+                      std::vector<std::string> follow = {}) {
+  SourceSpec source;
+  source.kind = SourceSpec::Kind::kHtml;
+  source.follow = std::move(follow);
+  source.records = std::move(records);
+  return source;
+}
+
+HtmlExtraction Extract(const SourceSpec& source, std::string_view html) {
+  std::unique_ptr<HtmlExtractor> extractor;
+  Status status = HtmlExtractor::Compile(source, &extractor);
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  HtmlExtraction extraction;
+  REQUIRE(extractor->Extract(html, &extraction).ok());
+  return extraction;
+}
+
+// "name=value" per field: strings bare, JSON arrays as json:..., nulls as null.
+std::string Show(const std::vector<v1::Field>& record) {
+  std::string out;
+  for (const v1::Field& field : record) {
+    if (!out.empty()) out += " | ";
+    out += field.name() + "=";
+    switch (field.value().kind_case()) {
+      case v1::Value::kStringValue:
+        out += field.value().string_value();
+        break;
+      case v1::Value::kJsonValue:
+        out += "json:" + field.value().json_value();
+        break;
+      case v1::Value::KIND_NOT_SET:
+        out += "null";
+        break;
+      default:
+        out += "<unexpected kind>";
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kCatalogue = R"(<html><head>
+<base href="/shop/"><base href="/ignored/">
+<link rel="stylesheet" href="/s.css">
+<link rel="alternate canonical" href=" https://books.example/catalogue/ ">
+</head><body>
+<nav><a href="page-2.html">next</a> <a href="#top">top</a> <a href="">empty</a> <a>no href</a></nav>
+<article class="product">
+  <h3><a href="a-light.html" title="A Light in the Attic">A Light ...</a></h3>
+  <p class="price">£51.77</p>
+  <p class="star-rating Three"></p>
+  <ul class="tags"><li>poetry</li><li>classic</li></ul>
+</article>
+<article class="product">
+  <h3><a href="tipping.html" title="Tipping the Velvet">Tipping ...</a></h3>
+  <p class="price">Price: £53.74 <small>incl. tax</small></p>
+  <img data-lazy src="cover.jpg">
+</article>
+<a href="page-2.html">next again</a>
+<div class="pager"><span data-next href="page-3.html" src="ignored.png"></span><img class="pager" src="page-4.png"></div>
+</body></html>)";
+
+TEST_CASE("links are raw a[href] values in document order, once, without empties", "[html]") {
+  HtmlExtraction got = Extract(HtmlSource(), kCatalogue);
+  CHECK(got.links ==
+        std::vector<std::string>{"page-2.html", "#top", "a-light.html", "tipping.html"});
+  CHECK_FALSE(got.is_record_page);
+  CHECK(got.records.empty());
+}
+
+TEST_CASE("follow selectors add their href, or src when there is no href", "[html]") {
+  HtmlExtraction got =
+      Extract(HtmlSource(std::nullopt, {"[data-next]", ".pager", "img[data-lazy]"}), kCatalogue);
+  CHECK(got.links == std::vector<std::string>{"page-2.html", "#top", "a-light.html", "tipping.html",
+                                              "cover.jpg", "page-3.html", "page-4.png"});
+}
+
+TEST_CASE("first base href and rel=canonical are captured raw", "[html]") {
+  HtmlExtraction got = Extract(HtmlSource(), kCatalogue);
+  CHECK(got.base_href == "/shop/");
+  CHECK(got.canonical == "https://books.example/catalogue/");
+  HtmlExtraction bare = Extract(HtmlSource(), "<p>no head</p>");
+  CHECK(bare.base_href.empty());
+  CHECK(bare.canonical.empty());
+}
+
+TEST_CASE("a list selector yields one record per match with fields relative to it", "[html]") {
+  HtmlRecordSpec spec;
+  spec.list = "article.product";
+  spec.fields = {Field("title", "h3 a", TakeMode::kAttr, "title"),
+                 Field("price", ".price", TakeMode::kText, "", R"(£([0-9.]+))"),
+                 Field("rating", "p.star-rating", TakeMode::kAttr, "class", R"(star-rating (\w+))"),
+                 Field("tags", ".tags li", TakeMode::kText, "", "", /*all=*/true),
+                 Field("link", "h3 a", TakeMode::kAttr, "href")};
+  HtmlExtraction got = Extract(HtmlSource(spec), kCatalogue);
+  CHECK(got.is_record_page);
+  REQUIRE(got.records.size() == 2);
+  CHECK(
+      Show(got.records[0]) ==
+      R"(title=A Light in the Attic | price=51.77 | rating=Three | tags=json:["poetry","classic"] | link=a-light.html)");
+  CHECK(Show(got.records[1]) ==
+        "title=Tipping the Velvet | price=53.74 | rating=null | tags=null | link=tipping.html");
+}
+
+TEST_CASE("without a list selector the whole document is one record", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("first_price", ".price"), Field("heading", "h3", TakeMode::kInnerHtml)};
+  HtmlExtraction got = Extract(HtmlSource(spec), kCatalogue);
+  REQUIRE(got.records.size() == 1);
+  CHECK(
+      Show(got.records[0]) ==
+      R"(first_price=£51.77 | heading=<a href="a-light.html" title="A Light in the Attic">A Light ...</a>)");
+}
+
+TEST_CASE("a page not matching `when` is no record page and has no records", "[html]") {
+  HtmlRecordSpec spec;
+  spec.when = "article.product_page";
+  spec.fields = {Field("title", "h1")};
+  HtmlExtraction got = Extract(HtmlSource(spec), kCatalogue);
+  CHECK_FALSE(got.is_record_page);
+  CHECK(got.records.empty());
+  CHECK(got.links.size() == 4);  // links are still extracted
+
+  HtmlExtraction product = Extract(
+      HtmlSource(spec), "<article class=product_page><h1> A  Light\n in the <em>Attic</em></h1>");
+  CHECK(product.is_record_page);
+  REQUIRE(product.records.size() == 1);
+  CHECK(Show(product.records[0]) == "title=A Light in the Attic");
+}
+
+TEST_CASE("missing elements, attributes and regex misses are nulls", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("absent", "table"),
+                 Field("no_attr", "p", TakeMode::kAttr, "data-x"),
+                 Field("no_match", "p", TakeMode::kText, "", "[0-9]+"),
+                 Field("whole_match", "p", TakeMode::kText, "", "[a-z]+"),
+                 Field("optional_group", "p", TakeMode::kText, "", "(x)?hello"),
+                 Field("empty_text", "span")};
+  HtmlExtraction got = Extract(HtmlSource(spec), "<p>hello world</p><span> </span>");
+  REQUIRE(got.records.size() == 1);
+  CHECK(Show(got.records[0]) ==
+        "absent=null | no_attr=null | no_match=null | whole_match=hello | optional_group=null | "
+        "empty_text=");
+}
+
+TEST_CASE("a list selector matching nothing gives a record page without records", "[html]") {
+  HtmlRecordSpec spec;
+  spec.list = ".row";
+  spec.fields = {Field("x", "b")};
+  HtmlExtraction got = Extract(HtmlSource(spec), "<p>nothing here</p>");
+  CHECK(got.is_record_page);
+  CHECK(got.records.empty());
+}
+
+TEST_CASE("all: true keeps every match, with nulls where the regex misses", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("sizes", "li", TakeMode::kText, "", R"(\d+)", /*all=*/true),
+                 Field("quoted", "li", TakeMode::kAttr, "title", "", /*all=*/true)};
+  HtmlExtraction got =
+      Extract(HtmlSource(spec), R"(<ul><li title='say "x"'>10 cm</li><li>n/a</li><li>7</li></ul>)");
+  REQUIRE(got.records.size() == 1);
+  CHECK(Show(got.records[0]) ==
+        R"(sizes=json:["10",null,"7"] | quoted=json:["say \"x\"",null,null])");
+}
+
+TEST_CASE("malformed html with unclosed tags still yields records", "[html]") {
+  HtmlRecordSpec spec;
+  spec.list = "tr";
+  spec.fields = {Field("name", "td:nth-child(1)"), Field("qty", "td:nth-child(2)")};
+  HtmlExtraction got =
+      Extract(HtmlSource(spec), "<table><tr><td>bolt<td>12<tr><td>nut <b>M4<td>7</table><p>after");
+  REQUIRE(got.records.size() == 2);
+  CHECK(Show(got.records[0]) == "name=bolt | qty=12");
+  CHECK(Show(got.records[1]) == "name=nut M4 | qty=7");
+}
+
+TEST_CASE("non-utf-8 bytes in a page become replacement characters", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("name", "h1")};
+  HtmlExtraction got =
+      Extract(HtmlSource(spec), "<h1>Caf\xe9 \xff</h1><a href='men\xfc.html'>m</a>");
+  REQUIRE(got.records.size() == 1);
+  CHECK(Show(got.records[0]) == "name=Caf\ufffd \ufffd");
+  CHECK(got.links == std::vector<std::string>{"men\ufffd.html"});
+}
+
+TEST_CASE("compile rejects bad selectors and regexes, naming the field", "[html]") {
+  std::unique_ptr<HtmlExtractor> extractor;
+  Status follow = HtmlExtractor::Compile(HtmlSource(std::nullopt, {"a["}), &extractor);
+  CHECK(follow.message() == "follow: css selector 'a[': expected an attribute name at offset 2");
+
+  HtmlRecordSpec spec;
+  spec.fields = {Field("price", ".price", TakeMode::kText, "", "([0-9]")};
+  Status regex = HtmlExtractor::Compile(HtmlSource(spec), &extractor);
+  CHECK(regex.IsInvalidArgument());
+  CHECK(regex.message().rfind("field 'price': regex '([0-9]': ", 0) == 0);
+
+  spec.fields = {Field("price", "p >")};
+  CHECK(HtmlExtractor::Compile(HtmlSource(spec), &extractor).message() ==
+        "field 'price': css selector 'p >': expected a selector at offset 3");
+
+  SourceSpec json;
+  json.kind = SourceSpec::Kind::kJson;
+  CHECK(HtmlExtractor::Compile(json, &extractor).IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace gleaner::crawler
