@@ -5,9 +5,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <ostream>
 #include <string>
 
 #include "common/status.h"
+
+namespace gleaner::crawler {
+struct CrawlSummary;
+}
 
 namespace gleaner::tools {
 
@@ -22,7 +27,11 @@ int Report(const Status& s);
 std::string ResolveDataDir(const std::string& flag_value);
 void AddDataFlag(CLI::App* cmd, std::string* data_dir);
 
+// Prints the end-of-crawl summary shared by `crawl`, `run` and `demo`.
+void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, std::ostream& out);
+
 void RegisterStage(CLI::App& app, CommandResult* result);
 void RegisterDemo(CLI::App& app, CommandResult* result);
+void RegisterCrawl(CLI::App& app, CommandResult* result);
 
 }  // namespace gleaner::tools

@@ -1,79 +1,63 @@
-// `gleaner demo`: the embedded default job. For now it stages a handful of
-// records, a page and an error for job "demo" and reads them back through
-// the same reader `gleaner stage` uses.
+// `gleaner demo`: the embedded default job. It serves the bundled sample
+// site on 127.0.0.1, crawls it with configs/jobs/demo.yaml into the staging
+// store (replacing an earlier demo run), and prints what it did.
+#include <unistd.h>
+
 #include <iostream>
 
-#include "storage/job_writer.h"
+#include "crawler/engine/crawl_engine.h"
+#include "crawler/job/job_parser.h"
 #include "storage/store_reader.h"
+#include "tests/fixture/fixture_site.h"
 #include "tools/commands.h"
+#include "tools/embedded_configs.h"
 #include "tools/output_format.h"
 
 namespace gleaner::tools {
 namespace {
 
-v1::Record DemoRecord(const std::string& url, const std::string& title, double price) {
-  v1::Record r;
-  r.set_job("demo");
-  r.set_source_url(url);
-  r.set_fetch_time_micros(storage::NowMicros());
-  auto* t = r.add_fields();
-  t->set_name("title");
-  t->mutable_value()->set_string_value(title);
-  auto* p = r.add_fields();
-  p->set_name("price");
-  p->mutable_value()->set_double_value(price);
-  return r;
+constexpr int kDemoProducts = 300;
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
 }
 
 Status RunDemo(const std::string& data_flag) {
   std::string dir = ResolveDataDir(data_flag);
-  {
-    std::unique_ptr<storage::StagingStore> store;
-    GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir, {}, &store));
-    std::unique_ptr<storage::JobWriter> writer;
-    GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store.get(), "demo", &writer));
-    uint64_t before = writer->state().record_count();
-    GLEANER_RETURN_IF_ERROR(writer->AddRecord(DemoRecord("http://demo.local/a", "A Light in the Attic", 51.77)));
-    GLEANER_RETURN_IF_ERROR(writer->AddRecord(DemoRecord("http://demo.local/b", "Tipping the Velvet", 53.74)));
-    GLEANER_RETURN_IF_ERROR(writer->AddRecord(DemoRecord("http://demo.local/c", "Soumission", 50.10)));
-    v1::Page page;
-    page.set_job("demo");
-    page.set_url("http://demo.local/a");
-    page.set_final_url("http://demo.local/a");
-    page.set_status(200);
-    page.set_body("<html><h1>A Light in the Attic</h1></html>");
-    page.set_fetch_time_micros(storage::NowMicros());
-    GLEANER_RETURN_IF_ERROR(writer->AddPage(page));
-    v1::FetchError error;
-    error.set_job("demo");
-    error.set_url("http://demo.local/missing");
-    error.set_kind(v1::ERROR_HTTP_STATUS);
-    error.set_http_status(404);
-    error.set_message("HTTP 404");
-    error.set_attempts(1);
-    error.set_time_micros(storage::NowMicros());
-    GLEANER_RETURN_IF_ERROR(writer->AddError(error));
-    writer->mutable_state()->set_phase(v1::JOB_SUCCEEDED);
-    GLEANER_RETURN_IF_ERROR(writer->Commit());
-    std::cout << "wrote 3 records, 1 page and 1 error to job 'demo' in " << dir << " (job had "
-              << before << " records before)\n";
-  }
+  fixture::FixtureOptions site_options;
+  site_options.pages = kDemoProducts;
+  std::unique_ptr<fixture::FixtureSite> site;
+  GLEANER_RETURN_IF_ERROR(fixture::FixtureSite::Start(site_options, &site));
+  std::cout << "demo: serving the sample site (" << kDemoProducts << " products) at "
+            << site->BaseUrl() << '\n';
+
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(ReplaceAll(kDemoJobYaml, "{{site}}", site->BaseUrl()),
+                                                "configs/jobs/demo.yaml", &job));
   std::unique_ptr<storage::StagingStore> store;
-  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenFollower(dir, &store));
+  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir, {}, &store));
+  // The site listens on a new port each run, so an earlier demo crawl is stale.
+  GLEANER_RETURN_IF_ERROR(store->DeleteJob(job.name));
+
+  crawler::CrawlOptions options;
+  options.progress = &std::cerr;
+  options.progress_is_tty = isatty(STDERR_FILENO);
+  crawler::CrawlEngine engine(store.get(), job, options);
+  crawler::CrawlSummary summary;
+  GLEANER_RETURN_IF_ERROR(engine.Run(&summary));
+  PrintCrawlSummary(job.name, summary, std::cout);
+
   storage::StoreReader reader(store.get());
-  v1::JobState state;
-  GLEANER_RETURN_IF_ERROR(reader.GetJob("demo", &state));
-  std::cout << "read back job 'demo': " << state.record_count() << " records, "
-            << state.page_count() << " pages, " << state.error_count() << " errors; last three:\n";
-  std::vector<v1::Record> all;
-  GLEANER_RETURN_IF_ERROR(reader.ScanRecords("demo", [&](const v1::Record& r) {
-    all.push_back(r);
-    return true;
+  int shown = 0;
+  std::cout << "first records:\n";
+  GLEANER_RETURN_IF_ERROR(reader.ScanRecords(job.name, [&](const v1::Record& r) {
+    std::cout << "  " << DumpJson(RecordToJson(r)) << '\n';
+    return ++shown < 3;
   }));
-  for (size_t i = all.size() >= 3 ? all.size() - 3 : 0; i < all.size(); ++i) {
-    std::cout << "  " << DumpJson(RecordToJson(all[i])) << '\n';
-  }
-  std::cout << "inspect it with: gleaner stage jobs --data " << dir << '\n';
+  std::cout << "inspect the store with: gleaner stage jobs --data " << dir << '\n';
   return Status::OK();
 }
 
@@ -81,7 +65,7 @@ Status RunDemo(const std::string& data_flag) {
 
 void RegisterDemo(CLI::App& app, CommandResult* result) {
   auto data = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("demo", "Run the embedded default job");
+  CLI::App* cmd = app.add_subcommand("demo", "Serve the bundled sample site, crawl it and show the result");
   AddDataFlag(cmd, data.get());
   cmd->callback([data, result] { result->exit_code = Report(RunDemo(*data)); });
 }

@@ -28,8 +28,6 @@ namespace {
 
 // RFC 9309 section 2.4: robots.txt may be cached for up to 24 hours.
 constexpr int64_t kRobotsTtlMicros = 24LL * 3600 * 1000000;
-// RFC 9309 section 2.5: crawlers may limit robots.txt to 500 KiB.
-constexpr int64_t kMaxRobotsBytes = 500 * 1024;
 
 int64_t NowMicros() { return storage::NowMicros(); }
 
@@ -432,12 +430,13 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   const std::string& page_url = r.final_url;
   bool duplicate = false;
   Status s;
-  // Content reached under another address (a redirect, or a page that names
-  // its canonical URL) is extracted once, from whichever address came first.
+  // Content reached through a redirect is extracted once, at the address the
+  // redirect ended on; a page naming another canonical URL leaves its records
+  // to that URL (queued among its links).
   if (page_url != lease.item.url()) s = frontier_->MarkSeen(page_url, &duplicate);
-  if (s.ok() && !duplicate && !outcome.canonical.empty()) s = frontier_->MarkSeen(outcome.canonical, &duplicate);
   size_t added = 0;
   if (s.ok() && !duplicate) s = frontier_->Push(outcome.links, &added);
+  if (!outcome.canonical.empty()) duplicate = true;
   if (!s.ok()) {
     fatal_ = s;
     stopping_ = true;

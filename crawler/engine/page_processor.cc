@@ -143,8 +143,10 @@ void PageProcessor::ProcessHtml(const Source& src, const v1::FrontierItem& item,
   for (const auto& href : ex.links) AddLink(src, base, href, item, item.depth() + 1, false, out);
   if (!ex.canonical.empty()) {
     std::string canonical;
-    if (ResolveUrl(base, ex.canonical, normalize_, &canonical).ok() && canonical != page_url) {
+    if (ResolveUrl(base, ex.canonical, normalize_, &canonical).ok() && canonical != page_url &&
+        src.scope->Check(canonical, item.depth()).empty()) {
       out->canonical = canonical;
+      AddLink(src, base, canonical, item, item.depth(), false, out);
     }
   }
   out->records = std::move(ex.records);

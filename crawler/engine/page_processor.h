@@ -13,6 +13,7 @@
 #include "crawler/engine/crawl_scope.h"
 #include "crawler/extract/html_extractor.h"
 #include "crawler/extract/json_extractor.h"
+#include "crawler/url/url_normalizer.h"
 #include "crawler/job/job_config.h"
 #include "schema/gleaner.pb.h"
 
@@ -22,7 +23,9 @@ struct PageOutcome {
   std::vector<std::vector<v1::Field>> records;
   std::vector<v1::FrontierItem> links;  // normalised, in scope, with host keys
   uint64_t out_of_scope = 0;            // links dropped by the scope
-  std::string canonical;                // normalised rel=canonical when it differs from the page
+  // The page's rel=canonical when it names another in-scope URL; that URL is
+  // also among `links`, and the records belong to it, not to this page.
+  std::string canonical;
   std::string parse_error;              // non-empty: the body could not be parsed
 };
 

@@ -1,0 +1,166 @@
+// Crawls the whole fixture site with the real binary and checks the stored
+// records against the site's own ground truth, robots.txt compliance and
+// per-host politeness as the server saw it.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/fixture/fixture_site.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+namespace {
+
+// The extractor turns bytes that are not UTF-8 (the site's Latin-1 "é") into U+FFFD.
+std::string AsExtracted(std::string s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == 0xE9) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& name, const std::string& politeness) {
+  return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
+         "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
+         "\nretry: {attempts: 2, backoff_ms: 10}\n";
+}
+
+}  // namespace
+
+TEST_CASE("a full crawl stores exactly the site's product records, once each") {
+  fixture::FixtureOptions options;
+  options.pages = 120;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "job.yaml",
+                             SiteJob(*site, "shop", "{concurrency: 8, per_host: 4, delay_ms: 0}"));
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+
+  // Expected: every reachable product page, except copies whose rel=canonical
+  // names the original (their content is the original's, extracted there).
+  std::map<std::string, fixture::ExpectedProduct> expected;
+  auto reachable = site->ReachablePaths();
+  for (const auto& p : site->ExpectedProducts()) {
+    if (!reachable.count(p.path)) continue;
+    if (!p.duplicate_of.empty() && !p.canonical.empty() && PathOf(p.canonical) != p.path) continue;
+    expected[p.path] = p;
+  }
+  REQUIRE(expected.size() > 100);
+
+  std::map<std::string, nlohmann::json> got;
+  for (const auto& rec : DumpRecords(dir / "data", "shop")) {
+    std::string path = PathOf(rec["_url"]);
+    INFO("record from " << path);
+    CHECK(got.emplace(path, rec).second);  // one record per page
+  }
+  CHECK(got.size() == expected.size());
+  for (const auto& [path, p] : expected) {
+    INFO(path);
+    auto it = got.find(path);
+    REQUIRE(it != got.end());
+    const auto& rec = it->second;
+    CHECK(rec["title"] == AsExtracted(p.title));
+    if (p.price.empty()) {
+      CHECK(rec["price"].is_null());
+    } else {
+      CHECK(rec["price"] == p.price);
+    }
+    if (p.rating_class.empty()) {
+      CHECK(rec["rating"].is_null());
+    } else {
+      CHECK("star-rating " + rec["rating"].get<std::string>() == p.rating_class);
+    }
+    CHECK(rec["upc"] == p.upc);
+    CHECK(rec["category"] == p.category);
+  }
+
+  // robots.txt: nothing under /private/ was requested; each such link is recorded.
+  for (const auto& entry : site->RequestLog()) {
+    CHECK(entry.target.rfind("/private/", 0) != 0);
+  }
+  std::set<std::string> blocked;
+  for (const auto& e : StageErrors(dir / "data", "shop")) {
+    if (e["kind"] == "ERROR_ROBOTS_BLOCKED") blocked.insert(PathOf(e["url"]));
+  }
+  auto expected_blocked = site->RobotsBlockedPaths();
+  CHECK(blocked == std::set<std::string>(expected_blocked.begin(), expected_blocked.end()));
+
+  nlohmann::json state = StageJob(dir / "data", "shop");
+  CHECK(state["phase"] == "succeeded");
+  CHECK(state["records"] == expected.size());
+}
+
+TEST_CASE("politeness: no host ever sees more than per_host requests at once") {
+  fixture::FixtureOptions options;
+  options.pages = 60;
+  options.hosts = 2;
+  options.threads = 2;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = "name: polite\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl(0) +
+                     "/\", \"" + site->BaseUrl(1) + "/\"]\n" +
+                     "politeness: {concurrency: 16, per_host: 2, delay_ms: 0}\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  for (int host = 0; host < 2; ++host) {
+    CHECK(site->MaxInFlight(host) <= 2);
+    CHECK(site->MaxInFlight(host) >= 1);
+  }
+}
+
+TEST_CASE("politeness: request starts on one host are at least delay_ms apart") {
+  fixture::FixtureOptions options;
+  options.pages = 20;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = "name: slowly\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                     "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 8, per_host: 4, delay_ms: 40}\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  REQUIRE(site->RequestLog().size() >= 5);
+  // The server logs a request when it has read it; allow a few ms of loopback jitter.
+  CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(35));
+}
+
+TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everything") {
+  for (auto mode : {fixture::RobotsMode::kUnavailable, fixture::RobotsMode::kNotFound}) {
+    fixture::FixtureOptions options;
+    options.pages = 10;
+    options.robots = mode;
+    std::unique_ptr<fixture::FixtureSite> site;
+    REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+    TempDir dir;
+    std::string yaml = "name: robots\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                       "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 4, per_host: 2, delay_ms: 0}\n"
+                       "retry: {attempts: 2, backoff_ms: 10}\n";
+    ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    size_t page_requests = 0;
+    for (const auto& e : site->RequestLog()) page_requests += e.target != "/robots.txt";
+    nlohmann::json errors = StageErrors(dir / "data", "robots");
+    if (mode == fixture::RobotsMode::kUnavailable) {
+      CHECK(page_requests == 0);
+      REQUIRE(errors.size() == 1);  // the seed, after its attempts
+      CHECK(errors[0]["kind"] == "ERROR_ROBOTS_BLOCKED");
+    } else {
+      CHECK(page_requests > 1);
+      CHECK(errors.empty());
+    }
+  }
+}

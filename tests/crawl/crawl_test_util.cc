@@ -1,0 +1,63 @@
+#include "tests/crawl/crawl_test_util.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace gleaner::testing {
+
+const char* kProductRecordsYaml = R"YAML(
+    records:
+      when: "article.product_page"
+      fields:
+        title:    {css: "h1", text: true}
+        price:    {css: ".price_color", text: true}
+        rating:   {css: "p.star-rating", attr: class, regex: "star-rating (\\w+)"}
+        upc:      {css: "table tr:nth-child(1) td", text: true}
+        category: {css: "ul.breadcrumb li.category", text: true}
+)YAML";
+
+std::string WriteJob(const TempDir& dir, const std::string& name, const std::string& yaml) {
+  std::string path = dir / name;
+  WriteFile(path, yaml);
+  return path;
+}
+
+ProcessResult Gleaner(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv = {GLEANER_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, env);
+}
+
+std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::string& job) {
+  ProcessResult r = Gleaner({"stage", "dump", job, "--format", "jsonl", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage dump failed: " + r.err);
+  std::vector<nlohmann::json> out;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+nlohmann::json StageErrors(const std::string& data_dir, const std::string& job) {
+  ProcessResult r = Gleaner({"stage", "errors", job, "--json", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage errors failed: " + r.err);
+  return nlohmann::json::parse(r.out);
+}
+
+nlohmann::json StageJob(const std::string& data_dir, const std::string& job) {
+  ProcessResult r = Gleaner({"stage", "jobs", "--json", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage jobs failed: " + r.err);
+  for (const auto& j : nlohmann::json::parse(r.out)) {
+    if (j["job"] == job) return j;
+  }
+  throw std::runtime_error("no job " + job + " in stage jobs");
+}
+
+std::string PathOf(const std::string& url) {
+  size_t scheme = url.find("://");
+  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
+}  // namespace gleaner::testing

@@ -1,0 +1,33 @@
+// Helpers for crawl integration tests: write a job file for a running
+// fixture site, run the real `gleaner` binary on it, and read back what it
+// stored through `gleaner stage` (so the test sees what a user sees).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.h"
+
+namespace gleaner::testing {
+
+// The fixture's product fields, as configs/jobs/demo.yaml extracts them.
+extern const char* kProductRecordsYaml;
+
+// Writes `yaml` to dir/name and returns the path.
+std::string WriteJob(const TempDir& dir, const std::string& name, const std::string& yaml);
+
+ProcessResult Gleaner(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {});
+
+// `gleaner stage dump JOB --format jsonl` parsed, one object per record.
+std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::string& job);
+// `gleaner stage errors JOB --json` parsed.
+nlohmann::json StageErrors(const std::string& data_dir, const std::string& job);
+// `gleaner stage jobs --json`, the entry of `job`.
+nlohmann::json StageJob(const std::string& data_dir, const std::string& job);
+
+// The path (and query) of an absolute http URL.
+std::string PathOf(const std::string& url);
+
+}  // namespace gleaner::testing
