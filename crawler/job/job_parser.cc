@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "common/yaml_reader.h"
+#include "crawler/extract/css_selector.h"
+#include "crawler/extract/json_path.h"
 #include "crawler/job/cron_expression.h"
 #include "storage/keys.h"
 
@@ -98,6 +100,26 @@ void ReadRegexList(const Node& node, std::vector<std::string>* out) {
   for (const Node& item : node.Items()) ReadRegex(item, &out->emplace_back());
 }
 
+// Selectors and JSONPaths are checked by the very parsers the crawler runs,
+// so a job that validates is a job the crawler can execute.
+void ReadSelector(const Node& node, std::string* out) {
+  if (!node.ReadString(out)) return;
+  CssSelector selector;
+  Status s = CssSelector::Parse(*out, &selector);
+  if (!s.ok()) node.Fail(s.message());
+}
+
+void ReadSelectorList(const Node& node, std::vector<std::string>* out) {
+  for (const Node& item : node.Items()) ReadSelector(item, &out->emplace_back());
+}
+
+void ReadJsonPath(const Node& node, std::string* out) {
+  if (!node.ReadString(out)) return;
+  JsonPath path;
+  Status s = JsonPath::Parse(*out, &path);
+  if (!s.ok()) node.Fail(s.message());
+}
+
 void ReadDomains(const Node& node, std::vector<std::string>* out) {
   for (const Node& item : node.Items()) {
     std::string& domain = out->emplace_back();
@@ -151,7 +173,7 @@ void ParseScope(const Node& node, Scope* out) {
 void ParseHtmlField(const Node& key, const Node& node, HtmlFieldSpec* out) {
   key.ReadString(&out->name);
   MapReader map = node.AsMap({"css", "text", "attr", "html", "regex", "all"});
-  map.Required("css").ReadString(&out->css);
+  ReadSelector(map.Required("css"), &out->css);
   bool text = false;
   bool html = false;
   map.Get("text").ReadBool(&text);
@@ -178,8 +200,8 @@ void ParseHtmlRecords(const Node& node, std::optional<HtmlRecordSpec>* out) {
   if (!node.present()) return;
   HtmlRecordSpec records;
   MapReader map = node.AsMap({"when", "list", "fields"});
-  map.Get("when").ReadString(&records.when);
-  map.Get("list").ReadString(&records.list);
+  ReadSelector(map.Get("when"), &records.when);
+  ReadSelector(map.Get("list"), &records.list);
   Node fields = map.Required("fields");
   for (const auto& [key, value] : fields.AsOpenMap().Entries()) {
     ParseHtmlField(key, value, &records.fields.emplace_back());
@@ -198,7 +220,7 @@ void ParseHtmlSource(const MapReader& map, SourceSpec* out) {
     map.Get(map.Has("seeds") ? "seeds" : "sitemaps").FailExpected("at least one URL");
   }
   ParseScope(map.Get("scope"), &out->scope);
-  map.Get("follow").ReadStringList(&out->follow);
+  ReadSelectorList(map.Get("follow"), &out->follow);
   ParseHtmlRecords(map.Get("records"), &out->records);
 }
 
@@ -208,11 +230,11 @@ void ParsePagination(const Node& node, Pagination* out) {
   if (map.Has("next")) {
     out->kind = PaginationKind::kNextLink;
     map.CheckKeys({"next", "max_pages"});
-    map.Get("next").ReadString(&out->next_path);
+    ReadJsonPath(map.Get("next"), &out->next_path);
   } else if (map.Has("cursor")) {
     out->kind = PaginationKind::kCursor;
     map.CheckKeys({"cursor", "param", "max_pages"});
-    map.Get("cursor").ReadString(&out->cursor_path);
+    ReadJsonPath(map.Get("cursor"), &out->cursor_path);
     map.Required("param").ReadString(&out->param);
   } else if (map.Has("offset")) {
     out->kind = PaginationKind::kOffsetParam;
@@ -237,11 +259,11 @@ void ParsePagination(const Node& node, Pagination* out) {
 void ParseJsonSource(const MapReader& map, SourceSpec* out) {
   map.CheckKeys(kJsonSourceKeys);
   ReadUrl(map.Required("url"), &out->url);
-  map.Get("records").ReadString(&out->records_path);
+  ReadJsonPath(map.Get("records"), &out->records_path);
   for (const auto& [key, value] : map.Get("fields").AsOpenMap().Entries()) {
     JsonFieldSpec& field = out->json_fields.emplace_back();
     key.ReadString(&field.name);
-    value.ReadString(&field.path);
+    ReadJsonPath(value, &field.path);
   }
   ParsePagination(map.Get("paginate"), &out->paginate);
   ReadHeaders(map.Get("headers"), &out->headers);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,7 +71,9 @@ void ChildProcess::Kill(int sig) {
 ProcessResult ChildProcess::Wait() {
   ProcessResult r;
   int status = 0;
-  if (pid_ > 0 && waitpid(pid_, &status, 0) == pid_) {
+  struct rusage usage {};
+  if (pid_ > 0 && wait4(pid_, &status, 0, &usage) == pid_) {
+    r.max_rss_kib = usage.ru_maxrss;
     if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   }

@@ -15,6 +15,7 @@ namespace gleaner::testing {
 struct ProcessResult {
   int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;
+  long max_rss_kib = 0;  // the child's peak resident set size
   std::string out;
   std::string err;
 };

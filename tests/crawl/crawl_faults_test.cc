@@ -1,0 +1,88 @@
+// Crawls the fixture's fault endpoints: the crawl must finish, record each
+// permanent failure with its reason, succeed where a retry should succeed,
+// and keep its memory bounded despite a 50 MiB page and a gzip bomb.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/fixture/fixture_site.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl finishes") {
+  fixture::FixtureOptions options;
+  options.pages = 20;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = "name: faults\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                     "/faults.html\"]\n    scope: {max_depth: 1}\n" + kProductRecordsYaml +
+                     "politeness: {concurrency: 8, per_host: 4, delay_ms: 0}\n"
+                     "retry: {attempts: 3, backoff_ms: 10}\n"
+                     "limits: {total_timeout_ms: 150}\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // A 50 MiB page, a 1 GiB gzip bomb: neither may be held in memory.
+  CHECK(run.max_rss_kib < 256 * 1024);
+
+  std::map<std::string, nlohmann::json> errors;
+  for (const auto& e : StageErrors(dir / "data", "faults")) errors[PathOf(e["url"])] = e;
+  auto kind = [&](const std::string& path) -> std::string {
+    auto it = errors.find(path);
+    return it == errors.end() ? "no error" : it->second["kind"].get<std::string>();
+  };
+  CHECK(kind("/fault/slow?ms=200") == "ERROR_TIMEOUT");
+  CHECK(kind("/fault/reset") == "ERROR_NETWORK");
+  CHECK(kind("/fault/truncated") == "ERROR_NETWORK");
+  CHECK(kind("/fault/redirect-loop/0") == "ERROR_TOO_MANY_REDIRECTS");
+  CHECK(kind("/fault/gzip-bomb") == "ERROR_TOO_LARGE");
+  CHECK(kind("/fault/huge") == "ERROR_TOO_LARGE");
+  CHECK(kind("/fault/status/404") == "ERROR_HTTP_STATUS");
+  CHECK(errors["/fault/status/404"]["http_status"] == 404);
+  CHECK(errors["/fault/status/404"]["attempts"] == 1);  // 404 is not worth a retry
+  CHECK(kind("/fault/status/500") == "ERROR_HTTP_STATUS");
+  CHECK(errors["/fault/status/500"]["attempts"] == 3);
+  CHECK(kind("/fault/status/503") == "ERROR_HTTP_STATUS");
+  CHECK(errors["/fault/status/503"]["attempts"] == 3);
+  // Transient failures that clear up within the attempts are not errors.
+  CHECK(kind("/fault/flaky/1?fail=2") == "no error");
+  CHECK(kind("/fault/429/1?retry_after=1&fail=1") == "no error");
+  CHECK(kind("/fault/redirect/3") == "no error");
+  CHECK(kind("/fault/malformed") == "no error");
+  CHECK(errors.size() == 9);
+
+  std::map<std::string, nlohmann::json> records;
+  for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["_url"])] = r;
+  REQUIRE(records.count("/fault/malformed"));
+  fixture::ExpectedProduct malformed = fixture::SiteCatalog::MalformedProduct();
+  CHECK(records["/fault/malformed"]["title"] == malformed.title);
+  CHECK(records["/fault/malformed"]["price"] == malformed.price);
+  CHECK(records.count("/fault/flaky/1?fail=2"));
+  CHECK(records.count("/fault/429/1?retry_after=1&fail=1"));
+
+  // Retry-After: 1 was honoured: the retry came at least a second after the 429.
+  std::chrono::steady_clock::time_point first_429{}, retry{};
+  for (const auto& e : site->RequestLog()) {
+    if (e.target != "/fault/429/1?retry_after=1&fail=1") continue;
+    if (e.status == 429) {
+      first_429 = e.start;
+    } else {
+      retry = e.start;
+    }
+  }
+  REQUIRE(first_429 != std::chrono::steady_clock::time_point{});
+  CHECK(retry - first_429 >= std::chrono::milliseconds(950));
+}
+
+TEST_CASE("a bad job file is refused with its position, exit 2, and nothing is written") {
+  TempDir dir;
+  std::string job = WriteJob(dir, "bad.yaml",
+                             "name: bad\nsources:\n  - kind: html\n    seeds: [\"ftp://example.com/\"]\n");
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("bad.yaml:4:") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "data"));
+}
