@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -81,6 +82,40 @@ Status CheckLooksLikeStore(const std::string& dir) {
   return Status::OK();
 }
 
+// Builds a complete, empty store (every family and the format version) in a
+// private sibling directory and renames it into place, so a crash during
+// creation never leaves a half-made store at `dir`.
+Status CreateStore(const std::string& dir) {
+  fs::path target = fs::absolute(dir);
+  fs::path staging = target.parent_path() /
+                     ("." + target.filename().string() + ".creating-" + std::to_string(getpid()));
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec) return Status::IOError("creating " + staging.string() + ": " + ec.message());
+  rocksdb::DBOptions db_options = BaseOptions();
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  GLEANER_RETURN_IF_ERROR(FromRocks(
+      rocksdb::DB::Open(db_options, staging.string(), Descriptors(), &handles, &raw), "creating store " + dir));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  // handles[0] is the default family; kMeta follows the families in enum order.
+  rocksdb::Status s = db->Put(wo, handles[1 + static_cast<int>(Family::kMeta)], kFormatKey,
+                              std::to_string(kFormatVersion));
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (s.ok()) s = db->Close();
+  db.reset();
+  GLEANER_RETURN_IF_ERROR(FromRocks(s, "writing format version"));
+  if (fs::exists(target, ec)) fs::remove(target, ec);  // known to be empty
+  fs::rename(staging, target, ec);
+  if (ec) return Status::IOError("moving the new store into " + dir + ": " + ec.message());
+  return Status::OK();
+}
+
 }  // namespace
 
 const char* FamilyName(Family f) { return kFamilyNames[static_cast<int>(f)]; }
@@ -107,35 +142,27 @@ size_t StoreBatch::ApproximateBytes() const { return batch_->GetDataSize(); }
 Status StagingStore::OpenPrimary(const std::string& dir, const Options& options,
                                  std::unique_ptr<StagingStore>* out) {
   std::error_code ec;
-  bool fresh = !fs::exists(fs::path(dir) / "CURRENT", ec);
-  if (fresh) {
+  if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
     if (!options.create_if_missing) return CheckLooksLikeStore(dir);
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
       return Status::InvalidArgument(dir + " exists, is not empty and is not a Gleaner store");
     }
+    GLEANER_RETURN_IF_ERROR(CreateStore(dir));
   }
-  if (fresh) {
-    fs::create_directories(dir, ec);
-    if (ec) return Status::IOError("creating " + dir + ": " + ec.message());
-  }
-  rocksdb::DBOptions db_options = BaseOptions();
-  db_options.create_if_missing = fresh;
-  db_options.create_missing_column_families = fresh;
-
   std::unique_ptr<StagingStore> store(new StagingStore());
   store->dir_ = dir;
   store->options_ = options;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, Descriptors(), &handles, &raw);
-  if (!s.ok() && s.IsInvalidArgument() && !fresh) {
+  rocksdb::Status s = rocksdb::DB::Open(BaseOptions(), dir, Descriptors(), &handles, &raw);
+  if (!s.ok() && s.IsInvalidArgument()) {
     return Status::InvalidArgument(dir + " is not a Gleaner store (" + s.ToString() + ")");
   }
   GLEANER_RETURN_IF_ERROR(FromRocks(s, "opening store " + dir));
   store->db_.reset(raw);
   store->default_handle_ = handles[0];
   for (int i = 0; i < kFamilyCount; ++i) store->handles_[i] = handles[i + 1];
-  GLEANER_RETURN_IF_ERROR(store->CheckFormat(fresh));
+  GLEANER_RETURN_IF_ERROR(store->CheckFormat());
   *out = std::move(store);
   return Status::OK();
 }
@@ -174,18 +201,12 @@ Status StagingStore::OpenFollower(const std::string& dir, std::unique_ptr<Stagin
   store->default_handle_ = handles[0];
   for (int i = 0; i < kFamilyCount; ++i) store->handles_[i] = handles[i + 1];
   GLEANER_RETURN_IF_ERROR(store->CatchUp());
-  GLEANER_RETURN_IF_ERROR(store->CheckFormat(/*fresh=*/false));
+  GLEANER_RETURN_IF_ERROR(store->CheckFormat());
   *out = std::move(store);
   return Status::OK();
 }
 
-Status StagingStore::CheckFormat(bool fresh) {
-  if (fresh) {
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return FromRocks(db_->Put(wo, handle(Family::kMeta), kFormatKey, std::to_string(kFormatVersion)),
-                     "writing format version");
-  }
+Status StagingStore::CheckFormat() {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(Family::kMeta), kFormatKey, &value);
   if (s.IsNotFound()) {

@@ -86,7 +86,7 @@ class StagingStore {
 
  private:
   StagingStore() = default;
-  Status CheckFormat(bool fresh);
+  Status CheckFormat();
 
   std::string dir_;
   std::string follower_dir_;  // the secondary instance's private directory
