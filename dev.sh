@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# Let ccache share objects between clones of the repo (CI builds in a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 configure_and_build() {  # build_dir [extra cmake args...]
   local dir=$1; shift
