@@ -326,6 +326,9 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   hr.rules = (r.status >= 200 && r.status < 300) ? RobotsRules::Parse(r.body, job_.politeness.user_agent)
                                                  : RobotsRules::AllowAll();
   hr.state = HostRobots::State::kReady;
+  size_t added = 0;
+  Status pushed = frontier_->Push(processor_->RobotsSitemapItems(host_key, hr.rules.sitemaps()), &added);
+  if (!pushed.ok()) fatal_ = pushed;
   std::string cached;
   storage::PutFixed64BE(&cached, static_cast<uint64_t>(now));
   cached += hr.rules.Serialize();

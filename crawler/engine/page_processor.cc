@@ -90,6 +90,25 @@ Status PageProcessor::SeedItems(std::vector<v1::FrontierItem>* out) const {
   return Status::OK();
 }
 
+std::vector<v1::FrontierItem> PageProcessor::RobotsSitemapItems(
+    const std::string& host_key, const std::vector<std::string>& sitemaps) const {
+  PageOutcome collected;
+  for (uint32_t i = 0; i < sources_.size(); ++i) {
+    const Source& src = sources_[i];
+    if (!src.html || !src.spec->robots_sitemaps) continue;
+    bool seeds_this_host = false;
+    for (const auto& seed : src.spec->seeds) {
+      std::string normalized;
+      seeds_this_host |= NormalizeUrl(seed, normalize_, &normalized).ok() && HostKey(normalized) == host_key;
+    }
+    if (!seeds_this_host) continue;
+    v1::FrontierItem from;
+    from.set_source(i);
+    for (const auto& map : sitemaps) AddLink(src, host_key + "/", map, from, 0, true, &collected);
+  }
+  return std::move(collected.links);
+}
+
 PageOutcome PageProcessor::Process(const v1::FrontierItem& item, const std::string& page_url,
                                    const std::string& body) const {
   PageOutcome out;

@@ -40,6 +40,11 @@ class PageProcessor {
   // The first request of each source: html seeds and sitemaps, or the json URL.
   Status SeedItems(std::vector<v1::FrontierItem>* out) const;
 
+  // Sitemaps named by the robots.txt of `host_key`, as items of every html
+  // source that asks for them (robots_sitemaps) and has a seed on that host.
+  std::vector<v1::FrontierItem> RobotsSitemapItems(const std::string& host_key,
+                                                   const std::vector<std::string>& sitemaps) const;
+
   const CrawlScope* scope(uint32_t source) const { return sources_[source].scope.get(); }
 
  private:

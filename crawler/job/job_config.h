@@ -59,6 +59,7 @@ struct SourceSpec {
   // html
   std::vector<std::string> seeds;
   std::vector<std::string> sitemaps;
+  bool robots_sitemaps = false;     // also seed from the Sitemap: lines of the seed hosts' robots.txt
   Scope scope;
   std::vector<std::string> follow;  // selectors whose matches' href/src are followed (besides a[href])
   std::optional<HtmlRecordSpec> records;

@@ -37,8 +37,8 @@ const std::vector<std::string_view> kJobKeys = {"name",
                                                 "max_pages",
                                                 "schedule",
                                                 "prepare"};
-const std::vector<std::string_view> kHtmlSourceKeys = {"kind",  "seeds",  "sitemaps",
-                                                       "scope", "follow", "records"};
+const std::vector<std::string_view> kHtmlSourceKeys = {
+    "kind", "seeds", "sitemaps", "robots_sitemaps", "scope", "follow", "records"};
 const std::vector<std::string_view> kJsonSourceKeys = {
     "kind", "url", "records", "fields", "paginate", "headers", "bearer_token_env"};
 const std::vector<std::string_view> kPaginateKeys = {"next", "param",  "start",    "offset",
@@ -219,6 +219,7 @@ void ParseHtmlSource(const MapReader& map, SourceSpec* out) {
   } else if (out->seeds.empty() && out->sitemaps.empty()) {
     map.Get(map.Has("seeds") ? "seeds" : "sitemaps").FailExpected("at least one URL");
   }
+  map.Get("robots_sitemaps").ReadBool(&out->robots_sitemaps);
   ParseScope(map.Get("scope"), &out->scope);
   ReadSelectorList(map.Get("follow"), &out->follow);
   ParseHtmlRecords(map.Get("records"), &out->records);

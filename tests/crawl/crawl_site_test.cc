@@ -164,3 +164,24 @@ TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everythi
     }
   }
 }
+
+TEST_CASE("robots_sitemaps: the Sitemap lines of robots.txt seed the crawl") {
+  fixture::FixtureOptions options;
+  options.pages = 60;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  // max_depth 0: without the sitemap only "/" would be fetched.
+  std::string yaml = "name: mapped\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                     "/\"]\n    robots_sitemaps: true\n    scope: {max_depth: 0}\n"
+                     "politeness: {concurrency: 4, per_host: 4, delay_ms: 0}\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  std::set<std::string> targets;
+  for (const auto& e : site->RequestLog()) targets.insert(e.target);
+  CHECK(targets.count("/sitemap.xml"));
+  // The sitemap lists every listing page; 60 products make 3 of them.
+  CHECK(targets.count("/catalogue/page-3.html"));
+  CHECK_FALSE(targets.count("/catalogue/page-4.html"));
+}
