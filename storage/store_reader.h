@@ -39,7 +39,8 @@ class StoreReader {
   // NotFound (naming the job) when the store has no such job.
   Status GetJob(std::string_view job, v1::JobState* state);
 
-  // Visitors return false to stop early.
+  // Visitors return false to stop early. The message a visitor is given is
+  // valid only during that call; copy it to keep it.
   template <typename M>
   using Visitor = std::function<bool(const M&)>;
 

@@ -1,0 +1,458 @@
+// crawl_bench: crawls the fixture site (configs/jobs/demo.yaml, robots on, no
+// delay) into a temporary store and reports pages/s, CPU per page and peak
+// RSS; then times HtmlExtractor::Extract alone over the same pages held in
+// memory on as many threads as the crawler's worker pool, and pushes a million
+// URLs into a RocksDbFrontier to see what a deep queue costs in RAM. Not a
+// test; run by hand (see bench/README.md).
+#include <malloc.h>
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "crawler/engine/crawl_engine.h"
+#include "crawler/extract/html_extractor.h"
+#include "crawler/frontier/rocksdb_frontier.h"
+#include "crawler/job/job_parser.h"
+#include "storage/job_writer.h"
+#include "tests/fixture/fixture_site.h"
+#include "tests/fixture/site_catalog.h"
+
+namespace gleaner::bench {
+namespace {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Flags {
+  int pages = 20000;
+  int threads = 0;  // crawler workers and parse threads; 0 = hardware concurrency
+  int connections = 16;
+  int fixture_threads = 1;
+  bool external_fixture = false;  // serve the site from a gleaner-fixture child
+  std::string fixture_binary = GLEANER_FIXTURE_BINARY;
+  std::string job_path = GLEANER_DEMO_JOB;
+  int frontier_urls = 1000000;
+  int frontier_batch = 10000;
+  bool skip_crawl = false;
+  bool skip_parse = false;
+  bool skip_frontier = false;
+};
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double ProcessCpuSeconds() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double PeakRssMiB() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+// VmRSS of /proc/self/status: the current resident set, which unlike
+// ru_maxrss can be compared before and after one phase.
+double CurrentRssMiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+std::set<std::string> ThreadIds() {
+  std::set<std::string> ids;
+  for (const auto& entry : fs::directory_iterator("/proc/self/task")) {
+    ids.insert(entry.path().filename());
+  }
+  return ids;
+}
+
+// utime + stime of one thread of this process (fields 14 and 15 of its stat,
+// counted after the parenthesised command name, which may hold spaces).
+double ThreadCpuSeconds(const std::string& tid) {
+  std::ifstream stat("/proc/self/task/" + tid + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int index = 3; rest >> field && index <= 15; ++index) {
+    if (index >= 14) ticks += std::stod(field);
+  }
+  return ticks / sysconf(_SC_CLK_TCK);
+}
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "crawl_bench.XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The fixture site, served either by threads of this process or by a
+// gleaner-fixture child, so the crawler's own CPU time can be read apart.
+class Site {
+ public:
+  Status Start(const Flags& flags) {
+    if (!flags.external_fixture) {
+      std::set<std::string> before = ThreadIds();
+      fixture::FixtureOptions options;
+      options.pages = flags.pages;
+      options.threads = flags.fixture_threads;
+      GLEANER_RETURN_IF_ERROR(fixture::FixtureSite::Start(options, &in_process_));
+      for (const auto& tid : ThreadIds()) {
+        if (!before.count(tid)) fixture_threads_.push_back(tid);
+      }
+      base_url_ = in_process_->BaseUrl();
+      return Status::OK();
+    }
+    return Spawn(flags);
+  }
+
+  ~Site() {
+    if (child_ > 0) {
+      kill(child_, SIGTERM);
+      waitpid(child_, nullptr, 0);
+    }
+  }
+
+  const std::string& base_url() const { return base_url_; }
+  bool in_process() const { return in_process_ != nullptr; }
+  // CPU the in-process site's serving threads used so far (0 for a child).
+  double ServingCpuSeconds() const {
+    double total = 0;
+    for (const auto& tid : fixture_threads_) total += ThreadCpuSeconds(tid);
+    return total;
+  }
+  // The child's CPU, known once it has been reaped.
+  double StopChildAndTakeCpuSeconds() {
+    if (child_ <= 0) return 0;
+    kill(child_, SIGTERM);
+    int status = 0;
+    struct rusage usage;
+    wait4(child_, &status, 0, &usage);
+    child_ = -1;
+    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  }
+
+ private:
+  Status Spawn(const Flags& flags) {
+    int out[2];
+    if (pipe(out) != 0) return Status::IOError("pipe failed");
+    child_ = fork();
+    if (child_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      std::string pages = std::to_string(flags.pages);
+      std::string threads = std::to_string(flags.fixture_threads);
+      execl(flags.fixture_binary.c_str(), flags.fixture_binary.c_str(), "--pages", pages.c_str(),
+            "--threads", threads.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    const std::string prefix = "listening ";
+    if (line.rfind(prefix, 0) != 0) {
+      return Status::IOError("no listening line from " + flags.fixture_binary);
+    }
+    base_url_ = line.substr(prefix.size());
+    return Status::OK();
+  }
+
+  std::unique_ptr<fixture::FixtureSite> in_process_;
+  std::vector<std::string> fixture_threads_;
+  pid_t child_ = -1;
+  std::string base_url_;
+};
+
+Status LoadJob(const Flags& flags, const std::string& base_url, crawler::JobConfig* job) {
+  std::ifstream in(flags.job_path);
+  if (!in) return Status::IOError("cannot read " + flags.job_path);
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  GLEANER_RETURN_IF_ERROR(
+      crawler::ParseJobYaml(ReplaceAll(yaml, "{{site}}", base_url), flags.job_path, job));
+  job->politeness.robots = true;
+  job->politeness.delay_ms = 0;
+  job->politeness.concurrency = flags.connections;
+  job->politeness.per_host = flags.connections;
+  return Status::OK();
+}
+
+struct CrawlResult {
+  crawler::CrawlSummary summary;
+  double seconds = 0;
+  double process_cpu = 0;  // everything this process spent during the crawl
+  double serving_cpu = 0;  // of which the in-process site's threads, or the child's total
+  double peak_rss_mib = 0;
+};
+
+Status RunCrawl(const Flags& flags, int threads, CrawlResult* result) {
+  Site site;
+  GLEANER_RETURN_IF_ERROR(site.Start(flags));
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(LoadJob(flags, site.base_url(), &job));
+  TempDir dir;
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir.path() + "/store", {}, &store));
+  crawler::CrawlOptions options;
+  options.worker_threads = threads;
+  crawler::CrawlEngine engine(store.get(), job, options);
+
+  double cpu_before = ProcessCpuSeconds();
+  double serving_before = site.ServingCpuSeconds();
+  Clock::time_point start = Clock::now();
+  GLEANER_RETURN_IF_ERROR(engine.Run(&result->summary));
+  result->seconds = Seconds(start);
+  result->process_cpu = ProcessCpuSeconds() - cpu_before;
+  result->serving_cpu = site.in_process() ? site.ServingCpuSeconds() - serving_before
+                                          : site.StopChildAndTakeCpuSeconds();
+  result->peak_rss_mib = PeakRssMiB();
+  return Status::OK();
+}
+
+struct ParseResult {
+  uint64_t pages = 0;
+  uint64_t bytes = 0;
+  uint64_t records = 0;
+  double seconds = 0;
+  double cpu = 0;
+};
+
+// Every page a full crawl fetches (reachable from "/" outside /private/),
+// rendered straight from the catalogue: the bytes the site serves, unzipped.
+std::vector<std::string> RenderReachablePages(int pages) {
+  fixture::SiteCatalog catalog(pages, fixture::FixtureOptions{}.seed);
+  std::vector<std::string> html;
+  for (const auto& [path, depth] : catalog.ReachablePaths()) {
+    if (auto page = catalog.RenderPage(path)) html.push_back(std::move(*page));
+  }
+  return html;
+}
+
+Status RunParse(const Flags& flags, int threads, ParseResult* result) {
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(LoadJob(flags, "http://127.0.0.1:1", &job));
+  std::unique_ptr<crawler::HtmlExtractor> extractor;
+  GLEANER_RETURN_IF_ERROR(crawler::HtmlExtractor::Compile(job.sources.at(0), &extractor));
+  std::vector<std::string> pages = RenderReachablePages(flags.pages);
+  for (const auto& page : pages) result->bytes += page.size();
+  result->pages = pages.size();
+
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> records{0};
+  std::atomic<bool> failed{false};
+  double cpu_before = ProcessCpuSeconds();
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      crawler::HtmlExtraction extraction;
+      for (size_t i = next++; i < pages.size(); i = next++) {
+        extraction = {};
+        if (!extractor->Extract(pages[i], &extraction).ok()) failed = true;
+        records += extraction.records.size();
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  result->seconds = Seconds(start);
+  result->cpu = ProcessCpuSeconds() - cpu_before;
+  result->records = records;
+  if (failed) return Status::Aborted("Extract failed on a fixture page");
+  return Status::OK();
+}
+
+struct FrontierResult {
+  uint64_t queued = 0;
+  double rss_before_mib = 0;
+  double rss_after_mib = 0;
+  double seconds = 0;
+  // What RocksDB itself holds for the frontier family at the end, to tell
+  // its memtables and table readers apart from the frontier's own memory.
+  double memtables_mib = 0;
+  double table_readers_mib = 0;
+  double block_cache_mib = 0;
+  double rss_after_trim_mib = 0;  // after malloc_trim: heap freed but kept by malloc is gone
+};
+
+double FamilyPropertyMiB(const storage::StagingStore& store, const char* property) {
+  uint64_t value = 0;
+  store.db()->GetIntProperty(store.handle(storage::Family::kFrontier), property, &value);
+  return value / 1048576.0;
+}
+
+Status RunFrontier(const Flags& flags, FrontierResult* result) {
+  TempDir dir;
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir.path() + "/store", {}, &store));
+  std::unique_ptr<storage::JobWriter> writer;
+  GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store.get(), "frontier_bench", &writer));
+  std::unique_ptr<crawler::RocksDbFrontier> frontier;
+  GLEANER_RETURN_IF_ERROR(crawler::RocksDbFrontier::Open(writer.get(), {}, &frontier));
+  result->rss_before_mib = CurrentRssMiB();
+
+  // A realistic spread: a few dozen hosts, URLs of typical length, BFS depths.
+  constexpr int kHosts = 32;
+  Clock::time_point start = Clock::now();
+  std::vector<v1::FrontierItem> items;
+  for (int i = 0; i < flags.frontier_urls;) {
+    items.clear();
+    for (int end = std::min(flags.frontier_urls, i + flags.frontier_batch); i < end; ++i) {
+      std::string host = "http://shop-" + std::to_string(i % kHosts) + ".example";
+      v1::FrontierItem& item = items.emplace_back();
+      item.set_url(host + "/catalogue/product-" + std::to_string(i) + "/index.html");
+      item.set_host_key(host + ":80");
+      item.set_depth(1 + i % 6);
+    }
+    size_t added = 0;
+    GLEANER_RETURN_IF_ERROR(frontier->Push(items, &added));
+    result->queued += added;
+    GLEANER_RETURN_IF_ERROR(writer->Commit());
+    frontier->Committed();
+  }
+  result->seconds = Seconds(start);
+  result->rss_after_mib = CurrentRssMiB();
+  result->memtables_mib = FamilyPropertyMiB(*store, "rocksdb.cur-size-all-mem-tables");
+  result->table_readers_mib = FamilyPropertyMiB(*store, "rocksdb.estimate-table-readers-mem");
+  result->block_cache_mib = FamilyPropertyMiB(*store, "rocksdb.block-cache-usage");
+  malloc_trim(0);
+  result->rss_after_trim_mib = CurrentRssMiB();
+  return Status::OK();
+}
+
+Status Run(const Flags& flags) {
+  int threads =
+      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::printf(
+      "crawl_bench: %d products, %d worker threads, %d connections, fixture %s (%d thread%s)\n",
+      flags.pages, threads, flags.connections,
+      flags.external_fixture ? flags.fixture_binary.c_str() : "in-process", flags.fixture_threads,
+      flags.fixture_threads == 1 ? "" : "s");
+  CrawlResult crawl;
+  if (!flags.skip_crawl) {
+    GLEANER_RETURN_IF_ERROR(RunCrawl(flags, threads, &crawl));
+    const auto& s = crawl.summary;
+    double crawler_cpu = crawl.process_cpu - (flags.external_fixture ? 0 : crawl.serving_cpu);
+    std::printf("\ncrawl: %llu pages (%.1f MB), %llu records, %llu errors, %llu robots-blocked\n",
+                static_cast<unsigned long long>(s.pages_fetched), s.bytes_fetched / 1e6,
+                static_cast<unsigned long long>(s.records),
+                static_cast<unsigned long long>(s.errors),
+                static_cast<unsigned long long>(s.robots_blocked));
+    std::printf("  wall %.2f s, %.0f pages/s\n", crawl.seconds, s.pages_fetched / crawl.seconds);
+    std::printf("  process CPU %.2f s (%.3f ms/page)%s\n", crawl.process_cpu,
+                1e3 * crawl.process_cpu / s.pages_fetched,
+                flags.external_fixture ? "" : ", serving threads included");
+    std::printf("  site CPU %.2f s (%s), crawler CPU %.2f s = %.3f ms/page\n", crawl.serving_cpu,
+                flags.external_fixture ? "child process" : "its threads in this process",
+                crawler_cpu, 1e3 * crawler_cpu / s.pages_fetched);
+    std::printf("  peak RSS %.1f MiB\n", crawl.peak_rss_mib);
+  }
+  FrontierResult frontier;
+  if (!flags.skip_frontier) {
+    GLEANER_RETURN_IF_ERROR(RunFrontier(flags, &frontier));
+    std::printf("\nfrontier: %llu URLs queued in %.2f s, RSS %.1f -> %.1f MiB (+%.1f MiB)\n",
+                static_cast<unsigned long long>(frontier.queued), frontier.seconds,
+                frontier.rss_before_mib, frontier.rss_after_mib,
+                frontier.rss_after_mib - frontier.rss_before_mib);
+    std::printf(
+        "  of which RocksDB frontier family: memtables %.1f MiB, table readers %.1f MiB, "
+        "block cache %.1f MiB; RSS after malloc_trim %.1f MiB\n",
+        frontier.memtables_mib, frontier.table_readers_mib, frontier.block_cache_mib,
+        frontier.rss_after_trim_mib);
+  }
+  ParseResult parse;
+  if (!flags.skip_parse) {
+    GLEANER_RETURN_IF_ERROR(RunParse(flags, threads, &parse));
+    std::printf("\nbare parse: %llu pages (%.1f MB), %llu records, %d threads\n",
+                static_cast<unsigned long long>(parse.pages), parse.bytes / 1e6,
+                static_cast<unsigned long long>(parse.records), threads);
+    std::printf("  wall %.2f s, %.0f pages/s, CPU %.2f s (%.3f ms/page)\n", parse.seconds,
+                parse.pages / parse.seconds, parse.cpu, 1e3 * parse.cpu / parse.pages);
+  }
+
+  std::printf("\n| measure | value | goal |\n| --- | --- | --- |\n");
+  if (!flags.skip_crawl) {
+    double crawl_rate = crawl.summary.pages_fetched / crawl.seconds;
+    std::printf("| crawl pages/s | %.0f | |\n", crawl_rate);
+    std::printf("| crawl process CPU ms/page | %.3f | |\n",
+                1e3 * crawl.process_cpu / crawl.summary.pages_fetched);
+    std::printf("| crawl peak RSS | %.1f MiB | <= 256 MiB |\n", crawl.peak_rss_mib);
+    if (!flags.skip_parse) {
+      double parse_rate = parse.pages / parse.seconds;
+      std::printf("| bare parse pages/s (%d threads) | %.0f | |\n", threads, parse_rate);
+      std::printf("| crawl / parse | %.0f %% | >= 70 %% |\n", 100 * crawl_rate / parse_rate);
+    }
+  }
+  if (!flags.skip_frontier) {
+    std::printf("| RSS added by %d queued URLs | %.1f MiB | <= 64 MiB |\n", flags.frontier_urls,
+                frontier.rss_after_mib - frontier.rss_before_mib);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+}  // namespace gleaner::bench
+
+int main(int argc, char** argv) {
+  gleaner::bench::Flags flags;
+  CLI::App app{"Crawl rate, bare parse rate and frontier RAM on the fixture site"};
+  app.add_option("--pages", flags.pages, "fixture products")->check(CLI::Range(1, 10000000));
+  app.add_option("--threads", flags.threads, "crawler worker and parse threads (0: cores)");
+  app.add_option("--connections", flags.connections, "concurrency and per-host limit")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--fixture-threads", flags.fixture_threads, "site serving threads")
+      ->check(CLI::Range(1, 64));
+  app.add_flag("--external-fixture", flags.external_fixture,
+               "serve the site from a gleaner-fixture process, so the crawler's CPU stands alone");
+  app.add_option("--fixture-binary", flags.fixture_binary, "the gleaner-fixture to run");
+  app.add_option("--job", flags.job_path, "job spec; {{site}} becomes the site's base URL");
+  app.add_option("--frontier-urls", flags.frontier_urls, "URLs pushed in the frontier phase");
+  app.add_flag("--skip-crawl", flags.skip_crawl);
+  app.add_flag("--skip-parse", flags.skip_parse);
+  app.add_flag("--skip-frontier", flags.skip_frontier);
+  CLI11_PARSE(app, argc, argv);
+  gleaner::Status status = gleaner::bench::Run(flags);
+  if (!status.ok()) {
+    std::fprintf(stderr, "crawl_bench: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+// Test-only helpers shared by the storage unit tests and the `gleaner stage`
+// integration tests: a scratch directory that is removed with its owner, a
+// listing of a directory tree (to prove a failing call created nothing), and
+// a builder for records, and a way to fake a store of another format
+// version. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::storage::testing {
+
+class TempDir {
+ public:
+  // Creates a fresh, empty directory under the system temp directory.
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  // `path()/name`, not created.
+  std::string Child(std::string_view name) const;
+
+ private:
+  std::string path_;
+};
+
+// Every file and directory below `dir`, as paths relative to it; empty when
+// `dir` does not exist.
+std::set<std::string> ListTree(const std::string& dir);
+
+// A record of `job` from `url` with one string field per name=value pair.
+v1::Record MakeRecord(std::string_view job, std::string_view url, uint32_t index_in_page,
+                      std::initializer_list<std::pair<std::string, std::string>> fields = {});
+
+// Creates the store in `dir` if needed, then overwrites the format_version
+// key of its meta family (storage/README.md) with `version`, as an older or
+// newer gleaner would have left it.
+Status WriteFormatVersion(const std::string& dir, const std::string& version);
+
+}  // namespace gleaner::storage::testing
