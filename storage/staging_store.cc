@@ -43,6 +43,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family f) {
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Page bodies are zstd-compressed by JobWriter already; everything else is
   // small repetitive protobuf that LZ4 shrinks cheaply, zstd at the bottom.
+  // The frontier churns (every URL queued, then deleted): small memtables
+  // keep the memory of a huge crawl bounded.
+  if (f == Family::kFrontier) o.write_buffer_size = 16 << 20;
   if (f == Family::kPages) {
     o.compression = rocksdb::kNoCompression;
   } else {

@@ -110,10 +110,12 @@ Status RocksDbFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t*
     for (int shift = 24; shift >= 0; shift -= 8) rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
     storage::PutFixed64BE(&rest, meta_.next_seq());
     meta_.set_next_seq(meta_.next_seq() + 1);
-    writer_->batch()->Put(Family::kFrontier, Key('q', rest), item.SerializeAsString());
+    std::string queue_key = Key('q', rest);
+    writer_->batch()->Put(Family::kFrontier, queue_key, item.SerializeAsString());
 
     auto [it, fresh] = hosts_.try_emplace(item.host_key());
     if (fresh) it->second.delay_micros = options_.delay_micros;
+    if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
     ++it->second.queued;
     StageHost(it->first, it->second);
     meta_.set_queued(meta_.queued() + 1);
@@ -148,37 +150,34 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
       it = next;
       continue;
     }
-    // Queue entries in order, skipping those leased, completing or delayed,
-    // for as long as the host's gate stays open (a zero delay leaves it open).
+    auto gate_open = [&] {
+      return out->size() < max && host.in_flight < options_.per_host &&
+             host.next_start_micros <= now_micros;
+    };
     std::string prefix = Key('q', host_key);
     prefix.push_back('\0');
+    // Released entries first: they wait in memory for their not-before time.
+    for (auto d = delayed_.lower_bound(prefix);
+         d != delayed_.end() && d->first.compare(0, prefix.size(), prefix) == 0 && gate_open();) {
+      if (d->second > now_micros) {
+        if (*next_ready_micros == 0 || d->second < *next_ready_micros) *next_ready_micros = d->second;
+        ++d;
+        continue;
+      }
+      std::string key = d->first;
+      d = delayed_.erase(d);
+      GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
+    }
+    // Then queue entries in order from the host's cursor, skipping those
+    // leased, completing or delayed, while the gate stays open.
     std::unique_ptr<rocksdb::Iterator> q(
         db->NewIterator(rocksdb::ReadOptions(), writer_->store()->handle(Family::kFrontier)));
-    for (q->Seek(prefix); q->Valid() && q->key().starts_with(prefix); q->Next()) {
-      if (out->size() >= max || host.in_flight >= options_.per_host ||
-          host.next_start_micros > now_micros) {
-        break;
-      }
+    for (q->Seek(std::max(prefix, host.scan_from)); q->Valid() && q->key().starts_with(prefix) && gate_open();
+         q->Next()) {
       std::string key = q->key().ToString();
-      if (leased_.count(key) || completed_.count(key)) continue;
-      auto d = delayed_.find(key);
-      if (d != delayed_.end()) {
-        if (d->second > now_micros) {
-          if (*next_ready_micros == 0 || d->second < *next_ready_micros) *next_ready_micros = d->second;
-          continue;
-        }
-        delayed_.erase(d);
-      }
-      Lease lease;
-      lease.key = std::move(key);
-      if (!lease.item.ParseFromArray(q->value().data(), static_cast<int>(q->value().size()))) {
-        return Status::Corruption("unreadable frontier item");
-      }
-      leased_.insert(lease.key);
-      out->push_back(std::move(lease));
-      ++host.in_flight;
-      ++in_flight_;
-      host.next_start_micros = now_micros + host.delay_micros;
+      if (leased_.count(key) || completed_.count(key) || delayed_.count(key)) continue;
+      host.scan_from = key + '\0';  // the smallest key after this one
+      GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
     if (!q->status().ok()) return Status::IOError("reading the frontier: " + q->status().ToString());
@@ -188,6 +187,21 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
     }
     it = next;
   }
+  return Status::OK();
+}
+
+Status RocksDbFrontier::LeaseKey(const std::string& key, Host& host, int64_t now_micros,
+                                 std::vector<Lease>* out) {
+  std::string value;
+  GLEANER_RETURN_IF_ERROR(writer_->store()->Get(Family::kFrontier, key, &value));
+  Lease lease;
+  lease.key = key;
+  if (!lease.item.ParseFromString(value)) return Status::Corruption("unreadable frontier item");
+  leased_.insert(key);
+  out->push_back(std::move(lease));
+  ++host.in_flight;
+  ++in_flight_;
+  host.next_start_micros = now_micros + host.delay_micros;
   return Status::OK();
 }
 

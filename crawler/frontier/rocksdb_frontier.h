@@ -55,6 +55,10 @@ class RocksDbFrontier : public Frontier {
     int in_flight = 0;
     int64_t next_start_micros = 0;
     int64_t delay_micros = 0;
+    // Every live queue entry below this key is leased, delayed or completing,
+    // so claims seek here instead of stepping over the deletion markers of
+    // every URL already crawled. Empty: the start of the queue.
+    std::string scan_from;
   };
 
   RocksDbFrontier(storage::JobWriter* writer, const Options& options);
@@ -62,6 +66,8 @@ class RocksDbFrontier : public Frontier {
   void StageHost(const std::string& host_key, const Host& host);
   void StageMeta();
   std::string Key(char tag, std::string_view rest) const;
+  // Leases `key` (its value from the store) to *out and closes the host's gate.
+  Status LeaseKey(const std::string& key, Host& host, int64_t now_micros, std::vector<Lease>* out);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
 
