@@ -14,11 +14,11 @@ class Status {
   enum class Code {
     kOk = 0,
     kNotFound,
-    kInvalidArgument,    // bad input from the user: a file, a flag, a value
-    kFailedPrecondition, // the world is not in the state the call needs
+    kInvalidArgument,     // bad input from the user: a file, a flag, a value
+    kFailedPrecondition,  // the world is not in the state the call needs
     kCorruption,
     kIOError,
-    kUnavailable,        // transient: a server or a resource is away
+    kUnavailable,  // transient: a server or a resource is away
     kAborted,
   };
 

@@ -18,7 +18,8 @@ Status ValidateJobName(std::string_view job) {
 }
 
 void PutFixed64BE(std::string* dst, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    dst->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 uint64_t GetFixed64BE(std::string_view src) {
@@ -58,7 +59,8 @@ std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t in
   std::string k = UrlPrefix(job, url);
   k.push_back('\0');
   k.push_back('r');
-  for (int shift = 24; shift >= 0; shift -= 8) k.push_back(static_cast<char>((index_in_page >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    k.push_back(static_cast<char>((index_in_page >> shift) & 0xff));
   return k;
 }
 

@@ -15,8 +15,8 @@ namespace gleaner::storage {
 // Job names are identifiers users type: 1-128 of [A-Za-z0-9_.-].
 Status ValidateJobName(std::string_view job);
 
-std::string JobPrefix(std::string_view job);                   // "<job>\0"
-std::string SeqKey(std::string_view job, uint64_t seq);        // "<job>\0<seq BE>"
+std::string JobPrefix(std::string_view job);             // "<job>\0"
+std::string SeqKey(std::string_view job, uint64_t seq);  // "<job>\0<seq BE>"
 bool DecodeSeqKey(std::string_view key, std::string_view job, uint64_t* seq);
 
 // URL index: "<job>\0<url>\0r<index BE32>" -> record seq, "<job>\0<url>\0p" -> page seq.

@@ -1,20 +1,20 @@
 #include "storage/staging_store.h"
 
-#include "storage/keys.h"
-
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <unistd.h>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <vector>
+
+#include "storage/keys.h"
 
 namespace gleaner::storage {
 namespace fs = std::filesystem;
@@ -101,8 +101,9 @@ Status CreateStore(const std::string& dir) {
   db_options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  GLEANER_RETURN_IF_ERROR(FromRocks(
-      rocksdb::DB::Open(db_options, staging.string(), Descriptors(), &handles, &raw), "creating store " + dir));
+  GLEANER_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(db_options, staging.string(), Descriptors(), &handles, &raw),
+                "creating store " + dir));
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -227,10 +228,9 @@ Status StagingStore::CheckFormat() {
                                       std::to_string(kFormatVersion) + "); upgrade gleaner");
   }
   if (version < kFormatVersion) {
-    return Status::FailedPrecondition(dir_ + " has store format version " + value +
-                                      ", older than this gleaner's (" +
-                                      std::to_string(kFormatVersion) +
-                                      "); re-crawl into a new store");
+    return Status::FailedPrecondition(
+        dir_ + " has store format version " + value + ", older than this gleaner's (" +
+        std::to_string(kFormatVersion) + "); re-crawl into a new store");
   }
   return Status::OK();
 }
@@ -265,7 +265,8 @@ Status StagingStore::DeleteJob(std::string_view job) {
   std::string end = begin;
   end.back() = '\1';
   rocksdb::WriteBatch batch;
-  for (Family f : {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
+  for (Family f :
+       {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
     batch.DeleteRange(handle(f), begin, end);
   }
   batch.Delete(handle(Family::kJobs), rocksdb::Slice(job.data(), job.size()));

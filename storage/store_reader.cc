@@ -51,15 +51,16 @@ Status StoreReader::ScanPrefix(
 Status StoreReader::ListJobs(std::vector<v1::JobState>* jobs) {
   jobs->clear();
   Status parse_error;
-  GLEANER_RETURN_IF_ERROR(ScanPrefix(Family::kJobs, "", [&](std::string_view k, std::string_view v) {
-    v1::JobState state;
-    if (!state.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-      parse_error = Status::Corruption("job '" + std::string(k) + "': unreadable job state");
-      return false;
-    }
-    jobs->push_back(std::move(state));
-    return true;
-  }));
+  GLEANER_RETURN_IF_ERROR(
+      ScanPrefix(Family::kJobs, "", [&](std::string_view k, std::string_view v) {
+        v1::JobState state;
+        if (!state.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          parse_error = Status::Corruption("job '" + std::string(k) + "': unreadable job state");
+          return false;
+        }
+        jobs->push_back(std::move(state));
+        return true;
+      }));
   return parse_error;
 }
 
@@ -124,8 +125,8 @@ Status StoreReader::ScanRecordsWithUrlPrefix(std::string_view job, std::string_v
                                              const Visitor<v1::Record>& visit) {
   Status row_error;
   v1::Record record;
-  GLEANER_RETURN_IF_ERROR(
-      ScanPrefix(Family::kUrls, UrlPrefix(job, url_prefix), [&](std::string_view k, std::string_view v) {
+  GLEANER_RETURN_IF_ERROR(ScanPrefix(
+      Family::kUrls, UrlPrefix(job, url_prefix), [&](std::string_view k, std::string_view v) {
         // Index keys end in "\0r<index>" for records and "\0p" for pages.
         if (k.size() < 6 || k[k.size() - 6] != '\0' || k[k.size() - 5] != 'r') return true;
         row_error = GetBySeq(Family::kRecords, job, v, &record);
@@ -142,16 +143,17 @@ Status StoreReader::GetUrl(std::string_view job, std::string_view url,
   Status row_error;
   bool found_page = false;
   v1::Record record;
-  GLEANER_RETURN_IF_ERROR(ScanPrefix(Family::kUrls, prefix, [&](std::string_view k, std::string_view v) {
-    if (k.size() == prefix.size() + 1 && k.back() == 'p') {
-      found_page = true;
-      if (page) row_error = GetBySeq(Family::kPages, job, v, page);
-    } else {
-      row_error = GetBySeq(Family::kRecords, job, v, &record);
-      if (row_error.ok()) records->push_back(record);
-    }
-    return row_error.ok();
-  }));
+  GLEANER_RETURN_IF_ERROR(
+      ScanPrefix(Family::kUrls, prefix, [&](std::string_view k, std::string_view v) {
+        if (k.size() == prefix.size() + 1 && k.back() == 'p') {
+          found_page = true;
+          if (page) row_error = GetBySeq(Family::kPages, job, v, page);
+        } else {
+          row_error = GetBySeq(Family::kRecords, job, v, &record);
+          if (row_error.ok()) records->push_back(record);
+        }
+        return row_error.ok();
+      }));
   GLEANER_RETURN_IF_ERROR(row_error);
   if (records->empty() && !found_page) {
     return Status::NotFound("no records or page for " + std::string(url) + " in job '" +

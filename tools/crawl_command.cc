@@ -15,9 +15,9 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
     out << "job '" << job << "' is already complete; nothing to do\n";
     return;
   }
-  out << (s.stopped ? "stopped" : "finished") << " job '" << job << "' in " << s.duration_s << " s: "
-      << s.pages_fetched << " pages (" << s.bytes_fetched << " bytes), " << s.records << " records, "
-      << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
+  out << (s.stopped ? "stopped" : "finished") << " job '" << job << "' in " << s.duration_s
+      << " s: " << s.pages_fetched << " pages (" << s.bytes_fetched << " bytes), " << s.records
+      << " records, " << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
       << " blocked by robots.txt\n";
   if (!s.status_counts.empty()) {
     out << "  status:";
@@ -31,7 +31,8 @@ Status RunCrawl(const std::string& job_path, const std::string& data_flag) {
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   std::unique_ptr<storage::StagingStore> store;
-  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
+  GLEANER_RETURN_IF_ERROR(
+      storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
   crawler::CrawlOptions options;
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);

@@ -35,8 +35,8 @@ Status RunDemo(const std::string& data_flag) {
             << site->BaseUrl() << '\n';
 
   crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(ReplaceAll(kDemoJobYaml, "{{site}}", site->BaseUrl()),
-                                                "configs/jobs/demo.yaml", &job));
+  GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(
+      ReplaceAll(kDemoJobYaml, "{{site}}", site->BaseUrl()), "configs/jobs/demo.yaml", &job));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir, {}, &store));
   // The site listens on a new port each run, so an earlier demo crawl is stale.
@@ -65,7 +65,8 @@ Status RunDemo(const std::string& data_flag) {
 
 void RegisterDemo(CLI::App& app, CommandResult* result) {
   auto data = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("demo", "Serve the bundled sample site, crawl it and show the result");
+  CLI::App* cmd =
+      app.add_subcommand("demo", "Serve the bundled sample site, crawl it and show the result");
   AddDataFlag(cmd, data.get());
   cmd->callback([data, result] { result->exit_code = Report(RunDemo(*data)); });
 }

@@ -1,6 +1,5 @@
 // The `gleaner` command: one binary, one subcommand per pipeline verb.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "tools/commands.h"

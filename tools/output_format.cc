@@ -46,7 +46,8 @@ nlohmann::ordered_json ValueToJson(const v1::Value& v) {
     case v1::Value::kIntValue:
       return v.int_value();
     case v1::Value::kDoubleValue:
-      return std::isfinite(v.double_value()) ? nlohmann::ordered_json(v.double_value()) : nlohmann::ordered_json();
+      return std::isfinite(v.double_value()) ? nlohmann::ordered_json(v.double_value())
+                                             : nlohmann::ordered_json();
     case v1::Value::kBoolValue:
       return v.bool_value();
     case v1::Value::kTimestampMicros:
@@ -54,7 +55,8 @@ nlohmann::ordered_json ValueToJson(const v1::Value& v) {
     case v1::Value::kBytesValue:
       return Hex(v.bytes_value());
     case v1::Value::kJsonValue: {
-      nlohmann::ordered_json j = nlohmann::ordered_json::parse(v.json_value(), nullptr, /*allow_exceptions=*/false);
+      nlohmann::ordered_json j =
+          nlohmann::ordered_json::parse(v.json_value(), nullptr, /*allow_exceptions=*/false);
       if (j.is_discarded()) return v.json_value();
       return j;
     }
@@ -114,13 +116,20 @@ nlohmann::ordered_json PageToJson(const v1::Page& p) {
 
 const char* PhaseName(v1::JobPhase phase) {
   switch (phase) {
-    case v1::JOB_PENDING: return "pending";
-    case v1::JOB_RUNNING: return "running";
-    case v1::JOB_PAUSED: return "paused";
-    case v1::JOB_SUCCEEDED: return "succeeded";
-    case v1::JOB_FAILED: return "failed";
-    case v1::JOB_CANCELLED: return "cancelled";
-    default: return "unknown";
+    case v1::JOB_PENDING:
+      return "pending";
+    case v1::JOB_RUNNING:
+      return "running";
+    case v1::JOB_PAUSED:
+      return "paused";
+    case v1::JOB_SUCCEEDED:
+      return "succeeded";
+    case v1::JOB_FAILED:
+      return "failed";
+    case v1::JOB_CANCELLED:
+      return "cancelled";
+    default:
+      return "unknown";
   }
 }
 

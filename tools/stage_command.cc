@@ -22,8 +22,7 @@ struct StageFlags {
 };
 
 // Opens the follower and a reader over it, then runs `body`.
-Status WithReader(const StageFlags& f,
-                  const std::function<Status(storage::StoreReader&)>& body) {
+Status WithReader(const StageFlags& f, const std::function<Status(storage::StoreReader&)>& body) {
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenFollower(ResolveDataDir(f.data), &store));
   storage::StoreReader reader(store.get());
@@ -62,8 +61,8 @@ Status Jobs(const StageFlags& f) {
     for (const auto& j : jobs) {
       t.AddRow({j.name(), PhaseName(j.phase()), std::to_string(j.record_count()),
                 std::to_string(j.page_count()), std::to_string(j.error_count()),
-                std::to_string(j.stats().pages_fetched()), std::to_string(j.stats().bytes_fetched()),
-                FormatTimeMicros(j.updated_micros())});
+                std::to_string(j.stats().pages_fetched()),
+                std::to_string(j.stats().bytes_fetched()), FormatTimeMicros(j.updated_micros())});
     }
     t.Print(std::cout);
     return Status::OK();
@@ -136,8 +135,8 @@ Status Get(const StageFlags& f) {
     }
     std::cout << "url: " << f.url << '\n';
     if (has_page) {
-      std::cout << "page: status " << page.status() << ", " << page.body_size() << " bytes, fetched "
-                << FormatTimeMicros(page.fetch_time_micros());
+      std::cout << "page: status " << page.status() << ", " << page.body_size()
+                << " bytes, fetched " << FormatTimeMicros(page.fetch_time_micros());
       if (page.final_url() != page.url() && !page.final_url().empty()) {
         std::cout << ", final URL " << page.final_url();
       }
@@ -199,7 +198,8 @@ Status Stats(const StageFlags& f) {
     }
     TablePrinter t({"FAMILY", "KEYS", "BYTES", "SST_BYTES"});
     for (const auto& s : stats) {
-      t.AddRow({s.name, std::to_string(s.keys), std::to_string(s.bytes), std::to_string(s.sst_bytes)});
+      t.AddRow(
+          {s.name, std::to_string(s.keys), std::to_string(s.bytes), std::to_string(s.sst_bytes)});
     }
     t.Print(std::cout);
     return Status::OK();
@@ -233,7 +233,8 @@ Status Dump(const StageFlags& f) {
       std::vector<std::string> cells(columns.size());
       cells[0] = rec.source_url();
       cells[1] = FormatTimeMicros(rec.fetch_time_micros());
-      for (const auto& field : rec.fields()) cells[index[field.name()]] = ValueToText(field.value());
+      for (const auto& field : rec.fields())
+        cells[index[field.name()]] = ValueToText(field.value());
       std::string row;
       for (size_t i = 0; i < cells.size(); ++i) row += (i ? "," : "") + CsvField(cells[i]);
       std::cout << row << "\r\n";
@@ -246,7 +247,8 @@ Status Dump(const StageFlags& f) {
 
 void RegisterStage(CLI::App& app, CommandResult* result) {
   auto flags = std::make_shared<StageFlags>();
-  CLI::App* stage = app.add_subcommand("stage", "Inspect the staging store (read-only; safe while a crawl writes)");
+  CLI::App* stage = app.add_subcommand(
+      "stage", "Inspect the staging store (read-only; safe while a crawl writes)");
   stage->require_subcommand(1);
 
   auto verb = [&](const char* name, const char* help, Status (*run)(const StageFlags&)) {
@@ -259,10 +261,12 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
 
   verb("jobs", "List jobs with record, page and error counts", Jobs);
   verb("count", "Print a job's record count", Count)
-      ->add_option("job", flags->job, "Job name")->required();
+      ->add_option("job", flags->job, "Job name")
+      ->required();
   CLI::App* scan = verb("scan", "List a job's records in insertion order", Scan);
   scan->add_option("job", flags->job, "Job name")->required();
-  scan->add_option("--prefix", flags->prefix, "Only records whose source URL starts with this (URL order)");
+  scan->add_option("--prefix", flags->prefix,
+                   "Only records whose source URL starts with this (URL order)");
   scan->add_option("--limit", flags->limit, "Stop after N records")->check(CLI::NonNegativeNumber);
   CLI::App* get = verb("get", "Show the stored page and records of one URL", Get);
   get->add_option("job", flags->job, "Job name")->required();

@@ -1,12 +1,12 @@
 #include "crawler/engine/crawl_engine.h"
 
+#include <xxhash.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <xxhash.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -90,7 +90,8 @@ class CrawlEngine::Impl {
   void OnFetched(Lease lease, FetchResult r);
   void OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome);
   void Retry(Lease lease, const FetchResult& r);
-  void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r, const std::string& message);
+  void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
+            const std::string& message);
   void Finish(const Lease& lease);  // Complete + commit + next
   void Commit();
   void MaybeFinish();
@@ -223,7 +224,8 @@ void CrawlEngine::Impl::Commit() {
 void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
   if (pump_at_ != 0 && pump_at_ <= at_micros) return;  // an earlier wake-up is already set
   pump_at_ = at_micros;
-  pump_timer_.expires_after(std::chrono::microseconds(std::max<int64_t>(0, at_micros - NowMicros())));
+  pump_timer_.expires_after(
+      std::chrono::microseconds(std::max<int64_t>(0, at_micros - NowMicros())));
   pump_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     pump_at_ = 0;
@@ -263,7 +265,8 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
   HostRobots& hr = robots_[host];
   if (hr.state == HostRobots::State::kUnknown) {
     std::string cached;
-    if (store_->Get(storage::Family::kMeta, RobotsCacheKey(host), &cached).ok() && cached.size() >= 8 &&
+    if (store_->Get(storage::Family::kMeta, RobotsCacheKey(host), &cached).ok() &&
+        cached.size() >= 8 &&
         NowMicros() - static_cast<int64_t>(storage::GetFixed64BE(cached)) < kRobotsTtlMicros &&
         RobotsRules::Deserialize(std::string_view(cached).substr(8), &hr.rules).ok()) {
       hr.state = HostRobots::State::kReady;
@@ -297,7 +300,8 @@ void CrawlEngine::Impl::FetchRobots(const std::string& host_key) {
   req.limits = job_.limits;
   req.limits.max_body_bytes = kMaxRobotsBytes;
   req.limits.max_decompressed_bytes = kMaxRobotsBytes;
-  fetcher_->Fetch(std::move(req), [this, host_key](FetchResult r) { OnRobots(host_key, std::move(r)); });
+  fetcher_->Fetch(std::move(req),
+                  [this, host_key](FetchResult r) { OnRobots(host_key, std::move(r)); });
 }
 
 void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
@@ -323,11 +327,13 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
     }
     return;
   }
-  hr.rules = (r.status >= 200 && r.status < 300) ? RobotsRules::Parse(r.body, job_.politeness.user_agent)
-                                                 : RobotsRules::AllowAll();
+  hr.rules = (r.status >= 200 && r.status < 300)
+                 ? RobotsRules::Parse(r.body, job_.politeness.user_agent)
+                 : RobotsRules::AllowAll();
   hr.state = HostRobots::State::kReady;
   size_t added = 0;
-  Status pushed = frontier_->Push(processor_->RobotsSitemapItems(host_key, hr.rules.sitemaps()), &added);
+  Status pushed =
+      frontier_->Push(processor_->RobotsSitemapItems(host_key, hr.rules.sitemaps()), &added);
   if (!pushed.ok()) fatal_ = pushed;
   std::string cached;
   storage::PutFixed64BE(&cached, static_cast<uint64_t>(now));
@@ -414,7 +420,8 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
     if (!NormalizeUrl(result->final_url, {job_.strip_tracking_params}, &page_url).ok()) {
       page_url = held->item.url();
     }
-    auto outcome = std::make_shared<PageOutcome>(processor_->Process(held->item, page_url, result->body));
+    auto outcome =
+        std::make_shared<PageOutcome>(processor_->Process(held->item, page_url, result->body));
     result->final_url = page_url;
     asio::post(io_, [this, result, held, outcome] {
       OnProcessed(std::move(*held), *result, std::move(*outcome));

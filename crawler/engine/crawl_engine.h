@@ -31,8 +31,8 @@ struct CrawlOptions {
 struct CrawlSummary {
   uint64_t pages_fetched = 0;  // responses received, any status, this run
   uint64_t bytes_fetched = 0;
-  uint64_t records = 0;        // records stored this run
-  uint64_t errors = 0;         // permanent failures recorded this run
+  uint64_t records = 0;  // records stored this run
+  uint64_t errors = 0;   // permanent failures recorded this run
   uint64_t retries = 0;
   uint64_t robots_blocked = 0;
   std::map<int, uint64_t> status_counts;

@@ -17,7 +17,8 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
   scope->max_depth_ = source.scope.max_depth;
   for (const auto& d : source.scope.domains) {
     std::string lower;
-    for (char c : d) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : d)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     scope->domains_.push_back(lower);
   }
   if (scope->domains_.empty()) {
@@ -29,8 +30,10 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
     }
   }
   try {
-    for (const auto& p : source.scope.include) scope->include_.emplace_back(p, std::regex::ECMAScript);
-    for (const auto& p : source.scope.exclude) scope->exclude_.emplace_back(p, std::regex::ECMAScript);
+    for (const auto& p : source.scope.include)
+      scope->include_.emplace_back(p, std::regex::ECMAScript);
+    for (const auto& p : source.scope.exclude)
+      scope->exclude_.emplace_back(p, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
     return Status::InvalidArgument(std::string("scope pattern does not compile: ") + e.what());
   }
@@ -39,12 +42,14 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
 }
 
 std::string CrawlScope::Check(const std::string& normalized_url, uint32_t depth) const {
-  if (static_cast<int>(depth) > max_depth_) return "deeper than max_depth " + std::to_string(max_depth_);
+  if (static_cast<int>(depth) > max_depth_)
+    return "deeper than max_depth " + std::to_string(max_depth_);
   std::string host = HostOf(normalized_url);
   bool domain_ok = false;
   for (const auto& d : domains_) {
-    if (host == d || (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
-                      host[host.size() - d.size() - 1] == '.')) {
+    if (host == d ||
+        (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
+         host[host.size() - d.size() - 1] == '.')) {
       domain_ok = true;
       break;
     }

@@ -21,7 +21,8 @@ Status SetQueryParam(const std::string& url, const std::string& name, const std:
     size_t start = 0;
     while (start <= q.size()) {
       size_t amp = q.find('&', start);
-      std::string part = q.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+      std::string part =
+          q.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
       std::string key = part.substr(0, part.find('='));
       if (!part.empty() && key != name) kept += (kept.empty() ? "" : "&") + part;
       if (amp == std::string::npos) break;
@@ -99,7 +100,8 @@ std::vector<v1::FrontierItem> PageProcessor::RobotsSitemapItems(
     bool seeds_this_host = false;
     for (const auto& seed : src.spec->seeds) {
       std::string normalized;
-      seeds_this_host |= NormalizeUrl(seed, normalize_, &normalized).ok() && HostKey(normalized) == host_key;
+      seeds_this_host |=
+          NormalizeUrl(seed, normalize_, &normalized).ok() && HostKey(normalized) == host_key;
     }
     if (!seeds_this_host) continue;
     v1::FrontierItem from;
@@ -184,7 +186,8 @@ void PageProcessor::ProcessJson(const Source& src, const v1::FrontierItem& item,
   size_t count = ex.records.size();
   out->records = std::move(ex.records);
   // depth counts pages fetched so far in this source's chain.
-  if (pg.kind == PaginationKind::kNone || static_cast<int64_t>(item.depth()) + 1 >= pg.max_pages) return;
+  if (pg.kind == PaginationKind::kNone || static_cast<int64_t>(item.depth()) + 1 >= pg.max_pages)
+    return;
   std::string next;
   int64_t next_page = item.page();
   switch (pg.kind) {

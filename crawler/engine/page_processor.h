@@ -13,8 +13,8 @@
 #include "crawler/engine/crawl_scope.h"
 #include "crawler/extract/html_extractor.h"
 #include "crawler/extract/json_extractor.h"
-#include "crawler/url/url_normalizer.h"
 #include "crawler/job/job_config.h"
+#include "crawler/url/url_normalizer.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::crawler {
@@ -26,7 +26,7 @@ struct PageOutcome {
   // The page's rel=canonical when it names another in-scope URL; that URL is
   // also among `links`, and the records belong to it, not to this page.
   std::string canonical;
-  std::string parse_error;              // non-empty: the body could not be parsed
+  std::string parse_error;  // non-empty: the body could not be parsed
 };
 
 class PageProcessor {
@@ -63,7 +63,8 @@ class PageProcessor {
                       const std::string& body, PageOutcome* out) const;
   // Resolves, normalises and scope-checks one link into *out.
   void AddLink(const Source& src, const std::string& base, const std::string& href,
-               const v1::FrontierItem& from, uint32_t depth, bool is_sitemap, PageOutcome* out) const;
+               const v1::FrontierItem& from, uint32_t depth, bool is_sitemap,
+               PageOutcome* out) const;
 
   JobConfig job_;
   NormalizeOptions normalize_;

@@ -10,9 +10,9 @@ namespace gleaner::crawler {
 namespace {
 
 // Response headers worth keeping with a stored page.
-constexpr const char* kKeptHeaders[] = {"content-type", "content-length", "content-encoding",
-                                        "last-modified", "etag", "retry-after", "location",
-                                        "cache-control", "content-language"};
+constexpr const char* kKeptHeaders[] = {"content-type",  "content-length", "content-encoding",
+                                        "last-modified", "etag",           "retry-after",
+                                        "location",      "cache-control",  "content-language"};
 
 std::string Trim(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
@@ -38,7 +38,8 @@ struct HttpFetcher::Transfer {
   static size_t OnBody(char* data, size_t size, size_t n, void* self_ptr) {
     auto* t = static_cast<Transfer*>(self_ptr);
     size_t len = size * n;
-    if (static_cast<int64_t>(t->result.body.size() + len) > t->request.limits.max_decompressed_bytes) {
+    if (static_cast<int64_t>(t->result.body.size() + len) >
+        t->request.limits.max_decompressed_bytes) {
       t->decoded_too_large = true;
       return CURL_WRITEFUNC_ERROR;
     }
@@ -58,7 +59,8 @@ struct HttpFetcher::Transfer {
     size_t colon = line.find(':');
     if (colon == std::string::npos) return len;
     std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     std::string value = Trim(line.substr(colon + 1));
     if (name == "retry-after") t->result.retry_after = value;
     for (const char* kept : kKeptHeaders) {
@@ -136,7 +138,8 @@ void HttpFetcher::Fetch(FetchRequest request, Callback done) {
   t->current_url = request.url;
   t->request = std::move(request);
   t->done = std::move(done);
-  for (const auto& h : t->request.headers) t->header_list = curl_slist_append(t->header_list, h.c_str());
+  for (const auto& h : t->request.headers)
+    t->header_list = curl_slist_append(t->header_list, h.c_str());
   StartHop(std::move(t));
 }
 

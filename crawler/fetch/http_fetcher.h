@@ -40,8 +40,8 @@ struct FetchResult {
   std::string body;                    // decoded body
   uint64_t wire_bytes = 0;             // bytes received before decoding
   std::string content_type;
-  std::string retry_after;             // raw Retry-After header, if any
-  std::vector<v1::Header> headers;     // selected response headers
+  std::string retry_after;          // raw Retry-After header, if any
+  std::vector<v1::Header> headers;  // selected response headers
   v1::Timings timings;
 
   bool ok() const { return error.empty(); }

@@ -49,7 +49,8 @@ Status RocksDbFrontier::Load() {
     h.delay_micros = options_.delay_micros;
     hosts_.emplace(it->key().ToString().substr(prefix.size()), h);
   }
-  if (!it->status().ok()) return Status::IOError("reading the frontier: " + it->status().ToString());
+  if (!it->status().ok())
+    return Status::IOError("reading the frontier: " + it->status().ToString());
   return Status::OK();
 }
 
@@ -107,7 +108,8 @@ Status RocksDbFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t*
 
     std::string rest = item.host_key();
     rest.push_back('\0');
-    for (int shift = 24; shift >= 0; shift -= 8) rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
     storage::PutFixed64BE(&rest, meta_.next_seq());
     meta_.set_next_seq(meta_.next_seq() + 1);
     std::string queue_key = Key('q', rest);
@@ -160,7 +162,8 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
     for (auto d = delayed_.lower_bound(prefix);
          d != delayed_.end() && d->first.compare(0, prefix.size(), prefix) == 0 && gate_open();) {
       if (d->second > now_micros) {
-        if (*next_ready_micros == 0 || d->second < *next_ready_micros) *next_ready_micros = d->second;
+        if (*next_ready_micros == 0 || d->second < *next_ready_micros)
+          *next_ready_micros = d->second;
         ++d;
         continue;
       }
@@ -172,15 +175,16 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
     // leased, completing or delayed, while the gate stays open.
     std::unique_ptr<rocksdb::Iterator> q(
         db->NewIterator(rocksdb::ReadOptions(), writer_->store()->handle(Family::kFrontier)));
-    for (q->Seek(std::max(prefix, host.scan_from)); q->Valid() && q->key().starts_with(prefix) && gate_open();
-         q->Next()) {
+    for (q->Seek(std::max(prefix, host.scan_from));
+         q->Valid() && q->key().starts_with(prefix) && gate_open(); q->Next()) {
       std::string key = q->key().ToString();
       if (leased_.count(key) || completed_.count(key) || delayed_.count(key)) continue;
       host.scan_from = key + '\0';  // the smallest key after this one
       GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
-    if (!q->status().ok()) return Status::IOError("reading the frontier: " + q->status().ToString());
+    if (!q->status().ok())
+      return Status::IOError("reading the frontier: " + q->status().ToString());
     if (host.next_start_micros > now_micros && host.in_flight < options_.per_host &&
         (*next_ready_micros == 0 || host.next_start_micros < *next_ready_micros)) {
       *next_ready_micros = host.next_start_micros;
@@ -206,7 +210,8 @@ Status RocksDbFrontier::LeaseKey(const std::string& key, Host& host, int64_t now
 }
 
 Status RocksDbFrontier::Complete(const Lease& lease) {
-  if (leased_.erase(lease.key) == 0) return Status::FailedPrecondition("completing an unleased item");
+  if (leased_.erase(lease.key) == 0)
+    return Status::FailedPrecondition("completing an unleased item");
   completed_.insert(lease.key);
   writer_->batch()->Delete(Family::kFrontier, lease.key);
   auto it = hosts_.find(lease.item.host_key());
@@ -222,7 +227,8 @@ Status RocksDbFrontier::Complete(const Lease& lease) {
 }
 
 Status RocksDbFrontier::Release(const Lease& lease, int64_t not_before_micros) {
-  if (leased_.erase(lease.key) == 0) return Status::FailedPrecondition("releasing an unleased item");
+  if (leased_.erase(lease.key) == 0)
+    return Status::FailedPrecondition("releasing an unleased item");
   // The updated item (attempts) survives a crash; the delay need not.
   writer_->batch()->Put(Family::kFrontier, lease.key, lease.item.SerializeAsString());
   delayed_[lease.key] = not_before_micros;

@@ -26,8 +26,8 @@ namespace gleaner::crawler {
 class RocksDbFrontier : public Frontier {
  public:
   struct Options {
-    int per_host = 8;                // leases in flight per host
-    int64_t delay_micros = 250000;   // default gap between request starts on a host
+    int per_host = 8;               // leases in flight per host
+    int64_t delay_micros = 250000;  // default gap between request starts on a host
   };
 
   static Status Open(storage::JobWriter* writer, const Options& options,
@@ -74,11 +74,11 @@ class RocksDbFrontier : public Frontier {
   storage::JobWriter* writer_;
   Options options_;
   v1::FrontierMeta meta_;
-  std::map<std::string, Host> hosts_;  // grows with hosts, not URLs
-  std::string round_robin_after_;      // the host served last, for fairness
-  std::set<std::string> leased_;       // queue keys leased out
-  std::set<std::string> completed_;    // deleted in the batch, not yet committed
-  std::map<std::string, int64_t> delayed_;  // released keys -> not before
+  std::map<std::string, Host> hosts_;          // grows with hosts, not URLs
+  std::string round_robin_after_;              // the host served last, for fairness
+  std::set<std::string> leased_;               // queue keys leased out
+  std::set<std::string> completed_;            // deleted in the batch, not yet committed
+  std::map<std::string, int64_t> delayed_;     // released keys -> not before
   std::unordered_set<uint64_t> pending_seen_;  // pushed since the last commit
   uint64_t in_flight_ = 0;
 };

@@ -63,9 +63,10 @@ TEST_CASE("a URL pushed twice is queued once, even within one uncommitted batch"
 TEST_CASE("a host's queue is served breadth-first by depth") {
   Fixture f({8, 0});
   size_t added = 0;
-  REQUIRE(f.frontier->Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0),
-                            Item("http://a", "/mid", 1)},
-                           &added)
+  REQUIRE(f.frontier
+              ->Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0),
+                      Item("http://a", "/mid", 1)},
+                     &added)
               .ok());
   f.Commit();
   auto leases = f.Claim(1, 1);
@@ -90,14 +91,14 @@ TEST_CASE("no host gets more leases than per_host, and its gate honours the dela
   std::vector<Lease> out;
   int64_t next_ready = 0;
   REQUIRE(f.frontier->Claim(10, 1000000, &out, &next_ready).ok());
-  CHECK(out.size() == 1);                // the gate closes after one start
-  CHECK(next_ready == 1000000 + 1000);   // ... and opens 1 ms later
+  CHECK(out.size() == 1);               // the gate closes after one start
+  CHECK(next_ready == 1000000 + 1000);  // ... and opens 1 ms later
   REQUIRE(f.frontier->Claim(10, 1000500, &out, &next_ready).ok());
-  CHECK(out.size() == 1);                // still closed at +0.5 ms
+  CHECK(out.size() == 1);  // still closed at +0.5 ms
   REQUIRE(f.frontier->Claim(10, 1001000, &out, &next_ready).ok());
-  CHECK(out.size() == 2);                // open again
+  CHECK(out.size() == 2);  // open again
   REQUIRE(f.frontier->Claim(10, 1010000, &out, &next_ready).ok());
-  CHECK(out.size() == 2);                // per_host = 2 reached
+  CHECK(out.size() == 2);  // per_host = 2 reached
   REQUIRE(f.frontier->Complete(out[0]).ok());
   f.Commit();
   REQUIRE(f.frontier->Claim(10, 1020000, &out, &next_ready).ok());
@@ -107,9 +108,10 @@ TEST_CASE("no host gets more leases than per_host, and its gate honours the dela
 TEST_CASE("hosts are served round-robin") {
   Fixture f({8, 1000000});  // 1 s delay: one start per host per claim
   size_t added = 0;
-  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0),
-                            Item("http://b", "/1", 0), Item("http://b", "/2", 0)},
-                           &added)
+  REQUIRE(f.frontier
+              ->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0),
+                      Item("http://b", "/1", 0), Item("http://b", "/2", 0)},
+                     &added)
               .ok());
   f.Commit();
   auto leases = f.Claim(10, 5);
@@ -133,12 +135,15 @@ TEST_CASE("a released lease waits until its not-before time and keeps its attemp
   CHECK(again[0].item.attempts() == 1);
 }
 
-TEST_CASE("recovery: queued and leased-but-unfinished URLs survive a restart; finished ones do not") {
+TEST_CASE(
+    "recovery: queued and leased-but-unfinished URLs survive a restart; finished ones do not") {
   Fixture f({8, 0});
   size_t added = 0;
-  REQUIRE(f.frontier->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0), Item("http://a", "/3", 0)},
-                           &added)
-              .ok());
+  REQUIRE(
+      f.frontier
+          ->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0), Item("http://a", "/3", 0)},
+                 &added)
+          .ok());
   f.frontier->MarkSeeded();
   f.Commit();
   auto leases = f.Claim(2, 1);

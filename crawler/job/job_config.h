@@ -17,23 +17,23 @@ enum class TakeMode { kText, kAttr, kInnerHtml };
 
 struct HtmlFieldSpec {
   std::string name;
-  std::string css;          // selector, relative to the record's root element
+  std::string css;  // selector, relative to the record's root element
   TakeMode take = TakeMode::kText;
-  std::string attr;         // for kAttr
-  std::string regex;        // optional: first capture group (or whole match) of this regex
-  bool all = false;         // take every match, joined as a JSON array, not the first
+  std::string attr;   // for kAttr
+  std::string regex;  // optional: first capture group (or whole match) of this regex
+  bool all = false;   // take every match, joined as a JSON array, not the first
 };
 
 struct HtmlRecordSpec {
-  std::string when;         // optional selector; the page holds records only if it matches
-  std::string list;         // optional selector; each match is one record's root (default: the document)
+  std::string when;  // optional selector; the page holds records only if it matches
+  std::string list;  // optional selector; each match is one record's root (default: the document)
   std::vector<HtmlFieldSpec> fields;
 };
 
 struct Scope {
-  std::vector<std::string> domains;   // hosts (and their subdomains) allowed; empty = seeds' hosts
-  int max_depth = 6;                  // link hops from a seed
-  std::vector<std::string> include;   // ECMAScript regexes on the URL path+query; empty = all
+  std::vector<std::string> domains;  // hosts (and their subdomains) allowed; empty = seeds' hosts
+  int max_depth = 6;                 // link hops from a seed
+  std::vector<std::string> include;  // ECMAScript regexes on the URL path+query; empty = all
   std::vector<std::string> exclude;
 };
 
@@ -59,36 +59,37 @@ struct SourceSpec {
   // html
   std::vector<std::string> seeds;
   std::vector<std::string> sitemaps;
-  bool robots_sitemaps = false;     // also seed from the Sitemap: lines of the seed hosts' robots.txt
+  bool robots_sitemaps = false;  // also seed from the Sitemap: lines of the seed hosts' robots.txt
   Scope scope;
-  std::vector<std::string> follow;  // selectors whose matches' href/src are followed (besides a[href])
+  std::vector<std::string>
+      follow;  // selectors whose matches' href/src are followed (besides a[href])
   std::optional<HtmlRecordSpec> records;
   // json
   std::string url;
-  std::string records_path = "$";    // JSONPath of the record array / objects
+  std::string records_path = "$";          // JSONPath of the record array / objects
   std::vector<JsonFieldSpec> json_fields;  // empty = keep each record object whole
   Pagination paginate;
   std::map<std::string, std::string> headers;
-  std::string bearer_token_env;      // name of the env var holding the token; never the token
+  std::string bearer_token_env;  // name of the env var holding the token; never the token
 };
 
 struct Politeness {
-  int concurrency = 64;       // requests in flight across all hosts
-  int per_host = 8;           // requests in flight per host
-  int delay_ms = 250;         // minimum gap between request starts on one host
+  int concurrency = 64;  // requests in flight across all hosts
+  int per_host = 8;      // requests in flight per host
+  int delay_ms = 250;    // minimum gap between request starts on one host
   bool robots = true;
   std::string user_agent = "gleaner/0.1 (+https://github.com/gleaner)";
 };
 
 struct RetryPolicy {
-  int attempts = 4;       // total tries per URL, including the first
-  int backoff_ms = 200;   // base of the exponential backoff
+  int attempts = 4;      // total tries per URL, including the first
+  int backoff_ms = 200;  // base of the exponential backoff
   int max_backoff_ms = 30000;
 };
 
 struct FetchLimits {
-  int64_t max_body_bytes = 10 << 20;           // on the wire
-  int64_t max_decompressed_bytes = 50 << 20;   // after Content-Encoding
+  int64_t max_body_bytes = 10 << 20;          // on the wire
+  int64_t max_decompressed_bytes = 50 << 20;  // after Content-Encoding
   int connect_timeout_ms = 10000;
   int total_timeout_ms = 30000;
   int low_speed_bytes_per_s = 1000;  // abort when slower than this ...
@@ -103,11 +104,11 @@ struct JobConfig {
   Politeness politeness;
   RetryPolicy retry;
   FetchLimits limits;
-  bool store_pages = false;          // keep raw pages in the pages family
-  bool strip_tracking_params = true; // utm_*, gclid, fbclid, ... removed when normalising
-  int64_t max_pages = 0;             // 0 = unlimited
-  std::string schedule;              // 5-field cron, used by `gleaner serve`
-  std::string prepare_rules;         // path of the rules file, relative to the job file
+  bool store_pages = false;           // keep raw pages in the pages family
+  bool strip_tracking_params = true;  // utm_*, gclid, fbclid, ... removed when normalising
+  int64_t max_pages = 0;              // 0 = unlimited
+  std::string schedule;               // 5-field cron, used by `gleaner serve`
+  std::string prepare_rules;          // path of the rules file, relative to the job file
   std::string prepare_out;
 };
 

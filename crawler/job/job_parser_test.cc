@@ -220,7 +220,8 @@ TEST_CASE("a misspelt kind is caught before kind is reported missing") {
                 "sources:\n"
                 "  - knd: html\n") ==
         "t.yaml:3:5: sources[0]: unknown key 'knd' (did you mean 'kind'?); allowed keys are "
-        "kind, seeds, sitemaps, robots_sitemaps, scope, follow, records, url, fields, paginate, headers, "
+        "kind, seeds, sitemaps, robots_sitemaps, scope, follow, records, url, fields, paginate, "
+        "headers, "
         "bearer_token_env");
 }
 

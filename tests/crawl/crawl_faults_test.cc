@@ -2,7 +2,6 @@
 // permanent failure with its reason, succeed where a retry should succeed,
 // and keep its memory bounded despite a 50 MiB page and a gzip bomb.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "tests/crawl/crawl_test_util.h"
@@ -79,8 +78,9 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
 
 TEST_CASE("a bad job file is refused with its position, exit 2, and nothing is written") {
   TempDir dir;
-  std::string job = WriteJob(dir, "bad.yaml",
-                             "name: bad\nsources:\n  - kind: html\n    seeds: [\"ftp://example.com/\"]\n");
+  std::string job =
+      WriteJob(dir, "bad.yaml",
+               "name: bad\nsources:\n  - kind: html\n    seeds: [\"ftp://example.com/\"]\n");
   ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("bad.yaml:4:") != std::string::npos);

@@ -1,7 +1,6 @@
 // JSON API sources: every pagination style walks the whole item set, records
 // keep their JSON types, and a bearer token comes from the environment only.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "tests/crawl/crawl_test_util.h"
@@ -29,15 +28,24 @@ TEST_CASE("each pagination style yields every API item exactly once") {
     const char* name;
     std::string source;
   } styles[] = {
-      {"next", "url: \"" + base + "/api/items?page=1\"\n    records: \"$.items[*]\"\n    paginate: {next: \"$.links.next\"}"},
-      {"page", "url: \"" + base + "/api/items\"\n    records: \"$.items[*]\"\n    paginate: {param: page, start: 1}"},
-      {"offset", "url: \"" + base + "/api/offset?limit=20\"\n    records: \"$.items[*]\"\n    paginate: {offset: offset, start: 0, step: 20}"},
-      {"cursor", "url: \"" + base + "/api/cursor\"\n    records: \"$.data[*]\"\n    paginate: {cursor: \"$.cursor\", param: after}"},
+      {"next", "url: \"" + base +
+                   "/api/items?page=1\"\n    records: \"$.items[*]\"\n    paginate: {next: "
+                   "\"$.links.next\"}"},
+      {"page",
+       "url: \"" + base +
+           "/api/items\"\n    records: \"$.items[*]\"\n    paginate: {param: page, start: 1}"},
+      {"offset", "url: \"" + base +
+                     "/api/offset?limit=20\"\n    records: \"$.items[*]\"\n    paginate: {offset: "
+                     "offset, start: 0, step: 20}"},
+      {"cursor", "url: \"" + base +
+                     "/api/cursor\"\n    records: \"$.data[*]\"\n    paginate: {cursor: "
+                     "\"$.cursor\", param: after}"},
   };
   for (const auto& style : styles) {
     INFO(style.name);
     TempDir dir;
-    std::string yaml = std::string("name: api-") + style.name + "\nsources:\n  - kind: json\n    " + style.source +
+    std::string yaml = std::string("name: api-") + style.name + "\nsources:\n  - kind: json\n    " +
+                       style.source +
                        "\n    fields: {id: \"$.id\", title: \"$.title\", price: \"$.price\", "
                        "tags: \"$.tags\", kv: \"$.meta['k v']\"}\npoliteness: {delay_ms: 0}\n";
     ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
@@ -60,8 +68,9 @@ TEST_CASE("a json source without fields keeps each record object whole") {
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  std::string yaml = "name: whole\nsources:\n  - kind: json\n    url: \"" + site->BaseUrl() +
-                     "/api/items?page=1\"\n    records: \"$.items[*]\"\npoliteness: {delay_ms: 0}\n";
+  std::string yaml =
+      "name: whole\nsources:\n  - kind: json\n    url: \"" + site->BaseUrl() +
+      "/api/items?page=1\"\n    records: \"$.items[*]\"\npoliteness: {delay_ms: 0}\n";
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   REQUIRE(run.exit_code == 0);
   auto records = DumpRecords(dir / "data", "whole");
@@ -88,7 +97,8 @@ TEST_CASE("the bearer token is read from the environment and never stored") {
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("FIXTURE_TOKEN") != std::string::npos);
 
-  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"}, {{"FIXTURE_TOKEN", options.bearer_token}});
+  ProcessResult run =
+      Gleaner({"crawl", job, "--data", dir / "data"}, {{"FIXTURE_TOKEN", options.bearer_token}});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(DumpRecords(dir / "data", "secure").size() == ExpectedIds(*site).size());

@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <random>
 #include <thread>
@@ -30,7 +29,8 @@ std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::jso
 
 }  // namespace
 
-TEST_CASE("crash recovery: kill -9 at random points, resume, same records as an uninterrupted crawl") {
+TEST_CASE(
+    "crash recovery: kill -9 at random points, resume, same records as an uninterrupted crawl") {
   fixture::FixtureOptions options;
   options.pages = 400;
   std::unique_ptr<fixture::FixtureSite> site;
@@ -52,7 +52,8 @@ TEST_CASE("crash recovery: kill -9 at random points, resume, same records as an 
     ChildProcess crawl;
     crawl.Start({GLEANER_BINARY, "crawl", job, "--data", dir / "crashed"});
     if (kills < 4) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 300)(rng)));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 300)(rng)));
       crawl.Kill(SIGKILL);
     }
     ProcessResult r = crawl.Wait();

@@ -2,7 +2,6 @@
 // records against the site's own ground truth, robots.txt compliance and
 // per-host politeness as the server saw it.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <set>
 
@@ -27,7 +26,8 @@ std::string AsExtracted(std::string s) {
   return out;
 }
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& name, const std::string& politeness) {
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+                    const std::string& politeness) {
   return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
          "\nretry: {attempts: 2, backoff_ms: 10}\n";
@@ -127,8 +127,9 @@ TEST_CASE("politeness: request starts on one host are at least delay_ms apart") 
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  std::string yaml = "name: slowly\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
-                     "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 8, per_host: 4, delay_ms: 100}\n";
+  std::string yaml =
+      "name: slowly\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+      "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 8, per_host: 4, delay_ms: 100}\n";
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -148,9 +149,10 @@ TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everythi
     std::unique_ptr<fixture::FixtureSite> site;
     REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
     TempDir dir;
-    std::string yaml = "name: robots\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
-                       "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 4, per_host: 2, delay_ms: 0}\n"
-                       "retry: {attempts: 2, backoff_ms: 10}\n";
+    std::string yaml =
+        "name: robots\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+        "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 4, per_host: 2, delay_ms: 0}\n"
+        "retry: {attempts: 2, backoff_ms: 10}\n";
     ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
     INFO(run.err);
     REQUIRE(run.exit_code == 0);

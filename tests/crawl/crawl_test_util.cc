@@ -22,7 +22,8 @@ std::string WriteJob(const TempDir& dir, const std::string& name, const std::str
   return path;
 }
 
-ProcessResult Gleaner(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+ProcessResult Gleaner(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {GLEANER_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(argv, env);

@@ -29,8 +29,8 @@ class ChildProcess {
 
   // Starts argv[0] with argv; `env` entries are added to (or override) the
   // current environment; an empty value removes the variable.
-  void Start(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
-             const std::string& cwd = "");
+  void Start(const std::vector<std::string>& argv,
+             const std::map<std::string, std::string>& env = {}, const std::string& cwd = "");
   void Kill(int sig);
   // Waits for the child to exit and collects its output.
   ProcessResult Wait();
