@@ -14,6 +14,8 @@ packages=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   # configs, CLI, JSON
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  # prepare: RE2 for user regexes in rules (linear time), OpenSSL for salted PII hashes
+  libre2-dev libssl-dev
   # tests
   catch2
 )
