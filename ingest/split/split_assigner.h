@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,7 +36,7 @@ Split AssignByHash(uint64_t hash, double train, double validation);
 
 // Per-class cut points for stratified splits. Add every kept row's (class,
 // hash) — rows of one group add the same hash once per row, which is fine —
-// then Finish(), then Assign.
+// then Finish(), then Assign. A class never added is assigned by AssignByHash.
 class StratifiedCuts {
  public:
   StratifiedCuts(double train, double validation) : train_(train), validation_(validation) {}
@@ -45,11 +47,17 @@ class StratifiedCuts {
  private:
   struct Cuts {
     std::vector<uint64_t> hashes;  // while adding; released by Finish
-    uint64_t train_below = 0;      // hash < train_below → train
-    uint64_t validation_below = 0;  // hash < validation_below → validation, else test
+    // hash >= test_from → test, else hash >= validation_from → validation,
+    // else train; nullopt: no row reaches that split (a cut of 2^64).
+    std::optional<uint64_t> validation_from, test_from;
+  };
+  // Lets Assign look a class up by string_view without building a string.
+  struct ClassHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   double train_, validation_;
-  std::unordered_map<std::string, Cuts> classes_;
+  std::unordered_map<std::string, Cuts, ClassHash, std::equal_to<>> classes_;
 };
 
 }  // namespace gleaner::split
