@@ -11,6 +11,13 @@
 
 namespace gleaner::crawler {
 struct CrawlSummary;
+struct JobConfig;
+}  // namespace gleaner::crawler
+namespace gleaner::storage {
+class StagingStore;
+}
+namespace gleaner::rules {
+struct RulesConfig;
 }
 
 namespace gleaner::tools {
@@ -29,8 +36,18 @@ void AddDataFlag(CLI::App* cmd, std::string* data_dir);
 // Prints the end-of-crawl summary shared by `crawl`, `run` and `demo`.
 void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, std::ostream& out);
 
+// Runs `job` into `store` with a progress line on stderr, then prints the summary.
+Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store);
+
+// Prepares `job`'s staged records with `rules` into out_dir (format: "" = the
+// rules' own) and prints a summary, or the manifest when `json`.
+Status PrepareAndReport(const storage::StagingStore* store, const std::string& job,
+                        const rules::RulesConfig& rules, const std::string& out_dir,
+                        const std::string& format, bool json);
+
 void RegisterStage(CLI::App& app, CommandResult* result);
 void RegisterDemo(CLI::App& app, CommandResult* result);
 void RegisterCrawl(CLI::App& app, CommandResult* result);
+void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, rules check
 
 }  // namespace gleaner::tools

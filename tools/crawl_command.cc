@@ -27,20 +27,24 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
   if (s.stopped) out << "  run the same command again to continue\n";
 }
 
+Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store) {
+  crawler::CrawlOptions options;
+  options.progress = &std::cerr;
+  options.progress_is_tty = isatty(STDERR_FILENO);
+  crawler::CrawlEngine engine(store, job, options);
+  crawler::CrawlSummary summary;
+  Status s = engine.Run(&summary);
+  PrintCrawlSummary(job.name, summary, std::cout);
+  return s;
+}
+
 Status RunCrawl(const std::string& job_path, const std::string& data_flag) {
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(
       storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
-  crawler::CrawlOptions options;
-  options.progress = &std::cerr;
-  options.progress_is_tty = isatty(STDERR_FILENO);
-  crawler::CrawlEngine engine(store.get(), job, options);
-  crawler::CrawlSummary summary;
-  Status s = engine.Run(&summary);
-  PrintCrawlSummary(job.name, summary, std::cout);
-  return s;
+  return CrawlAndReport(job, store.get());
 }
 
 void RegisterCrawl(CLI::App& app, CommandResult* result) {

@@ -1,17 +1,17 @@
 // `gleaner demo`: the embedded default job. It serves the bundled sample
 // site on 127.0.0.1, crawls it with configs/jobs/demo.yaml into the staging
-// store (replacing an earlier demo run), and prints what it did.
+// store (replacing an earlier demo run), prepares it with
+// configs/rules/demo.yaml into ./out/demo, and prints what it did.
 #include <unistd.h>
 
 #include <iostream>
 
-#include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_parser.h"
-#include "storage/store_reader.h"
+#include "ingest/rules/rules_parser.h"
+#include "storage/staging_store.h"
 #include "tests/fixture/fixture_site.h"
 #include "tools/commands.h"
 #include "tools/embedded_configs.h"
-#include "tools/output_format.h"
 
 namespace gleaner::tools {
 namespace {
@@ -25,7 +25,7 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-Status RunDemo(const std::string& data_flag) {
+Status RunDemo(const std::string& data_flag, const std::string& out_dir) {
   std::string dir = ResolveDataDir(data_flag);
   fixture::FixtureOptions site_options;
   site_options.pages = kDemoProducts;
@@ -42,33 +42,30 @@ Status RunDemo(const std::string& data_flag) {
   // The site listens on a new port each run, so an earlier demo crawl is stale.
   GLEANER_RETURN_IF_ERROR(store->DeleteJob(job.name));
 
-  crawler::CrawlOptions options;
-  options.progress = &std::cerr;
-  options.progress_is_tty = isatty(STDERR_FILENO);
-  crawler::CrawlEngine engine(store.get(), job, options);
-  crawler::CrawlSummary summary;
-  GLEANER_RETURN_IF_ERROR(engine.Run(&summary));
-  PrintCrawlSummary(job.name, summary, std::cout);
+  GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get()));
 
-  storage::StoreReader reader(store.get());
-  int shown = 0;
-  std::cout << "first records:\n";
-  GLEANER_RETURN_IF_ERROR(reader.ScanRecords(job.name, [&](const v1::Record& r) {
-    std::cout << "  " << DumpJson(RecordToJson(r)) << '\n';
-    return ++shown < 3;
-  }));
-  std::cout << "inspect the store with: gleaner stage jobs --data " << dir << '\n';
+  rules::RulesConfig rules;
+  GLEANER_RETURN_IF_ERROR(rules::ParseRulesYaml(kDemoRulesYaml, "configs/rules/demo.yaml", &rules));
+  GLEANER_RETURN_IF_ERROR(PrepareAndReport(store.get(), job.name, rules, out_dir, "", false));
+  std::cout << "inspect the store with: gleaner stage jobs --data " << dir << '\n'
+            << "read the shards with any Parquet reader, e.g. duckdb -c \"SELECT * FROM '" << out_dir
+            << "/train/*.parquet' LIMIT 5\"\n";
   return Status::OK();
 }
 
 }  // namespace
 
 void RegisterDemo(CLI::App& app, CommandResult* result) {
-  auto data = std::make_shared<std::string>();
-  CLI::App* cmd =
-      app.add_subcommand("demo", "Serve the bundled sample site, crawl it and show the result");
-  AddDataFlag(cmd, data.get());
-  cmd->callback([data, result] { result->exit_code = Report(RunDemo(*data)); });
+  struct Flags {
+    std::string data;
+    std::string out = "./out/demo";
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo", "Serve the bundled sample site, crawl it, clean it and write splits to ./out/demo");
+  AddDataFlag(cmd, &flags->data);
+  cmd->add_option("--out", flags->out, "Output dataset directory (default: ./out/demo)");
+  cmd->callback([flags, result] { result->exit_code = Report(RunDemo(flags->data, flags->out)); });
 }
 
 }  // namespace gleaner::tools

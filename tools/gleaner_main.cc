@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   gleaner::tools::CommandResult result;
   gleaner::tools::RegisterStage(app, &result);
   gleaner::tools::RegisterCrawl(app, &result);
+  gleaner::tools::RegisterPrepare(app, &result);
   gleaner::tools::RegisterDemo(app, &result);
 
   try {

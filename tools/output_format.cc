@@ -12,59 +12,7 @@ size_t Utf8Length(const std::string& s) {
   return n;
 }
 
-std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
-
 }  // namespace
-
-std::string FormatTimeMicros(int64_t micros) {
-  time_t secs = static_cast<time_t>(micros / 1000000);
-  int64_t frac = micros % 1000000;
-  if (frac < 0) {
-    frac += 1000000;
-    --secs;
-  }
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(frac));
-  return buf;
-}
-
-nlohmann::ordered_json ValueToJson(const v1::Value& v) {
-  switch (v.kind_case()) {
-    case v1::Value::kStringValue:
-      return v.string_value();
-    case v1::Value::kIntValue:
-      return v.int_value();
-    case v1::Value::kDoubleValue:
-      return std::isfinite(v.double_value()) ? nlohmann::ordered_json(v.double_value())
-                                             : nlohmann::ordered_json();
-    case v1::Value::kBoolValue:
-      return v.bool_value();
-    case v1::Value::kTimestampMicros:
-      return FormatTimeMicros(v.timestamp_micros());
-    case v1::Value::kBytesValue:
-      return Hex(v.bytes_value());
-    case v1::Value::kJsonValue: {
-      nlohmann::ordered_json j =
-          nlohmann::ordered_json::parse(v.json_value(), nullptr, /*allow_exceptions=*/false);
-      if (j.is_discarded()) return v.json_value();
-      return j;
-    }
-    case v1::Value::KIND_NOT_SET:
-      break;
-  }
-  return nullptr;
-}
 
 std::string ValueToText(const v1::Value& v) {
   switch (v.kind_case()) {
@@ -75,7 +23,7 @@ std::string ValueToText(const v1::Value& v) {
     case v1::Value::KIND_NOT_SET:
       return "";
     default: {
-      nlohmann::ordered_json j = ValueToJson(v);
+      nlohmann::ordered_json j = shards::ValueToJson(v);
       return j.is_string() ? j.get<std::string>() : j.dump();
     }
   }
@@ -84,8 +32,8 @@ std::string ValueToText(const v1::Value& v) {
 nlohmann::ordered_json RecordToJson(const v1::Record& r) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["_url"] = r.source_url();
-  j["_fetch_time"] = FormatTimeMicros(r.fetch_time_micros());
-  for (const auto& f : r.fields()) j[f.name()] = ValueToJson(f.value());
+  j["_fetch_time"] = shards::FormatTimestampMicros(r.fetch_time_micros());
+  for (const auto& f : r.fields()) j[f.name()] = shards::ValueToJson(f.value());
   return j;
 }
 
@@ -96,7 +44,7 @@ nlohmann::ordered_json ErrorToJson(const v1::FetchError& e) {
           {"curl_code", e.curl_code()},
           {"message", e.message()},
           {"attempts", e.attempts()},
-          {"time", FormatTimeMicros(e.time_micros())}};
+          {"time", shards::FormatTimestampMicros(e.time_micros())}};
 }
 
 nlohmann::ordered_json PageToJson(const v1::Page& p) {
@@ -108,7 +56,7 @@ nlohmann::ordered_json PageToJson(const v1::Page& p) {
           {"status", p.status()},
           {"headers", headers},
           {"body_bytes", p.body_size()},
-          {"fetch_time", FormatTimeMicros(p.fetch_time_micros())},
+          {"fetch_time", shards::FormatTimestampMicros(p.fetch_time_micros())},
           {"total_ms", p.timings().total_ms()},
           {"depth", p.depth()},
           {"error", p.error()}};
@@ -141,8 +89,8 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
           {"records", j.record_count()},
           {"pages", j.page_count()},
           {"errors", j.error_count()},
-          {"created", FormatTimeMicros(j.created_micros())},
-          {"updated", FormatTimeMicros(j.updated_micros())},
+          {"created", shards::FormatTimestampMicros(j.created_micros())},
+          {"updated", shards::FormatTimestampMicros(j.updated_micros())},
           {"stats",
            {{"pages_fetched", j.stats().pages_fetched()},
             {"bytes_fetched", j.stats().bytes_fetched()},

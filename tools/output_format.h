@@ -8,14 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "ingest/shards/text_encoding.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::tools {
 
-// "2026-11-27T07:04:03.123456Z"
-std::string FormatTimeMicros(int64_t micros);
-
-nlohmann::ordered_json ValueToJson(const v1::Value& v);
 // Plain text of a value for tables and CSV; empty for null.
 std::string ValueToText(const v1::Value& v);
 // A record as one flat object: "_url", "_fetch_time", then its fields in order.

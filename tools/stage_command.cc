@@ -62,7 +62,7 @@ Status Jobs(const StageFlags& f) {
       t.AddRow({j.name(), PhaseName(j.phase()), std::to_string(j.record_count()),
                 std::to_string(j.page_count()), std::to_string(j.error_count()),
                 std::to_string(j.stats().pages_fetched()),
-                std::to_string(j.stats().bytes_fetched()), FormatTimeMicros(j.updated_micros())});
+                std::to_string(j.stats().bytes_fetched()), shards::FormatTimestampMicros(j.updated_micros())});
     }
     t.Print(std::cout);
     return Status::OK();
@@ -99,7 +99,7 @@ Status Scan(const StageFlags& f) {
       if (f.json) {
         out.push_back(RecordToJson(rec));
       } else {
-        t.AddRow({rec.source_url(), FormatTimeMicros(rec.fetch_time_micros()), FieldsSummary(rec)});
+        t.AddRow({rec.source_url(), shards::FormatTimestampMicros(rec.fetch_time_micros()), FieldsSummary(rec)});
       }
       return true;
     };
@@ -136,7 +136,7 @@ Status Get(const StageFlags& f) {
     std::cout << "url: " << f.url << '\n';
     if (has_page) {
       std::cout << "page: status " << page.status() << ", " << page.body_size()
-                << " bytes, fetched " << FormatTimeMicros(page.fetch_time_micros());
+                << " bytes, fetched " << shards::FormatTimestampMicros(page.fetch_time_micros());
       if (page.final_url() != page.url() && !page.final_url().empty()) {
         std::cout << ", final URL " << page.final_url();
       }
@@ -232,7 +232,7 @@ Status Dump(const StageFlags& f) {
     return r.ScanRecords(f.job, [&](const v1::Record& rec) {
       std::vector<std::string> cells(columns.size());
       cells[0] = rec.source_url();
-      cells[1] = FormatTimeMicros(rec.fetch_time_micros());
+      cells[1] = shards::FormatTimestampMicros(rec.fetch_time_micros());
       for (const auto& field : rec.fields())
         cells[index[field.name()]] = ValueToText(field.value());
       std::string row;

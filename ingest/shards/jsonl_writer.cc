@@ -10,24 +10,6 @@ namespace gleaner::shards {
 
 namespace {
 
-nlohmann::json ToJson(const v1::Value& value) {
-  switch (value.kind_case()) {
-    case v1::Value::kStringValue:
-      return ToValidUtf8(value.string_value());
-    case v1::Value::kIntValue:
-      return value.int_value();
-    case v1::Value::kDoubleValue:
-      if (!std::isfinite(value.double_value())) return nullptr;
-      return value.double_value();
-    case v1::Value::kBoolValue:
-      return value.bool_value();
-    case v1::Value::kTimestampMicros:
-      return FormatTimestampMicros(value.timestamp_micros());
-    default:
-      return nullptr;
-  }
-}
-
 class JsonlWriter : public TextShardWriter {
  public:
   using TextShardWriter::TextShardWriter;
@@ -38,7 +20,7 @@ class JsonlWriter : public TextShardWriter {
   void FormatRow(const std::vector<v1::Value>& row, std::string* out) const override {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     for (size_t i = 0; i < row.size(); ++i) {
-      object[ToValidUtf8(columns()[i].name)] = ToJson(row[i]);
+      object[ToValidUtf8(columns()[i].name)] = ValueToJson(row[i]);
     }
     // Strings were repaired above, so the strict handler never throws.
     *out += object.dump();

@@ -88,4 +88,38 @@ std::string FormatDouble(double value) {
   return std::string(buffer, result.ptr);
 }
 
+nlohmann::ordered_json ValueToJson(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return ToValidUtf8(value.string_value());
+    case v1::Value::kIntValue:
+      return value.int_value();
+    case v1::Value::kDoubleValue:
+      if (!std::isfinite(value.double_value())) return nullptr;
+      return value.double_value();
+    case v1::Value::kBoolValue:
+      return value.bool_value();
+    case v1::Value::kTimestampMicros:
+      return FormatTimestampMicros(value.timestamp_micros());
+    case v1::Value::kBytesValue: {
+      static constexpr char kDigits[] = "0123456789abcdef";
+      std::string hex;
+      for (unsigned char c : value.bytes_value()) {
+        hex.push_back(kDigits[c >> 4]);
+        hex.push_back(kDigits[c & 15]);
+      }
+      return hex;
+    }
+    case v1::Value::kJsonValue: {
+      nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(
+          value.json_value(), nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_discarded()) return ToValidUtf8(value.json_value());
+      return parsed;
+    }
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace gleaner::shards

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+
+#include "schema/gleaner.pb.h"
 
 namespace gleaner::shards {
 
@@ -22,5 +25,10 @@ std::string FormatTimestampMicros(int64_t micros_since_epoch);
 // Shortest text that parses back to the same double; "NaN", "Infinity" and
 // "-Infinity" for the values JSON has no number for.
 std::string FormatDouble(double value);
+
+// The JSON form of a value: strings repaired to valid UTF-8, timestamps as
+// FormatTimestampMicros, bytes as lowercase hex, json_value parsed (kept as a
+// string when it is not valid JSON), non-finite doubles and nulls as null.
+nlohmann::ordered_json ValueToJson(const v1::Value& value);
 
 }  // namespace gleaner::shards

@@ -1,0 +1,42 @@
+// PrepareDataset: the whole of `gleaner prepare` below the command line. It
+// runs the pipeline over one job of a staging store into a temporary sibling
+// of the output directory, writes manifest.json, and only then renames it into
+// place, so a reader sees the old dataset or the new one, never a half-written
+// one; on any failure the temporary directory is removed and an existing
+// dataset is left as it was. Safe to call from any thread with its own arguments.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/prepare/dataset_pipeline.h"
+#include "ingest/prepare/dataset_writer.h"
+#include "ingest/rules/rules_config.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::prepare {
+
+struct ExportOptions {
+  std::optional<shards::Format> format;  // overrides the rules' output.format
+  // Written to the manifest to identify where the data came from.
+  std::string rules_path;
+};
+
+struct ExportResult {
+  PrepareReport report;
+  std::array<std::vector<ShardInfo>, 4> shards;  // by ShardSet
+  std::string version;                           // dataset version (hex content hash)
+  std::string manifest_path;
+};
+
+// Fails with FailedPrecondition, before doing any work, when `out_dir` exists
+// and is neither empty nor a Gleaner dataset (it has no manifest.json).
+Status PrepareDataset(const storage::StagingStore* store, const std::string& job,
+                      const rules::RulesConfig& rules, const std::string& out_dir,
+                      const ExportOptions& options, ExportResult* result);
+
+}  // namespace gleaner::prepare

@@ -1,0 +1,35 @@
+// DatasetSink: where prepare delivers its rows — shard files (DatasetWriter),
+// a gRPC stream, or a counter for dry runs. The pipeline calls it from one
+// thread, in a deterministic order: quarantined rows of coerce/validate during
+// the first pass, then kept and later-quarantined rows in staging order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ingest/split/split_assigner.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::prepare {
+
+// A dropped row as the quarantine keeps it: which rule dropped it, why, and
+// the row as it stood (staged fields before coercion, cleaned values after).
+struct QuarantinedRow {
+  std::string source_url;
+  int64_t fetch_time_micros = 0;
+  std::string rule;
+  std::string reason;
+  std::string record_json;  // one JSON object: field name → value
+};
+
+class DatasetSink {
+ public:
+  virtual ~DatasetSink() = default;
+  // `row` holds one value per output column (OutputColumns in dataset_pipeline.h).
+  virtual Status Write(split::Split split, const std::vector<v1::Value>& row) = 0;
+  virtual Status Quarantine(const QuarantinedRow& row) = 0;
+};
+
+}  // namespace gleaner::prepare

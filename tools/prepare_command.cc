@@ -1,0 +1,221 @@
+// `gleaner prepare`, `gleaner rules check` and `gleaner run`: the prepare
+// stage on the command line. prepare writes a split dataset from a staged job;
+// rules check validates a rules file and, given a job, dry-runs it (nothing
+// written); run crawls a job and then prepares it with the rules it names.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "crawler/job/job_parser.h"
+#include "ingest/prepare/dataset_export.h"
+#include "ingest/rules/rules_parser.h"
+#include "storage/staging_store.h"
+#include "tools/commands.h"
+#include "tools/output_format.h"
+
+namespace gleaner::tools {
+namespace {
+
+const char* SeverityName(rules::Severity s) {
+  switch (s) {
+    case rules::Severity::kDrop:
+      return "drop";
+    case rules::Severity::kWarn:
+      return "warn";
+    case rules::Severity::kFail:
+      return "fail";
+  }
+  return "?";
+}
+
+void PrintRuleCounts(const prepare::PrepareReport& report, std::ostream& out) {
+  TablePrinter table({"RULE", "SEVERITY", "EVALUATED", "FAILED"});
+  for (const rules::RuleCount& c : report.rules) {
+    table.AddRow({c.rule, SeverityName(c.severity), std::to_string(c.evaluated),
+                  std::to_string(c.failed)});
+  }
+  table.Print(out);
+}
+
+nlohmann::ordered_json ReportJson(const prepare::PrepareReport& report) {
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+  for (const rules::RuleCount& c : report.rules) {
+    rules.push_back({{"rule", c.rule},
+                     {"severity", SeverityName(c.severity)},
+                     {"evaluated", c.evaluated},
+                     {"failed", c.failed}});
+  }
+  return {{"records_scanned", report.records_scanned},
+          {"rules", rules},
+          {"train", report.split_rows[0]},
+          {"validation", report.split_rows[1]},
+          {"test", report.split_rows[2]},
+          {"quarantine", report.quarantined}};
+}
+
+Status OpenStoreForReading(const std::string& data_flag,
+                           std::unique_ptr<storage::StagingStore>* store) {
+  return storage::StagingStore::OpenFollower(ResolveDataDir(data_flag), store);
+}
+
+Status RunPrepare(const std::string& job, const std::string& rules_path,
+                  const std::string& out_dir, const std::string& format,
+                  const std::string& data_flag, bool json) {
+  rules::RulesConfig rules;
+  GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(OpenStoreForReading(data_flag, &store));
+  return PrepareAndReport(store.get(), job, rules, out_dir, format, json);
+}
+
+// Keeps only the counts: a dry run writes nothing.
+class DiscardingSink : public prepare::DatasetSink {
+ public:
+  Status Write(split::Split, const std::vector<v1::Value>&) override { return Status::OK(); }
+  Status Quarantine(const prepare::QuarantinedRow&) override { return Status::OK(); }
+};
+
+Status RunRulesCheck(const std::string& rules_path, const std::string& job,
+                     const std::string& data_flag, bool json) {
+  rules::RulesConfig rules;
+  GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
+  if (job.empty()) {
+    if (json) {
+      std::cout << DumpJson({{"file", rules_path}, {"ok", true}, {"fields", rules.fields.size()},
+                             {"checks", rules.checks.size()},
+                             {"outliers", rules.outliers.size()}})
+                << '\n';
+    } else {
+      std::cout << rules_path << ": ok (" << rules.fields.size() << " fields, "
+                << rules.checks.size() << " checks, " << rules.outliers.size()
+                << " outlier rules" << (rules.dedup.key.empty() ? "" : ", dedup") << ")\n";
+    }
+    return Status::OK();
+  }
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(OpenStoreForReading(data_flag, &store));
+  storage::StoreReader reader(store.get());
+  DiscardingSink sink;
+  prepare::PipelineOptions options;
+  const char* tmp = std::getenv("TMPDIR");
+  options.spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  prepare::PrepareReport report;
+  GLEANER_RETURN_IF_ERROR(prepare::RunPipeline(&reader, job, rules, options, &sink, &report));
+  if (json) {
+    std::cout << DumpJson(ReportJson(report), 2) << '\n';
+    return Status::OK();
+  }
+  std::cout << "dry run of " << rules_path << " on job '" << job << "' ("
+            << report.records_scanned << " records); nothing written\n";
+  PrintRuleCounts(report, std::cout);
+  std::cout << "would keep: train " << report.split_rows[0] << ", validation "
+            << report.split_rows[1] << ", test " << report.split_rows[2] << "; quarantine "
+            << report.quarantined << '\n';
+  return Status::OK();
+}
+
+Status RunJob(const std::string& job_path, const std::string& out_flag, const std::string& format,
+              const std::string& data_flag, bool json) {
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
+  if (job.prepare_rules.empty()) {
+    return Status::InvalidArgument(job_path +
+                                   ": the job names no rules; add prepare: {rules: FILE} to run it");
+  }
+  // Both inputs are checked before the crawl, so a typo costs nothing.
+  rules::RulesConfig rules;
+  GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(job.prepare_rules, &rules));
+  std::unique_ptr<storage::StagingStore> store;
+  GLEANER_RETURN_IF_ERROR(
+      storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
+  GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get()));
+  std::string out = out_flag;
+  if (out.empty()) out = job.prepare_out.empty() ? "./out/" + job.name : job.prepare_out;
+  return PrepareAndReport(store.get(), job.name, rules, out, format, json);
+}
+
+}  // namespace
+
+Status PrepareAndReport(const storage::StagingStore* store, const std::string& job,
+                        const rules::RulesConfig& rules, const std::string& out_dir,
+                        const std::string& format, bool json) {
+  prepare::ExportOptions options;
+  if (!format.empty()) {
+    shards::Format f;
+    GLEANER_RETURN_IF_ERROR(shards::ParseFormat(format, &f).Annotate("--format"));
+    options.format = f;
+  }
+  options.rules_path = rules.file;
+  prepare::ExportResult result;
+  GLEANER_RETURN_IF_ERROR(prepare::PrepareDataset(store, job, rules, out_dir, options, &result));
+  if (json) {
+    std::ifstream manifest(result.manifest_path);
+    std::cout << manifest.rdbuf();
+    return Status::OK();
+  }
+  const prepare::PrepareReport& r = result.report;
+  std::cout << "prepared '" << rules.dataset << "' from job '" << job << "' ("
+            << r.records_scanned << " records) into " << out_dir << '\n';
+  TablePrinter table({"SET", "ROWS", "SHARDS"});
+  for (int i = 0; i < 4; ++i) {
+    int64_t rows = 0;
+    for (const auto& s : result.shards[i]) rows += s.stats.rows;
+    table.AddRow({prepare::ShardSetName(static_cast<prepare::ShardSet>(i)), std::to_string(rows),
+                  std::to_string(result.shards[i].size())});
+  }
+  table.Print(std::cout);
+  std::string dropped;
+  for (const rules::RuleCount& c : r.rules) {
+    if (c.severity == rules::Severity::kWarn || c.failed == 0) continue;
+    dropped += (dropped.empty() ? "" : ", ") + c.rule + " " + std::to_string(c.failed);
+  }
+  std::cout << "dropped: " << (dropped.empty() ? "none" : dropped) << '\n';
+  std::cout << "version " << result.version << "; manifest " << result.manifest_path << '\n';
+  return Status::OK();
+}
+
+void RegisterPrepare(CLI::App& app, CommandResult* result) {
+  struct Flags {
+    std::string job, rules, out, format, data, job_file;
+    bool json = false;
+  };
+  auto flags = std::make_shared<Flags>();
+
+  CLI::App* prepare = app.add_subcommand(
+      "prepare", "Clean a staged job with a rules file and write train/validation/test shards");
+  prepare->add_option("--job", flags->job, "Job name in the staging store")->required();
+  prepare->add_option("--rules", flags->rules, "Rules file (YAML)")->required();
+  prepare->add_option("--out", flags->out, "Output dataset directory")->required();
+  prepare->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
+  prepare->add_flag("--json", flags->json, "Print the manifest instead of a summary");
+  AddDataFlag(prepare, &flags->data);
+  prepare->callback([flags, result] {
+    result->exit_code = Report(
+        RunPrepare(flags->job, flags->rules, flags->out, flags->format, flags->data, flags->json));
+  });
+
+  CLI::App* rules_cmd = app.add_subcommand("rules", "Work with rules files");
+  rules_cmd->require_subcommand(1);
+  CLI::App* check = rules_cmd->add_subcommand(
+      "check", "Validate a rules file; with --job, dry-run it and print counts per rule");
+  check->add_option("rules", flags->rules, "Rules file (YAML)")->required();
+  check->add_option("--job", flags->job, "Staged job to dry-run the rules on");
+  check->add_flag("--json", flags->json, "Machine-readable output");
+  AddDataFlag(check, &flags->data);
+  check->callback([flags, result] {
+    result->exit_code = Report(RunRulesCheck(flags->rules, flags->job, flags->data, flags->json));
+  });
+
+  CLI::App* run = app.add_subcommand("run", "Crawl a job, then prepare it with the rules it names");
+  run->add_option("job", flags->job_file, "Job file (YAML)")->required();
+  run->add_option("--out", flags->out, "Output directory (default: the job's prepare.out)");
+  run->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
+  run->add_flag("--json", flags->json, "Print the manifest instead of a summary");
+  AddDataFlag(run, &flags->data);
+  run->callback([flags, result] {
+    result->exit_code =
+        Report(RunJob(flags->job_file, flags->out, flags->format, flags->data, flags->json));
+  });
+}
+
+}  // namespace gleaner::tools
