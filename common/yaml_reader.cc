@@ -147,15 +147,21 @@ std::string ExplainSyntaxError(const std::string& msg, bool indented_with_tab) {
 
 }  // namespace
 
+// Optimal string alignment: Levenshtein plus swapping two adjacent characters
+// as one edit, the commonest typo ("tpye").
 int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> previous(b.size() + 1), current(b.size() + 1);
+  std::vector<int> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) previous[j] = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i) {
     current[0] = static_cast<int>(i);
     for (size_t j = 1; j <= b.size(); ++j) {
       int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];

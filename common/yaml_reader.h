@@ -150,7 +150,7 @@ class Document {
   Status status_;
 };
 
-// Levenshtein distance, used to suggest the key a typo meant.
+// Edit distance counting an adjacent swap as one edit, used to suggest the key a typo meant.
 int EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace gleaner::yaml

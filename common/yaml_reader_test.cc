@@ -285,6 +285,7 @@ TEST_CASE("edit distance counts single-character edits") {
   CHECK(EditDistance("kitten", "sitting") == 3);
   CHECK(EditDistance("", "abc") == 3);
   CHECK(EditDistance("same", "same") == 0);
+  CHECK(EditDistance("tpye", "type") == 1);  // an adjacent swap is one edit
 }
 
 }  // namespace

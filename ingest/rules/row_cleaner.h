@@ -50,6 +50,11 @@ class RowCleaner {
   // in the rules are ignored.
   bool Clean(const v1::Record& record, std::vector<v1::Value>* row, Rejection* rejection);
 
+  // The staged value of each declared field (null when absent), in field order,
+  // with the rules' redactions applied: what the quarantine may keep of a
+  // record the cleaner rejected, without leaking what the rules hide.
+  void RedactedStagedValues(const v1::Record& record, std::vector<v1::Value>* values);
+
   const std::vector<RuleCount>& counts() const;
   // Adds another cleaner's counters (same config) to this one's.
   void Merge(const RowCleaner& other);
