@@ -207,13 +207,12 @@ class Pipeline {
       row.fetch_time_micros = record.fetch_time_micros();
       row.index_in_page = record.index_in_page();
       if (!cleaner_->Clean(record, &row.values, &rejection)) {
-        nlohmann::ordered_json fields = nlohmann::ordered_json::object();
-        for (const auto& f : record.fields()) fields[f.name()] = shards::ValueToJson(f.value());
+        cleaner_->RedactedStagedValues(record, &staged_);
         row.quarantined = true;
         row.values.resize(3);
         row.values[0].set_string_value(rejection.rule);
         row.values[1].set_string_value(rejection.reason);
-        row.values[2].set_string_value(DumpJson(fields));
+        row.values[2].set_string_value(FieldsJson(staged_));
         spill_status = spill_.Append(row);
         return spill_status.ok();
       }
@@ -398,7 +397,7 @@ class Pipeline {
           quarantined.rule = o.rule->name;
           quarantined.reason = OutlierReason(o, row, GroupOf(o, row));
         }
-        quarantined.record_json = RowJson(row);
+        quarantined.record_json = FieldsJson(row.values);
         ++report_->quarantined;
         GLEANER_RETURN_IF_ERROR(sink_->Quarantine(quarantined));
         continue;
@@ -428,10 +427,11 @@ class Pipeline {
     return o.by >= 0 ? o.group_ids.Find(row.values[o.by]) : 0;
   }
 
-  std::string RowJson(const SpilledRow& row) const {
+  // One JSON object of the rules' fields: name → value.
+  std::string FieldsJson(const std::vector<v1::Value>& values) const {
     nlohmann::ordered_json j = nlohmann::ordered_json::object();
     for (size_t i = 0; i < rules_.fields.size(); ++i) {
-      j[rules_.fields[i].name] = shards::ValueToJson(row.values[i]);
+      j[rules_.fields[i].name] = shards::ValueToJson(values[i]);
     }
     return DumpJson(j);
   }
@@ -442,6 +442,7 @@ class Pipeline {
   PrepareReport* report_;
 
   std::unique_ptr<rules::RowCleaner> cleaner_;
+  std::vector<v1::Value> staged_;  // a rejected record's redacted staged values
   RowSpill spill_;
   uint32_t kept_rows_ = 0;
   std::string key_bytes_;

@@ -15,7 +15,8 @@
 namespace gleaner::prepare {
 
 // A dropped row as the quarantine keeps it: which rule dropped it, why, and
-// the row as it stood (staged fields before coercion, cleaned values after).
+// the rules' fields as they stood (staged values if coerce or validate dropped
+// it, cleaned values if a later step did), with the rules' redactions applied.
 struct QuarantinedRow {
   std::string source_url;
   int64_t fetch_time_micros = 0;
