@@ -76,7 +76,7 @@ class RecordMaker {
     values_[0]->set_string_value("SKU-" + std::to_string(sku));
     values_[1]->set_string_value("  Product   number " + std::to_string(i) + " \n");
     const double price = (h >> 40) % 100000 / 100.0 + 1;
-    std::snprintf(buf, sizeof buf, i % 997 == 0 ? "$%.2f000" : "$%.2f", price);
+    std::snprintf(buf, sizeof buf, "$%.2f", i % 997 == 0 ? price * 1000 : price);
     values_[2]->set_string_value(i % 50 == 3 ? "N/A" : buf);
     values_[3]->set_string_value(kRatings[(h >> 20) % 5]);
     values_[4]->set_string_value(std::to_string((h >> 30) % 5000));
@@ -108,9 +108,14 @@ Status Stage(const std::string& dir, uint64_t count) {
     if (writer->pending_rows() == 5000) GLEANER_RETURN_IF_ERROR(writer->Commit());
   }
   GLEANER_RETURN_IF_ERROR(writer->Commit());
-  return store->db()->CompactRange({}, nullptr, nullptr).ok()
+  // As a finished crawl leaves it: table files, no WAL for readers to replay.
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  for (int f = 0; f < storage::kFamilyCount; ++f) {
+    families.push_back(store->handle(static_cast<storage::Family>(f)));
+  }
+  return store->db()->Flush(rocksdb::FlushOptions(), families).ok()
              ? Status::OK()
-             : Status::IOError("compacting the staged records");
+             : Status::IOError("flushing the staged records");
 }
 
 // The floor any prepare pays: every staged record read and parsed.
