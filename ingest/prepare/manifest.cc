@@ -155,6 +155,7 @@ nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string
   m["compression"] = in.compression;
   m["source"] = {{"job", in.job->name()},
                  {"store", in.store_dir},
+                 {"job_phase", v1::JobPhase_Name(in.job->phase())},
                  {"job_records", in.job->record_count()},
                  {"job_updated", shards::FormatTimestampMicros(in.job->updated_micros())},
                  {"records_scanned", report.records_scanned}};
