@@ -1,5 +1,6 @@
 #include "storage/store_reader.h"
 
+#include <google/protobuf/arena.h>
 #include <rocksdb/db.h>
 
 #include <memory>
@@ -12,6 +13,13 @@ namespace {
 
 // Bodies are capped when fetched; this bound only guards against corruption.
 constexpr size_t kMaxStoredBody = 1ull << 30;
+
+// Bulk scans read table files ahead in pieces of this size.
+constexpr size_t kBulkReadahead = 2 << 20;
+
+// Arena of a scan: rows parsed into it between resets, and its block size.
+constexpr size_t kRowsPerArena = 1024;
+constexpr size_t kArenaBlock = 64 << 10;
 
 }  // namespace
 
@@ -26,8 +34,21 @@ StoreReader::~StoreReader() {
 Status StoreReader::ScanPrefix(
     Family f, std::string_view prefix,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  return ScanRange(f, prefix, /*bulk=*/false, visit);
+}
+
+Status StoreReader::ScanRange(
+    Family f, std::string_view prefix, bool bulk,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
+  if (bulk) {
+    // A bulk scan reads every block once: caching them would only evict what
+    // point reads (the frontier, URL lookups) keep hot, and a large readahead
+    // turns the table files into a few big sequential reads.
+    ro.fill_cache = false;
+    ro.readahead_size = kBulkReadahead;
+  }
   std::string upper(prefix);
   // Bound the iterator so RocksDB stops at the end of the prefix by itself.
   while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
@@ -40,7 +61,6 @@ Status StoreReader::ScanPrefix(
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(ro, store_->handle(f)));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
     rocksdb::Slice k = it->key();
-    if (!k.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
     rocksdb::Slice v = it->value();
     if (!visit(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
   }
@@ -80,15 +100,30 @@ Status StoreReader::GetJob(std::string_view job, v1::JobState* state) {
 
 template <typename M>
 Status StoreReader::ScanJobFamily(Family f, std::string_view job, const Visitor<M>& visit) {
+  // Rows are parsed into one message on an arena. Reusing a heap message
+  // still frees and reallocates every string held in a oneof (all field
+  // values) on each row; on the arena that is a bump allocation, and the
+  // arena is reset every kRowsPerArena rows to keep its memory bounded.
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = kArenaBlock;
+  arena_options.max_block_size = kArenaBlock;
+  google::protobuf::Arena arena(arena_options);
+  M* msg = google::protobuf::Arena::CreateMessage<M>(&arena);
+  size_t rows_on_arena = 0;
   Status parse_error;
-  M msg;
-  GLEANER_RETURN_IF_ERROR(ScanPrefix(f, JobPrefix(job), [&](std::string_view, std::string_view v) {
-    if (!msg.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-      parse_error = Status::Corruption(std::string("unreadable row in ") + FamilyName(f));
-      return false;
-    }
-    return visit(msg);
-  }));
+  GLEANER_RETURN_IF_ERROR(
+      ScanRange(f, JobPrefix(job), /*bulk=*/true, [&](std::string_view, std::string_view v) {
+        if (++rows_on_arena == kRowsPerArena) {
+          arena.Reset();
+          msg = google::protobuf::Arena::CreateMessage<M>(&arena);
+          rows_on_arena = 0;
+        }
+        if (!msg->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          parse_error = Status::Corruption(std::string("unreadable row in ") + FamilyName(f));
+          return false;
+        }
+        return visit(*msg);
+      }));
   return parse_error;
 }
 
@@ -174,11 +209,12 @@ Status StoreReader::Stats(std::vector<FamilyStats>* stats) {
     Family f = static_cast<Family>(i);
     FamilyStats fs;
     fs.name = FamilyName(f);
-    GLEANER_RETURN_IF_ERROR(ScanPrefix(f, "", [&](std::string_view k, std::string_view v) {
-      ++fs.keys;
-      fs.bytes += k.size() + v.size();
-      return true;
-    }));
+    GLEANER_RETURN_IF_ERROR(
+        ScanRange(f, "", /*bulk=*/true, [&](std::string_view k, std::string_view v) {
+          ++fs.keys;
+          fs.bytes += k.size() + v.size();
+          return true;
+        }));
     std::string sst;
     if (store_->db()->GetProperty(store_->handle(f), "rocksdb.total-sst-files-size", &sst)) {
       fs.sst_bytes = std::stoull(sst);

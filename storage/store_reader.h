@@ -65,6 +65,9 @@ class StoreReader {
                     const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
  private:
+  // bulk: a scan that reads a whole job or family, tuned for throughput.
+  Status ScanRange(Family f, std::string_view prefix, bool bulk,
+                   const std::function<bool(std::string_view key, std::string_view value)>& visit);
   template <typename M>
   Status ScanJobFamily(Family f, std::string_view job, const Visitor<M>& visit);
   Status GetBySeq(Family f, std::string_view job, std::string_view seq_be,
