@@ -5,6 +5,7 @@
 
 #include "crawler/extract/gumbo_node.h"
 #include "crawler/extract/html_document.h"
+#include "crawler/extract/html_nesting.h"
 #include "crawler/extract/html_text.h"
 
 namespace gleaner::crawler {
@@ -125,6 +126,10 @@ void HtmlExtractor::FillValue(const CompiledField& field, const GumboNode* root,
 
 Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const {
   *out = HtmlExtraction();
+  if (HtmlNestingDepth(html, kMaxHtmlNesting) > kMaxHtmlNesting) {
+    return Status::InvalidArgument("elements nested more than " + std::to_string(kMaxHtmlNesting) +
+                                   " levels deep; the page was not parsed");
+  }
   const HtmlDocument parsed(html);
   const GumboNode* document = parsed.document();
 

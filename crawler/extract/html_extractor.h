@@ -45,6 +45,8 @@ class HtmlExtractor {
   static Status Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out);
 
   // Parses html (any bytes; ill-formed UTF-8 becomes U+FFFD) and fills *out.
+  // InvalidArgument, without parsing, for a page nesting elements deeper than
+  // kMaxHtmlNesting (html_nesting.h).
   Status Extract(std::string_view html, HtmlExtraction* out) const;
 
  private:

@@ -220,5 +220,35 @@ TEST_CASE("compile rejects bad selectors and regexes, naming the field", "[html]
   CHECK(HtmlExtractor::Compile(json, &extractor).IsInvalidArgument());
 }
 
+TEST_CASE("a page nested too deeply is refused unparsed, one at the limit is read", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("name", "h1")};
+  std::unique_ptr<HtmlExtractor> extractor;
+  REQUIRE(HtmlExtractor::Compile(HtmlSource(spec), &extractor).ok());
+  auto nested = [](int levels) {
+    std::string html = "<html><body>";
+    for (int i = 0; i < levels; ++i) html += "<div>";
+    html += "<h1>Deep</h1><a href=\"/deep\">deep</a>";
+    for (int i = 0; i < levels; ++i) html += "</div>";
+    return html + "</body></html>";
+  };
+
+  // 200,000 levels would overflow a recursive walk and take Gumbo hours.
+  HtmlExtraction refused;
+  Status s = extractor->Extract(nested(200000), &refused);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message() == "elements nested more than 1024 levels deep; the page was not parsed");
+  CHECK(refused.links.empty());
+  CHECK(refused.records.empty());
+
+  // 1,023 <div>s and the <h1> inside them: 1,024 levels, the most allowed.
+  HtmlExtraction read;
+  REQUIRE(extractor->Extract(nested(1023), &read).ok());
+  CHECK(read.links == std::vector<std::string>{"/deep"});
+  REQUIRE(read.records.size() == 1);
+  CHECK(Show(read.records[0]) == "name=Deep");
+  CHECK(extractor->Extract(nested(1024), &read).IsInvalidArgument());
+}
+
 }  // namespace
 }  // namespace gleaner::crawler

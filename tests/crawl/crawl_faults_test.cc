@@ -1,6 +1,7 @@
 // Crawls the fixture's fault endpoints: the crawl must finish, record each
 // permanent failure with its reason, succeed where a retry should succeed,
-// and keep its memory bounded despite a 50 MiB page and a gzip bomb.
+// keep its memory bounded despite a 50 MiB page and a gzip bomb, and survive
+// a page of 200,000 nested elements.
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -51,7 +52,11 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   CHECK(kind("/fault/429/1?retry_after=1&fail=1") == "no error");
   CHECK(kind("/fault/redirect/3") == "no error");
   CHECK(kind("/fault/malformed") == "no error");
-  CHECK(errors.size() == 9);
+  // 200,000 nested <div>s: refused unparsed, not a crashed or hung worker.
+  CHECK(kind("/fault/deep-nesting") == "ERROR_PARSE");
+  CHECK(errors["/fault/deep-nesting"]["message"] ==
+        "elements nested more than 1024 levels deep; the page was not parsed");
+  CHECK(errors.size() == 10);
 
   std::map<std::string, nlohmann::json> records;
   for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["_url"])] = r;

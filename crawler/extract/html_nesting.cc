@@ -1,0 +1,122 @@
+#include "crawler/extract/html_nesting.h"
+
+#include <algorithm>
+#include <array>
+
+namespace gleaner::crawler {
+namespace {
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IsTagNameEnd(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>';
+}
+
+// Tag names longer than this are no element the lists below name.
+constexpr size_t kMaxName = 16;
+
+bool NameIn(std::string_view name, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Void elements never open; these close implicitly (optional end tags, or a
+// new one closes the open one), so counting them would mistake a list of
+// unclosed <li> or <a> for nesting. The document's html/head/body add at most
+// three levels.
+bool OpensNoLevel(std::string_view name) {
+  return NameIn(name,
+                {"area",   "base",  "basefont", "bgsound",  "br",     "col",  "embed", "frame",
+                 "hr",     "img",   "image",    "input",    "keygen", "link", "meta",  "param",
+                 "source", "track", "wbr",      "html",     "head",   "body", "p",     "li",
+                 "dt",     "dd",    "option",   "optgroup", "tr",     "td",   "th",    "thead",
+                 "tbody",  "tfoot", "colgroup", "caption",  "rb",     "rt",   "rtc",   "rp",
+                 "a",      "nobr",  "button",   "form"});
+}
+
+// Their contents are text up to the matching end tag.
+bool HoldsRawText(std::string_view name) {
+  return NameIn(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes", "noscript"});
+}
+
+}  // namespace
+
+size_t HtmlNestingDepth(std::string_view html, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  size_t foreign = 0;  // open <svg> and <math>, where "/>" closes the element
+  size_t i = 0;
+  while (deepest <= limit) {
+    i = html.find('<', i);
+    if (i == std::string_view::npos || i + 1 >= html.size()) break;
+    std::string_view rest = html.substr(i + 1);
+    if (rest.starts_with("!--")) {
+      size_t end = html.find("-->", i + 4);
+      if (end == std::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    if (rest[0] == '!' || rest[0] == '?') {  // doctype, CDATA, processing instruction
+      i = html.find('>', i + 1);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    const bool closing = rest[0] == '/';
+    size_t name_start = i + 1 + (closing ? 1 : 0);
+    if (name_start >= html.size() || !IsAsciiAlpha(html[name_start])) {
+      ++i;  // a literal '<' in text
+      continue;
+    }
+    std::array<char, kMaxName> name_buffer{};
+    size_t name_length = 0;
+    size_t j = name_start;
+    for (; j < html.size() && !IsTagNameEnd(html[j]); ++j) {
+      if (name_length < kMaxName) name_buffer[name_length] = AsciiLower(html[j]);
+      ++name_length;
+    }
+    std::string_view name(name_buffer.data(), std::min(name_length, kMaxName));
+    if (name_length > kMaxName) name = "-";  // longer than any name listed above
+    // The tag ends at the first '>' outside a quoted attribute value.
+    char quote = 0;
+    for (; j < html.size(); ++j) {
+      if (quote != 0) {
+        if (html[j] == quote) quote = 0;
+      } else if (html[j] == '"' || html[j] == '\'') {
+        quote = html[j];
+      } else if (html[j] == '>') {
+        break;
+      }
+    }
+    if (j >= html.size()) break;
+    const bool self_closing = html[j - 1] == '/';
+    i = j + 1;
+    const bool is_foreign_root = name == "svg" || name == "math";
+    if (closing) {
+      if (OpensNoLevel(name)) continue;
+      if (is_foreign_root && foreign > 0) --foreign;
+      if (depth > 0) --depth;
+      continue;
+    }
+    if (OpensNoLevel(name) || (self_closing && (foreign > 0 || is_foreign_root))) continue;
+    if (is_foreign_root) ++foreign;
+    deepest = std::max(deepest, ++depth);
+    if (HoldsRawText(name)) {
+      // Skip to "</name"; a page that never closes it ends as text.
+      size_t end = i;
+      for (;;) {
+        end = html.find("</", end);
+        if (end == std::string_view::npos) return deepest;
+        std::string_view candidate = html.substr(end + 2, name.size());
+        bool same = candidate.size() == name.size() &&
+                    std::equal(candidate.begin(), candidate.end(), name.begin(),
+                               [](char a, char b) { return AsciiLower(a) == b; });
+        if (same) break;
+        end += 2;
+      }
+      i = end;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace gleaner::crawler
