@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/store_test_util.h"
-#include "tests/stage/process_runner.h"
+#include "tests/support/child_process.h"
 
 namespace gleaner {
 namespace {
@@ -22,10 +22,9 @@ TEST_CASE("stage count sees growing counts while another process writes") {
   std::vector<uint64_t> counts;
   int increases = 0;
   for (int run = 0; run < kMaxRuns && increases < 3; ++run) {
-    testing::ProcessOptions options;
-    options.env.emplace("GLEANER_DATA", std::nullopt);
-    testing::ProcessResult r = testing::RunProcess(
-        {GLEANER_BINARY, "stage", "count", "live", "--json", "--data", dir}, options);
+    testing::ProcessResult r =
+        testing::RunProcess({GLEANER_BINARY, "stage", "count", "live", "--json", "--data", dir},
+                            {{"GLEANER_DATA", ""}});
     INFO("run " << run << " stderr: " << r.err);
     REQUIRE(r.exit_code == 0);
     nlohmann::json j = nlohmann::json::parse(r.out);

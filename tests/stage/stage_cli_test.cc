@@ -8,7 +8,7 @@
 
 #include "storage/job_writer.h"
 #include "storage/store_test_util.h"
-#include "tests/stage/process_runner.h"
+#include "tests/support/child_process.h"
 
 namespace gleaner {
 namespace {
@@ -17,13 +17,14 @@ using nlohmann::json;
 using storage::testing::ListTree;
 using storage::testing::MakeRecord;
 using storage::testing::TempDir;
-using testing::ProcessOptions;
 using testing::ProcessResult;
 using testing::RunProcess;
 
 constexpr const char* kPageA = "https://books.example/a";
 constexpr const char* kPageB = "https://books.example/b";
 constexpr int64_t kT0 = 1700000000000000;  // 2023-11-14T22:13:20Z
+// Unsets $GLEANER_DATA in the child, so only --data can name the store.
+const std::map<std::string, std::string> kNoDataEnv = {{"GLEANER_DATA", ""}};
 
 v1::Value IntValue(int64_t v) {
   v1::Value value;
@@ -126,10 +127,9 @@ class StageCli {
   }
 
   // `gleaner stage ARGS...` exactly as given.
-  ProcessResult Run(std::vector<std::string> args, ProcessOptions options = {}) const {
+  ProcessResult Run(std::vector<std::string> args) const {
     args.insert(args.begin(), {GLEANER_BINARY, "stage"});
-    options.env.emplace("GLEANER_DATA", std::nullopt);
-    ProcessResult r = RunProcess(args, options);
+    ProcessResult r = RunProcess(args, kNoDataEnv);
     INFO("stderr: " << r.err);
     return r;
   }
@@ -416,25 +416,20 @@ TEST_CASE("a missing store directory is reported and not created") {
 
 TEST_CASE("without --data or $GLEANER_DATA the store is ./gleaner-data, and is not created") {
   TempDir cwd;
-  ProcessOptions options;
-  options.cwd = cwd.path();
-  options.env.emplace("GLEANER_DATA", std::nullopt);
-  ProcessResult r = RunProcess({GLEANER_BINARY, "stage", "jobs"}, options);
+  ProcessResult r = RunProcess({GLEANER_BINARY, "stage", "jobs"}, kNoDataEnv, cwd.path());
   CheckBadInput(r, "no Gleaner store at ./gleaner-data (directory does not exist)");
   CHECK(ListTree(cwd.path()).empty());
 }
 
 TEST_CASE("$GLEANER_DATA names the store, and --data overrides it") {
   StageCli cli;
-  ProcessOptions from_env;
-  from_env.env.emplace("GLEANER_DATA", cli.store_dir());
-  ProcessResult r = RunProcess({GLEANER_BINARY, "stage", "count", "books"}, from_env);
+  ProcessResult r =
+      RunProcess({GLEANER_BINARY, "stage", "count", "books"}, {{"GLEANER_DATA", cli.store_dir()}});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "3\n");
 
-  ProcessOptions wrong_env;
-  wrong_env.env.emplace("GLEANER_DATA", cli.tmp().Child("elsewhere"));
-  r = RunProcess({GLEANER_BINARY, "stage", "count", "books", "--data", cli.store_dir()}, wrong_env);
+  r = RunProcess({GLEANER_BINARY, "stage", "count", "books", "--data", cli.store_dir()},
+                 {{"GLEANER_DATA", cli.tmp().Child("elsewhere")}});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "3\n");
   CHECK_FALSE(std::filesystem::exists(cli.tmp().Child("elsewhere")));

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+extern char** environ;
 
 namespace gleaner::testing {
 
@@ -22,6 +25,53 @@ std::string MakeTemp(const char* pattern) {
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   close(fd);
   return tmpl;
+}
+
+// The current environment with `env` applied (an empty value removes the
+// variable), built before fork: a test process may have threads (a fixture
+// server), so the child may only make async-signal-safe calls before exec.
+std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (env.count(entry.substr(0, entry.find('='))) == 0) out.push_back(std::move(entry));
+  }
+  for (const auto& [name, value] : env) {
+    if (!value.empty()) out.push_back(name + "=" + value);
+  }
+  return out;
+}
+
+std::vector<char*> CStrings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// Forks and execs argv with stdin from /dev/null and stdout/stderr on the
+// given descriptors (which the parent still owns and closes).
+pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            const std::string& cwd, int stdout_fd, int stderr_fd, bool die_with_parent) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> environment = ChildEnvironment(env);
+  std::vector<char*> c_args = CStrings(args);
+  std::vector<char*> c_env = CStrings(environment);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid > 0) return pid;
+  if (die_with_parent) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+  }
+  int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  dup2(in, 0);
+  dup2(stdout_fd, 1);
+  dup2(stderr_fd, 2);
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+  execve(c_args[0], c_args.data(), c_env.data());
+  _exit(127);
 }
 
 }  // namespace
@@ -39,29 +89,12 @@ void ChildProcess::Start(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env, const std::string& cwd) {
   out_path_ = MakeTemp("gleaner-test-out-XXXXXX");
   err_path_ = MakeTemp("gleaner-test-err-XXXXXX");
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    int out = open(out_path_.c_str(), O_WRONLY | O_TRUNC);
-    int err = open(err_path_.c_str(), O_WRONLY | O_TRUNC);
-    int in = open("/dev/null", O_RDONLY);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const auto& [k, v] : env) {
-      if (v.empty()) {
-        unsetenv(k.c_str());
-      } else {
-        setenv(k.c_str(), v.c_str(), 1);
-      }
-    }
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  int out = open(out_path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  int err = open(err_path_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (out < 0 || err < 0) throw std::runtime_error("opening the output files failed");
+  pid_ = Spawn(argv, env, cwd, out, err, /*die_with_parent=*/false);
+  close(out);
+  close(err);
 }
 
 void ChildProcess::Kill(int sig) {
@@ -88,6 +121,44 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   ChildProcess child;
   child.Start(argv, env, cwd);
   return child.Wait();
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& env) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  pid_ = Spawn(argv, env, "", out[1], 2, /*die_with_parent=*/true);
+  close(out[1]);
+  out_fd_ = out[0];
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  Kill();
+  if (out_fd_ >= 0) close(out_fd_);
+}
+
+std::optional<std::string> BackgroundProcess::ReadLine() {
+  for (;;) {
+    size_t newline = buffered_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffered_.substr(0, newline);
+      buffered_.erase(0, newline + 1);
+      return line;
+    }
+    char chunk[4096];
+    ssize_t n = read(out_fd_, chunk, sizeof chunk);
+    if (n <= 0) return std::nullopt;
+    buffered_.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+bool BackgroundProcess::Kill() {
+  if (pid_ <= 0) return false;
+  kill(pid_, SIGKILL);
+  int wstatus = 0;
+  waitpid(pid_, &wstatus, 0);
+  pid_ = -1;
+  return WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
 }
 
 TempDir::TempDir() {

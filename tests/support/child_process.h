@@ -1,12 +1,14 @@
-// ChildProcess: runs a program (usually the real `gleaner` binary) as a
-// separate process for integration tests, with its stdout and stderr captured
-// to temporary files. One object per child; not thread-safe. The destructor
-// kills a child that is still running.
+// Child processes for integration tests (usually the real `gleaner` binary).
+// ChildProcess captures a child's stdout and stderr to temporary files and
+// collects them when it exits; BackgroundProcess keeps a child running and
+// reads its stdout line by line as it comes. One object per child; not
+// thread-safe. Both destructors SIGKILL a child that is still running.
 #pragma once
 
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,28 @@ class ChildProcess {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},
                          const std::string& cwd = "");
+
+// A child whose stdout the test reads while it runs (stderr is inherited).
+// It is also SIGKILLed when the test process dies, so a crashed test never
+// leaves, say, a writer filling the disk.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& env = {});
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  // The next line of stdout without its newline; nullopt at end of output.
+  std::optional<std::string> ReadLine();
+  // SIGKILLs the process and reaps it; true when it was still running.
+  bool Kill();
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string buffered_;
+};
 
 // A fresh empty directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
