@@ -241,6 +241,14 @@ Status StagingStore::CheckFormat() {
 }
 
 StagingStore::~StagingStore() {
+  if (db_ && !follower_) {
+    // What is left in the memtables lives only in the WAL, which every
+    // follower opened later (`gleaner prepare`, `stage`) would replay: on a
+    // crawl-sized store that triples the time of a full scan. A clean close
+    // leaves table files instead; a crash still leaves a WAL that is correct.
+    std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin(), handles_.end());
+    db_->Flush(rocksdb::FlushOptions(), families);
+  }
   if (db_) {
     for (auto* h : handles_) {
       if (h) db_->DestroyColumnFamilyHandle(h);

@@ -11,6 +11,8 @@ namespace {
 size_t SpaceAt(std::string_view s, size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+  // Every other space starts with one of these bytes; most text has none.
+  if (c != 0xC2 && c != 0xE2 && c != 0xE3) return 0;
   const size_t left = s.size() - i;
   if (c == 0xC2 && left >= 2 && static_cast<unsigned char>(s[i + 1]) == 0xA0) return 2;
   if (left < 3) return 0;

@@ -4,25 +4,21 @@
 #include "ingest/shards/parquet_writer.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "tests/parquet_readers/parquet_read_back.h"
 
 namespace gleaner::shards {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-const char* const kReaders[] = {"duckdb", "hyparquet"};
 
 v1::Value Str(std::string s) {
   v1::Value v;
@@ -51,29 +47,6 @@ v1::Value Ts(int64_t micros) {
 }
 v1::Value Null() { return v1::Value(); }
 
-// The form read.mjs prints a value in.
-json Canonical(const v1::Value& v) {
-  switch (v.kind_case()) {
-    case v1::Value::kStringValue:
-      return v.string_value();
-    case v1::Value::kIntValue:
-      return std::to_string(v.int_value());
-    case v1::Value::kTimestampMicros:
-      return std::to_string(v.timestamp_micros());
-    case v1::Value::kBoolValue:
-      return v.bool_value();
-    case v1::Value::kDoubleValue: {
-      const double d = v.double_value();
-      if (std::isnan(d)) return "NaN";
-      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      if (d == 0 && std::signbit(d)) return "-0";
-      return d;
-    }
-    default:
-      return nullptr;
-  }
-}
-
 class TempDir {
  public:
   TempDir() {
@@ -90,57 +63,6 @@ class TempDir {
  private:
   fs::path path_;
 };
-
-std::string FindNode() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const fs::path candidate = fs::path(dir) / "node";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Runs read.mjs; fails the test (never skips) when node or the readers are
-// missing, since then nothing proves the files are readable.
-json ReadBack(const std::string& reader, const std::string& file) {
-  const std::string node = FindNode();
-  INFO("node is needed on PATH to read Parquet files back (scripts/install-deps.sh)");
-  REQUIRE_FALSE(node.empty());
-  const std::string dir = PARQUET_READERS_DIR;
-  INFO("the Parquet readers are not installed: run scripts/install-deps.sh");
-  REQUIRE(fs::exists(dir + "/node_modules/@duckdb/node-api/package.json"));
-  REQUIRE(fs::exists(dir + "/node_modules/hyparquet/package.json"));
-  REQUIRE(fs::exists(dir + "/node_modules/hyparquet-compressors/package.json"));
-
-  const std::string out = file + "." + reader + ".json";
-  const std::string err = file + "." + reader + ".err";
-  const std::string command = ShellQuote(node) + " " + ShellQuote(dir + "/read.mjs") + " " +
-                              reader + " " + ShellQuote(file) + " >" + ShellQuote(out) + " 2>" +
-                              ShellQuote(err);
-  const int rc = std::system(command.c_str());
-  INFO(reader << " failed: " << Slurp(err));
-  REQUIRE(rc == 0);
-  return json::parse(Slurp(out));
-}
 
 struct Written {
   std::string path;
@@ -168,7 +90,8 @@ json ExpectedRows(const std::vector<ColumnSpec>& columns,
   json out = json::array();
   for (const auto& row : rows) {
     json object = json::object();
-    for (size_t c = 0; c < columns.size(); ++c) object[columns[c].name] = Canonical(row[c]);
+    for (size_t c = 0; c < columns.size(); ++c)
+      object[columns[c].name] = testing::CanonicalValue(row[c]);
     out.push_back(object);
   }
   return out;
@@ -181,8 +104,8 @@ std::map<std::string, json> CheckRows(const std::string& file,
                                       const std::vector<std::vector<v1::Value>>& rows) {
   const json expected = ExpectedRows(columns, rows);
   std::map<std::string, json> results;
-  for (const char* reader : kReaders) {
-    const json& got = results[reader] = ReadBack(reader, file);
+  for (const char* reader : testing::kParquetReaders) {
+    const json& got = results[reader] = testing::ReadParquet(reader, file);
     INFO("reader " << reader);
     CHECK(got["num_rows"] == rows.size());
     REQUIRE(got["columns"].size() == columns.size());

@@ -1,8 +1,10 @@
-// Reads a Parquet file with one of two independent readers and prints one
-// JSON document, so tests can compare what each reader sees with what was
-// written:
-//   node read.mjs duckdb|hyparquet FILE
-// Output: {columns: [{name, type}], num_rows, rows: [{name: value}],
+// Reads Parquet files with one of two independent readers and prints one
+// JSON document per file, so tests can compare what each reader sees with
+// what was written:
+//   node read.mjs duckdb|hyparquet FILE...
+// One line per FILE, in order (one process reads them all: starting a reader
+// costs more than reading a small shard). Each line:
+// {columns: [{name, type}], num_rows, rows: [{name: value}],
 //          chunks: [{row_group, column, num_values, null_count, min, max,
 //                    codec, encodings}]}
 // Values are made comparable across readers: strings and booleans as they
@@ -11,9 +13,9 @@
 // `type` is the reader's own name for the column's type.
 import { readFileSync } from 'node:fs';
 
-const [readerName, file] = process.argv.slice(2);
-if (!readerName || !file) {
-  console.error('usage: node read.mjs duckdb|hyparquet FILE');
+const [readerName, ...files] = process.argv.slice(2);
+if (!readerName || files.length === 0) {
+  console.error('usage: node read.mjs duckdb|hyparquet FILE...');
   process.exit(2);
 }
 
@@ -140,10 +142,12 @@ if (!readers[readerName]) {
   console.error(`unknown reader ${readerName}`);
   process.exit(2);
 }
-try {
-  const result = await readers[readerName](file);
-  process.stdout.write(JSON.stringify(result) + '\n');
-} catch (error) {
-  console.error(`${readerName}: ${error.stack ?? error}`);
-  process.exit(1);
+for (const file of files) {
+  try {
+    const result = await readers[readerName](file);
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } catch (error) {
+    console.error(`${readerName}: ${file}: ${error.stack ?? error}`);
+    process.exit(1);
+  }
 }

@@ -1,0 +1,34 @@
+// Reads Parquet files back with two independent readers — DuckDB and
+// hyparquet, through read.mjs beside this file — so tests can compare what each
+// reader sees with what was written. A missing node or reader package fails the
+// calling Catch2 test (never skips it): then nothing would prove the files open.
+// Not thread-safe (Catch2 assertions).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::testing {
+
+// The readers by the names read.mjs takes.
+inline constexpr const char* kParquetReaders[] = {"duckdb", "hyparquet"};
+
+// What `reader` ("duckdb" or "hyparquet") sees in `file`: {columns: [{name,
+// type}], num_rows, rows: [{column: value}], chunks: [{row_group, column,
+// num_values, null_count, min, max, codec, encodings}]}, values in the
+// canonical form below.
+nlohmann::json ReadParquet(const std::string& reader, const std::string& file);
+// The same for many files with one reader process (starting one costs more
+// than reading a small shard); one document per file, in order.
+std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
+                                             const std::vector<std::string>& files);
+
+// The form read.mjs prints a value in: strings and booleans as they are,
+// INT64 and timestamps (microseconds, UTC) as decimal strings, doubles as
+// numbers, NaN / Infinity / -Infinity / -0 as strings, null for no value.
+nlohmann::json CanonicalValue(const v1::Value& value);
+
+}  // namespace gleaner::testing
