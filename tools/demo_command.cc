@@ -48,8 +48,8 @@ Status RunDemo(const std::string& data_flag, const std::string& out_dir) {
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesYaml(kDemoRulesYaml, "configs/rules/demo.yaml", &rules));
   GLEANER_RETURN_IF_ERROR(PrepareAndReport(store.get(), job.name, rules, out_dir, "", false));
   std::cout << "inspect the store with: gleaner stage jobs --data " << dir << '\n'
-            << "read the shards with any Parquet reader, e.g. duckdb -c \"SELECT * FROM '" << out_dir
-            << "/train/*.parquet' LIMIT 5\"\n";
+            << "read the shards with any Parquet reader, e.g. duckdb -c \"SELECT * FROM '"
+            << out_dir << "/train/*.parquet' LIMIT 5\"\n";
   return Status::OK();
 }
 

@@ -31,8 +31,8 @@ const char* SeverityName(rules::Severity s) {
 void PrintRuleCounts(const prepare::PrepareReport& report, std::ostream& out) {
   TablePrinter table({"RULE", "SEVERITY", "EVALUATED", "FAILED"});
   for (const rules::RuleCount& c : report.rules) {
-    table.AddRow({c.rule, SeverityName(c.severity), std::to_string(c.evaluated),
-                  std::to_string(c.failed)});
+    table.AddRow(
+        {c.rule, SeverityName(c.severity), std::to_string(c.evaluated), std::to_string(c.failed)});
   }
   table.Print(out);
 }
@@ -58,9 +58,8 @@ Status OpenStoreForReading(const std::string& data_flag,
   return storage::StagingStore::OpenFollower(ResolveDataDir(data_flag), store);
 }
 
-Status RunPrepare(const std::string& job, const std::string& rules_path,
-                  const std::string& out_dir, const std::string& format,
-                  const std::string& data_flag, bool json) {
+Status RunPrepare(const std::string& job, const std::string& rules_path, const std::string& out_dir,
+                  const std::string& format, const std::string& data_flag, bool json) {
   rules::RulesConfig rules;
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
   std::unique_ptr<storage::StagingStore> store;
@@ -81,14 +80,16 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
   if (job.empty()) {
     if (json) {
-      std::cout << DumpJson({{"file", rules_path}, {"ok", true}, {"fields", rules.fields.size()},
+      std::cout << DumpJson({{"file", rules_path},
+                             {"ok", true},
+                             {"fields", rules.fields.size()},
                              {"checks", rules.checks.size()},
                              {"outliers", rules.outliers.size()}})
                 << '\n';
     } else {
       std::cout << rules_path << ": ok (" << rules.fields.size() << " fields, "
-                << rules.checks.size() << " checks, " << rules.outliers.size()
-                << " outlier rules" << (rules.dedup.key.empty() ? "" : ", dedup") << ")\n";
+                << rules.checks.size() << " checks, " << rules.outliers.size() << " outlier rules"
+                << (rules.dedup.key.empty() ? "" : ", dedup") << ")\n";
     }
     return Status::OK();
   }
@@ -105,8 +106,8 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
     std::cout << DumpJson(ReportJson(report), 2) << '\n';
     return Status::OK();
   }
-  std::cout << "dry run of " << rules_path << " on job '" << job << "' ("
-            << report.records_scanned << " records); nothing written\n";
+  std::cout << "dry run of " << rules_path << " on job '" << job << "' (" << report.records_scanned
+            << " records); nothing written\n";
   PrintRuleCounts(report, std::cout);
   std::cout << "would keep: train " << report.split_rows[0] << ", validation "
             << report.split_rows[1] << ", test " << report.split_rows[2] << "; quarantine "
@@ -119,8 +120,8 @@ Status RunJob(const std::string& job_path, const std::string& out_flag, const st
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   if (job.prepare_rules.empty()) {
-    return Status::InvalidArgument(job_path +
-                                   ": the job names no rules; add prepare: {rules: FILE} to run it");
+    return Status::InvalidArgument(
+        job_path + ": the job names no rules; add prepare: {rules: FILE} to run it");
   }
   // Both inputs are checked before the crawl, so a typo costs nothing.
   rules::RulesConfig rules;
@@ -154,8 +155,8 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
     return Status::OK();
   }
   const prepare::PrepareReport& r = result.report;
-  std::cout << "prepared '" << rules.dataset << "' from job '" << job << "' ("
-            << r.records_scanned << " records) into " << out_dir << '\n';
+  std::cout << "prepared '" << rules.dataset << "' from job '" << job << "' (" << r.records_scanned
+            << " records) into " << out_dir << '\n';
   TablePrinter table({"SET", "ROWS", "SHARDS"});
   for (int i = 0; i < 4; ++i) {
     int64_t rows = 0;

@@ -62,7 +62,8 @@ Status Jobs(const StageFlags& f) {
       t.AddRow({j.name(), PhaseName(j.phase()), std::to_string(j.record_count()),
                 std::to_string(j.page_count()), std::to_string(j.error_count()),
                 std::to_string(j.stats().pages_fetched()),
-                std::to_string(j.stats().bytes_fetched()), shards::FormatTimestampMicros(j.updated_micros())});
+                std::to_string(j.stats().bytes_fetched()),
+                shards::FormatTimestampMicros(j.updated_micros())});
     }
     t.Print(std::cout);
     return Status::OK();
@@ -99,7 +100,8 @@ Status Scan(const StageFlags& f) {
       if (f.json) {
         out.push_back(RecordToJson(rec));
       } else {
-        t.AddRow({rec.source_url(), shards::FormatTimestampMicros(rec.fetch_time_micros()), FieldsSummary(rec)});
+        t.AddRow({rec.source_url(), shards::FormatTimestampMicros(rec.fetch_time_micros()),
+                  FieldsSummary(rec)});
       }
       return true;
     };

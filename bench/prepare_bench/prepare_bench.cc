@@ -47,7 +47,7 @@ split: {key: [sku], seed: 7, train: 0.8, validation: 0.1, test: 0.1}
 output: {format: parquet, compression: zstd, shard_rows: 250000}
 )";
 
-const char* kCategories[] = {"Books", "Music", "Garden", "Toys", "Tools",
+const char* kCategories[] = {"Books", "Music", "Garden", "Toys",   "Tools",
                              "Food",  "Games", "Sports", "Beauty", "Travel"};
 const char* kRatings[] = {"One", "Two", "Three", "Four", "Five"};
 
@@ -183,10 +183,11 @@ Measured InChild(const char* name, F body) {
                   (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   m.peak_rss_kib = usage.ru_maxrss;
   m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  std::printf("%-8s %9llu rows  %6.2f s  %9.0f rows/s  | cpu %6.2f s  %9.0f rows/cpu-s  | "
-              "peak RSS %ld MiB\n",
-              name, static_cast<unsigned long long>(m.rows), m.seconds, m.rows / m.seconds,
-              m.cpu_seconds, m.rows / m.cpu_seconds, m.peak_rss_kib / 1024);
+  std::printf(
+      "%-8s %9llu rows  %6.2f s  %9.0f rows/s  | cpu %6.2f s  %9.0f rows/cpu-s  | "
+      "peak RSS %ld MiB\n",
+      name, static_cast<unsigned long long>(m.rows), m.seconds, m.rows / m.seconds, m.cpu_seconds,
+      m.rows / m.cpu_seconds, m.peak_rss_kib / 1024);
   return m;
 }
 
@@ -218,10 +219,9 @@ int Run(int argc, char** argv) {
   }
   if (scan.ok && prepare.ok) {
     const double ratio = (prepare.rows / prepare.seconds) / (scan.rows / scan.seconds);
-    const double cpu_ratio =
-        (prepare.rows / prepare.cpu_seconds) / (scan.rows / scan.cpu_seconds);
-    std::printf("prepare / bare scan: %.0f %% by wall clock, %.0f %% per CPU-second\n",
-                100 * ratio, 100 * cpu_ratio);
+    const double cpu_ratio = (prepare.rows / prepare.cpu_seconds) / (scan.rows / scan.cpu_seconds);
+    std::printf("prepare / bare scan: %.0f %% by wall clock, %.0f %% per CPU-second\n", 100 * ratio,
+                100 * cpu_ratio);
     std::printf("RSS budget: 300 MiB + 2 outlier fields x 16 B x %llu rows = %.0f MiB\n",
                 static_cast<unsigned long long>(prepare.rows),
                 300 + 32.0 * prepare.rows / (1 << 20));

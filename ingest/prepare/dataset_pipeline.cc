@@ -48,11 +48,11 @@ std::string DumpJson(const nlohmann::ordered_json& j) {
 // How a value reads in a reason or a group name.
 std::string DisplayValue(const v1::Value& v) {
   if (IsNull(v)) return "null";
+  // Written like the bounds it is compared with: 100, not 100.0.
+  if (v.kind_case() == v1::Value::kDoubleValue) return shards::FormatDouble(v.double_value());
   nlohmann::ordered_json j = shards::ValueToJson(v);
   return j.is_string() ? j.get<std::string>() : DumpJson(j);
 }
-
-std::string FormatNumber(double x) { return shards::FormatDouble(x); }
 
 const char* MethodName(rules::OutlierMethod m) {
   switch (m) {
@@ -250,8 +250,9 @@ class Pipeline {
       if (passed < c.mostly) {
         return Status::Aborted("check '" + c.rule + "' failed on " + std::to_string(c.failed) +
                                " of " + std::to_string(c.evaluated) + " rows; mostly " +
-                               FormatNumber(c.mostly) + " requires at least that fraction to " +
-                               "pass (passed " + FormatNumber(passed) + "); nothing was written");
+                               shards::FormatDouble(c.mostly) +
+                               " requires at least that fraction to " + "pass (passed " +
+                               shards::FormatDouble(passed) + "); nothing was written");
       }
     }
     return Status::OK();
@@ -335,8 +336,8 @@ class Pipeline {
     std::string reason = "duplicate key (";
     for (size_t i = 0; i < dedup_fields_.size(); ++i) {
       if (i > 0) reason += ", ";
-      reason += rules_.dedup.key[i] + "=" +
-                DumpJson(shards::ValueToJson(row.values[dedup_fields_[i]]));
+      reason +=
+          rules_.dedup.key[i] + "=" + DumpJson(shards::ValueToJson(row.values[dedup_fields_[i]]));
     }
     reason += rules_.dedup.keep == rules::DedupKeep::kFirst ? "); kept the first by fetch time"
                                                             : "); kept the last by fetch time";
@@ -347,8 +348,8 @@ class Pipeline {
     const outliers::Bounds& b = o.bounds[g];
     const double x = *NumericValue(row.values[o.field]);
     std::string reason = o.rule->field + ": " + DisplayValue(row.values[o.field]) +
-                         (x < b.lo ? " is below the lower bound " + FormatNumber(b.lo)
-                                   : " is above the upper bound " + FormatNumber(b.hi)) +
+                         (x < b.lo ? " is below the lower bound " + shards::FormatDouble(b.lo)
+                                   : " is above the upper bound " + shards::FormatDouble(b.hi)) +
                          " (" + MethodName(o.rule->method);
     if (o.by >= 0) reason += ", " + o.rule->by + "=" + o.group_ids.NameOf(g);
     return reason + ")";

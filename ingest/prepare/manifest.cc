@@ -49,8 +49,8 @@ Json Number(double x) { return std::isfinite(x) ? Json(x) : Json(); }
 Json SchemaJson(const std::vector<shards::ColumnSpec>& columns) {
   Json schema = Json::array();
   for (const auto& c : columns) {
-    schema.push_back({{"name", c.name}, {"type", shards::ColumnTypeName(c.type)},
-                      {"nullable", c.nullable}});
+    schema.push_back(
+        {{"name", c.name}, {"type", shards::ColumnTypeName(c.type)}, {"nullable", c.nullable}});
   }
   return schema;
 }
@@ -86,8 +86,11 @@ Json OutlierJson(const OutlierReport& o) {
   Json groups = Json::array();
   for (const OutlierGroupReport& g : o.groups) {
     const outliers::Bounds& b = g.bounds;
-    Json group = {{"group", g.group}, {"count", b.count}, {"lo", Number(b.lo)},
-                  {"hi", Number(b.hi)}, {"flagged", g.flagged}};
+    Json group = {{"group", g.group},
+                  {"count", b.count},
+                  {"lo", Number(b.lo)},
+                  {"hi", Number(b.hi)},
+                  {"flagged", g.flagged}};
     switch (r.method) {
       case rules::OutlierMethod::kZScore:
         group["mean"] = Number(b.mean);
@@ -113,10 +116,11 @@ Json OutlierJson(const OutlierReport& o) {
 
 }  // namespace
 
-Status DatasetVersion(const std::string& dataset_dir, const std::vector<shards::ColumnSpec>& columns,
+Status DatasetVersion(const std::string& dataset_dir,
+                      const std::vector<shards::ColumnSpec>& columns,
                       const std::array<std::vector<ShardInfo>, 4>& shards, std::string* version) {
   std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
-                                                                  &XXH3_freeState);
+                                                                 &XXH3_freeState);
   XXH3_128bits_reset(state.get());
   const std::string schema = SchemaJson(columns).dump();
   XXH3_128bits_update(state.get(), schema.data(), schema.size());

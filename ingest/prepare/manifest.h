@@ -32,7 +32,8 @@ struct ManifestInputs {
 
 // Hex XXH3-128 over the output schema and, in manifest order, each shard's
 // relative path and bytes (read back from `dataset_dir`).
-Status DatasetVersion(const std::string& dataset_dir, const std::vector<shards::ColumnSpec>& columns,
+Status DatasetVersion(const std::string& dataset_dir,
+                      const std::vector<shards::ColumnSpec>& columns,
                       const std::array<std::vector<ShardInfo>, 4>& shards, std::string* version);
 
 nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string& version);

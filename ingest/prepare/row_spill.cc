@@ -25,7 +25,9 @@ void PutString(const std::string& s, std::string* out) {
   out->append(s);
 }
 
-uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 class Decoder {
@@ -212,8 +214,8 @@ bool RowSpill::Next(SpilledRow* row, Status* status) {
   Decoder d(buffer_.data(), buffer_.data() + buffer_.size());
   uint64_t time = 0, index = 0, count = 0;
   uint8_t quarantined = 0;
-  bool ok = d.Byte(&quarantined) && d.String(&row->source_url) && d.Varint(&time) && d.Varint(&index) && d.Varint(&count) &&
-            count <= size;
+  bool ok = d.Byte(&quarantined) && d.String(&row->source_url) && d.Varint(&time) &&
+            d.Varint(&index) && d.Varint(&count) && count <= size;
   if (ok) {
     row->quarantined = quarantined != 0;
     row->fetch_time_micros = UnZigZag(time);

@@ -50,11 +50,11 @@ struct FieldRule {
   // Exact-match replacements applied to the text after trim/case folding and
   // before type coercion; the mapped value is coerced like scraped text.
   std::vector<std::pair<std::string, v1::Value>> map;
-  std::string regex;                   // RE2; the text must contain a match (RE2::PartialMatch)
-  std::vector<v1::Value> allowed;      // typed like the field; empty = any value
-  std::optional<double> min, max;      // int / float / timestamp (micros) fields, inclusive
+  std::string regex;               // RE2; the text must contain a match (RE2::PartialMatch)
+  std::vector<v1::Value> allowed;  // typed like the field; empty = any value
+  std::optional<double> min, max;  // int / float / timestamp (micros) fields, inclusive
   std::optional<int64_t> min_length, max_length;  // string / category, in code points
-  OnError on_error = OnError::kDrop;   // a value that does not coerce: drop the row or null it
+  OnError on_error = OnError::kDrop;  // a value that does not coerce: drop the row or null it
   RedactMode redact = RedactMode::kNone;
   SourcePos pos;
 };
@@ -112,14 +112,14 @@ struct RedactSalt {
 
 enum class OutlierMethod { kZScore, kMad, kIqr, kPercentile };
 struct OutlierRule {
-  std::string name;  // `name:` or "FIELD.METHOD" ("price.iqr")
+  std::string name;   // `name:` or "FIELD.METHOD" ("price.iqr")
   std::string field;  // a declared int or float field
   OutlierMethod method = OutlierMethod::kIqr;
-  double k = 1.5;            // iqr fence multiplier (default 1.5); zscore threshold (default 3)
-  double threshold = 3.5;    // mad: modified z-score threshold
+  double k = 1.5;          // iqr fence multiplier (default 1.5); zscore threshold (default 3)
+  double threshold = 3.5;  // mad: modified z-score threshold
   double p_lo = 0.01, p_hi = 0.99;  // percentile: keep range as quantiles in [0, 1]
-  bool clip = false;         // `action: clip`: clamp to the bounds instead of dropping
-  std::string by;            // optional group field: statistics per distinct value
+  bool clip = false;                // `action: clip`: clamp to the bounds instead of dropping
+  std::string by;                   // optional group field: statistics per distinct value
   SourcePos pos;
 };
 
@@ -140,9 +140,9 @@ struct OutputRule {
 };
 
 struct RulesConfig {
-  std::string file;     // path or display name the rules were read from
-  std::string dataset;  // dataset name (`dataset:`), defaults to the file's stem
-  std::vector<FieldRule> fields;  // output columns, in file order
+  std::string file;                      // path or display name the rules were read from
+  std::string dataset;                   // dataset name (`dataset:`), defaults to the file's stem
+  std::vector<FieldRule> fields;         // output columns, in file order
   std::vector<std::string> null_values;  // text that means null, compared after trim/case
   std::vector<Check> checks;
   DedupRule dedup;

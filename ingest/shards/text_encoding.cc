@@ -111,8 +111,8 @@ nlohmann::ordered_json ValueToJson(const v1::Value& value) {
       return hex;
     }
     case v1::Value::kJsonValue: {
-      nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(
-          value.json_value(), nullptr, /*allow_exceptions=*/false);
+      nlohmann::ordered_json parsed =
+          nlohmann::ordered_json::parse(value.json_value(), nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) return ToValidUtf8(value.json_value());
       return parsed;
     }
