@@ -16,23 +16,11 @@
 namespace gleaner::tools {
 namespace {
 
-const char* SeverityName(rules::Severity s) {
-  switch (s) {
-    case rules::Severity::kDrop:
-      return "drop";
-    case rules::Severity::kWarn:
-      return "warn";
-    case rules::Severity::kFail:
-      return "fail";
-  }
-  return "?";
-}
-
 void PrintRuleCounts(const prepare::PrepareReport& report, std::ostream& out) {
   TablePrinter table({"RULE", "SEVERITY", "EVALUATED", "FAILED"});
   for (const rules::RuleCount& c : report.rules) {
-    table.AddRow(
-        {c.rule, SeverityName(c.severity), std::to_string(c.evaluated), std::to_string(c.failed)});
+    table.AddRow({c.rule, rules::SeverityName(c.severity), std::to_string(c.evaluated),
+                  std::to_string(c.failed)});
   }
   table.Print(out);
 }
@@ -41,7 +29,7 @@ nlohmann::ordered_json ReportJson(const prepare::PrepareReport& report) {
   nlohmann::ordered_json rules = nlohmann::ordered_json::array();
   for (const rules::RuleCount& c : report.rules) {
     rules.push_back({{"rule", c.rule},
-                     {"severity", SeverityName(c.severity)},
+                     {"severity", rules::SeverityName(c.severity)},
                      {"evaluated", c.evaluated},
                      {"failed", c.failed}});
   }

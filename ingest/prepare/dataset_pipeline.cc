@@ -54,20 +54,6 @@ std::string DisplayValue(const v1::Value& v) {
   return j.is_string() ? j.get<std::string>() : DumpJson(j);
 }
 
-const char* MethodName(rules::OutlierMethod m) {
-  switch (m) {
-    case rules::OutlierMethod::kZScore:
-      return "zscore";
-    case rules::OutlierMethod::kMad:
-      return "mad";
-    case rules::OutlierMethod::kIqr:
-      return "iqr";
-    case rules::OutlierMethod::kPercentile:
-      return "percentile";
-  }
-  return "?";
-}
-
 // Maps the distinct values of a field to small ids, so per-row state is an
 // integer and the names are kept once.
 class ValueIds {
@@ -350,7 +336,7 @@ class Pipeline {
     std::string reason = o.rule->field + ": " + DisplayValue(row.values[o.field]) +
                          (x < b.lo ? " is below the lower bound " + shards::FormatDouble(b.lo)
                                    : " is above the upper bound " + shards::FormatDouble(b.hi)) +
-                         " (" + MethodName(o.rule->method);
+                         " (" + rules::OutlierMethodName(o.rule->method);
     if (o.by >= 0) reason += ", " + o.rule->by + "=" + o.group_ids.NameOf(g);
     return reason + ")";
   }

@@ -17,32 +17,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const char* SeverityName(rules::Severity s) {
-  switch (s) {
-    case rules::Severity::kDrop:
-      return "drop";
-    case rules::Severity::kWarn:
-      return "warn";
-    case rules::Severity::kFail:
-      return "fail";
-  }
-  return "?";
-}
-
-const char* MethodName(rules::OutlierMethod m) {
-  switch (m) {
-    case rules::OutlierMethod::kZScore:
-      return "zscore";
-    case rules::OutlierMethod::kMad:
-      return "mad";
-    case rules::OutlierMethod::kIqr:
-      return "iqr";
-    case rules::OutlierMethod::kPercentile:
-      return "percentile";
-  }
-  return "?";
-}
-
 // JSON has no NaN or infinity; bounds of an empty group are reported as null.
 Json Number(double x) { return std::isfinite(x) ? Json(x) : Json(); }
 
@@ -67,7 +41,7 @@ Json ShardSetJson(const std::vector<ShardInfo>& shards) {
 
 Json OutlierJson(const OutlierReport& o) {
   const rules::OutlierRule& r = *o.rule;
-  Json j = {{"rule", r.name}, {"field", r.field}, {"method", MethodName(r.method)}};
+  Json j = {{"rule", r.name}, {"field", r.field}, {"method", rules::OutlierMethodName(r.method)}};
   switch (r.method) {
     case rules::OutlierMethod::kZScore:
     case rules::OutlierMethod::kIqr:
@@ -178,7 +152,7 @@ nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string
   Json report_rules = Json::array();
   for (const rules::RuleCount& c : report.rules) {
     report_rules.push_back({{"rule", c.rule},
-                            {"severity", SeverityName(c.severity)},
+                            {"severity", rules::SeverityName(c.severity)},
                             {"evaluated", c.evaluated},
                             {"failed", c.failed}});
     if (c.severity != rules::Severity::kWarn) dropped[c.rule] = c.failed;

@@ -156,5 +156,8 @@ struct RulesConfig {
 // Column type a field is written as: category → string, timestamp → micros.
 shards::ColumnType ColumnTypeOf(FieldType type);
 const char* FieldTypeName(FieldType type);
+// The words the rules file spells them with: "drop", "zscore", ...
+const char* SeverityName(Severity severity);
+const char* OutlierMethodName(OutlierMethod method);
 
 }  // namespace gleaner::rules

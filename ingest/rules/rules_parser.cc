@@ -294,20 +294,6 @@ Kind KindOf(FieldType type) {
   return Kind::kText;
 }
 
-const char* OutlierMethodName(OutlierMethod method) {
-  switch (method) {
-    case OutlierMethod::kZScore:
-      return "zscore";
-    case OutlierMethod::kMad:
-      return "mad";
-    case OutlierMethod::kIqr:
-      return "iqr";
-    case OutlierMethod::kPercentile:
-      return "percentile";
-  }
-  return "iqr";
-}
-
 class Parser {
  public:
   explicit Parser(yaml::Document* doc) : doc_(doc) {}
