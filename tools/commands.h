@@ -49,5 +49,8 @@ void RegisterStage(CLI::App& app, CommandResult* result);
 void RegisterDemo(CLI::App& app, CommandResult* result);
 void RegisterCrawl(CLI::App& app, CommandResult* result);
 void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, rules check
+void RegisterServe(CLI::App& app, CommandResult* result);
+void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|status|cancel|...
+void RegisterPull(CLI::App& app, CommandResult* result);
 
 }  // namespace gleaner::tools

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   gleaner::tools::RegisterCrawl(app, &result);
   gleaner::tools::RegisterPrepare(app, &result);
   gleaner::tools::RegisterDemo(app, &result);
+  gleaner::tools::RegisterServe(app, &result);
+  gleaner::tools::RegisterJobs(app, &result);
+  gleaner::tools::RegisterPull(app, &result);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,103 @@
+#include "ingest/service/gleaner_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include <chrono>
+
+#include "ingest/service/bearer_token.h"
+#include "ingest/service/dataset_service.h"
+#include "ingest/service/job_runner.h"
+#include "ingest/service/job_scheduler.h"
+#include "ingest/service/job_service.h"
+#include "ingest/service/stats_service.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::service {
+
+namespace {
+
+// Calls still running this long after Shutdown starts are cancelled.
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+}  // namespace
+
+// Declaration order is teardown order reversed: the gRPC server goes first,
+// then the services, the runner, and the store last.
+struct GleanerServer::Parts {
+  std::unique_ptr<storage::StagingStore> store;
+  std::unique_ptr<JobRunner> runner;
+  std::unique_ptr<JobScheduler> scheduler;
+  std::unique_ptr<BearerTokenCheck> auth;
+  std::unique_ptr<JobServiceImpl> jobs;
+  std::unique_ptr<StatsServiceImpl> stats;
+  std::unique_ptr<DatasetServiceImpl> datasets;
+  std::unique_ptr<grpc::Server> server;
+  bool shut_down = false;
+};
+
+GleanerServer::GleanerServer() : parts_(std::make_unique<Parts>()) {}
+
+GleanerServer::~GleanerServer() { Shutdown(); }
+
+Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<GleanerServer>* out) {
+  std::unique_ptr<GleanerServer> server(new GleanerServer());
+  Parts& p = *server->parts_;
+  GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(options.data_dir, {}, &p.store));
+  p.runner = std::make_unique<JobRunner>(p.store.get(), options.log);
+  p.auth = std::make_unique<BearerTokenCheck>(options.token);
+  JobRunner* runner = p.runner.get();
+  p.scheduler = std::make_unique<JobScheduler>(
+      p.store.get(),
+      [runner](const crawler::JobConfig& job, const std::string& yaml) {
+        uint32_t position = 0;
+        return runner->Submit(job, yaml, &position);
+      },
+      options.log);
+  p.jobs = std::make_unique<JobServiceImpl>(p.store.get(), p.runner.get(), p.scheduler.get(),
+                                            p.auth.get(),
+                                            JobServiceOptions{options.allow_private_networks});
+  p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get());
+  p.stats = std::make_unique<StatsServiceImpl>(p.store.get(), p.runner.get(), p.auth.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  // gRPC sets SO_REUSEPORT by default, which would let a second server share
+  // the port with this one and split its calls; a taken port must be an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(p.jobs.get());
+  builder.RegisterService(p.stats.get());
+  builder.RegisterService(p.datasets.get());
+  p.server = builder.BuildAndStart();
+  if (p.server == nullptr || port == 0) {
+    return Status::IOError("cannot listen on " + options.listen);
+  }
+  size_t colon = options.listen.rfind(':');
+  server->address_ = options.listen.substr(0, colon) + ":" + std::to_string(port);
+  // Jobs start only once the server is up, so a bind failure runs nothing.
+  GLEANER_RETURN_IF_ERROR(p.runner->Start());
+  GLEANER_RETURN_IF_ERROR(p.scheduler->Start());
+  *out = std::move(server);
+  return Status::OK();
+}
+
+void GleanerServer::Shutdown() {
+  Parts& p = *parts_;
+  if (p.shut_down) return;
+  p.shut_down = true;
+  if (p.server) {
+    p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+    p.server->Wait();
+  }
+  if (p.scheduler) p.scheduler->Shutdown();
+  if (p.runner) p.runner->Shutdown();
+  p.store.reset();  // closes RocksDB: memtables were logged in the WAL, now flushed
+}
+
+}  // namespace gleaner::service

@@ -1,0 +1,46 @@
+// GleanerServer: `gleaner serve` below the command line. It opens the staging
+// store as its primary, resumes interrupted jobs, runs the stored schedules,
+// and serves JobService, DatasetService (PullDataset) and IngestService
+// (Stats), with gRPC health checking and server reflection, on one listening
+// address; methods not built yet answer UNIMPLEMENTED. Shutdown is graceful:
+// no new calls, calls in flight finish, the running crawl commits and stays
+// resumable, the store is closed. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "common/status.h"
+
+namespace gleaner::service {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";  // HOST:PORT; port 0 picks a free one
+  std::string data_dir;
+  std::string token;  // empty: no authentication
+  bool allow_private_networks = false;
+  std::ostream* log = nullptr;  // job start/end lines
+};
+
+class GleanerServer {
+ public:
+  // IOError when the address cannot be bound; the store's own errors as is.
+  static Status Start(const ServerOptions& options, std::unique_ptr<GleanerServer>* out);
+  ~GleanerServer();  // Shutdown()
+  GleanerServer(const GleanerServer&) = delete;
+  GleanerServer& operator=(const GleanerServer&) = delete;
+
+  // "HOST:PORT" as bound, with the chosen port when --listen asked for 0.
+  const std::string& address() const { return address_; }
+  void Shutdown();
+
+ private:
+  struct Parts;
+  GleanerServer();
+
+  std::unique_ptr<Parts> parts_;
+  std::string address_;
+};
+
+}  // namespace gleaner::service

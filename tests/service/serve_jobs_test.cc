@@ -1,0 +1,269 @@
+// `gleaner serve` runs submitted jobs: drives the real binary (server and
+// `gleaner jobs` clients) against the fixture site on 127.0.0.1, and checks
+// what the server stored against what `gleaner crawl` stores for the same job.
+#include <grpcpp/grpcpp.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "schema/gleaner_service.grpc.pb.h"
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/fixture/fixture_site.h"
+#include "tests/service/serve_process.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+namespace {
+
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+                    const std::string& politeness) {
+  return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
+         "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
+         "\nretry: {attempts: 2, backoff_ms: 10}\n";
+}
+
+const char* kFast = "{concurrency: 8, per_host: 4, delay_ms: 0}";
+// Slow enough (one request at a time, 100 ms apart) that a test can act mid-crawl.
+const char* kSlow = "{concurrency: 1, per_host: 1, delay_ms: 100}";
+
+nlohmann::json Status(const ServeProcess& server, const std::string& job) {
+  ProcessResult r = Client(server, {"jobs", "status", job, "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+// Polls `jobs status` until `done` holds; the bound only stops a hung server.
+template <typename Pred>
+nlohmann::json WaitFor(const ServeProcess& server, const std::string& job, Pred done) {
+  for (int i = 0; i < 1200; ++i) {
+    nlohmann::json s = Status(server, job);
+    if (done(s)) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("job " << job << " never reached the expected state");
+  return {};
+}
+
+nlohmann::json WaitForPhase(const ServeProcess& server, const std::string& job,
+                            const std::string& phase) {
+  return WaitFor(server, job, [&](const nlohmann::json& s) { return s["phase"] == phase; });
+}
+
+// url -> the records extracted from it, without their fetch times.
+std::map<std::string, std::vector<nlohmann::json>> RecordsByUrl(const std::string& data,
+                                                                const std::string& job) {
+  std::map<std::string, std::vector<nlohmann::json>> out;
+  for (auto rec : DumpRecords(data, job)) {
+    rec.erase("_fetch_time");
+    out[rec["_url"]].push_back(rec);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` stores") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, "shop", kFast));
+
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult submit = Client(server, {"jobs", "submit", job, "--json"});
+  INFO(submit.err);
+  REQUIRE(submit.exit_code == 0);
+  nlohmann::json submitted = nlohmann::json::parse(submit.out);
+  CHECK(submitted["job"] == "shop");
+  CHECK(submitted["phase"] == "pending");
+
+  nlohmann::json done = WaitForPhase(server, "shop", "succeeded");
+  CHECK(done["queue_position"] == 0);
+
+  ProcessResult list = Client(server, {"jobs", "list", "--json"});
+  REQUIRE(list.exit_code == 0);
+  nlohmann::json jobs = nlohmann::json::parse(list.out);
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0]["job"] == "shop");
+  CHECK(jobs[0]["phase"] == "succeeded");
+  CHECK(jobs[0]["records"] == done["records"]);
+
+  // Submitting it again while it is complete runs nothing new.
+  REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+  nlohmann::json again = WaitForPhase(server, "shop", "succeeded");
+  CHECK(again["records"] == done["records"]);
+
+  auto ingest = v1::IngestService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::StatsResponse stats;
+  REQUIRE(ingest->Stats(&context, v1::StatsRequest(), &stats).ok());
+  CHECK(stats.jobs_by_phase().size() == 1);
+  CHECK(stats.jobs_by_phase().at("JOB_SUCCEEDED") == 1);
+  CHECK(stats.records() == done["records"]);
+  CHECK(stats.queued() == 0);
+  CHECK(stats.running().empty());
+
+  ProcessResult stop = server.Terminate();
+  INFO(stop.err);
+  CHECK(stop.exit_code == 0);
+
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
+  auto served = RecordsByUrl(dir / "served", "shop");
+  auto crawled = RecordsByUrl(dir / "crawled", "shop");
+  CHECK(served.size() > 30);
+  CHECK(served == crawled);
+  CHECK(done["records"] == DumpRecords(dir / "crawled", "shop").size());
+}
+
+TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes on restart") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, "shop", kSlow));
+
+  {
+    ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+    REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+    WaitFor(server, "shop", [](const nlohmann::json& s) { return s["records"] >= 3; });
+    ProcessResult stop = server.Terminate();
+    INFO(stop.err);
+    CHECK(stop.exit_code == 0);
+  }
+  nlohmann::json interrupted = StageJob(dir / "served", "shop");
+  CHECK(interrupted["phase"] == "running");
+  size_t before = interrupted["records"];
+
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  nlohmann::json done = WaitForPhase(server, "shop", "succeeded");
+  CHECK(done["records"] > before);
+  REQUIRE(server.Terminate().exit_code == 0);
+
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
+  auto served = RecordsByUrl(dir / "served", "shop");
+  CHECK(served == RecordsByUrl(dir / "crawled", "shop"));
+  for (const auto& [url, records] : served) CHECK(records.size() == 1);
+}
+
+TEST_CASE("cancel stops a running crawl; resubmitting continues it to the end") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string slow = WriteJob(dir, "slow.yaml", SiteJob(*site, "slow", kSlow));
+  std::string queued = WriteJob(dir, "queued.yaml", SiteJob(*site, "queued", kSlow));
+
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  REQUIRE(Client(server, {"jobs", "submit", slow}).exit_code == 0);
+  // One job runs at a time: the second waits in the queue.
+  ProcessResult second = Client(server, {"jobs", "submit", queued, "--json"});
+  REQUIRE(second.exit_code == 0);
+  CHECK(nlohmann::json::parse(second.out)["queue_position"] == 1);
+  ProcessResult dup = Client(server, {"jobs", "submit", queued});
+  CHECK(dup.exit_code == 2);
+  CHECK(dup.err.find("FAILED_PRECONDITION") != std::string::npos);
+  CHECK(dup.err.find("job 'queued' is already queued") != std::string::npos);
+
+  ProcessResult drop = Client(server, {"jobs", "cancel", "queued", "--json"});
+  INFO(drop.err);
+  REQUIRE(drop.exit_code == 0);
+  CHECK(nlohmann::json::parse(drop.out)["phase"] == "cancelled");
+  CHECK(nlohmann::json::parse(drop.out)["records"] == 0);
+
+  WaitFor(server, "slow", [](const nlohmann::json& s) { return s["records"] >= 2; });
+  ProcessResult cancel = Client(server, {"jobs", "cancel", "slow", "--json"});
+  INFO(cancel.err);
+  REQUIRE(cancel.exit_code == 0);
+  nlohmann::json cancelled = nlohmann::json::parse(cancel.out);
+  CHECK(cancelled["phase"] == "cancelled");
+  ProcessResult again = Client(server, {"jobs", "cancel", "slow"});
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("FAILED_PRECONDITION") != std::string::npos);
+
+  REQUIRE(Client(server, {"jobs", "submit", slow}).exit_code == 0);
+  nlohmann::json done = WaitForPhase(server, "slow", "succeeded");
+  CHECK(done["records"] > cancelled["records"]);
+  REQUIRE(server.Terminate().exit_code == 0);
+  for (const auto& [url, records] : RecordsByUrl(dir / "served", "slow")) {
+    CHECK(records.size() == 1);
+  }
+}
+
+TEST_CASE("a bad job file is INVALID_ARGUMENT naming its line and column; nothing is stored") {
+  TempDir dir;
+  // Line 3, column 27 is the value of concurrency.
+  std::string job = WriteJob(dir, "bad.yaml",
+                             "name: bad\n"
+                             "sources: [{kind: html, seeds: [\"http://127.0.0.1:1/\"]}]\n"
+                             "politeness: {concurrency: lots}\n");
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult r = Client(server, {"jobs", "submit", job});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("INVALID_ARGUMENT") != std::string::npos);
+  CHECK(r.err.find(job + ":3:27:") != std::string::npos);
+  CHECK(r.err.find("concurrency") != std::string::npos);
+  ProcessResult list = Client(server, {"jobs", "list", "--json"});
+  CHECK(nlohmann::json::parse(list.out).empty());
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("an unknown job is NOT_FOUND; a malformed name is INVALID_ARGUMENT") {
+  TempDir dir;
+  ServeProcess server(dir, dir / "served", {});
+  for (const char* verb : {"status", "cancel", "pause", "resume"}) {
+    ProcessResult r = Client(server, {"jobs", verb, "nope"});
+    INFO(verb << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("NOT_FOUND") != std::string::npos);
+    CHECK(r.err.find("nope") != std::string::npos);
+  }
+  ProcessResult bad = Client(server, {"jobs", "status", "no/slash"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("INVALID_ARGUMENT") != std::string::npos);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("a schedule is kept across a server restart until it is removed") {
+  TempDir dir;
+  std::string job = WriteJob(dir, "nightly.yaml",
+                             "name: nightly\n"
+                             "sources: [{kind: html, seeds: [\"http://127.0.0.1:9/\"]}]\n"
+                             "schedule: \"30 2 * * *\"\n");
+  {
+    ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+    ProcessResult add = Client(server, {"jobs", "schedule", job, "--json"});
+    INFO(add.err);
+    REQUIRE(add.exit_code == 0);
+    nlohmann::json s = nlohmann::json::parse(add.out);
+    CHECK(s["job"] == "nightly");
+    CHECK(s["cron"] == "30 2 * * *");
+    CHECK(s["last_run"].is_null());
+    ProcessResult bad = Client(server, {"jobs", "schedule", job, "--cron", "61 * * * *"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("INVALID_ARGUMENT: cron: minute field") != std::string::npos);
+    REQUIRE(server.Terminate().exit_code == 0);
+  }
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult list = Client(server, {"jobs", "schedules", "--json"});
+  REQUIRE(list.exit_code == 0);
+  nlohmann::json schedules = nlohmann::json::parse(list.out);
+  REQUIRE(schedules.size() == 1);
+  CHECK(schedules[0]["job"] == "nightly");
+  CHECK(schedules[0]["cron"] == "30 2 * * *");
+  // The next run is at 02:30 UTC of some day.
+  CHECK(schedules[0]["next_run"].get<std::string>().substr(10, 6) == "T02:30");
+  REQUIRE(Client(server, {"jobs", "unschedule", "nightly"}).exit_code == 0);
+  CHECK(Client(server, {"jobs", "schedules"}).out == "no schedules\n");
+  ProcessResult again = Client(server, {"jobs", "unschedule", "nightly"});
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("NOT_FOUND") != std::string::npos);
+  REQUIRE(server.Terminate().exit_code == 0);
+}

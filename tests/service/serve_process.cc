@@ -1,0 +1,57 @@
+#include "tests/service/serve_process.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace gleaner::testing {
+
+namespace {
+
+constexpr std::string_view kListening = "listening on ";
+
+}  // namespace
+
+ServeProcess::ServeProcess(const TempDir& scratch, const std::string& data_dir,
+                           const std::vector<std::string>& args) {
+  static int counter = 0;
+  std::string out = scratch / ("serve-" + std::to_string(++counter) + ".out");
+  // The shell execs gleaner, so the child's pid is the server's own.
+  std::vector<std::string> argv = {"/bin/sh",      "-c",     "exec \"$0\" \"$@\" > '" + out + "'",
+                                   GLEANER_BINARY, "serve",  "--listen",
+                                   "127.0.0.1:0",  "--data", data_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child_.Start(argv);
+  // Binding takes milliseconds; the bound only keeps a broken server from
+  // hanging the test.
+  for (int i = 0; i < 600; ++i) {
+    std::string text = ReadFile(out);
+    size_t at = text.find(kListening);
+    size_t end = text.find('\n', at);
+    if (at != std::string::npos && end != std::string::npos) {
+      address_ = text.substr(at + kListening.size(), end - at - kListening.size());
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  child_.Kill(SIGKILL);
+  throw std::runtime_error("gleaner serve did not start: " + child_.Wait().err);
+}
+
+ProcessResult ServeProcess::Terminate() {
+  child_.Kill(SIGTERM);
+  return child_.Wait();
+}
+
+ProcessResult Client(const ServeProcess& server, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv = {GLEANER_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--server");
+  argv.push_back(server.address());
+  return RunProcess(argv, env);
+}
+
+}  // namespace gleaner::testing

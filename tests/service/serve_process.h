@@ -1,0 +1,33 @@
+// A `gleaner serve` child for integration tests: started on an ephemeral
+// port of 127.0.0.1, its address read from the "listening on" line it prints,
+// stopped with a signal so the test sees how it exits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.h"
+
+namespace gleaner::testing {
+
+class ServeProcess {
+ public:
+  // Starts `gleaner serve --listen 127.0.0.1:0 --data data_dir args...` and
+  // waits until it listens; its stdout goes to a file in `scratch`.
+  ServeProcess(const TempDir& scratch, const std::string& data_dir,
+               const std::vector<std::string>& args);
+
+  const std::string& address() const { return address_; }
+  // Sends SIGTERM and waits for the exit.
+  ProcessResult Terminate();
+
+ private:
+  ChildProcess child_;
+  std::string address_;
+};
+
+// `gleaner ARGS... --server ADDRESS`.
+ProcessResult Client(const ServeProcess& server, std::vector<std::string> args,
+                     const std::map<std::string, std::string>& env = {});
+
+}  // namespace gleaner::testing
