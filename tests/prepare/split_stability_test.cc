@@ -149,6 +149,33 @@ TEST_CASE("rows of one group share a split") {
   CHECK(used.size() == 3);
 }
 
+TEST_CASE("stratify splits every class in the configured proportions") {
+  Store store;
+  store.Stage(0, 2000);
+  const std::string rules =
+      "dataset: stratified\n"
+      "fields:\n"
+      "  id:  {type: string, required: true}\n"
+      "  grp: {type: string}\n"
+      "  x:   {type: int, parse: number}\n"
+      "split: {key: [id], stratify: grp, seed: 5, train: 0.8, validation: 0.1, test: 0.1}\n";
+  std::map<std::string, std::set<std::string>> unused;
+  const auto split_of = JsonlSplits(store.Prepare(rules, "jsonl"), &unused);
+  REQUIRE(split_of.size() == 2000);
+  // Class of id k<n> is g<n % 97>: 2000 = 97 * 20 + 60, so classes g0..g59
+  // hold 21 rows (train round(16.8) = 17, validation round(2.1) = 2, test 2)
+  // and g60..g96 hold 20 (16 / 2 / 2).
+  std::map<int, std::map<std::string, int>> counts;
+  for (const auto& [id, split] : split_of) ++counts[std::stoi(id.substr(1)) % 97][split];
+  REQUIRE(counts.size() == 97);
+  for (const auto& [cls, by_split] : counts) {
+    INFO("class g" << cls);
+    CHECK(by_split.at("train") == (cls < 60 ? 17 : 16));
+    CHECK(by_split.at("validation") == 2);
+    CHECK(by_split.at("test") == 2);
+  }
+}
+
 TEST_CASE("the dataset version is the same for the same inputs and changes with the seed") {
   Store store;
   store.Stage(0, 2000);
