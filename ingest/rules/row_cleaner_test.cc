@@ -3,24 +3,14 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "tests/support/value_builders.h"
+
 namespace gleaner::rules {
 namespace {
 
-v1::Value Str(std::string s) {
-  v1::Value v;
-  v.set_string_value(std::move(s));
-  return v;
-}
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_int_value(i);
-  return v;
-}
-v1::Value Dbl(double d) {
-  v1::Value v;
-  v.set_double_value(d);
-  return v;
-}
+using testing::Dbl;
+using testing::Int;
+using testing::Str;
 
 v1::Record Rec(std::vector<std::pair<std::string, v1::Value>> fields) {
   v1::Record r;

@@ -6,36 +6,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/value_builders.h"
+
 namespace gleaner::shards {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::Bool;
+using testing::Dbl;
+using testing::Int;
+using testing::Str;
+using testing::Ts;
 
-v1::Value Str(std::string s) {
-  v1::Value v;
-  v.set_string_value(std::move(s));
-  return v;
-}
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_int_value(i);
-  return v;
-}
-v1::Value Dbl(double d) {
-  v1::Value v;
-  v.set_double_value(d);
-  return v;
-}
-v1::Value Bool(bool b) {
-  v1::Value v;
-  v.set_bool_value(b);
-  return v;
-}
-v1::Value Ts(int64_t micros) {
-  v1::Value v;
-  v.set_timestamp_micros(micros);
-  return v;
-}
+namespace fs = std::filesystem;
 
 struct TempFile {
   TempFile() {

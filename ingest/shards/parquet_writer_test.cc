@@ -13,39 +13,20 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/parquet_readers/parquet_read_back.h"
+#include "tests/support/value_builders.h"
 
 namespace gleaner::shards {
 namespace {
 
+using testing::Bool;
+using testing::Dbl;
+using testing::Int;
+using testing::Null;
+using testing::Str;
+using testing::Ts;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-v1::Value Str(std::string s) {
-  v1::Value v;
-  v.set_string_value(std::move(s));
-  return v;
-}
-v1::Value Int(int64_t i) {
-  v1::Value v;
-  v.set_int_value(i);
-  return v;
-}
-v1::Value Dbl(double d) {
-  v1::Value v;
-  v.set_double_value(d);
-  return v;
-}
-v1::Value Bool(bool b) {
-  v1::Value v;
-  v.set_bool_value(b);
-  return v;
-}
-v1::Value Ts(int64_t micros) {
-  v1::Value v;
-  v.set_timestamp_micros(micros);
-  return v;
-}
-v1::Value Null() { return v1::Value(); }
 
 class TempDir {
  public:
