@@ -21,7 +21,7 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
                      "/faults.html\"]\n    scope: {max_depth: 1}\n" + kProductRecordsYaml +
                      "politeness: {concurrency: 8, per_host: 4, delay_ms: 0}\n"
                      "retry: {attempts: 3, backoff_ms: 10}\n"
-                     "limits: {total_timeout_ms: 150}\n";
+                     "limits: {total_timeout_ms: 1000}\n";
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -41,7 +41,7 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
     auto it = errors.find(path);
     return it == errors.end() ? "no error" : it->second["kind"].get<std::string>();
   };
-  CHECK(kind("/fault/slow?ms=200") == "ERROR_TIMEOUT");
+  CHECK(kind("/fault/slow?ms=3000") == "ERROR_TIMEOUT");
   CHECK(kind("/fault/reset") == "ERROR_NETWORK");
   CHECK(kind("/fault/truncated") == "ERROR_NETWORK");
   CHECK(kind("/fault/redirect-loop/0") == "ERROR_TOO_MANY_REDIRECTS");
