@@ -16,8 +16,10 @@ packages=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   # prepare: RE2 for user regexes in rules (linear time), OpenSSL for salted PII hashes
   libre2-dev libssl-dev
-  # tests
-  catch2
+  # multi-machine crawls: the Redis frontier
+  libhiredis-dev
+  # tests: Catch2; HTTP/2 peer (nghttpd); Redis server; the Python client's runtime
+  catch2 nghttp2-server redis-server python3-grpcio python3-protobuf python3-pandas
 )
 
 sudo_cmd=()
