@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "ingest/service/service_client.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {
@@ -20,6 +21,17 @@ std::string ResolveDataDir(const std::string& flag_value) {
 void AddDataFlag(CLI::App* cmd, std::string* data_dir) {
   cmd->add_option("--data", *data_dir,
                   "Staging store directory (default: $GLEANER_DATA or ./gleaner-data)");
+}
+
+void AddClientFlags(CLI::App* cmd, service::ClientFlags* flags) {
+  cmd->add_option("--server", flags->server,
+                  "HOST:PORT of the server (default: $GLEANER_SERVER or 127.0.0.1:50051)");
+  cmd->add_option("--token-file", flags->token_file,
+                  "File holding the bearer token (default: the token in $GLEANER_TOKEN)");
+  cmd->add_flag("--tls", flags->tls, "Connect with TLS, trusting the system's CAs");
+  cmd->add_option("--tls-ca", flags->tls_ca,
+                  "Connect with TLS, trusting the CA certificates in this PEM file "
+                  "(default: $GLEANER_TLS_CA)");
 }
 
 }  // namespace gleaner::tools

@@ -19,6 +19,9 @@ class StagingStore;
 namespace gleaner::rules {
 struct RulesConfig;
 }
+namespace gleaner::service {
+struct ClientFlags;
+}
 
 namespace gleaner::tools {
 
@@ -33,11 +36,19 @@ int Report(const Status& s);
 std::string ResolveDataDir(const std::string& flag_value);
 void AddDataFlag(CLI::App* cmd, std::string* data_dir);
 
+// --server, --token-file, --tls and --tls-ca of the clients of `gleaner serve`.
+void AddClientFlags(CLI::App* cmd, service::ClientFlags* flags);
+
 // Prints the end-of-crawl summary shared by `crawl`, `run` and `demo`.
 void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, std::ostream& out);
 
-// Runs `job` into `store` with a progress line on stderr, then prints the summary.
-Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store);
+// Runs `job` into `store` with a progress line on stderr, then prints the
+// summary. `ca_file` (may be empty) is trusted for https besides the system's CAs.
+Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
+                      const std::string& ca_file = "");
+
+// Adds --ca-file, the operator's extra CA certificates for https fetches.
+void AddCaFileFlag(CLI::App* cmd, std::string* ca_file);
 
 // Prepares `job`'s staged records with `rules` into out_dir (format: "" = the
 // rules' own) and prints a summary, or the manifest when `json`.
@@ -52,5 +63,6 @@ void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, ru
 void RegisterServe(CLI::App& app, CommandResult* result);
 void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|status|cancel|...
 void RegisterPull(CLI::App& app, CommandResult* result);
+void RegisterWorker(CLI::App& app, CommandResult* result);  // a multi-machine crawl worker
 
 }  // namespace gleaner::tools

@@ -19,8 +19,7 @@ namespace gleaner::tools {
 namespace {
 
 struct JobsFlags {
-  std::string server;
-  std::string token_file;
+  service::ClientFlags client;
   int timeout_s = 60;
   bool json = false;
   std::string arg;  // the job file or job name
@@ -54,7 +53,7 @@ void PrintInfo(const v1::JobInfo& info, bool json) {
 template <typename Call>
 Status WithStub(const JobsFlags& f, Call call) {
   service::ClientConfig config;
-  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.server, f.token_file, &config));
+  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
   auto stub = v1::JobService::NewStub(service::OpenChannel(config));
   grpc::ClientContext context;
@@ -198,10 +197,7 @@ Status OnJob(const JobsFlags& f, JobCall method) {
 CLI::App* AddClientCommand(CLI::App* jobs, const std::string& name, const std::string& help,
                            std::shared_ptr<JobsFlags> flags) {
   CLI::App* cmd = jobs->add_subcommand(name, help);
-  cmd->add_option("--server", flags->server,
-                  "HOST:PORT of the server (default: $GLEANER_SERVER or 127.0.0.1:50051)");
-  cmd->add_option("--token-file", flags->token_file,
-                  "File holding the bearer token (default: the token in $GLEANER_TOKEN)");
+  AddClientFlags(cmd, &flags->client);
   cmd->add_option("--timeout", flags->timeout_s, "Seconds to wait for the server")
       ->capture_default_str();
   cmd->add_flag("--json", flags->json, "Print JSON");

@@ -55,13 +55,6 @@ Status RunPrepare(const std::string& job, const std::string& rules_path, const s
   return PrepareAndReport(store.get(), job, rules, out_dir, format, json);
 }
 
-// Keeps only the counts: a dry run writes nothing.
-class DiscardingSink : public prepare::DatasetSink {
- public:
-  Status Write(split::Split, const std::vector<v1::Value>&) override { return Status::OK(); }
-  Status Quarantine(const prepare::QuarantinedRow&) override { return Status::OK(); }
-};
-
 Status RunRulesCheck(const std::string& rules_path, const std::string& job,
                      const std::string& data_flag, bool json) {
   rules::RulesConfig rules;
@@ -84,7 +77,7 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(OpenStoreForReading(data_flag, &store));
   storage::StoreReader reader(store.get());
-  DiscardingSink sink;
+  prepare::DiscardingSink sink;
   prepare::PipelineOptions options;
   const char* tmp = std::getenv("TMPDIR");
   options.spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
@@ -104,7 +97,7 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
 }
 
 Status RunJob(const std::string& job_path, const std::string& out_flag, const std::string& format,
-              const std::string& data_flag, bool json) {
+              const std::string& data_flag, const std::string& ca_file, bool json) {
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   if (job.prepare_rules.empty()) {
@@ -117,7 +110,7 @@ Status RunJob(const std::string& job_path, const std::string& out_flag, const st
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(
       storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
-  GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get()));
+  GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get(), ca_file));
   std::string out = out_flag;
   if (out.empty()) out = job.prepare_out.empty() ? "./out/" + job.name : job.prepare_out;
   return PrepareAndReport(store.get(), job.name, rules, out, format, json);
@@ -165,7 +158,7 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
 
 void RegisterPrepare(CLI::App& app, CommandResult* result) {
   struct Flags {
-    std::string job, rules, out, format, data, job_file;
+    std::string job, rules, out, format, data, job_file, ca_file;
     bool json = false;
   };
   auto flags = std::make_shared<Flags>();
@@ -201,9 +194,10 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   run->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
   run->add_flag("--json", flags->json, "Print the manifest instead of a summary");
   AddDataFlag(run, &flags->data);
+  AddCaFileFlag(run, &flags->ca_file);
   run->callback([flags, result] {
-    result->exit_code =
-        Report(RunJob(flags->job_file, flags->out, flags->format, flags->data, flags->json));
+    result->exit_code = Report(RunJob(flags->job_file, flags->out, flags->format, flags->data,
+                                      flags->ca_file, flags->json));
   });
 }
 

@@ -23,8 +23,7 @@ namespace {
 constexpr int kAttempts = 4;
 
 struct PullFlags {
-  std::string server;
-  std::string token_file;
+  service::ClientFlags client;
   int timeout_s = 3600;
   std::string job;
   std::string rules;
@@ -67,7 +66,7 @@ Status Pull(const PullFlags& f) {
   rules << in.rdbuf();
 
   service::ClientConfig config;
-  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.server, f.token_file, &config));
+  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
   auto stub = v1::DatasetService::NewStub(service::OpenChannel(config));
   v1::PullDatasetRequest request;
@@ -134,10 +133,7 @@ void RegisterPull(CLI::App& app, CommandResult* result) {
   cmd->add_option("--format", flags->format,
                   "parquet, jsonl or csv (default: from the --out extension)");
   cmd->add_option("--batch-rows", flags->batch_rows, "Rows per streamed batch (0: server default)");
-  cmd->add_option("--server", flags->server,
-                  "HOST:PORT of the server (default: $GLEANER_SERVER or 127.0.0.1:50051)");
-  cmd->add_option("--token-file", flags->token_file,
-                  "File holding the bearer token (default: the token in $GLEANER_TOKEN)");
+  AddClientFlags(cmd, &flags->client);
   cmd->add_option("--timeout", flags->timeout_s, "Seconds the whole pull may take")
       ->capture_default_str();
   cmd->callback([flags, result] { result->exit_code = Report(Pull(*flags)); });

@@ -9,6 +9,7 @@
 
 #include "ingest/service/bearer_token.h"
 #include "ingest/service/gleaner_server.h"
+#include "ingest/service/tls_pem.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {
@@ -19,8 +20,38 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:50051";
   std::string data;
   std::string token_file;
+  std::string token_env;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string metrics;
+  std::string ca_file;
   bool allow_private_networks = false;
 };
+
+// The server's options that come from files and the environment, checked
+// before anything starts.
+Status ReadSecrets(const ServeFlags& flags, service::ServerOptions* options) {
+  if (!flags.token_file.empty() && !flags.token_env.empty()) {
+    return Status::InvalidArgument("--token-file and --token-env: give one of them");
+  }
+  if (!flags.token_file.empty()) {
+    GLEANER_RETURN_IF_ERROR(service::ReadTokenFile(flags.token_file, &options->token));
+  }
+  if (!flags.token_env.empty()) {
+    GLEANER_RETURN_IF_ERROR(
+        service::ReadTokenEnv(flags.token_env, &options->token).Annotate("--token-env"));
+  }
+  if (flags.tls_cert.empty() != flags.tls_key.empty()) {
+    return Status::InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (!flags.tls_cert.empty()) {
+    service::ServerTlsPem pem;
+    GLEANER_RETURN_IF_ERROR(service::ReadServerTls(flags.tls_cert, flags.tls_key, &pem));
+    options->tls_cert_pem = std::move(pem.cert_chain);
+    options->tls_key_pem = std::move(pem.private_key);
+  }
+  return Status::OK();
+}
 
 Status Serve(const ServeFlags& flags) {
   // Every thread the server starts inherits this mask, so the signals reach
@@ -35,12 +66,16 @@ Status Serve(const ServeFlags& flags) {
   options.listen = flags.listen;
   options.data_dir = ResolveDataDir(flags.data);
   options.allow_private_networks = flags.allow_private_networks;
+  options.metrics_listen = flags.metrics;
+  options.ca_file = flags.ca_file;
   options.log = &std::cerr;
-  if (!flags.token_file.empty()) {
-    GLEANER_RETURN_IF_ERROR(service::ReadTokenFile(flags.token_file, &options.token));
-  }
+  GLEANER_RETURN_IF_ERROR(ReadSecrets(flags, &options));
   std::unique_ptr<service::GleanerServer> server;
   GLEANER_RETURN_IF_ERROR(service::GleanerServer::Start(options, &server));
+  // "metrics on" comes first: whoever waits for "listening on" then has both.
+  if (!server->metrics_address().empty()) {
+    std::cout << "metrics on " << server->metrics_address() << '\n';
+  }
   std::cout << "listening on " << server->address() << std::endl;
 
   int sig = 0;
@@ -61,8 +96,17 @@ void RegisterServe(CLI::App& app, CommandResult* result) {
   AddDataFlag(cmd, &flags->data);
   cmd->add_option("--token-file", flags->token_file,
                   "Require this bearer token (the file's contents) on every call");
+  cmd->add_option("--token-env", flags->token_env,
+                  "Require this bearer token (the environment variable's value) on every call");
+  cmd->add_option("--tls-cert", flags->tls_cert,
+                  "Serve TLS with this PEM certificate chain (with --tls-key)");
+  cmd->add_option("--tls-key", flags->tls_key, "The PEM private key of --tls-cert");
+  cmd->add_option("--metrics", flags->metrics,
+                  "Serve Prometheus metrics at http://HOST:PORT/metrics (without a host: "
+                  "127.0.0.1; default: off)");
   cmd->add_flag("--allow-private-networks", flags->allow_private_networks,
                 "Let submitted jobs crawl loopback, private and link-local addresses");
+  AddCaFileFlag(cmd, &flags->ca_file);
   cmd->callback([flags, result] { result->exit_code = Report(Serve(*flags)); });
 }
 

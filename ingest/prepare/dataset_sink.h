@@ -33,4 +33,11 @@ class DatasetSink {
   virtual Status Quarantine(const QuarantinedRow& row) = 0;
 };
 
+// Keeps nothing: a dry run wants only the pipeline's PrepareReport.
+class DiscardingSink : public DatasetSink {
+ public:
+  Status Write(split::Split, const std::vector<v1::Value>&) override { return Status::OK(); }
+  Status Quarantine(const QuarantinedRow&) override { return Status::OK(); }
+};
+
 }  // namespace gleaner::prepare

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -36,6 +37,15 @@ Status ReadTokenFile(const std::string& path, std::string* token) {
   std::string t = Trim(ss.str());
   if (t.empty()) return Status::InvalidArgument("token file " + path + " is empty");
   *token = std::move(t);
+  return Status::OK();
+}
+
+Status ReadTokenEnv(const std::string& name, std::string* token) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr || *value == '\0') {
+    return Status::InvalidArgument("environment variable " + name + " is unset or empty");
+  }
+  *token = value;
   return Status::OK();
 }
 

@@ -18,6 +18,10 @@ namespace gleaner::service {
 // InvalidArgument when the file is empty, IOError when it cannot be read.
 Status ReadTokenFile(const std::string& path, std::string* token);
 
+// Reads a token from the environment variable `name`, as is. InvalidArgument
+// when the variable is unset or empty.
+Status ReadTokenEnv(const std::string& name, std::string* token);
+
 class BearerTokenCheck {
  public:
   // An empty token disables the check: every call is accepted.

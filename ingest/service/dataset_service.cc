@@ -1,10 +1,15 @@
 #include "ingest/service/dataset_service.h"
 
+#include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
+#include "ingest/prepare/dataset_export.h"
 #include "ingest/prepare/dataset_pipeline.h"
 #include "ingest/rules/rules_parser.h"
 #include "ingest/service/grpc_status.h"
+#include "ingest/service/output_path.h"
 #include "ingest/service/pull_cursor.h"
 #include "storage/keys.h"
 #include "storage/store_reader.h"
@@ -15,6 +20,47 @@ namespace {
 
 constexpr uint32_t kDefaultBatchRows = 1024;
 constexpr uint32_t kMaxBatchRows = 65536;
+
+// What errors call a request's rules_yaml: "rules:LINE:COL: ...".
+constexpr std::string_view kRulesName = "rules";
+
+Status ParseRequestRules(const std::string& yaml, rules::RulesConfig* out) {
+  return rules::ParseRulesYaml(yaml, std::string(kRulesName), out);
+}
+
+// A rules error as CheckRules reports it: "rules:LINE:COL: what" becomes the
+// position and "what"; an error with no position keeps its whole message at line 0.
+v1::RuleProblem ProblemOf(const Status& s) {
+  v1::RuleProblem problem;
+  problem.set_message(s.message());
+  std::string_view rest = s.message();
+  if (!rest.starts_with(kRulesName) || !rest.substr(kRulesName.size()).starts_with(':')) {
+    return problem;
+  }
+  rest.remove_prefix(kRulesName.size() + 1);
+  // Reads "N:" off the front of `rest`.
+  const auto number = [&rest](uint32_t* n) {
+    const char* end = rest.data() + rest.size();
+    auto [stop, ec] = std::from_chars(rest.data(), end, *n);
+    if (ec != std::errc() || stop == end || *stop != ':') return false;
+    rest.remove_prefix(stop - rest.data() + 1);
+    return true;
+  };
+  uint32_t line = 0;
+  uint32_t column = 0;
+  if (!number(&line) || !number(&column)) return problem;
+  if (rest.starts_with(' ')) rest.remove_prefix(1);
+  problem.set_line(line);
+  problem.set_column(column);
+  problem.set_message(std::string(rest));
+  return problem;
+}
+
+// The pipeline's spill file goes where the server keeps its temporary files.
+std::string SpillDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
 
 Status ParseSplit(const std::string& name, split::Split* out) {
   for (split::Split s : {split::Split::kTrain, split::Split::kValidation, split::Split::kTest}) {
@@ -47,9 +93,10 @@ class StreamSink : public prepare::DatasetSink {
  public:
   StreamSink(grpc::ServerContext* context, grpc::ServerWriter<v1::PullDatasetResponse>* writer,
              split::Split split, PullCursor cursor, uint32_t batch_rows,
-             const std::vector<shards::ColumnSpec>& columns)
+             const std::vector<shards::ColumnSpec>& columns, Counter* rows_sent)
       : context_(context),
         writer_(writer),
+        rows_sent_(rows_sent),
         split_(split),
         cursor_(std::move(cursor)),
         skip_(cursor_.rows),
@@ -83,6 +130,7 @@ class StreamSink : public prepare::DatasetSink {
     cursor_.rows += batch_.rows_size();
     batch_.set_resume_token(cursor_.Encode());
     if (!writer_->Write(batch_)) return Status::Aborted("the client went away");
+    rows_sent_->Increment(batch_.rows_size());
     batch_.Clear();
     sent_any_ = true;
     return Status::OK();
@@ -96,6 +144,7 @@ class StreamSink : public prepare::DatasetSink {
 
   grpc::ServerContext* context_;
   grpc::ServerWriter<v1::PullDatasetResponse>* writer_;
+  Counter* rows_sent_;
   split::Split split_;
   PullCursor cursor_;
   uint64_t skip_;
@@ -113,7 +162,7 @@ grpc::Status DatasetServiceImpl::PullDataset(grpc::ServerContext* context,
   split::Split split;
   Status s = ParseSplit(request->split(), &split);
   rules::RulesConfig rules;
-  if (s.ok()) s = rules::ParseRulesYaml(request->rules_yaml(), "rules", &rules);
+  if (s.ok()) s = ParseRequestRules(request->rules_yaml(), &rules);
   if (s.ok()) s = storage::ValidateJobName(request->job());
   if (!s.ok()) return ToGrpc(s);
 
@@ -140,14 +189,92 @@ grpc::Status DatasetServiceImpl::PullDataset(grpc::ServerContext* context,
                                                    : std::min(request->batch_rows(), kMaxBatchRows);
 
   prepare::PipelineOptions options;
-  const char* tmp = std::getenv("TMPDIR");
-  options.spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  StreamSink sink(context, writer, split, cursor, batch_rows, prepare::OutputColumns(rules));
+  options.spill_dir = SpillDir();
+  StreamSink sink(context, writer, split, cursor, batch_rows, prepare::OutputColumns(rules),
+                  records_pulled_);
   prepare::PrepareReport report;
   s = prepare::RunPipeline(&reader, request->job(), rules, options, &sink, &report);
   if (s.ok()) s = sink.Flush();
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, s.message());
   return ToGrpc(s);
+}
+
+grpc::Status DatasetServiceImpl::PrepareDataset(grpc::ServerContext* context,
+                                                const v1::PrepareDatasetRequest* request,
+                                                v1::PrepareDatasetResponse* response) {
+  if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
+  rules::RulesConfig rules;
+  Status s = ParseRequestRules(request->rules_yaml(), &rules);
+  prepare::ExportOptions options;
+  options.rules_path = "PrepareDataset.rules_yaml";
+  if (s.ok() && !request->format().empty()) {
+    shards::Format format;
+    s = shards::ParseFormat(request->format(), &format).Annotate("format");
+    options.format = format;
+  }
+  std::string out;
+  if (s.ok()) s = ResolveOutputDir(store_->dir(), request->out(), &out).Annotate("out");
+  if (s.ok()) s = storage::ValidateJobName(request->job());
+  if (!s.ok()) return ToGrpc(s);
+
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!writing_.insert(out).second) {
+      return ToGrpc(Status::Aborted("out: another PrepareDataset is writing \"" + request->out() +
+                                    "\"; try again when it ends"));
+    }
+  }
+  prepare::ExportResult result;
+  s = prepare::PrepareDataset(store_, request->job(), rules, out, options, &result);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_.erase(out);
+  }
+  if (!s.ok()) return ToGrpc(s);
+
+  std::ifstream manifest(result.manifest_path);
+  std::ostringstream text;
+  text << manifest.rdbuf();
+  if (!manifest) return ToGrpc(Status::IOError("reading back " + result.manifest_path));
+  response->set_manifest_json(text.str());
+  response->set_version(result.version);
+  return grpc::Status::OK;
+}
+
+grpc::Status DatasetServiceImpl::CheckRules(grpc::ServerContext* context,
+                                            const v1::CheckRulesRequest* request,
+                                            v1::CheckRulesResponse* response) {
+  if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
+  if (!request->job().empty()) {
+    if (Status s = storage::ValidateJobName(request->job()); !s.ok()) return ToGrpc(s);
+  }
+  rules::RulesConfig rules;
+  if (Status s = ParseRequestRules(request->rules_yaml(), &rules); !s.ok()) {
+    *response->add_problems() = ProblemOf(s);
+    return grpc::Status::OK;
+  }
+  if (request->job().empty()) return grpc::Status::OK;
+
+  storage::StoreReader reader(store_);
+  prepare::DiscardingSink sink;
+  prepare::PipelineOptions options;
+  options.spill_dir = SpillDir();
+  prepare::PrepareReport report;
+  Status s = prepare::RunPipeline(&reader, request->job(), rules, options, &sink, &report);
+  // Rules that cannot apply, and `fail` checks whose `mostly` this job's
+  // records miss, are what a check is for: problems, not a failed call.
+  if (s.IsInvalidArgument() || s.code() == Status::Code::kAborted) {
+    *response->add_problems() = ProblemOf(s);
+  } else if (!s.ok()) {
+    return ToGrpc(s);
+  }
+  for (const rules::RuleCount& c : report.rules) {
+    v1::RuleCount* count = response->add_counts();
+    count->set_rule(c.rule);
+    count->set_evaluated(c.evaluated);
+    count->set_failed(c.failed);
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace gleaner::service

@@ -10,10 +10,14 @@
 
 #include "ingest/service/bearer_token.h"
 #include "ingest/service/dataset_service.h"
+#include "ingest/service/grpc_metrics_interceptor.h"
+#include "ingest/service/ingest_service.h"
 #include "ingest/service/job_runner.h"
 #include "ingest/service/job_scheduler.h"
 #include "ingest/service/job_service.h"
-#include "ingest/service/stats_service.h"
+#include "ingest/service/metrics_http_server.h"
+#include "ingest/service/metrics_registry.h"
+#include "ingest/service/service_metrics.h"
 #include "storage/staging_store.h"
 
 namespace gleaner::service {
@@ -32,10 +36,14 @@ struct GleanerServer::Parts {
   std::unique_ptr<JobRunner> runner;
   std::unique_ptr<JobScheduler> scheduler;
   std::unique_ptr<BearerTokenCheck> auth;
+  // Always there, so services can count whether or not metrics are served.
+  std::unique_ptr<MetricsRegistry> metrics;
+  ServiceMetrics service_metrics;
   std::unique_ptr<JobServiceImpl> jobs;
-  std::unique_ptr<StatsServiceImpl> stats;
+  std::unique_ptr<IngestServiceImpl> ingest;
   std::unique_ptr<DatasetServiceImpl> datasets;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<MetricsHttpServer> metrics_http;  // reads the store: stopped before it closes
   bool shut_down = false;
 };
 
@@ -47,8 +55,10 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   std::unique_ptr<GleanerServer> server(new GleanerServer());
   Parts& p = *server->parts_;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(options.data_dir, {}, &p.store));
-  p.runner = std::make_unique<JobRunner>(p.store.get(), options.log);
+  p.runner = std::make_unique<JobRunner>(p.store.get(), options.ca_file, options.log);
   p.auth = std::make_unique<BearerTokenCheck>(options.token);
+  p.metrics = std::make_unique<MetricsRegistry>();
+  p.service_metrics = AddServiceMetrics(p.metrics.get(), p.store.get());
   JobRunner* runner = p.runner.get();
   p.scheduler = std::make_unique<JobScheduler>(
       p.store.get(),
@@ -60,19 +70,40 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   p.jobs = std::make_unique<JobServiceImpl>(p.store.get(), p.runner.get(), p.scheduler.get(),
                                             p.auth.get(),
                                             JobServiceOptions{options.allow_private_networks});
-  p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get());
-  p.stats = std::make_unique<StatsServiceImpl>(p.store.get(), p.runner.get(), p.auth.get());
+  p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get(),
+                                                    p.service_metrics.records_pulled);
+  p.ingest = std::make_unique<IngestServiceImpl>(p.store.get(), p.runner.get(), p.auth.get(),
+                                                 p.service_metrics.records_ingested);
+
+  // Metrics bind first: a taken metrics port then fails before any call is served.
+  if (!options.metrics_listen.empty()) {
+    MetricsRegistry* metrics = p.metrics.get();
+    GLEANER_RETURN_IF_ERROR(MetricsHttpServer::Start(
+        options.metrics_listen, [metrics] { return metrics->Render(); }, &p.metrics_http));
+    server->metrics_address_ = p.metrics_http->address();
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (p.metrics_http != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(MakeGrpcMetricsInterceptor(p.metrics.get()));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options.tls_cert_pem.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({options.tls_key_pem, options.tls_cert_pem});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
   int port = 0;
   // gRPC sets SO_REUSEPORT by default, which would let a second server share
   // the port with this one and split its calls; a taken port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(p.jobs.get());
-  builder.RegisterService(p.stats.get());
+  builder.RegisterService(p.ingest.get());
   builder.RegisterService(p.datasets.get());
   p.server = builder.BuildAndStart();
   if (p.server == nullptr || port == 0) {
@@ -97,6 +128,7 @@ void GleanerServer::Shutdown() {
   }
   if (p.scheduler) p.scheduler->Shutdown();
   if (p.runner) p.runner->Shutdown();
+  p.metrics_http.reset();
   p.store.reset();  // closes RocksDB: memtables were logged in the WAL, now flushed
 }
 

@@ -1,10 +1,10 @@
 // GleanerServer: `gleaner serve` below the command line. It opens the staging
 // store as its primary, resumes interrupted jobs, runs the stored schedules,
-// and serves JobService, DatasetService (PullDataset) and IngestService
-// (Stats), with gRPC health checking and server reflection, on one listening
-// address; methods not built yet answer UNIMPLEMENTED. Shutdown is graceful:
-// no new calls, calls in flight finish, the running crawl commits and stays
-// resumable, the store is closed. Thread-safe.
+// and serves JobService, DatasetService and IngestService, with gRPC health
+// checking and server reflection, on one listening address (plaintext, or TLS
+// with a certificate), and optionally Prometheus metrics over HTTP. Shutdown
+// is graceful: no new calls, calls in flight finish, the running crawl
+// commits and stays resumable, the store is closed. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -19,7 +19,14 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // HOST:PORT; port 0 picks a free one
   std::string data_dir;
   std::string token;  // empty: no authentication
+  // PEM certificate chain and its private key (both or neither); empty: plaintext.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  // HOST:PORT serving Prometheus metrics at GET /metrics (see
+  // MetricsHttpServer); empty: none.
+  std::string metrics_listen;
   bool allow_private_networks = false;
+  std::string ca_file;          // extra CA certificates for the crawls' https fetches; may be empty
   std::ostream* log = nullptr;  // job start/end lines
 };
 
@@ -33,6 +40,8 @@ class GleanerServer {
 
   // "HOST:PORT" as bound, with the chosen port when --listen asked for 0.
   const std::string& address() const { return address_; }
+  // The metrics endpoint as bound; empty without metrics_listen.
+  const std::string& metrics_address() const { return metrics_address_; }
   void Shutdown();
 
  private:
@@ -41,6 +50,7 @@ class GleanerServer {
 
   std::unique_ptr<Parts> parts_;
   std::string address_;
+  std::string metrics_address_;
 };
 
 }  // namespace gleaner::service

@@ -2,12 +2,14 @@
 
 namespace gleaner::service {
 
-namespace {
-
-const char* CodeName(grpc::StatusCode c) {
-  switch (c) {
+const char* GrpcCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
     case grpc::StatusCode::CANCELLED:
       return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
     case grpc::StatusCode::INVALID_ARGUMENT:
       return "INVALID_ARGUMENT";
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -18,22 +20,28 @@ const char* CodeName(grpc::StatusCode c) {
       return "ALREADY_EXISTS";
     case grpc::StatusCode::PERMISSION_DENIED:
       return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
     case grpc::StatusCode::FAILED_PRECONDITION:
       return "FAILED_PRECONDITION";
     case grpc::StatusCode::ABORTED:
       return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
     case grpc::StatusCode::UNIMPLEMENTED:
       return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
     case grpc::StatusCode::UNAVAILABLE:
       return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
     case grpc::StatusCode::UNAUTHENTICATED:
       return "UNAUTHENTICATED";
     default:
-      return "INTERNAL";
+      return "UNKNOWN";
   }
 }
-
-}  // namespace
 
 grpc::Status ToGrpc(const Status& s) {
   using C = Status::Code;
@@ -57,7 +65,7 @@ grpc::Status ToGrpc(const Status& s) {
 
 Status FromGrpc(const grpc::Status& s) {
   if (s.ok()) return Status::OK();
-  std::string msg = std::string(CodeName(s.error_code())) + ": " + s.error_message();
+  std::string msg = std::string(GrpcCodeName(s.error_code())) + ": " + s.error_message();
   switch (s.error_code()) {
     case grpc::StatusCode::NOT_FOUND:
       return Status::NotFound(msg);

@@ -20,4 +20,7 @@ grpc::Status ToGrpc(const Status& s);
 // Unavailable. The message is prefixed with the code's name.
 Status FromGrpc(const grpc::Status& s);
 
+// "OK", "NOT_FOUND", …: the code's name as in the gRPC specification.
+const char* GrpcCodeName(grpc::StatusCode code);
+
 }  // namespace gleaner::service

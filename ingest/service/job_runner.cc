@@ -14,7 +14,8 @@ const char* kMaxPagesMessage = "stopped at the job's max_pages; resume to contin
 
 }  // namespace
 
-JobRunner::JobRunner(storage::StagingStore* store, std::ostream* log) : store_(store), log_(log) {}
+JobRunner::JobRunner(storage::StagingStore* store, std::string ca_file, std::ostream* log)
+    : store_(store), ca_file_(std::move(ca_file)), log_(log) {}
 
 JobRunner::~JobRunner() { Shutdown(); }
 
@@ -145,6 +146,16 @@ Status JobRunner::Resume(const std::string& name) {
   return Status::OK();
 }
 
+Status JobRunner::WriteIdle(const std::string& name, const std::function<Status()>& write) {
+  // mu_ is held while a crawl is picked and while phases are written, so
+  // holding it here keeps every other writer of `name` out.
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_ == name) {
+    return Status::FailedPrecondition("job '" + name + "' is crawling in this server");
+  }
+  return write();
+}
+
 uint32_t JobRunner::QueuePosition(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < queue_.size(); ++i) {
@@ -193,7 +204,9 @@ void JobRunner::Work() {
 }
 
 void JobRunner::RunOne(Entry entry) {
-  crawler::CrawlEngine engine(store_, entry.config, crawler::CrawlOptions{});
+  crawler::CrawlOptions options;
+  options.ca_file = ca_file_;
+  crawler::CrawlEngine engine(store_, entry.config, options);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) {  // stays pending; the next Start runs it

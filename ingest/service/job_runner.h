@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -28,8 +29,9 @@ class JobRunner {
  public:
   using Deadline = std::chrono::system_clock::time_point;
 
-  // `log` (may be null) receives one line per job started and ended.
-  JobRunner(storage::StagingStore* store, std::ostream* log);
+  // `log` (may be null) receives one line per job started and ended;
+  // `ca_file` (may be empty) is trusted for https fetches besides the system's CAs.
+  JobRunner(storage::StagingStore* store, std::string ca_file, std::ostream* log);
   ~JobRunner();  // Shutdown()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -52,6 +54,12 @@ class JobRunner {
   Status Cancel(const std::string& name, Deadline deadline);
   Status Pause(const std::string& name, Deadline deadline);
   Status Resume(const std::string& name);
+
+  // Runs `write` while no crawl of `name` can start and no phase of any job is
+  // written, so `write` may commit through its own JobWriter for that job
+  // (the store allows one writer per job at a time). FailedPrecondition "job
+  // X is crawling in this server" when a crawl of `name` runs now.
+  Status WriteIdle(const std::string& name, const std::function<Status()>& write);
 
   // 1-based place in the queue (the running job is not queued); 0 otherwise.
   uint32_t QueuePosition(const std::string& name) const;
@@ -78,6 +86,7 @@ class JobRunner {
   bool IsQueued(const std::string& name) const;  // mu_ held
 
   storage::StagingStore* store_;
+  std::string ca_file_;
   std::ostream* log_;
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changed, a run ended, or shutdown

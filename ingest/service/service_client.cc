@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "ingest/service/bearer_token.h"
+#include "ingest/service/tls_pem.h"
 
 namespace gleaner::service {
 
@@ -19,18 +20,30 @@ std::string Env(const char* name) {
 
 }  // namespace
 
-Status ResolveClientConfig(const std::string& server_flag, const std::string& token_file_flag,
-                           ClientConfig* config) {
-  config->server = server_flag;
+Status ResolveClientConfig(const ClientFlags& flags, ClientConfig* config) {
+  config->server = flags.server;
   if (config->server.empty()) config->server = Env("GLEANER_SERVER");
   if (config->server.empty()) config->server = "127.0.0.1:50051";
-  if (!token_file_flag.empty()) return ReadTokenFile(token_file_flag, &config->token);
+  std::string ca = flags.tls_ca.empty() ? Env("GLEANER_TLS_CA") : flags.tls_ca;
+  config->tls = flags.tls || !ca.empty();
+  if (!ca.empty()) {
+    GLEANER_RETURN_IF_ERROR(ReadCaFile(ca, &config->tls_roots_pem));
+  } else if (config->tls) {
+    config->tls_roots_pem = SystemRootsPem();
+  }
+  if (!flags.token_file.empty()) return ReadTokenFile(flags.token_file, &config->token);
   config->token = Env("GLEANER_TOKEN");
   return Status::OK();
 }
 
-std::shared_ptr<grpc::Channel> OpenChannel(const ClientConfig& config) {
-  return grpc::CreateChannel(config.server, grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> OpenChannel(const ClientConfig& config,
+                                           const grpc::ChannelArguments& args) {
+  if (!config.tls) {
+    return grpc::CreateCustomChannel(config.server, grpc::InsecureChannelCredentials(), args);
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = config.tls_roots_pem;
+  return grpc::CreateCustomChannel(config.server, grpc::SslCredentials(ssl), args);
 }
 
 void PrepareCall(const ClientConfig& config, grpc::ClientContext* context) {

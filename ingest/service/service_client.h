@@ -1,11 +1,14 @@
 // How client commands (`gleaner jobs`, `gleaner pull`) reach a server: the
 // address from --server, else $GLEANER_SERVER, else 127.0.0.1:50051; the
 // bearer token from --token-file, else $GLEANER_TOKEN (the token itself);
-// every call with a deadline. Plain functions; thread-safe.
+// TLS when asked for with --tls or a CA file (--tls-ca, else
+// $GLEANER_TLS_CA), trusting that CA, or the system's CAs without one; every
+// call with a deadline. Plain functions; thread-safe.
 #pragma once
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/support/channel_arguments.h>
 
 #include <memory>
 #include <string>
@@ -14,18 +17,29 @@
 
 namespace gleaner::service {
 
+// The client flags as given on the command line; empty: not given.
+struct ClientFlags {
+  std::string server;
+  std::string token_file;
+  std::string tls_ca;
+  bool tls = false;
+};
+
 struct ClientConfig {
   std::string server;
   std::string token;  // empty: send none
+  bool tls = false;
+  std::string tls_roots_pem;  // with tls: the trusted CAs; empty: gRPC's default roots
   int timeout_s = 60;
 };
 
-// Fills `config` from the flags and the environment; a token file that
+// Fills `config` from the flags and the environment; a token or CA file that
 // cannot be read is an error.
-Status ResolveClientConfig(const std::string& server_flag, const std::string& token_file_flag,
-                           ClientConfig* config);
+Status ResolveClientConfig(const ClientFlags& flags, ClientConfig* config);
 
-std::shared_ptr<grpc::Channel> OpenChannel(const ClientConfig& config);
+// `args` tunes the channel, e.g. how fast it reconnects.
+std::shared_ptr<grpc::Channel> OpenChannel(
+    const ClientConfig& config, const grpc::ChannelArguments& args = grpc::ChannelArguments());
 
 // Adds the token and the deadline to a call.
 void PrepareCall(const ClientConfig& config, grpc::ClientContext* context);

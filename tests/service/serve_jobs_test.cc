@@ -267,3 +267,36 @@ TEST_CASE("a schedule is kept across a server restart until it is removed") {
   CHECK(again.err.find("NOT_FOUND") != std::string::npos);
   REQUIRE(server.Terminate().exit_code == 0);
 }
+
+TEST_CASE("a schedule fires at its minute and runs the job to completion") {
+  fixture::FixtureOptions options;
+  options.pages = 10;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "minutely.yaml",
+                             SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult add = Client(server, {"jobs", "schedule", job});
+  INFO(add.err);
+  REQUIRE(add.exit_code == 0);
+  // Unknown until the schedule fires, at the next minute boundary (≤ 60 s).
+  CHECK(Client(server, {"jobs", "status", "minutely"}).exit_code == 2);
+  bool ran = false;
+  for (int i = 0; i < 900 && !ran; ++i) {
+    ProcessResult r = Client(server, {"jobs", "status", "minutely", "--json"});
+    ran = r.exit_code == 0 && nlohmann::json::parse(r.out)["phase"] == "succeeded";
+    if (!ran) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(ran);
+  nlohmann::json schedules =
+      nlohmann::json::parse(Client(server, {"jobs", "schedules", "--json"}).out);
+  REQUIRE(schedules.size() == 1);
+  CHECK_FALSE(schedules[0]["last_run"].is_null());
+  nlohmann::json done = WaitForPhase(server, "minutely", "succeeded");
+  REQUIRE(server.Terminate().exit_code == 0);
+  // The scheduled run stored what `gleaner crawl` of the same job stores.
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
+  CHECK(done["records"] == DumpRecords(dir / "crawled", "minutely").size());
+  CHECK(RecordsByUrl(dir / "served", "minutely") == RecordsByUrl(dir / "crawled", "minutely"));
+}

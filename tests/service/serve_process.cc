@@ -11,11 +11,21 @@ namespace gleaner::testing {
 namespace {
 
 constexpr std::string_view kListening = "listening on ";
+constexpr std::string_view kMetrics = "metrics on ";  // printed before kListening
+
+// The rest of the line that starts with `prefix`, or "".
+std::string LineAfter(const std::string& text, std::string_view prefix) {
+  size_t at = text.find(prefix);
+  size_t end = text.find('\n', at);
+  if (at == std::string::npos || end == std::string::npos) return "";
+  return text.substr(at + prefix.size(), end - at - prefix.size());
+}
 
 }  // namespace
 
 ServeProcess::ServeProcess(const TempDir& scratch, const std::string& data_dir,
-                           const std::vector<std::string>& args) {
+                           const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env) {
   static int counter = 0;
   std::string out = scratch / ("serve-" + std::to_string(++counter) + ".out");
   // The shell execs gleaner, so the child's pid is the server's own.
@@ -23,15 +33,14 @@ ServeProcess::ServeProcess(const TempDir& scratch, const std::string& data_dir,
                                    GLEANER_BINARY, "serve",  "--listen",
                                    "127.0.0.1:0",  "--data", data_dir};
   argv.insert(argv.end(), args.begin(), args.end());
-  child_.Start(argv);
+  child_.Start(argv, env);
   // Binding takes milliseconds; the bound only keeps a broken server from
   // hanging the test.
   for (int i = 0; i < 600; ++i) {
     std::string text = ReadFile(out);
-    size_t at = text.find(kListening);
-    size_t end = text.find('\n', at);
-    if (at != std::string::npos && end != std::string::npos) {
-      address_ = text.substr(at + kListening.size(), end - at - kListening.size());
+    address_ = LineAfter(text, kListening);
+    if (!address_.empty()) {
+      metrics_address_ = LineAfter(text, kMetrics);
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -12,18 +12,24 @@ namespace gleaner::testing {
 
 class ServeProcess {
  public:
-  // Starts `gleaner serve --listen 127.0.0.1:0 --data data_dir args...` and
-  // waits until it listens; its stdout goes to a file in `scratch`.
+  // Starts `gleaner serve --listen 127.0.0.1:0 --data data_dir args...` with
+  // `env` added to the environment and waits until it listens; its stdout
+  // goes to a file in `scratch`.
   ServeProcess(const TempDir& scratch, const std::string& data_dir,
-               const std::vector<std::string>& args);
+               const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& env = {});
 
   const std::string& address() const { return address_; }
+  // From the "metrics on" line; empty without --metrics.
+  const std::string& metrics_address() const { return metrics_address_; }
+  pid_t pid() const { return child_.pid(); }
   // Sends SIGTERM and waits for the exit.
   ProcessResult Terminate();
 
  private:
   ChildProcess child_;
   std::string address_;
+  std::string metrics_address_;
 };
 
 // `gleaner ARGS... --server ADDRESS`.

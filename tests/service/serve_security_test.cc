@@ -154,25 +154,6 @@ TEST_CASE("jobs aimed at private addresses or at the server's secrets are refuse
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("services not built yet answer UNIMPLEMENTED") {
-  TempDir dir;
-  ServeProcess server(dir, dir / "served", {});
-  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
-  auto datasets = v1::DatasetService::NewStub(channel);
-  grpc::ClientContext context;
-  v1::CheckRulesResponse response;
-  grpc::Status s = datasets->CheckRules(&context, v1::CheckRulesRequest(), &response);
-  CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
-  auto ingest = v1::IngestService::NewStub(channel);
-  grpc::ClientContext ingest_context;
-  auto stream = ingest->Ingest(&ingest_context);
-  stream->WritesDone();
-  v1::IngestAck ack;
-  CHECK_FALSE(stream->Read(&ack));
-  CHECK(stream->Finish().error_code() == grpc::StatusCode::UNIMPLEMENTED);
-  REQUIRE(server.Terminate().exit_code == 0);
-}
-
 TEST_CASE("a port another server holds is an error, not a shared listener") {
   TempDir dir;
   ServeProcess server(dir, dir / "served", {});

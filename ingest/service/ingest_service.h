@@ -1,0 +1,50 @@
+// IngestServiceImpl: the IngestService of schema/gleaner_service.proto, the way
+// remote crawl workers and other producers put records into the staging
+// store. Ingest reads one batch, stores it in one atomic commit (skipping
+// records whose (job, source_url, index_in_page) is stored already), syncs the
+// WAL and acks it before reading the next, so an ack means the batch survives
+// a crash and a slow store back-pressures the producer through gRPC flow
+// control. A job crawling in this server refuses ingest (FAILED_PRECONDITION);
+// a job that does not exist is created as succeeded. Stats sums the store's
+// job states and the runner's queue. Thread-safe.
+#pragma once
+
+#include "ingest/service/bearer_token.h"
+#include "ingest/service/job_runner.h"
+#include "ingest/service/metrics_registry.h"
+#include "schema/gleaner_service.grpc.pb.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::service {
+
+// Larger batches fail the stream with RESOURCE_EXHAUSTED; so do messages over
+// gRPC's default 4 MiB receive limit, which the server keeps.
+inline constexpr int kMaxIngestBatchRecords = 10000;
+
+class IngestServiceImpl final : public v1::IngestService::Service {
+ public:
+  // `records_ingested` counts the records stored (not the duplicates); it
+  // must outlive the service.
+  IngestServiceImpl(storage::StagingStore* store, JobRunner* runner, const BearerTokenCheck* auth,
+                    Counter* records_ingested)
+      : store_(store), runner_(runner), auth_(auth), records_ingested_(records_ingested) {}
+
+  // A bad batch (job name, size) or record (no source_url, another job's,
+  // NUL in the URL) ends the stream with an error naming the batch id and
+  // record index; it writes nothing, and the batches acked before it stay.
+  grpc::Status Ingest(grpc::ServerContext* context,
+                      grpc::ServerReaderWriter<v1::IngestAck, v1::IngestBatch>* stream) override;
+  grpc::Status Stats(grpc::ServerContext* context, const v1::StatsRequest* request,
+                     v1::StatsResponse* response) override;
+
+ private:
+  // Validates and fills in `batch`'s records, then stores the new ones.
+  Status Store(v1::IngestBatch* batch, v1::IngestAck* ack);
+
+  storage::StagingStore* store_;
+  JobRunner* runner_;
+  const BearerTokenCheck* auth_;
+  Counter* records_ingested_;
+};
+
+}  // namespace gleaner::service

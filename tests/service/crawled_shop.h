@@ -1,0 +1,41 @@
+// The demo job (configs/jobs/demo.yaml) crawled from a 120-page fixture shop
+// into a fresh store, for the service tests that pull or prepare its cleaned
+// dataset; the fixture is stopped again once the crawl ends. Header-only, so
+// each test executable uses its own GLEANER_SOURCE_DIR.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/fixture/fixture_site.h"
+
+namespace gleaner::testing {
+
+// The rules written for that shop.
+inline const std::string kDemoRules = std::string(GLEANER_SOURCE_DIR) + "/configs/rules/demo.yaml";
+
+// configs/jobs/demo.yaml aimed at `site`.
+inline std::string DemoJob(const fixture::FixtureSite& site) {
+  std::string yaml = ReadFile(std::string(GLEANER_SOURCE_DIR) + "/configs/jobs/demo.yaml");
+  yaml.replace(yaml.find("[\"{{site}}") + 2, 8, site.BaseUrl());  // the seed, not the comment
+  return yaml;
+}
+
+// The store is dir/data; the job is named "demo".
+struct CrawledShop {
+  CrawledShop() {
+    fixture::FixtureOptions options;
+    options.pages = 120;
+    std::unique_ptr<fixture::FixtureSite> site;
+    REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+    std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
+    ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "data"});
+    INFO(crawl.err);
+    REQUIRE(crawl.exit_code == 0);
+  }
+  TempDir dir;
+};
+
+}  // namespace gleaner::testing

@@ -1,0 +1,107 @@
+// The Python client (clients/python/gleaner_client.py) against a live server,
+// run by Debian's /usr/bin/python3 on tests/service/python_pull_check.py: the
+// DataFrame it pulls holds the rows `gleaner prepare` writes for the same job
+// and rules, with the documented dtypes, also when the stream breaks mid-way;
+// a token-protected server lets it in only with the token.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/service/crawled_shop.h"
+#include "tests/service/serve_process.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+namespace {
+
+// One JSON value per line, keys in file order.
+std::vector<nlohmann::ordered_json> ReadJsonLines(const std::string& path) {
+  std::vector<nlohmann::ordered_json> rows;
+  std::istringstream in(ReadFile(path));
+  for (std::string line; std::getline(in, line);) {
+    rows.push_back(nlohmann::ordered_json::parse(line));
+  }
+  return rows;
+}
+
+// python_pull_check.py pulling the train split of "demo" into out_dir.
+ProcessResult PythonPull(const ServeProcess& server, const std::string& out_dir,
+                         std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3",
+      std::string(GLEANER_SOURCE_DIR) + "/tests/service/python_pull_check.py",
+      server.address(),
+      "demo",
+      kDemoRules,
+      "train",
+      out_dir};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  // PYTHONDONTWRITEBYTECODE: no __pycache__ in the source tree's clients/python.
+  return RunProcess(
+      argv, {{"PYTHONPATH", std::string(GLEANER_PYTHON_STUBS) + ":" + GLEANER_PYTHON_CLIENT},
+             {"PYTHONDONTWRITEBYTECODE", "1"}});
+}
+
+}  // namespace
+
+TEST_CASE("the Python client pulls the train split `gleaner prepare` writes, as typed columns") {
+  CrawledShop shop;
+  ProcessResult prepare =
+      Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out", shop.dir / "prepared",
+               "--format", "jsonl", "--data", shop.dir / "data"});
+  INFO(prepare.err);
+  REQUIRE(prepare.exit_code == 0);
+  std::vector<nlohmann::ordered_json> expected =
+      ReadJsonLines(shop.dir / "prepared/train/part-00000.jsonl");
+  REQUIRE(expected.size() > 60);
+
+  ServeProcess server(shop.dir, shop.dir / "data", {});
+  // Unbroken, then with the first stream failing (UNAVAILABLE) after 3 batches
+  // of 7 rows: the client resumes from the third batch's token.
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--batch-rows", "7"},
+        std::vector<std::string>{"--batch-rows", "7", "--break-after", "3"}}) {
+    const bool broken = args.size() > 2;
+    std::string out = shop.dir / (broken ? "broken" : "whole");
+    std::filesystem::create_directory(out);
+    ProcessResult pull = PythonPull(server, out, args);
+    INFO((broken ? "broken: " : "whole: ") << pull.err);
+    REQUIRE(pull.exit_code == 0);
+
+    // Same rows, in the same order, same column names; numbers, nulls and
+    // timestamps (as the JSONL writer spells them) unchanged by the DataFrame.
+    std::vector<nlohmann::ordered_json> rows = ReadJsonLines(out + "/rows.jsonl");
+    REQUIRE(rows.size() == expected.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      INFO("row " << i);
+      CHECK(rows[i].dump() == expected[i].dump());
+    }
+
+    nlohmann::json meta = nlohmann::json::parse(ReadFile(out + "/meta.json"));
+    CHECK(meta["pull_calls"] == (broken ? 2 : 1));
+    // configs/rules/demo.yaml's fields in order, then the metadata columns.
+    CHECK(meta["columns"] == nlohmann::json::parse(R"([
+        ["title", "string"], ["price", "float64"], ["rating", "Int64"], ["upc", "string"],
+        ["availability", "string"], ["reviews", "Int64"], ["category", "string"],
+        ["source_url", "string"], ["fetch_time", "datetime64[ns, UTC]"]])"));
+  }
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("the Python client needs the token of a token-protected server") {
+  CrawledShop shop;
+  WriteFile(shop.dir / "token", "s3cret\n");
+  ServeProcess server(shop.dir, shop.dir / "data", {"--token-file", shop.dir / "token"});
+
+  ProcessResult without = PythonPull(server, shop.dir.path(), {});
+  CHECK(without.exit_code == 2);
+  CHECK(without.err.find("UNAUTHENTICATED") != std::string::npos);
+
+  ProcessResult with = PythonPull(server, shop.dir.path(), {"--token", "s3cret"});
+  INFO(with.err);
+  CHECK(with.exit_code == 0);
+  CHECK(ReadJsonLines(shop.dir / "rows.jsonl").size() > 60);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
