@@ -24,13 +24,20 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
     for (const auto& [code, n] : s.status_counts) out << ' ' << code << "×" << n;
     out << '\n';
   }
+  if (!s.http_versions.empty()) {
+    out << "  protocols:";
+    for (const auto& [version, n] : s.http_versions) out << ' ' << version << "×" << n;
+    out << '\n';
+  }
   if (s.stopped) out << "  run the same command again to continue\n";
 }
 
-Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store) {
+Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
+                      const std::string& ca_file) {
   crawler::CrawlOptions options;
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
+  options.ca_file = ca_file;
   crawler::CrawlEngine engine(store, job, options);
   crawler::CrawlSummary summary;
   Status s = engine.Run(&summary);
@@ -38,25 +45,36 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
   return s;
 }
 
-Status RunCrawl(const std::string& job_path, const std::string& data_flag) {
+void AddCaFileFlag(CLI::App* cmd, std::string* ca_file) {
+  cmd->add_option("--ca-file", *ca_file,
+                  "PEM file of CA certificates trusted for https, besides the system's")
+      ->check(CLI::ExistingFile);
+}
+
+Status RunCrawl(const std::string& job_path, const std::string& data_flag,
+                const std::string& ca_file) {
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(
       storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
-  return CrawlAndReport(job, store.get());
+  return CrawlAndReport(job, store.get(), ca_file);
 }
 
 void RegisterCrawl(CLI::App& app, CommandResult* result) {
   struct Flags {
     std::string job;
     std::string data;
+    std::string ca_file;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand("crawl", "Run a crawl job into the staging store (resumable)");
   cmd->add_option("job", flags->job, "Job file (YAML)")->required();
   AddDataFlag(cmd, &flags->data);
-  cmd->callback([flags, result] { result->exit_code = Report(RunCrawl(flags->job, flags->data)); });
+  AddCaFileFlag(cmd, &flags->ca_file);
+  cmd->callback([flags, result] {
+    result->exit_code = Report(RunCrawl(flags->job, flags->data, flags->ca_file));
+  });
 }
 
 }  // namespace gleaner::tools

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <string_view>
+#include <unordered_set>
+
 #include "crawler/sitemap/sitemap_parser.h"
 #include "crawler/url/url_normalizer.h"
 
@@ -161,7 +164,12 @@ void PageProcessor::ProcessHtml(const Source& src, const v1::FrontierItem& item,
     std::string resolved;
     if (ResolveUrl(page_url, ex.base_href, normalize_, &resolved).ok()) base = resolved;
   }
-  for (const auto& href : ex.links) AddLink(src, base, href, item, item.depth() + 1, false, out);
+  // Menus and footers repeat the same hrefs on a page: resolve each once.
+  std::unordered_set<std::string_view> hrefs_seen;
+  for (const auto& href : ex.links) {
+    if (hrefs_seen.insert(href).second)
+      AddLink(src, base, href, item, item.depth() + 1, false, out);
+  }
   if (!ex.canonical.empty()) {
     std::string canonical;
     if (ResolveUrl(base, ex.canonical, normalize_, &canonical).ok() && canonical != page_url &&

@@ -1,5 +1,6 @@
 #include "crawler/extract/html_text.h"
 
+#include <cstring>
 #include <vector>
 
 #include "crawler/extract/gumbo_node.h"
@@ -177,8 +178,17 @@ std::string ToValidUtf8(std::string_view bytes) {
   while (i < bytes.size()) {
     const auto lead = static_cast<unsigned char>(bytes[i]);
     if (lead < 0x80) {
-      out.push_back(static_cast<char>(lead));
-      ++i;
+      // Pages are mostly ASCII: copy whole runs, eight bytes checked at a time.
+      size_t end = i + 1;
+      uint64_t word;
+      while (end + sizeof word <= bytes.size()) {
+        std::memcpy(&word, bytes.data() + end, sizeof word);
+        if (word & 0x8080808080808080ull) break;
+        end += sizeof word;
+      }
+      while (end < bytes.size() && static_cast<unsigned char>(bytes[end]) < 0x80) ++end;
+      out.append(bytes.substr(i, end - i));
+      i = end;
       continue;
     }
     // Length and the allowed range of the second byte (Unicode Table 3-7);

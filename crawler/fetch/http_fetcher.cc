@@ -14,6 +14,21 @@ constexpr const char* kKeptHeaders[] = {"content-type",  "content-length", "cont
                                         "last-modified", "etag",           "retry-after",
                                         "location",      "cache-control",  "content-language"};
 
+const char* HttpVersionName(long curl_version) {
+  switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0:
+      return "http/1.0";
+    case CURL_HTTP_VERSION_1_1:
+      return "http/1.1";
+    case CURL_HTTP_VERSION_2_0:
+      return "http/2";
+    case CURL_HTTP_VERSION_3:
+      return "http/3";
+    default:
+      return "";
+  }
+}
+
 std::string Trim(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   size_t i = 0;
@@ -104,8 +119,9 @@ bool FetchResult::retryable() const {
   }
 }
 
-HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits)
-    : driver_(io, limits), share_(curl_share_init()) {
+HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
+                         std::string ca_file)
+    : driver_(io, limits), share_(curl_share_init()), ca_file_(std::move(ca_file)) {
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -166,6 +182,9 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  // CAINFO replaces only the default CA bundle file; Debian's libcurl keeps
+  // trusting the CA directory (/etc/ssl/certs), so public sites still verify.
+  if (!ca_file_.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file_.c_str());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
@@ -181,6 +200,9 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   FetchResult& r = t->result;
   r.curl_code = code;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
+  long http_version = 0;
+  curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &http_version);
+  r.http_version = HttpVersionName(http_version);
   curl_off_t wire = 0;
   curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &wire);
   r.wire_bytes += static_cast<uint64_t>(wire);

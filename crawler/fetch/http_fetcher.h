@@ -3,7 +3,9 @@
 // the server: http/https only, at most `max_redirects` hops (each recorded and
 // each checked by the caller's redirect policy), connect/total/low-speed
 // timeouts, a cap on bytes received and on bytes after decompression
-// (gzip/deflate/br/zstd). Callbacks run on the io thread. Not thread-safe.
+// (gzip/deflate/br/zstd). It prefers HTTP/2 over TLS (ALPN) and multiplexes
+// requests to one host on one connection. Callbacks run on the io thread.
+// Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -40,6 +42,7 @@ struct FetchResult {
   std::string body;                    // decoded body
   uint64_t wire_bytes = 0;             // bytes received before decoding
   std::string content_type;
+  std::string http_version;         // of the last response: "http/1.1", "http/2", ...; "" if none
   std::string retry_after;          // raw Retry-After header, if any
   std::vector<v1::Header> headers;  // selected response headers
   v1::Timings timings;
@@ -53,7 +56,10 @@ class HttpFetcher {
  public:
   using Callback = std::function<void(FetchResult)>;
 
-  HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits);
+  // `ca_file`, when not empty, is a PEM file of CA certificates trusted for
+  // https in addition to the system's CA directory.
+  HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
+              std::string ca_file);
   ~HttpFetcher();
 
   void Fetch(FetchRequest request, Callback done);
@@ -69,6 +75,7 @@ class HttpFetcher {
   CurlAsioDriver driver_;
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
   CURLSH* share_;
+  std::string ca_file_;
 };
 
 // Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); -1 when absent or bad.
