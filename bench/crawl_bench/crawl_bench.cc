@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/support/resource_usage.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/extract/html_extractor.h"
 #include "crawler/frontier/rocksdb_frontier.h"
@@ -33,7 +34,6 @@
 namespace gleaner::bench {
 namespace {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct Flags {
   int pages = 20000;
@@ -49,34 +49,6 @@ struct Flags {
   bool skip_parse = false;
   bool skip_frontier = false;
 };
-
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double ProcessCpuSeconds() {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double PeakRssMiB() {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
-// VmRSS of /proc/self/status: the current resident set, which unlike
-// ru_maxrss can be compared before and after one phase.
-double CurrentRssMiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
 
 std::set<std::string> ThreadIds() {
   std::set<std::string> ids;
@@ -236,12 +208,12 @@ Status RunCrawl(const Flags& flags, int threads, CrawlResult* result) {
   options.worker_threads = threads;
   crawler::CrawlEngine engine(store.get(), job, options);
 
-  double cpu_before = ProcessCpuSeconds();
+  double cpu_before = CpuSeconds();
   double serving_before = site.ServingCpuSeconds();
   Clock::time_point start = Clock::now();
   GLEANER_RETURN_IF_ERROR(engine.Run(&result->summary));
-  result->seconds = Seconds(start);
-  result->process_cpu = ProcessCpuSeconds() - cpu_before;
+  result->seconds = SecondsSince(start);
+  result->process_cpu = CpuSeconds() - cpu_before;
   result->serving_cpu = site.in_process() ? site.ServingCpuSeconds() - serving_before
                                           : site.StopChildAndTakeCpuSeconds();
   result->peak_rss_mib = PeakRssMiB();
@@ -279,7 +251,7 @@ Status RunParse(const Flags& flags, int threads, ParseResult* result) {
   std::atomic<size_t> next{0};
   std::atomic<uint64_t> records{0};
   std::atomic<bool> failed{false};
-  double cpu_before = ProcessCpuSeconds();
+  double cpu_before = CpuSeconds();
   Clock::time_point start = Clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
@@ -293,8 +265,8 @@ Status RunParse(const Flags& flags, int threads, ParseResult* result) {
     });
   }
   for (auto& worker : workers) worker.join();
-  result->seconds = Seconds(start);
-  result->cpu = ProcessCpuSeconds() - cpu_before;
+  result->seconds = SecondsSince(start);
+  result->cpu = CpuSeconds() - cpu_before;
   result->records = records;
   if (failed) return Status::Aborted("Extract failed on a fixture page");
   return Status::OK();
@@ -348,7 +320,7 @@ Status RunFrontier(const Flags& flags, FrontierResult* result) {
     GLEANER_RETURN_IF_ERROR(writer->Commit());
     frontier->Committed();
   }
-  result->seconds = Seconds(start);
+  result->seconds = SecondsSince(start);
   result->rss_after_mib = CurrentRssMiB();
   result->memtables_mib = FamilyPropertyMiB(*store, "rocksdb.cur-size-all-mem-tables");
   result->table_readers_mib = FamilyPropertyMiB(*store, "rocksdb.estimate-table-readers-mem");

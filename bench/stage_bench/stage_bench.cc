@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bench/support/resource_usage.h"
 #include "storage/job_writer.h"
 #include "storage/keys.h"
 #include "storage/store_reader.h"
@@ -20,7 +21,6 @@
 namespace gleaner::bench {
 namespace {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct Phase {
   uint64_t records = 0;
@@ -29,20 +29,8 @@ struct Phase {
   double cpu_seconds = 0;  // user + system of the threads that did the work
 };
 
-// RUSAGE_SELF counts RocksDB's flush and compaction threads too; RUSAGE_THREAD
-// only the calling thread.
-double CpuSeconds(int who) {
-  struct rusage usage;
-  getrusage(who, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-long PeakRssKiB() {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;  // KiB on Linux
-}
+// CpuSeconds(RUSAGE_SELF) counts RocksDB's flush and compaction threads too;
+// CpuSeconds(RUSAGE_THREAD) only the calling thread.
 
 // Times `body`, by the wall clock and by the CPU that `who` used.
 template <typename F>
@@ -50,7 +38,7 @@ Status Timed(int who, Phase* phase, F body) {
   double cpu_start = CpuSeconds(who);
   auto start = Clock::now();
   Status s = body();
-  phase->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  phase->seconds = SecondsSince(start);
   phase->cpu_seconds = CpuSeconds(who) - cpu_start;
   return s;
 }
@@ -60,9 +48,9 @@ Status Timed(int who, Phase* phase, F body) {
 void Report(const char* name, const Phase& p) {
   std::printf(
       "%-6s %9llu records  %6.2f s  %9.0f records/s  %6.1f MB/s  | cpu %6.2f s  %9.0f "
-      "records/cpu-s  | peak RSS %ld MiB\n",
+      "records/cpu-s  | peak RSS %.0f MiB\n",
       name, static_cast<unsigned long long>(p.records), p.seconds, p.records / p.seconds,
-      p.bytes / p.seconds / 1e6, p.cpu_seconds, p.records / p.cpu_seconds, PeakRssKiB() / 1024);
+      p.bytes / p.seconds / 1e6, p.cpu_seconds, p.records / p.cpu_seconds, PeakRssMiB());
 }
 
 // A record shaped like a scraped product: a URL, a title, a price and a
