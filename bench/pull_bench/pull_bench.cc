@@ -85,13 +85,13 @@ class ServerChild {
 
   const std::string& address() const { return address_; }
 
-  // Stops the server and returns the CPU seconds it used.
-  double StopAndTakeCpuSeconds() {
+  // Stops the server and returns what it used: CPU and peak RSS.
+  struct rusage Stop() {
     kill(pid_, SIGTERM);
     int status = 0;
-    struct rusage usage;
+    struct rusage usage {};
     wait4(pid_, &status, 0, &usage);
-    return CpuSeconds(usage);
+    return usage;
   }
 
  private:
@@ -160,7 +160,7 @@ int Run(int argc, char** argv) {
     ok = prepared.ok;
   }
   PullResult pull;
-  double server_cpu = 0;
+  struct rusage server_usage {};
   if (ok) {
     ServerChild server(store);
     ok = !server.address().empty();
@@ -169,16 +169,17 @@ int Run(int argc, char** argv) {
       if (!s.ok()) std::fprintf(stderr, "pull: %s\n", s.ToString().c_str());
       ok = s.ok();
     }
-    server_cpu = server.StopAndTakeCpuSeconds();
+    server_usage = server.Stop();
   }
   if (ok) {
     const double pull_rate = pull.rows / pull.seconds;
     const double prepare_rate = prepared.rows / prepared.seconds;
     std::printf(
         "pull     %9llu rows  %6.2f s  %9.0f rows/s  %6.1f MB/s  | cpu server %.2f s, client "
-        "%.2f s\n",
+        "%.2f s  | server peak RSS %ld MiB\n",
         static_cast<unsigned long long>(pull.rows), pull.seconds, pull_rate,
-        pull.bytes / pull.seconds / 1e6, server_cpu, pull.client_cpu);
+        pull.bytes / pull.seconds / 1e6, CpuSeconds(server_usage), pull.client_cpu,
+        server_usage.ru_maxrss / 1024);
     std::printf("pull / local prepare (cleaned rows per second): %.0f %%\n",
                 100 * pull_rate / prepare_rate);
   }
