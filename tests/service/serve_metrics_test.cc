@@ -1,6 +1,7 @@
 // `gleaner serve --metrics`: Prometheus text exposition at GET /metrics with
 // the gRPC calls the server answered (counted by method and code, streams in
-// progress, durations) and the store's jobs; any other path is 404.
+// progress, durations), the records pulled, and the store's jobs; any other
+// path is 404. Also the whole path end to end: submit, crawl, pull.
 #include <curl/curl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -9,9 +10,11 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/fixture/fixture_site.h"
+#include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
 
 using namespace gleaner;
@@ -242,4 +245,54 @@ TEST_CASE("a taken metrics port stops the server before it listens") {
         std::string::npos);
   CHECK(second.out.find("listening on") == std::string::npos);
   REQUIRE(first.Terminate().exit_code == 0);
+}
+
+TEST_CASE(
+    "end to end: a submitted job's pulled splits equal `gleaner prepare`'s; /metrics counts them") {
+  fixture::FixtureOptions options;
+  options.pages = 120;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
+  ServeProcess server(dir, dir / "data", {"--metrics", ":0", "--allow-private-networks"});
+  ProcessResult submit = Client(server, {"jobs", "submit", job});
+  INFO(submit.err);
+  REQUIRE(submit.exit_code == 0);
+  bool done = false;
+  for (int i = 0; i < 1200 && !done; ++i) {
+    ProcessResult status = Client(server, {"jobs", "status", "demo", "--json"});
+    REQUIRE(status.exit_code == 0);
+    std::string phase = nlohmann::json::parse(status.out)["phase"];
+    REQUIRE(phase != "failed");
+    done = phase == "succeeded";
+    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(done);
+
+  uint64_t pulled = 0;
+  for (std::string split : {"train", "validation", "test"}) {
+    ProcessResult pull = Client(server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split",
+                                         split, "--out", dir / ("pulled-" + split + ".jsonl")});
+    INFO(split << ": " << pull.err);
+    REQUIRE(pull.exit_code == 0);
+    std::string rows = ReadFile(dir / ("pulled-" + split + ".jsonl"));
+    pulled += std::count(rows.begin(), rows.end(), '\n');
+  }
+  auto samples = Samples(Metrics(server));
+  CHECK(samples["gleaner_records_pulled_total"] == std::to_string(pulled));
+  CHECK(samples["gleaner_jobs{phase=\"succeeded\"}"] == "1");
+  REQUIRE(server.Terminate().exit_code == 0);
+
+  // The same rules prepared locally over the store the server crawled into.
+  ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",
+                                   dir / "prepared", "--format", "jsonl", "--data", dir / "data"});
+  INFO(prepare.err);
+  REQUIRE(prepare.exit_code == 0);
+  for (std::string split : {"train", "validation", "test"}) {
+    INFO(split);
+    CHECK(ReadFile(dir / ("pulled-" + split + ".jsonl")) ==
+          ReadFile(dir / ("prepared/" + split + "/part-00000.jsonl")));
+  }
+  CHECK(pulled > 80);
 }
