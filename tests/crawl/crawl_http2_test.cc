@@ -22,42 +22,11 @@
 #include <thread>
 
 #include "tests/crawl/crawl_test_util.h"
+#include "tests/support/loopback_port.h"
 
 using namespace gleaner::testing;
 
 namespace {
-
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
-// A loopback port nothing listens on right now.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr = Loopback(0);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("no free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr = Loopback(port);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
 
 struct Product {
   std::string title, price, rating, upc, category;
@@ -112,7 +81,7 @@ class Nghttpd {
                     std::to_string(port_), dir / "key.pem", dir / "cert.pem"});
     // Startup takes milliseconds; the bound only keeps a broken install from hanging the test.
     for (int i = 0; i < 1000; ++i) {
-      if (Accepts(port_)) return;
+      if (AcceptsConnections(port_)) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ProcessResult r = process_.Wait();

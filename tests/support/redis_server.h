@@ -34,7 +34,4 @@ class RedisServer {
   std::unique_ptr<ChildProcess> process_;
 };
 
-// A loopback TCP port nothing listens on right now.
-int FreePort();
-
 }  // namespace gleaner::testing
