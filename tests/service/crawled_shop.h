@@ -23,6 +23,15 @@ inline std::string DemoJob(const fixture::FixtureSite& site) {
   return yaml;
 }
 
+// `gleaner prepare` of job "demo" in the store at `data` with kDemoRules, as
+// JSON lines under `out` (<split>/part-00000.jsonl); the test fails if it does.
+inline void PrepareDemoJsonl(const std::string& data, const std::string& out) {
+  ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out", out,
+                                   "--format", "jsonl", "--data", data});
+  INFO(prepare.err);
+  REQUIRE(prepare.exit_code == 0);
+}
+
 // The store is dir/data; the job is named "demo".
 struct CrawledShop {
   CrawledShop() {

@@ -48,11 +48,7 @@ ProcessResult PythonPull(const ServeProcess& server, const std::string& out_dir,
 
 TEST_CASE("the Python client pulls the train split `gleaner prepare` writes, as typed columns") {
   CrawledShop shop;
-  ProcessResult prepare =
-      Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out", shop.dir / "prepared",
-               "--format", "jsonl", "--data", shop.dir / "data"});
-  INFO(prepare.err);
-  REQUIRE(prepare.exit_code == 0);
+  PrepareDemoJsonl(shop.dir / "data", shop.dir / "prepared");
   std::vector<nlohmann::ordered_json> expected =
       ReadJsonLines(shop.dir / "prepared/train/part-00000.jsonl");
   REQUIRE(expected.size() > 60);

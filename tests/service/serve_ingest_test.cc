@@ -180,11 +180,7 @@ TEST_CASE("ingested records prepare and pull exactly like the crawled records th
   REQUIRE(server.Terminate().exit_code == 0);
 
   for (const char* store : {"data", "fed"}) {
-    ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",
-                                     shop.dir / (std::string("out-") + store), "--format", "jsonl",
-                                     "--data", shop.dir / store});
-    INFO(prepare.err);
-    REQUIRE(prepare.exit_code == 0);
+    PrepareDemoJsonl(shop.dir / store, shop.dir / (std::string("out-") + store));
   }
   for (const char* split : {"train", "validation", "test"}) {
     INFO(split);

@@ -285,10 +285,7 @@ TEST_CASE(
   REQUIRE(server.Terminate().exit_code == 0);
 
   // The same rules prepared locally over the store the server crawled into.
-  ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",
-                                   dir / "prepared", "--format", "jsonl", "--data", dir / "data"});
-  INFO(prepare.err);
-  REQUIRE(prepare.exit_code == 0);
+  PrepareDemoJsonl(dir / "data", dir / "prepared");
   for (std::string split : {"train", "validation", "test"}) {
     INFO(split);
     CHECK(ReadFile(dir / ("pulled-" + split + ".jsonl")) ==

@@ -67,10 +67,7 @@ std::set<std::string> Entries(const std::string& dir) {
 TEST_CASE("PrepareDataset writes below the data directory what `gleaner prepare` writes") {
   CrawledShop shop;
   const std::string local = shop.dir / "local";
-  ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",
-                                   local, "--format", "jsonl", "--data", shop.dir / "data"});
-  INFO(prepare.err);
-  REQUIRE(prepare.exit_code == 0);
+  PrepareDemoJsonl(shop.dir / "data", local);
   const json expected = json::parse(ReadFile(local + "/manifest.json"));
 
   ServeProcess server(shop.dir, shop.dir / "data", {});

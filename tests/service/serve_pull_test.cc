@@ -78,11 +78,7 @@ Resources ResourcesOf(pid_t pid) {
 
 TEST_CASE("each pulled split equals the split `gleaner prepare` writes") {
   CrawledShop shop;
-  ProcessResult prepare =
-      Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out", shop.dir / "prepared",
-               "--format", "jsonl", "--data", shop.dir / "data"});
-  INFO(prepare.err);
-  REQUIRE(prepare.exit_code == 0);
+  PrepareDemoJsonl(shop.dir / "data", shop.dir / "prepared");
 
   ServeProcess server(shop.dir, shop.dir / "data", {});
   size_t total = 0;
