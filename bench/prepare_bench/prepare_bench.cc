@@ -4,11 +4,9 @@
 // and two outlier fields, zstd Parquet). Reports rows/s, CPU and peak RSS of
 // both and their ratio, measured in one run. Not a test; run by hand (see
 // bench/README.md).
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
 
 #include "bench/support/child_measurement.h"
 #include "bench/support/product_records.h"
@@ -18,7 +16,6 @@
 
 namespace gleaner::bench {
 namespace {
-namespace fs = std::filesystem;
 
 constexpr char kJob[] = "bench";
 
@@ -51,25 +48,11 @@ Status Prepare(const std::string& dir, const std::string& out, uint64_t* rows) {
 
 int Run(int argc, char** argv) {
   CLI::App app{"Prepare throughput vs a bare scan-and-decode of the same staged records"};
-  uint64_t count = 1000000;
-  std::string dir;
-  bool keep = false, skip_stage = false;
-  app.add_option("--records", count, "Records to stage")->check(CLI::PositiveNumber);
-  app.add_option("--dir", dir, "Work directory (default: a fresh temporary directory)");
-  app.add_flag("--keep", keep, "Keep the store and the dataset afterwards");
-  app.add_flag("--skip-stage", skip_stage, "Reuse the store a --keep run left in --dir");
+  ProductBenchDir work("prepare-bench", 1000000);
+  work.AddFlags(&app);
   CLI11_PARSE(app, argc, argv);
-  if (dir.empty()) {
-    dir = (fs::temp_directory_path() / ("prepare-bench-" + std::to_string(getpid()))).string();
-  }
-  const std::string store = dir + "/store", out = dir + "/dataset";
-  bool ok = true;
-  if (!skip_stage) {
-    ok = InChild("stage", [&](uint64_t* rows) {
-           *rows = count;
-           return StageProductRecords(store, kJob, count);
-         }).ok;
-  }
+  bool ok = work.Stage(kJob);
+  const std::string store = work.store(), out = work.dataset();
   Measured scan, prepare;
   if (ok) scan = InChild("scan", [&](uint64_t* rows) { return ScanAndDecode(store, rows); });
   if (ok && scan.ok) {
@@ -83,10 +66,6 @@ int Run(int argc, char** argv) {
     std::printf("RSS budget: 300 MiB + 2 outlier fields x 16 B x %llu rows = %.0f MiB\n",
                 static_cast<unsigned long long>(prepare.rows),
                 300 + 32.0 * prepare.rows / (1 << 20));
-  }
-  if (!keep) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
   return ok && scan.ok && prepare.ok ? 0 : 1;
 }

@@ -13,7 +13,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <filesystem>
 
 #include "bench/support/child_measurement.h"
 #include "bench/support/product_records.h"
@@ -25,7 +24,6 @@
 
 namespace gleaner::bench {
 namespace {
-namespace fs = std::filesystem;
 
 constexpr char kJob[] = "bench";
 
@@ -131,29 +129,13 @@ Status Pull(const std::string& address, uint32_t batch_rows, PullResult* result)
 
 int Run(int argc, char** argv) {
   CLI::App app{"PullDataset over loopback vs a local prepare of the same staged records"};
-  uint64_t count = 1250000;
   uint32_t batch_rows = 0;
-  std::string dir;
-  bool keep = false, skip_stage = false;
-  app.add_option("--records", count, "Records to stage (the train split gets 80 % of them)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  ProductBenchDir work("pull-bench", 1250000);
+  work.AddFlags(&app);
   app.add_option("--batch-rows", batch_rows, "Rows per streamed batch (0: the server's default)");
-  app.add_option("--dir", dir, "Work directory (default: a fresh temporary directory)");
-  app.add_flag("--keep", keep, "Keep the store and the dataset afterwards");
-  app.add_flag("--skip-stage", skip_stage, "Reuse the store a --keep run left in --dir");
   CLI11_PARSE(app, argc, argv);
-  if (dir.empty()) {
-    dir = (fs::temp_directory_path() / ("pull-bench-" + std::to_string(getpid()))).string();
-  }
-  const std::string store = dir + "/store", out = dir + "/dataset";
-  bool ok = true;
-  if (!skip_stage) {
-    ok = InChild("stage", [&](uint64_t* rows) {
-           *rows = count;
-           return StageProductRecords(store, kJob, count);
-         }).ok;
-  }
+  bool ok = work.Stage(kJob);
+  const std::string store = work.store(), out = work.dataset();
   Measured prepared;
   if (ok) {
     prepared = InChild("prepare", [&](uint64_t* rows) { return PrepareLocally(store, out, rows); });
@@ -182,10 +164,6 @@ int Run(int argc, char** argv) {
         server_usage.ru_maxrss / 1024);
     std::printf("pull / local prepare (cleaned rows per second): %.0f %%\n",
                 100 * pull_rate / prepare_rate);
-  }
-  if (!keep) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
   }
   return ok ? 0 : 1;
 }

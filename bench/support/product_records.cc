@@ -1,11 +1,14 @@
 #include "bench/support/product_records.h"
 
 #include <rocksdb/db.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
+#include "bench/support/child_measurement.h"
 #include "storage/job_writer.h"
 
 namespace gleaner::bench {
@@ -105,6 +108,35 @@ Status StageProductRecords(const std::string& dir, const std::string& job, uint6
   return store->db()->Flush(rocksdb::FlushOptions(), families).ok()
              ? Status::OK()
              : Status::IOError("flushing the staged records");
+}
+
+ProductBenchDir::~ProductBenchDir() {
+  if (keep_ || dir_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void ProductBenchDir::AddFlags(CLI::App* app) {
+  app->add_option("--records", count_, "Records to stage")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app->add_option("--dir", dir_, "Work directory (default: a fresh temporary directory)");
+  app->add_flag("--keep", keep_, "Keep the store and the dataset afterwards");
+  app->add_flag("--skip-stage", skip_stage_, "Reuse the store a --keep run left in --dir");
+}
+
+bool ProductBenchDir::Stage(const std::string& job) {
+  if (dir_.empty()) {
+    dir_ = (std::filesystem::temp_directory_path() / (name_ + "-" + std::to_string(getpid())))
+               .string();
+  }
+  if (skip_stage_) return true;
+  return InChild("stage",
+                 [&](uint64_t* rows) {
+                   *rows = count_;
+                   return StageProductRecords(store(), job, count_);
+                 })
+      .ok;
 }
 
 }  // namespace gleaner::bench

@@ -3,6 +3,7 @@
 // them (dedup key, two outlier fields, an 80/10/10 split). Not thread-safe.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 
@@ -18,5 +19,29 @@ extern const char kProductRules[];
 // job), then flushes, as a finished crawl leaves the store: table files and
 // no WAL for readers to replay.
 Status StageProductRecords(const std::string& dir, const std::string& job, uint64_t count);
+
+// The work directory of a benchmark over staged product records, with its
+// flags: --records, --dir, --keep, --skip-stage.
+class ProductBenchDir {
+ public:
+  // `name` names the default temporary directory; `count` is --records' default.
+  ProductBenchDir(std::string name, uint64_t count) : name_(std::move(name)), count_(count) {}
+  ~ProductBenchDir();  // removes the directory unless --keep
+
+  void AddFlags(CLI::App* app);
+  // After parsing: stages the records into job `job` of store() in a measured
+  // child process, unless --skip-stage; false when that failed.
+  bool Stage(const std::string& job);
+
+  std::string store() const { return dir_ + "/store"; }
+  std::string dataset() const { return dir_ + "/dataset"; }
+
+ private:
+  std::string name_;
+  uint64_t count_;
+  std::string dir_;
+  bool keep_ = false;
+  bool skip_stage_ = false;
+};
 
 }  // namespace gleaner::bench
