@@ -4,24 +4,18 @@
 #include <map>
 #include <set>
 
+#include "crawler/frontier/frontier_test_items.h"
 #include "tests/support/redis_server.h"
 
 using namespace gleaner;
 using crawler::Lease;
+constexpr auto Item = crawler::TestItem;
 using crawler::RedisClient;
 using crawler::RedisCommand;
 using crawler::RedisFrontier;
 using crawler::RedisReply;
 
 namespace {
-
-v1::FrontierItem Item(const std::string& host, const std::string& path, uint32_t depth) {
-  v1::FrontierItem item;
-  item.set_url(host + path);
-  item.set_host_key(host + ":80");
-  item.set_depth(depth);
-  return item;
-}
 
 RedisFrontier::Options WorkerOptions(const gleaner::testing::RedisServer& server, int per_host,
                                      int64_t delay_micros) {

@@ -2,21 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "crawler/frontier/frontier_test_items.h"
 #include "tests/support/child_process.h"
 
 using namespace gleaner;
 using crawler::Lease;
+constexpr auto Item = crawler::TestItem;
 using crawler::RocksDbFrontier;
 
 namespace {
-
-v1::FrontierItem Item(const std::string& host, const std::string& path, uint32_t depth) {
-  v1::FrontierItem item;
-  item.set_url(host + path);
-  item.set_host_key(host + ":80");
-  item.set_depth(depth);
-  return item;
-}
 
 struct Fixture {
   gleaner::testing::TempDir dir;
