@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   gleaner::tools::RegisterServe(app, &result);
   gleaner::tools::RegisterJobs(app, &result);
   gleaner::tools::RegisterPull(app, &result);
+  gleaner::tools::RegisterWorker(app, &result);
 
   try {
     app.parse(argc, argv);

@@ -14,12 +14,11 @@
 
 #include "crawler/engine/backoff.h"
 #include "crawler/engine/page_processor.h"
+#include "crawler/engine/store_crawl_output.h"
 #include "crawler/fetch/http_fetcher.h"
-#include "crawler/frontier/rocksdb_frontier.h"
 #include "crawler/robots/robots_rules.h"
 #include "crawler/url/url_normalizer.h"
-#include "storage/job_writer.h"
-#include "storage/keys.h"
+#include "storage/job_writer.h"  // NowMicros
 
 namespace gleaner::crawler {
 namespace asio = boost::asio;
@@ -30,8 +29,6 @@ namespace {
 constexpr int64_t kRobotsTtlMicros = 24LL * 3600 * 1000000;
 
 int64_t NowMicros() { return storage::NowMicros(); }
-
-std::string RobotsCacheKey(const std::string& host_key) { return "robots\0" + host_key; }
 
 uint64_t ContentHash(const std::vector<v1::Field>& fields) {
   XXH3_state_t* state = XXH3_createState();
@@ -46,6 +43,10 @@ uint64_t ContentHash(const std::vector<v1::Field>& fields) {
   return h;
 }
 
+// A lease that expired and was claimed again (a frontier shared by workers)
+// belongs to another worker now: giving it back is moot, not a failure.
+bool LeaseLost(const Status& s) { return s.code() == Status::Code::kAborted; }
+
 bool LooksLikeHtml(const std::string& content_type) {
   return content_type.empty() || content_type.find("html") != std::string::npos ||
          content_type.find("xml") != std::string::npos;
@@ -55,8 +56,11 @@ bool LooksLikeHtml(const std::string& content_type) {
 
 class CrawlEngine::Impl {
  public:
-  Impl(storage::StagingStore* store, JobConfig job, CrawlOptions options)
+  Impl(storage::StagingStore* store, Frontier* frontier, CrawlOutput* output, JobConfig job,
+       CrawlOptions options)
       : store_(store),
+        frontier_(frontier),
+        output_(output),
         job_(std::move(job)),
         options_(options),
         pump_timer_(io_),
@@ -92,13 +96,17 @@ class CrawlEngine::Impl {
   void Retry(Lease lease, const FetchResult& r);
   void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
             const std::string& message);
-  void Finish(const Lease& lease);  // Complete + commit + next
+  void Finish(const Lease& lease);  // the output completes it; then the next
   void Commit();
+  void Poll();
   void MaybeFinish();
   void ReportProgress(bool final_line);
   bool Allowed(const std::string& url);
 
-  storage::StagingStore* store_;
+  storage::StagingStore* store_;  // null when the caller gave a frontier and an output
+  std::unique_ptr<StoreCrawlOutput> store_output_;
+  Frontier* frontier_;
+  CrawlOutput* output_;
   JobConfig job_;
   CrawlOptions options_;
   asio::io_context io_;
@@ -107,8 +115,6 @@ class CrawlEngine::Impl {
   int64_t pump_at_ = 0;
   asio::steady_timer progress_timer_;
   asio::signal_set signals_;
-  std::unique_ptr<storage::JobWriter> writer_;
-  std::unique_ptr<RocksDbFrontier> frontier_;
   std::unique_ptr<PageProcessor> processor_;
   std::unique_ptr<HttpFetcher> fetcher_;
   std::map<std::string, HostRobots> robots_;
@@ -126,7 +132,10 @@ class CrawlEngine::Impl {
 };
 
 CrawlEngine::CrawlEngine(storage::StagingStore* store, JobConfig job, CrawlOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(job), options)) {}
+    : impl_(std::make_unique<Impl>(store, nullptr, nullptr, std::move(job), options)) {}
+CrawlEngine::CrawlEngine(Frontier* frontier, CrawlOutput* output, JobConfig job,
+                         CrawlOptions options)
+    : impl_(std::make_unique<Impl>(nullptr, frontier, output, std::move(job), options)) {}
 CrawlEngine::~CrawlEngine() = default;
 Status CrawlEngine::Run(CrawlSummary* summary) { return impl_->Run(summary); }
 void CrawlEngine::Stop() { impl_->Stop(); }
@@ -146,39 +155,29 @@ Status CrawlEngine::Impl::Prepare() {
     }
     source_headers_.push_back(std::move(headers));
   }
-  GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store_, job_.name, &writer_));
-  RocksDbFrontier::Options fo;
-  fo.per_host = job_.politeness.per_host;
-  fo.delay_micros = static_cast<int64_t>(job_.politeness.delay_ms) * 1000;
-  GLEANER_RETURN_IF_ERROR(RocksDbFrontier::Open(writer_.get(), fo, &frontier_));
+  if (store_ != nullptr) {
+    GLEANER_RETURN_IF_ERROR(StoreCrawlOutput::Open(store_, job_, &store_output_));
+    frontier_ = store_output_->frontier();
+    output_ = store_output_.get();
+  }
   CurlAsioDriver::Limits limits;
   limits.max_total_connections = job_.politeness.concurrency;
   limits.max_host_connections = job_.politeness.per_host;
-  fetcher_ = std::make_unique<HttpFetcher>(io_, limits);
+  fetcher_ = std::make_unique<HttpFetcher>(io_, limits, options_.ca_file);
   return Status::OK();
 }
 
 Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
   started_micros_ = NowMicros();
   GLEANER_RETURN_IF_ERROR(Prepare());
-  v1::JobState* state = writer_->mutable_state();
-  if (state->phase() == v1::JOB_SUCCEEDED && frontier_->seeded() && frontier_->Done()) {
-    summary_.already_complete = true;
+  std::vector<v1::FrontierItem> seeds;
+  GLEANER_RETURN_IF_ERROR(processor_->SeedItems(&seeds));
+  GLEANER_RETURN_IF_ERROR(
+      output_->Begin(seeds, &summary_.already_complete).Annotate("starting the crawl"));
+  if (summary_.already_complete) {
     *summary = summary_;
     return Status::OK();
   }
-  if (!frontier_->seeded()) {
-    std::vector<v1::FrontierItem> seeds;
-    GLEANER_RETURN_IF_ERROR(processor_->SeedItems(&seeds));
-    size_t added = 0;
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
-    frontier_->MarkSeeded();
-  }
-  state->set_phase(v1::JOB_RUNNING);
-  state->mutable_spec()->set_name(job_.name);
-  state->mutable_spec()->set_source_path(job_.source_path);
-  Commit();
-  GLEANER_RETURN_IF_ERROR(fatal_);
 
   int threads = options_.worker_threads > 0 ? options_.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
@@ -192,18 +191,18 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
       MaybeFinish();
     }
   });
+  output_->SetWakeup([this] { asio::post(io_, [this] { Poll(); }); });
   last_progress_micros_ = started_micros_;
   ReportProgress(false);
   asio::post(io_, [this] { Pump(); });
   io_.run();
+  output_->SetWakeup(nullptr);
   pool_->join();
 
   summary_.duration_s = (NowMicros() - started_micros_) / 1e6;
   if (fatal_.ok()) {
-    v1::JobStats* stats = state->mutable_stats();
-    stats->set_duration_s(stats->duration_s() + summary_.duration_s);
-    if (frontier_->Done()) state->set_phase(v1::JOB_SUCCEEDED);
-    Commit();
+    Status s = output_->End(summary_.duration_s);
+    if (!s.ok()) fatal_ = s.Annotate("committing crawl results");
   }
   ReportProgress(true);
   *summary = summary_;
@@ -212,13 +211,21 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
 
 void CrawlEngine::Impl::Commit() {
   if (!fatal_.ok()) return;
-  Status s = writer_->Commit();
+  Status s = output_->Commit();
   if (!s.ok()) {
     fatal_ = s.Annotate("committing crawl results");
     stopping_ = true;
-    return;
   }
-  frontier_->Committed();
+}
+
+void CrawlEngine::Impl::Poll() {
+  if (finished_) return;
+  Status s = output_->Poll();
+  if (!s.ok() && fatal_.ok()) {
+    fatal_ = s;
+    stopping_ = true;
+  }
+  Pump();
 }
 
 void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
@@ -236,7 +243,7 @@ void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
 void CrawlEngine::Impl::Pump() {
   if (stopping_ || finished_) return MaybeFinish();
   const size_t limit = static_cast<size_t>(job_.politeness.concurrency);
-  while (active_ < limit) {
+  while (active_ < limit && !output_->Full()) {
     if (job_.max_pages > 0 && dispatched_ >= static_cast<uint64_t>(job_.max_pages)) {
       stopping_ = true;
       break;
@@ -265,10 +272,8 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
   HostRobots& hr = robots_[host];
   if (hr.state == HostRobots::State::kUnknown) {
     std::string cached;
-    if (store_->Get(storage::Family::kMeta, RobotsCacheKey(host), &cached).ok() &&
-        cached.size() >= 8 &&
-        NowMicros() - static_cast<int64_t>(storage::GetFixed64BE(cached)) < kRobotsTtlMicros &&
-        RobotsRules::Deserialize(std::string_view(cached).substr(8), &hr.rules).ok()) {
+    if (output_->GetRobots(host, kRobotsTtlMicros, &cached).ok() &&
+        RobotsRules::Deserialize(cached, &hr.rules).ok()) {
       hr.state = HostRobots::State::kReady;
       if (auto delay = hr.rules.crawl_delay_seconds()) {
         frontier_->SetHostDelay(host, std::max<int64_t>(job_.politeness.delay_ms * 1000LL,
@@ -286,8 +291,7 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
   }
   if (!hr.rules.IsAllowed(PathAndQuery(lease.item.url()))) {
     summary_.robots_blocked++;
-    writer_->mutable_state()->mutable_stats()->set_robots_blocked(
-        writer_->mutable_state()->stats().robots_blocked() + 1);
+    output_->stats()->set_robots_blocked(output_->stats()->robots_blocked() + 1);
     return Fail(lease, v1::ERROR_ROBOTS_BLOCKED, nullptr, "disallowed by robots.txt");
   }
   Fetch(std::move(lease));
@@ -335,10 +339,8 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   Status pushed =
       frontier_->Push(processor_->RobotsSitemapItems(host_key, hr.rules.sitemaps()), &added);
   if (!pushed.ok()) fatal_ = pushed;
-  std::string cached;
-  storage::PutFixed64BE(&cached, static_cast<uint64_t>(now));
-  cached += hr.rules.Serialize();
-  writer_->batch()->Put(storage::Family::kMeta, RobotsCacheKey(host_key), cached);
+  Status cached = output_->PutRobots(host_key, hr.rules.Serialize(), kRobotsTtlMicros);
+  if (!cached.ok()) fatal_ = cached;
   int64_t delay = job_.politeness.delay_ms * 1000LL;
   if (auto crawl_delay = hr.rules.crawl_delay_seconds()) {
     delay = std::max<int64_t>(delay, static_cast<int64_t>(*crawl_delay * 1e6));
@@ -348,7 +350,7 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   frontier_->PauseHost(host_key, now + delay);
   for (auto& lease : parked) {
     Status s = frontier_->Release(lease, now);
-    if (!s.ok()) fatal_ = s;
+    if (!s.ok() && !LeaseLost(s)) fatal_ = s;
     --active_;
   }
   Commit();
@@ -391,10 +393,11 @@ void CrawlEngine::Impl::Fetch(Lease lease) {
 }
 
 void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
-  v1::JobStats* stats = writer_->mutable_state()->mutable_stats();
+  v1::JobStats* stats = output_->stats();
   if (r.status > 0) {
     ++summary_.pages_fetched;
     ++summary_.status_counts[static_cast<int>(r.status)];
+    ++summary_.http_versions[r.http_version];
     stats->set_pages_fetched(stats->pages_fetched() + 1);
     (*stats->mutable_status_counts())[static_cast<int>(r.status)]++;
   }
@@ -444,6 +447,10 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   // redirect ended on; a page naming another canonical URL leaves its records
   // to that URL (queued among its links).
   if (page_url != lease.item.url()) s = frontier_->MarkSeen(page_url, &duplicate);
+  // The seen mark may be this page's own, left by a worker that died before
+  // its records were durable: an output that keeps each record once takes
+  // them again rather than risk losing them.
+  if (output_->records_idempotent()) duplicate = false;
   size_t added = 0;
   if (s.ok() && !duplicate) s = frontier_->Push(outcome.links, &added);
   if (!outcome.canonical.empty()) duplicate = true;
@@ -463,7 +470,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
       rec.set_index_in_page(static_cast<uint32_t>(i));
       rec.set_content_hash(ContentHash(outcome.records[i]));
       for (auto& f : outcome.records[i]) *rec.add_fields() = std::move(f);
-      Status added_record = writer_->AddRecord(rec);
+      Status added_record = output_->AddRecord(rec);
       if (!added_record.ok()) {
         fatal_ = added_record;
         stopping_ = true;
@@ -485,7 +492,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
     *page.mutable_timings() = r.timings;
     page.set_fetch_time_micros(fetched_at);
     page.set_depth(lease.item.depth());
-    (void)writer_->AddPage(std::move(page));
+    (void)output_->AddPage(std::move(page));
   }
   Finish(lease);
 }
@@ -503,10 +510,10 @@ void CrawlEngine::Impl::Retry(Lease lease, const FetchResult& r) {
     }
   }
   ++summary_.retries;
-  v1::JobStats* stats = writer_->mutable_state()->mutable_stats();
+  v1::JobStats* stats = output_->stats();
   stats->set_retries(stats->retries() + 1);
   Status s = frontier_->Release(lease, now + delay);
-  if (!s.ok()) fatal_ = s;
+  if (!s.ok() && !LeaseLost(s)) fatal_ = s;
   --active_;
   Commit();
   ArmPump(now + delay);
@@ -526,16 +533,20 @@ void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const Fetch
   e.set_message(message);
   e.set_attempts(lease.item.attempts());
   e.set_time_micros(NowMicros());
-  Status s = writer_->AddError(e);
+  Status s = output_->AddError(e);
   if (!s.ok()) fatal_ = s;
   ++summary_.errors;
   Finish(lease);
 }
 
 void CrawlEngine::Impl::Finish(const Lease& lease) {
-  Status s = frontier_->Complete(lease);
-  if (!s.ok()) fatal_ = s;
-  Commit();
+  if (fatal_.ok()) {
+    Status s = output_->Finish(lease);
+    if (!s.ok()) {
+      fatal_ = s.Annotate("committing crawl results");
+      stopping_ = true;
+    }
+  }
   --active_;
   Pump();
 }

@@ -1,10 +1,12 @@
-// CrawlEngine: runs one crawl job into the staging store until its frontier
-// is empty (or it is stopped), resuming from whatever an earlier run of the
-// same job left. Fetching runs on one io thread (libcurl multi on Asio);
-// parsing and extraction run on a worker pool sized to the cores; every
-// fetched page is committed in one atomic batch with its records, its
-// discovered links and its frontier entry, so `kill -9` at any moment loses
-// and duplicates nothing. Run blocks; Stop may be called from any thread.
+// CrawlEngine: runs one crawl job until its frontier is empty (or it is
+// stopped). Fetching runs on one io thread (libcurl multi on Asio); parsing
+// and extraction run on a worker pool sized to the cores. By default it
+// crawls into the staging store, resuming from whatever an earlier run of the
+// same job left: every fetched page is committed in one atomic batch with its
+// records, its discovered links and its frontier entry, so `kill -9` at any
+// moment loses and duplicates nothing. Given a Frontier and a CrawlOutput
+// instead (a worker of a multi-machine crawl), it crawls those. Run blocks;
+// Stop may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "crawler/engine/crawl_output.h"
 #include "crawler/job/job_config.h"
 #include "storage/staging_store.h"
 
@@ -26,6 +29,10 @@ struct CrawlOptions {
   std::ostream* progress = nullptr;
   bool progress_is_tty = false;
   int worker_threads = 0;  // 0 = hardware concurrency
+  // A PEM file of CA certificates trusted for https besides the system's. An
+  // operator's setting, never a job's: a submitted job must not choose whom
+  // the server trusts.
+  std::string ca_file;
 };
 
 struct CrawlSummary {
@@ -36,6 +43,7 @@ struct CrawlSummary {
   uint64_t retries = 0;
   uint64_t robots_blocked = 0;
   std::map<int, uint64_t> status_counts;
+  std::map<std::string, uint64_t> http_versions;  // responses per protocol, e.g. "http/2"
   double duration_s = 0;
   bool already_complete = false;  // the job had finished in an earlier run
   bool stopped = false;           // Stop() was called before the frontier emptied
@@ -44,6 +52,8 @@ struct CrawlSummary {
 class CrawlEngine {
  public:
   CrawlEngine(storage::StagingStore* store, JobConfig job, CrawlOptions options);
+  // Both must outlive the engine.
+  CrawlEngine(Frontier* frontier, CrawlOutput* output, JobConfig job, CrawlOptions options);
   ~CrawlEngine();
 
   Status Run(CrawlSummary* summary);

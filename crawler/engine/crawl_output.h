@@ -1,0 +1,61 @@
+// CrawlOutput: where the crawl engine puts what it fetched (records, pages,
+// errors, the robots cache, the job's counters) and the point at which a page
+// is done for good. The engine calls it from its io thread only. A page's
+// lease is Completed in the frontier by the output, once the records added
+// before it are durable: at once and atomically with them in the staging
+// store (StoreCrawlOutput), or when the ingest service acks them (a worker).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "crawler/frontier/frontier.h"
+#include "schema/gleaner.pb.h"
+
+namespace gleaner::crawler {
+
+class CrawlOutput {
+ public:
+  virtual ~CrawlOutput() = default;
+
+  // Starts the job: queues `seeds` if needed, or sets *already_complete when
+  // an earlier run finished it.
+  virtual Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) = 0;
+  // Ends a run that took `duration_s`: makes everything durable, waiting for
+  // it if need be, and records whether the job is complete.
+  virtual Status End(double duration_s) = 0;
+
+  virtual Status AddRecord(const v1::Record& record) = 0;
+  virtual Status AddPage(v1::Page page) = 0;
+  virtual Status AddError(const v1::FetchError& error) = 0;
+  // True when a record added again (same source_url and index_in_page) is
+  // stored once: the engine may then add a page's records more than once.
+  virtual bool records_idempotent() const { return false; }
+  // The job's counters, kept with its output.
+  virtual v1::JobStats* stats() = 0;
+
+  // The serialized robots rules of a host cached less than `ttl_micros` ago
+  // (NotFound otherwise), and caching them.
+  virtual Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) = 0;
+  virtual Status PutRobots(const std::string& host_key, const std::string& rules,
+                           int64_t ttl_micros) = 0;
+
+  // The page of `lease` is done: Completes it in the frontier once the
+  // records added before this call are durable.
+  virtual Status Finish(const Lease& lease) = 0;
+  // Makes the frontier changes made since the last call durable.
+  virtual Status Commit() = 0;
+
+  // An output that becomes durable later (in another thread) calls `wake`,
+  // from any thread, when Poll has leases to complete or Full changed; the
+  // engine then calls Poll on its io thread. Null: stop calling.
+  virtual void SetWakeup(std::function<void()> /*wake*/) {}
+  virtual Status Poll() { return Status::OK(); }
+  // True while the output holds as much as it may: the engine claims no new
+  // URL until a wake-up.
+  virtual bool Full() const { return false; }
+};
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,80 @@
+#include "crawler/engine/store_crawl_output.h"
+
+#include "storage/keys.h"
+
+namespace gleaner::crawler {
+
+namespace {
+
+std::string RobotsCacheKey(const std::string& host_key) { return "robots\0" + host_key; }
+
+}  // namespace
+
+Status StoreCrawlOutput::Open(storage::StagingStore* store, const JobConfig& job,
+                              std::unique_ptr<StoreCrawlOutput>* out) {
+  std::unique_ptr<StoreCrawlOutput> o(new StoreCrawlOutput(store, job));
+  GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store, job.name, &o->writer_));
+  RocksDbFrontier::Options fo;
+  fo.per_host = job.politeness.per_host;
+  fo.delay_micros = static_cast<int64_t>(job.politeness.delay_ms) * 1000;
+  GLEANER_RETURN_IF_ERROR(RocksDbFrontier::Open(o->writer_.get(), fo, &o->frontier_));
+  *out = std::move(o);
+  return Status::OK();
+}
+
+Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) {
+  v1::JobState* state = writer_->mutable_state();
+  *already_complete =
+      state->phase() == v1::JOB_SUCCEEDED && frontier_->seeded() && frontier_->Done();
+  if (*already_complete) return Status::OK();
+  if (!frontier_->seeded()) {
+    size_t added = 0;
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    frontier_->MarkSeeded();
+  }
+  state->set_phase(v1::JOB_RUNNING);
+  state->mutable_spec()->set_name(job_.name);
+  state->mutable_spec()->set_source_path(job_.source_path);
+  return Commit();
+}
+
+Status StoreCrawlOutput::End(double duration_s) {
+  v1::JobState* state = writer_->mutable_state();
+  state->mutable_stats()->set_duration_s(state->stats().duration_s() + duration_s);
+  if (frontier_->Done()) state->set_phase(v1::JOB_SUCCEEDED);
+  return Commit();
+}
+
+Status StoreCrawlOutput::GetRobots(const std::string& host_key, int64_t ttl_micros,
+                                   std::string* rules) {
+  std::string cached;
+  GLEANER_RETURN_IF_ERROR(store_->Get(storage::Family::kMeta, RobotsCacheKey(host_key), &cached));
+  if (cached.size() < 8 ||
+      storage::NowMicros() - static_cast<int64_t>(storage::GetFixed64BE(cached)) >= ttl_micros) {
+    return Status::NotFound("robots rules of " + host_key + " expired");
+  }
+  rules->assign(cached, 8);
+  return Status::OK();
+}
+
+Status StoreCrawlOutput::PutRobots(const std::string& host_key, const std::string& rules,
+                                   int64_t /*ttl_micros: checked by GetRobots*/) {
+  std::string cached;
+  storage::PutFixed64BE(&cached, static_cast<uint64_t>(storage::NowMicros()));
+  cached += rules;
+  writer_->batch()->Put(storage::Family::kMeta, RobotsCacheKey(host_key), cached);
+  return Status::OK();
+}
+
+Status StoreCrawlOutput::Finish(const Lease& lease) {
+  GLEANER_RETURN_IF_ERROR(frontier_->Complete(lease));
+  return Commit();
+}
+
+Status StoreCrawlOutput::Commit() {
+  GLEANER_RETURN_IF_ERROR(writer_->Commit());
+  frontier_->Committed();
+  return Status::OK();
+}
+
+}  // namespace gleaner::crawler

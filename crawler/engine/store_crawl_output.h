@@ -1,0 +1,46 @@
+// StoreCrawlOutput: the single-process CrawlOutput. Rows go to the job's
+// JobWriter and the frontier is a RocksDbFrontier staging its changes in the
+// same writer batch, so each Finish commits a page's records, its links and
+// its completed lease in one atomic write: `kill -9` at any moment loses and
+// duplicates nothing, and the next run resumes. The store must outlive it.
+#pragma once
+
+#include <memory>
+
+#include "crawler/engine/crawl_output.h"
+#include "crawler/frontier/rocksdb_frontier.h"
+#include "crawler/job/job_config.h"
+#include "storage/job_writer.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::crawler {
+
+class StoreCrawlOutput : public CrawlOutput {
+ public:
+  static Status Open(storage::StagingStore* store, const JobConfig& job,
+                     std::unique_ptr<StoreCrawlOutput>* out);
+
+  Frontier* frontier() { return frontier_.get(); }
+
+  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override;
+  Status End(double duration_s) override;
+  Status AddRecord(const v1::Record& record) override { return writer_->AddRecord(record); }
+  Status AddPage(v1::Page page) override { return writer_->AddPage(std::move(page)); }
+  Status AddError(const v1::FetchError& error) override { return writer_->AddError(error); }
+  v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
+  Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
+  Status PutRobots(const std::string& host_key, const std::string& rules,
+                   int64_t ttl_micros) override;
+  Status Finish(const Lease& lease) override;
+  Status Commit() override;
+
+ private:
+  StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job) : store_(store), job_(job) {}
+
+  storage::StagingStore* store_;
+  JobConfig job_;
+  std::unique_ptr<storage::JobWriter> writer_;
+  std::unique_ptr<RocksDbFrontier> frontier_;
+};
+
+}  // namespace gleaner::crawler

@@ -1,0 +1,68 @@
+// WorkerCrawlOutput: the CrawlOutput of `gleaner worker`. Records go to the
+// ingest service through an IngestClient; a page's lease is Completed in the
+// Redis frontier only once the ack covering its records came back, so a
+// worker killed at any moment loses nothing: its unacked leases expire and
+// other workers fetch those pages again, and the server skips the records it
+// stored already. Ingest carries records only: fetch errors are logged (and
+// counted) here and pages are not kept. Robots rules are the frontier's,
+// shared by the job's workers. Its client and frontier must outlive it.
+#pragma once
+
+#include <deque>
+#include <ostream>
+
+#include "crawler/engine/crawl_output.h"
+#include "crawler/frontier/redis_frontier.h"
+#include "ingest/service/ingest_client.h"
+
+namespace gleaner::tools {
+
+class WorkerCrawlOutput : public crawler::CrawlOutput {
+ public:
+  // Fetch errors are written to `log`.
+  WorkerCrawlOutput(crawler::RedisFrontier* frontier, service::IngestClient* client,
+                    std::ostream* log)
+      : frontier_(frontier), client_(client), log_(log) {}
+
+  // Every worker pushes the seeds: the frontier's seen set keeps one of each.
+  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override;
+  // Waits until every record is acked (however long the service is away)
+  // and completes the leases that waited for them.
+  Status End(double duration_s) override;
+  Status AddRecord(const v1::Record& record) override;
+  Status AddPage(v1::Page) override { return Status::OK(); }
+  Status AddError(const v1::FetchError& error) override;
+  // The ingest service skips records it has by (job, source_url, index_in_page).
+  bool records_idempotent() const override { return true; }
+  v1::JobStats* stats() override { return &stats_; }
+  Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
+  Status PutRobots(const std::string& host_key, const std::string& rules,
+                   int64_t ttl_micros) override;
+  Status Finish(const crawler::Lease& lease) override;
+  Status Commit() override { return Status::OK(); }
+  void SetWakeup(std::function<void()> wake) override { client_->SetListener(std::move(wake)); }
+  Status Poll() override;
+  bool Full() const override { return client_->Full(); }
+
+  uint64_t errors() const { return errors_; }
+  // Leases that expired before their records were acked: other workers
+  // fetched those pages again.
+  uint64_t lost_leases() const { return lost_leases_; }
+
+ private:
+  struct Waiting {
+    uint64_t last_record;  // the lease completes once the client acked this
+    crawler::Lease lease;
+  };
+
+  crawler::RedisFrontier* frontier_;
+  service::IngestClient* client_;
+  std::ostream* log_;
+  v1::JobStats stats_;
+  uint64_t last_record_ = 0;
+  std::deque<Waiting> waiting_;  // in the order of last_record
+  uint64_t errors_ = 0;
+  uint64_t lost_leases_ = 0;
+};
+
+}  // namespace gleaner::tools
