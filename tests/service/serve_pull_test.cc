@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "schema/gleaner_service.grpc.pb.h"
+#include "tests/parquet_readers/parquet_read_back.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
 
@@ -103,6 +104,29 @@ TEST_CASE("each pulled split equals the split `gleaner prepare` writes") {
       server, {"pull", "--job", "nope", "--rules", kDemoRules, "--out", shop.dir / "x.jsonl"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("NOT_FOUND") != std::string::npos);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("a split pulled to Parquet reads back with the rows of `gleaner prepare`'s shard") {
+  CrawledShop shop;
+  ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",
+                                   shop.dir / "prepared", "--data", shop.dir / "data"});
+  INFO(prepare.err);
+  REQUIRE(prepare.exit_code == 0);
+  ServeProcess server(shop.dir, shop.dir / "data", {});
+  const std::string pulled = shop.dir / "train.parquet";
+  ProcessResult pull = Client(server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split",
+                                       "train", "--out", pulled});
+  INFO(pull.err);
+  REQUIRE(pull.exit_code == 0);
+  for (const char* reader : kParquetReaders) {
+    INFO(reader);
+    nlohmann::json got = ReadParquet(reader, pulled);
+    nlohmann::json want = ReadParquet(reader, shop.dir / "prepared/train/part-00000.parquet");
+    CHECK(got["num_rows"].get<int>() > 60);
+    CHECK(got["columns"] == want["columns"]);
+    CHECK(got["rows"] == want["rows"]);
+  }
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
