@@ -328,6 +328,7 @@ Status RedisFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t* a
   for (const auto& entry : args_by_host) {
     std::vector<RedisReply> payload;
     GLEANER_RETURN_IF_ERROR(TakeHostReply(entry.first, replies[i], &payload));
+    NoteHostScore(entry.first, replies[i]);
     if (replies[i + 1].is_error()) return ReplyError(replies[i + 1], "indexing a host");
     if (!payload.empty()) *added += static_cast<size_t>(payload[0].integer);
     i += 2;
@@ -348,6 +349,20 @@ Status RedisFrontier::MarkSeen(const std::string& url, bool* was_seen) {
   return Status::OK();
 }
 
+void RedisFrontier::NoteHostScore(const std::string& host_key, const RedisReply& reply) {
+  int64_t score = reply.elements[1].integer;
+  auto it = std::find_if(candidates_.begin(), candidates_.end(),
+                         [&](const Candidate& c) { return c.host == host_key; });
+  if (it != candidates_.end()) candidates_.erase(it);
+  if (score < 0) return;
+  Candidate fresh{host_key, score};
+  candidates_.insert(std::upper_bound(candidates_.begin(), candidates_.end(), fresh,
+                                      [](const Candidate& a, const Candidate& b) {
+                                        return a.ready_micros < b.ready_micros;
+                                      }),
+                     fresh);
+}
+
 void RedisFrontier::ReadIndex(const RedisReply& reply) {
   candidates_.clear();
   for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
@@ -359,6 +374,13 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
                             int64_t* next_ready_micros) {
   *next_ready_micros = 0;
   if (max == 0) return Status::OK();
+  if (now_micros < quiet_until_micros_ &&
+      (candidates_.empty() || candidates_.front().ready_micros > now_micros)) {
+    *next_ready_micros = candidates_.empty()
+                             ? quiet_until_micros_
+                             : std::min(quiet_until_micros_, candidates_.front().ready_micros);
+    return Status::OK();
+  }
   size_t before = out->size();
   std::set<std::string> tried;
   // The index as last read is usually fresh enough to claim in one round
@@ -395,11 +417,7 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
       std::vector<RedisReply> payload;
       GLEANER_RETURN_IF_ERROR(TakeHostReply(ready[i], replies[i], &payload));
       // The index was read before this host's update: use what the host said.
-      int64_t score = replies[i].elements[1].integer;
-      auto it = std::find_if(candidates_.begin(), candidates_.end(),
-                             [&](const Candidate& c) { return c.host == ready[i]; });
-      if (it != candidates_.end()) candidates_.erase(it);
-      if (score >= 0) candidates_.push_back({ready[i], score});
+      NoteHostScore(ready[i], replies[i]);
       for (const auto& key : payload) {
         Lease lease;
         lease.key = key.str;
@@ -411,9 +429,6 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
         out->push_back(std::move(lease));
       }
     }
-    std::stable_sort(
-        candidates_.begin(), candidates_.end(),
-        [](const Candidate& a, const Candidate& b) { return a.ready_micros < b.ready_micros; });
     if (out->size() > before) break;
   }
   // Other workers may push or finish work at any time: look again soon.
@@ -422,6 +437,7 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
     if (c.ready_micros > now_micros) next = std::min(next, c.ready_micros);
   }
   *next_ready_micros = next;
+  quiet_until_micros_ = next;
   return Status::OK();
 }
 
@@ -431,6 +447,7 @@ Status RedisFrontier::Complete(const Lease& lease) {
   GLEANER_RETURN_IF_ERROR(Run({HostScript(kComplete, host, 0, {lease.key})}, &replies));
   std::vector<RedisReply> payload;
   GLEANER_RETURN_IF_ERROR(TakeHostReply(host, replies[0], &payload));
+  NoteHostScore(host, replies[0]);
   if (payload.empty() || payload[0].integer != 1) {
     return Status::Aborted("the lease on " + lease.item.url() + " expired and was claimed again");
   }
@@ -446,6 +463,7 @@ Status RedisFrontier::Release(const Lease& lease, int64_t not_before_micros) {
       &replies));
   std::vector<RedisReply> payload;
   GLEANER_RETURN_IF_ERROR(TakeHostReply(host, replies[0], &payload));
+  NoteHostScore(host, replies[0]);
   if (payload.empty() || payload[0].integer != 1) {
     return Status::Aborted("the lease on " + lease.item.url() + " expired and was claimed again");
   }
@@ -486,6 +504,7 @@ FrontierStats RedisFrontier::Stats() const {
 }
 
 Status RedisFrontier::Reconcile(int64_t now_micros) {
+  quiet_until_micros_ = 0;
   std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(
       Run({{-1, {"HKEYS", job_prefix_ + "hv"}}, {-1, {"ZRANGE", job_prefix_ + "idx", "0", "-1"}}},
