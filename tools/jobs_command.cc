@@ -1,5 +1,5 @@
 // `gleaner jobs submit|list|status|cancel|pause|resume|schedule|schedules|
-// unschedule`: clients of a running
+// unschedule|workers`: clients of a running
 // `gleaner serve`. Server errors come back as their gRPC code and message
 // (a bad job file names FILE:LINE:COL) with the CLI's exit codes.
 #include <grpcpp/grpcpp.h>
@@ -180,6 +180,45 @@ Status List(const JobsFlags& f) {
   return Status::OK();
 }
 
+// The crawl workers of a `gleaner serve --redis`, from IngestService.Stats.
+Status Workers(const JobsFlags& f) {
+  service::ClientConfig config;
+  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
+  config.timeout_s = f.timeout_s;
+  auto stub = v1::IngestService::NewStub(service::OpenChannel(config));
+  grpc::ClientContext context;
+  service::PrepareCall(config, &context);
+  v1::StatsResponse stats;
+  GLEANER_RETURN_IF_ERROR(service::FromGrpc(stub->Stats(&context, v1::StatsRequest(), &stats))
+                              .Annotate("server " + config.server));
+  if (f.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& w : stats.workers()) {
+      out.push_back({{"worker", w.id()},
+                     {"job", w.job()},
+                     {"pages", w.pages()},
+                     {"records", w.records()},
+                     {"errors", w.errors()},
+                     {"started", shards::FormatTimestampMicros(w.started_micros())},
+                     {"last_seen", shards::FormatTimestampMicros(w.last_seen_micros())}});
+    }
+    std::cout << DumpJson(out, 2) << '\n';
+    return Status::OK();
+  }
+  if (stats.workers().empty()) {
+    std::cout << "no workers\n";
+    return Status::OK();
+  }
+  TablePrinter t({"WORKER", "JOB", "PAGES", "RECORDS", "ERRORS", "LAST SEEN"});
+  for (const auto& w : stats.workers()) {
+    t.AddRow({w.id(), w.job().empty() ? "-" : w.job(), std::to_string(w.pages()),
+              std::to_string(w.records()), std::to_string(w.errors()),
+              shards::FormatTimestampMicros(w.last_seen_micros())});
+  }
+  t.Print(std::cout);
+  return Status::OK();
+}
+
 using JobCall = grpc::Status (v1::JobService::Stub::*)(grpc::ClientContext*, const v1::JobRequest&,
                                                        v1::JobInfo*);
 
@@ -231,6 +270,10 @@ void RegisterJobs(CLI::App& app, CommandResult* result) {
   schedule->callback(run(Schedule));
   AddClientCommand(jobs, "schedules", "List the server's schedules", flags)
       ->callback(run(Schedules));
+  AddClientCommand(jobs, "workers",
+                   "List the crawl workers of a `serve --redis` that reported in the last 30 s",
+                   flags)
+      ->callback(run(Workers));
   CLI::App* unschedule = AddClientCommand(jobs, "unschedule", "Remove a job's schedule", flags);
   unschedule->add_option("name", flags->arg, "Job name")->required();
   unschedule->callback(run(Unschedule));

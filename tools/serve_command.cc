@@ -1,6 +1,7 @@
 // `gleaner serve`: the gRPC service. Runs until SIGTERM or SIGINT, then shuts
 // down gracefully (see GleanerServer) and exits 0; a crawl it interrupted
-// resumes when the server starts again on the same store.
+// resumes when the server starts again on the same store. With --redis, jobs
+// are crawled by `gleaner worker` processes instead (see RedisJobBoard).
 #include <pthread.h>
 #include <signal.h>
 
@@ -25,6 +26,7 @@ struct ServeFlags {
   std::string tls_key;
   std::string metrics;
   std::string ca_file;
+  std::string redis;
   bool allow_private_networks = false;
 };
 
@@ -68,6 +70,7 @@ Status Serve(const ServeFlags& flags) {
   options.allow_private_networks = flags.allow_private_networks;
   options.metrics_listen = flags.metrics;
   options.ca_file = flags.ca_file;
+  options.redis_url = flags.redis;
   options.log = &std::cerr;
   GLEANER_RETURN_IF_ERROR(ReadSecrets(flags, &options));
   std::unique_ptr<service::GleanerServer> server;
@@ -106,6 +109,9 @@ void RegisterServe(CLI::App& app, CommandResult* result) {
                   "127.0.0.1; default: off)");
   cmd->add_flag("--allow-private-networks", flags->allow_private_networks,
                 "Let submitted jobs crawl loopback, private and link-local addresses");
+  cmd->add_option("--redis", flags->redis,
+                  "Multi-machine crawls: publish jobs in this Redis (redis://HOST[:PORT][/DB]) for "
+                  "`gleaner worker` processes instead of crawling them here");
   AddCaFileFlag(cmd, &flags->ca_file);
   cmd->callback([flags, result] { result->exit_code = Report(Serve(*flags)); });
 }

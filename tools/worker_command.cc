@@ -5,9 +5,14 @@
 // kill any of them at any time. Each worker pushes the job's seeds (the
 // frontier keeps one of each) and exits 0 once the whole job is done: no URL
 // queued or leased by anyone, checked against Redis itself, and every record
-// of its own acked.
+// of its own acked. Redis restarting or failing over stops no worker: it
+// waits for Redis to answer again and carries on.
+//
+// Without --job, the worker takes its jobs from `gleaner serve --redis` (see
+// worker_board.h) and runs until SIGTERM.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -19,6 +24,7 @@
 #include "ingest/service/service_client.h"
 #include "storage/job_writer.h"
 #include "tools/commands.h"
+#include "tools/worker_board.h"
 #include "tools/worker_output.h"
 
 namespace gleaner::tools {
@@ -33,9 +39,29 @@ struct WorkerFlags {
   service::ClientFlags client;
 };
 
-Status RunWorker(const WorkerFlags& f) {
-  crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
+// Redis went away under the crawl (restarted, failed over, unreachable):
+// retries with backoff until it answers again, however long that takes; each
+// attempt is bounded by the frontier's timeout. The leases this worker held
+// meanwhile expire and are crawled again, so nothing is lost.
+Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why) {
+  std::cerr << "worker: " << why.message() << "; waiting for redis to answer again\n";
+  auto since = std::chrono::steady_clock::now();
+  auto backoff = std::chrono::milliseconds(100);
+  while (true) {
+    std::this_thread::sleep_for(backoff);
+    Status s = frontier->Reconcile(storage::NowMicros());
+    if (s.ok()) break;
+    if (s.code() != Status::Code::kIOError) return s;
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+  std::chrono::duration<double> away = std::chrono::steady_clock::now() - since;
+  std::cerr << "worker: redis answers again after " << away.count() << " s; crawling on\n";
+  return Status::OK();
+}
+
+// Crawls `job` until no URL of it is queued or leased anywhere, or the
+// slot's engine is stopped.
+Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, CrawlSlot* slot) {
   service::IngestClient::Options io;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &io.config));
   io.job = job.name;
@@ -51,6 +77,7 @@ Status RunWorker(const WorkerFlags& f) {
 
   service::IngestClient client(io);
   WorkerCrawlOutput output(frontier.get(), &client, &std::cerr);
+  CrawlSlot::JobScope in_slot(slot, job.name, &output, &client);
   crawler::CrawlOptions options;
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
@@ -58,15 +85,23 @@ Status RunWorker(const WorkerFlags& f) {
   while (true) {
     crawler::CrawlEngine engine(frontier.get(), &output, job, options);
     crawler::CrawlSummary summary;
+    if (!slot->Attach(&engine)) break;
     Status s = engine.Run(&summary);
+    slot->Detach();
     PrintCrawlSummary(job.name, summary, std::cout);
-    GLEANER_RETURN_IF_ERROR(s);
     // max_pages bounds what one worker fetches, not the job.
-    if (summary.stopped || job.max_pages > 0) break;
+    bool more = !summary.stopped && job.max_pages == 0;
     // The counters the engine saw may be stale after a worker died between a
     // frontier script and its index update; Redis itself has the last word.
-    GLEANER_RETURN_IF_ERROR(frontier->Reconcile(storage::NowMicros()));
-    if (frontier->Done()) break;
+    if (s.ok() && more) s = frontier->Reconcile(storage::NowMicros());
+    // Here only the frontier fails with IOError (the ingest client's failures
+    // show in its status): Redis is away, and the job's state is safe in it.
+    if (s.code() == Status::Code::kIOError && more && client.status().ok()) {
+      GLEANER_RETURN_IF_ERROR(WaitForRedis(frontier.get(), s));
+      continue;
+    }
+    GLEANER_RETURN_IF_ERROR(s);
+    if (!more || frontier->Done()) break;
     // Other workers still hold leases (or one that died does, until they
     // expire): wait for them with the rest.
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -76,7 +111,21 @@ Status RunWorker(const WorkerFlags& f) {
             << " already there, " << c.batches_acked << " batches, " << c.reconnects
             << " reconnects; " << output.errors() << " fetch errors logged, "
             << output.lost_leases() << " leases lost to expiry\n";
+  std::cout << "  redis: " << frontier->round_trips() << " round trips\n";
   return Status::OK();
+}
+
+// One job from --job, or every job `gleaner serve --redis` publishes.
+Status Work(const WorkerFlags& f) {
+  if (f.job.empty()) {
+    return RunBoardWorker(f.redis, [&f](const crawler::JobConfig& job, CrawlSlot* slot) {
+      return RunWorker(f, job, slot);
+    });
+  }
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
+  CrawlSlot slot;
+  return RunWorker(f, job, &slot);
 }
 
 }  // namespace
@@ -84,9 +133,13 @@ Status RunWorker(const WorkerFlags& f) {
 void RegisterWorker(CLI::App& app, CommandResult* result) {
   auto flags = std::make_shared<WorkerFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "worker", "Crawl a job's Redis frontier, shipping records to a server's ingest service");
-  cmd->add_option("--redis", flags->redis, "The job's Redis: redis://HOST[:PORT][/DB]")->required();
-  cmd->add_option("--job", flags->job, "Job file (YAML)")->required();
+      "worker",
+      "Crawl the jobs of `gleaner serve --redis` (or one --job) from their Redis frontier, "
+      "shipping records to the server's ingest service");
+  cmd->add_option("--redis", flags->redis, "The jobs' Redis: redis://HOST[:PORT][/DB]")->required();
+  cmd->add_option("--job", flags->job,
+                  "Crawl this job file (YAML) and exit when it is done; without it, crawl the "
+                  "jobs the server publishes in Redis until SIGTERM");
   AddClientFlags(cmd, &flags->client);
   cmd->add_option("--ingest", flags->client.server,
                   "HOST:PORT of the server's ingest service (same as --server)");
@@ -94,7 +147,7 @@ void RegisterWorker(CLI::App& app, CommandResult* result) {
                   "Seconds a claimed URL stays this worker's before others may take it")
       ->check(CLI::PositiveNumber);
   AddCaFileFlag(cmd, &flags->ca_file);
-  cmd->callback([flags, result] { result->exit_code = Report(RunWorker(*flags)); });
+  cmd->callback([flags, result] { result->exit_code = Report(Work(*flags)); });
 }
 
 }  // namespace gleaner::tools

@@ -6,7 +6,8 @@ Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds,
                                 bool* already_complete) {
   *already_complete = false;
   size_t added = 0;
-  return frontier_->Push(seeds, &added);
+  GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+  return Poll();
 }
 
 Status WorkerCrawlOutput::End(double duration_s) {
@@ -38,6 +39,7 @@ Status WorkerCrawlOutput::PutRobots(const std::string& host_key, const std::stri
 }
 
 Status WorkerCrawlOutput::Finish(const crawler::Lease& lease) {
+  pages_.store(stats_.pages_fetched(), std::memory_order_relaxed);
   waiting_.push_back(Waiting{last_record_, lease});
   return Poll();
 }

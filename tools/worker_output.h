@@ -8,6 +8,7 @@
 // shared by the job's workers. Its client and frontier must outlive it.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <ostream>
 
@@ -25,6 +26,8 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
       : frontier_(frontier), client_(client), log_(log) {}
 
   // Every worker pushes the seeds: the frontier's seen set keeps one of each.
+  // A run after one that failed on Redis first completes the leases whose
+  // records were acked meanwhile: no later ack would wake it for them.
   Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override;
   // Waits until every record is acked (however long the service is away)
   // and completes the leases that waited for them.
@@ -44,7 +47,10 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   Status Poll() override;
   bool Full() const override { return client_->Full(); }
 
-  uint64_t errors() const { return errors_; }
+  // Readable from any thread (the worker's heartbeat): pages fetched as of
+  // the last page finished, and fetch errors.
+  uint64_t pages() const { return pages_.load(std::memory_order_relaxed); }
+  uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
   // Leases that expired before their records were acked: other workers
   // fetched those pages again.
   uint64_t lost_leases() const { return lost_leases_; }
@@ -61,7 +67,8 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   v1::JobStats stats_;
   uint64_t last_record_ = 0;
   std::deque<Waiting> waiting_;  // in the order of last_record
-  uint64_t errors_ = 0;
+  std::atomic<uint64_t> pages_{0};
+  std::atomic<uint64_t> errors_{0};
   uint64_t lost_leases_ = 0;
 };
 

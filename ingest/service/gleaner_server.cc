@@ -17,6 +17,7 @@
 #include "ingest/service/job_service.h"
 #include "ingest/service/metrics_http_server.h"
 #include "ingest/service/metrics_registry.h"
+#include "ingest/service/redis_job_board.h"
 #include "ingest/service/service_metrics.h"
 #include "storage/staging_store.h"
 
@@ -30,10 +31,10 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 }  // namespace
 
 // Declaration order is teardown order reversed: the gRPC server goes first,
-// then the services, the runner, and the store last.
+// then the services, the job queue, and the store last.
 struct GleanerServer::Parts {
   std::unique_ptr<storage::StagingStore> store;
-  std::unique_ptr<JobRunner> runner;
+  std::unique_ptr<JobQueue> runner;  // a JobRunner, or a RedisJobBoard with --redis
   std::unique_ptr<JobScheduler> scheduler;
   std::unique_ptr<BearerTokenCheck> auth;
   // Always there, so services can count whether or not metrics are served.
@@ -55,11 +56,20 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   std::unique_ptr<GleanerServer> server(new GleanerServer());
   Parts& p = *server->parts_;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(options.data_dir, {}, &p.store));
-  p.runner = std::make_unique<JobRunner>(p.store.get(), options.ca_file, options.log);
+  if (options.redis_url.empty()) {
+    p.runner = std::make_unique<JobRunner>(p.store.get(), options.ca_file, options.log);
+  } else {
+    std::unique_ptr<RedisJobBoard> board;
+    RedisJobBoard::Options bo;
+    bo.url = options.redis_url;
+    GLEANER_RETURN_IF_ERROR(RedisJobBoard::Open(p.store.get(), bo, options.log, &board));
+    p.runner = std::move(board);
+  }
   p.auth = std::make_unique<BearerTokenCheck>(options.token);
   p.metrics = std::make_unique<MetricsRegistry>();
-  p.service_metrics = AddServiceMetrics(p.metrics.get(), p.store.get());
-  JobRunner* runner = p.runner.get();
+  p.service_metrics = AddServiceMetrics(p.metrics.get(), p.store.get(),
+                                        options.redis_url.empty() ? nullptr : p.runner.get());
+  JobQueue* runner = p.runner.get();
   p.scheduler = std::make_unique<JobScheduler>(
       p.store.get(),
       [runner](const crawler::JobConfig& job, const std::string& yaml) {

@@ -1,5 +1,6 @@
 // GleanerServer: `gleaner serve` below the command line. It opens the staging
-// store as its primary, resumes interrupted jobs, runs the stored schedules,
+// store as its primary, resumes interrupted jobs, runs the stored schedules
+// (crawling jobs itself, or, given a Redis URL, publishing them to workers),
 // and serves JobService, DatasetService and IngestService, with gRPC health
 // checking and server reflection, on one listening address (plaintext, or TLS
 // with a certificate), and optionally Prometheus metrics over HTTP. Shutdown
@@ -26,6 +27,9 @@ struct ServerOptions {
   // MetricsHttpServer); empty: none.
   std::string metrics_listen;
   bool allow_private_networks = false;
+  // redis://HOST[:PORT][/DB]: jobs go to `gleaner worker` processes through
+  // this Redis (RedisJobBoard); empty: this process crawls them (JobRunner).
+  std::string redis_url;
   std::string ca_file;          // extra CA certificates for the crawls' https fetches; may be empty
   std::ostream* log = nullptr;  // job start/end lines
 };

@@ -135,6 +135,7 @@ grpc::Status IngestServiceImpl::Stats(grpc::ServerContext* context, const v1::St
   }
   response->set_queued(runner_->QueueLength());
   response->set_running(runner_->RunningJob());
+  for (auto& w : runner_->Workers()) *response->add_workers() = std::move(w);
   return grpc::Status::OK;
 }
 

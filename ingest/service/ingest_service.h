@@ -6,11 +6,12 @@
 // a crash and a slow store back-pressures the producer through gRPC flow
 // control. A job crawling in this server refuses ingest (FAILED_PRECONDITION);
 // a job that does not exist is created as succeeded. Stats sums the store's
-// job states and the runner's queue. Thread-safe.
+// job states, the job queue, and the workers it knows (serve --redis).
+// Thread-safe.
 #pragma once
 
 #include "ingest/service/bearer_token.h"
-#include "ingest/service/job_runner.h"
+#include "ingest/service/job_queue.h"
 #include "ingest/service/metrics_registry.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "storage/staging_store.h"
@@ -25,7 +26,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
  public:
   // `records_ingested` counts the records stored (not the duplicates); it
   // must outlive the service.
-  IngestServiceImpl(storage::StagingStore* store, JobRunner* runner, const BearerTokenCheck* auth,
+  IngestServiceImpl(storage::StagingStore* store, JobQueue* runner, const BearerTokenCheck* auth,
                     Counter* records_ingested)
       : store_(store), runner_(runner), auth_(auth), records_ingested_(records_ingested) {}
 
@@ -42,7 +43,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   Status Store(v1::IngestBatch* batch, v1::IngestAck* ack);
 
   storage::StagingStore* store_;
-  JobRunner* runner_;
+  JobQueue* runner_;
   const BearerTokenCheck* auth_;
   Counter* records_ingested_;
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "crawler/job/job_parser.h"
-#include "storage/job_writer.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
@@ -73,13 +72,7 @@ Status JobRunner::Submit(const crawler::JobConfig& job, const std::string& yaml,
 
 Status JobRunner::WritePhase(const std::string& name, v1::JobPhase phase,
                              const std::string& message, const v1::JobSpec* spec) {
-  std::unique_ptr<storage::JobWriter> writer;
-  GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store_, name, &writer));
-  v1::JobState* state = writer->mutable_state();
-  state->set_phase(phase);
-  state->set_message(message);
-  if (spec != nullptr) *state->mutable_spec() = *spec;
-  return writer->Commit();
+  return WriteJobPhase(store_, name, phase, message, spec);
 }
 
 Status JobRunner::Cancel(const std::string& name, Deadline deadline) {

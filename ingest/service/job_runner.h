@@ -1,5 +1,5 @@
-// JobRunner: the server's crawl queue. Submitted jobs run one at a time, in
-// submission order, with CrawlEngine on a background thread (the engine brings
+// JobRunner: the server's in-process JobQueue. Submitted jobs run one at a
+// time, in submission order, with CrawlEngine on a background thread (the engine brings
 // its own event loop and worker pool). Each job's phase and YAML are written to
 // its JobState in the staging store, so they outlive the process: Start
 // re-queues the jobs that were pending or running when the server stopped, and
@@ -20,29 +20,29 @@
 #include "common/status.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_config.h"
+#include "ingest/service/job_queue.h"
 #include "schema/gleaner_service.pb.h"
 #include "storage/staging_store.h"
 
 namespace gleaner::service {
 
-class JobRunner {
+class JobRunner : public JobQueue {
  public:
-  using Deadline = std::chrono::system_clock::time_point;
-
   // `log` (may be null) receives one line per job started and ended;
   // `ca_file` (may be empty) is trusted for https fetches besides the system's CAs.
   JobRunner(storage::StagingStore* store, std::string ca_file, std::ostream* log);
-  ~JobRunner();  // Shutdown()
+  ~JobRunner() override;  // Shutdown()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
   // Re-queues interrupted jobs (pending or running, with a stored YAML) and
   // starts the worker thread.
-  Status Start();
+  Status Start() override;
 
   // Queues `job`, whose text is `yaml`, and records it as pending.
   // FailedPrecondition when a job of that name is already queued or running.
-  Status Submit(const crawler::JobConfig& job, const std::string& yaml, uint32_t* queue_position);
+  Status Submit(const crawler::JobConfig& job, const std::string& yaml,
+                uint32_t* queue_position) override;
 
   // Cancel drops a queued or paused job, or stops a running crawl, and marks
   // it cancelled; Pause does the same for a queued or running job but marks it
@@ -51,24 +51,24 @@ class JobRunner {
   // `deadline`) for a running crawl to commit its in-flight pages; the phase
   // is written when it has. NotFound for an unknown job, FailedPrecondition
   // when the job's phase does not allow the transition.
-  Status Cancel(const std::string& name, Deadline deadline);
-  Status Pause(const std::string& name, Deadline deadline);
-  Status Resume(const std::string& name);
+  Status Cancel(const std::string& name, Deadline deadline) override;
+  Status Pause(const std::string& name, Deadline deadline) override;
+  Status Resume(const std::string& name) override;
 
   // Runs `write` while no crawl of `name` can start and no phase of any job is
   // written, so `write` may commit through its own JobWriter for that job
   // (the store allows one writer per job at a time). FailedPrecondition "job
   // X is crawling in this server" when a crawl of `name` runs now.
-  Status WriteIdle(const std::string& name, const std::function<Status()>& write);
+  Status WriteIdle(const std::string& name, const std::function<Status()>& write) override;
 
   // 1-based place in the queue (the running job is not queued); 0 otherwise.
-  uint32_t QueuePosition(const std::string& name) const;
-  uint32_t QueueLength() const;
-  std::string RunningJob() const;  // empty when idle
+  uint32_t QueuePosition(const std::string& name) const override;
+  uint32_t QueueLength() const override;
+  std::string RunningJob() const override;  // empty when idle
 
   // Stops the running crawl so that the next Start resumes it (its phase stays
   // running), keeps the queue in the store, and joins the worker. Idempotent.
-  void Shutdown();
+  void Shutdown() override;
 
  private:
   enum class StopReason { kNone, kCancel, kPause, kShutdown };

@@ -21,7 +21,7 @@ constexpr auto kDefaultStopWait = std::chrono::seconds(60);
 // Environment variables a submitted job may use as bearer tokens.
 constexpr const char* kJobSecretPrefix = "GLEANER_JOB_";
 
-JobRunner::Deadline StopDeadline(const grpc::ServerContext& context) {
+JobQueue::Deadline StopDeadline(const grpc::ServerContext& context) {
   auto cap = std::chrono::system_clock::now() + kDefaultStopWait;
   return std::min(context.deadline(), cap);
 }
@@ -45,7 +45,7 @@ Status JobSourceText(const v1::JobSource& source, std::string* yaml, std::string
   }
 }
 
-JobServiceImpl::JobServiceImpl(storage::StagingStore* store, JobRunner* runner,
+JobServiceImpl::JobServiceImpl(storage::StagingStore* store, JobQueue* runner,
                                JobScheduler* scheduler, const BearerTokenCheck* auth,
                                JobServiceOptions options)
     : store_(store), runner_(runner), scheduler_(scheduler), auth_(auth), options_(options) {}

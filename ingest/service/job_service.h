@@ -1,13 +1,13 @@
-// JobServiceImpl: the JobService of schema/gleaner.proto over a JobRunner and
-// the staging store. Every call is authenticated first; jobs are parsed with
-// the same parser as `gleaner crawl` (errors name FILE:LINE:COL) and, unless
-// private networks are allowed, refused when they target a non-public
+// JobServiceImpl: the JobService of schema/gleaner.proto over a JobQueue (the
+// in-process JobRunner, or the RedisJobBoard of workers) and the staging store. Every call is
+// authenticated first; jobs are parsed with the same parser as `gleaner crawl` (errors name
+// FILE:LINE:COL) and, unless private networks are allowed, refused when they target a non-public
 // address.
 // Thread-safe (gRPC calls it from its own threads).
 #pragma once
 
 #include "ingest/service/bearer_token.h"
-#include "ingest/service/job_runner.h"
+#include "ingest/service/job_queue.h"
 #include "ingest/service/job_scheduler.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "storage/staging_store.h"
@@ -20,7 +20,7 @@ struct JobServiceOptions {
 
 class JobServiceImpl final : public v1::JobService::Service {
  public:
-  JobServiceImpl(storage::StagingStore* store, JobRunner* runner, JobScheduler* scheduler,
+  JobServiceImpl(storage::StagingStore* store, JobQueue* runner, JobScheduler* scheduler,
                  const BearerTokenCheck* auth, JobServiceOptions options);
 
   grpc::Status SubmitJob(grpc::ServerContext* context, const v1::SubmitJobRequest* request,
@@ -50,7 +50,7 @@ class JobServiceImpl final : public v1::JobService::Service {
   Status Describe(const std::string& name, v1::JobInfo* info);
 
   storage::StagingStore* store_;
-  JobRunner* runner_;
+  JobQueue* runner_;
   JobScheduler* scheduler_;
   const BearerTokenCheck* auth_;
   JobServiceOptions options_;

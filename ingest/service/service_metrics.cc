@@ -3,6 +3,7 @@
 #include <cctype>
 #include <map>
 
+#include "ingest/service/job_queue.h"
 #include "schema/gleaner.pb.h"
 #include "storage/store_reader.h"
 
@@ -51,10 +52,40 @@ void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* 
   out->push_back(Total("gleaner_fetch_errors_total", "Fetch errors recorded by all jobs", errors));
 }
 
+// What the live workers last reported, one series per worker and counter.
+void CollectWorkers(const JobQueue* queue, std::vector<MetricFamily>* out) {
+  std::vector<v1::WorkerStats> workers = queue->Workers();
+  out->push_back({"gleaner_workers",
+                  "Crawl workers that reported in the last 30 s",
+                  MetricType::kGauge,
+                  {},
+                  {},
+                  {{{}, static_cast<double>(workers.size()), {}, 0}}});
+  auto per_worker = [&](const char* name, const char* help,
+                        uint64_t (v1::WorkerStats::*get)() const) {
+    MetricFamily family{name, help, MetricType::kCounter, {"worker"}, {}, {}};
+    for (const auto& w : workers) {
+      family.samples.push_back({{w.id()}, static_cast<double>((w.*get)()), {}, 0});
+    }
+    out->push_back(std::move(family));
+  };
+  per_worker("gleaner_worker_pages_total", "Pages fetched by a worker since it started",
+             &v1::WorkerStats::pages);
+  per_worker("gleaner_worker_records_total", "Records extracted by a worker since it started",
+             &v1::WorkerStats::records);
+  per_worker("gleaner_worker_errors_total", "Fetch errors of a worker since it started",
+             &v1::WorkerStats::errors);
+}
+
 }  // namespace
 
-ServiceMetrics AddServiceMetrics(MetricsRegistry* registry, const storage::StagingStore* store) {
+ServiceMetrics AddServiceMetrics(MetricsRegistry* registry, const storage::StagingStore* store,
+                                 const JobQueue* workers) {
   registry->AddCollector([store](std::vector<MetricFamily>* out) { CollectJobs(store, out); });
+  if (workers != nullptr) {
+    registry->AddCollector(
+        [workers](std::vector<MetricFamily>* out) { CollectWorkers(workers, out); });
+  }
   ServiceMetrics metrics;
   metrics.records_ingested = registry->AddCounter("gleaner_records_ingested_total",
                                                   "Records received through IngestService.Ingest");

@@ -1,7 +1,8 @@
 // The series of `gleaner serve` beyond its gRPC calls: jobs by phase and the
 // crawl totals, read from the store's job states at each scrape (so they are
 // right after a restart too), and the record counters the services bump as
-// they ingest and stream records. Thread-safe.
+// they ingest and stream records; with workers (serve --redis), what each
+// reported. Thread-safe.
 #pragma once
 
 #include "ingest/service/metrics_registry.h"
@@ -12,6 +13,8 @@ class StagingStore;
 
 namespace gleaner::service {
 
+class JobQueue;
+
 // What services increment; owned by the server's registry.
 struct ServiceMetrics {
   Counter* records_ingested = nullptr;  // gleaner_records_ingested_total
@@ -21,7 +24,10 @@ struct ServiceMetrics {
 // Adds gleaner_jobs{phase}, gleaner_pages_fetched_total,
 // gleaner_fetched_bytes_total and gleaner_fetch_errors_total (collected from
 // `store`, which must outlive the registry's last Render) and the two
-// counters it returns.
-ServiceMetrics AddServiceMetrics(MetricsRegistry* registry, const storage::StagingStore* store);
+// counters it returns. With `workers` (may be null; must outlive the
+// registry's last Render), also gleaner_workers and, per worker id,
+// gleaner_worker_{pages,records,errors}_total.
+ServiceMetrics AddServiceMetrics(MetricsRegistry* registry, const storage::StagingStore* store,
+                                 const JobQueue* workers = nullptr);
 
 }  // namespace gleaner::service

@@ -1,0 +1,149 @@
+// `gleaner serve --redis`: jobs submitted to the server are crawled by
+// `gleaner worker` processes that take them from Redis (no --job), and the
+// server sees the job through to succeeded and lists its workers. Real
+// redis-server, server and workers, all on 127.0.0.1.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/distributed/worker_cluster.h"
+#include "tests/service/serve_process.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+namespace {
+
+std::unique_ptr<ChildProcess> StartBoardWorker(const RedisServer& redis,
+                                               const ServeProcess& server) {
+  auto worker = std::make_unique<ChildProcess>();
+  worker->Start({GLEANER_BINARY, "worker", "--redis", redis.url(), "--ingest", server.address(),
+                 "--lease-s", "2"});
+  return worker;
+}
+
+nlohmann::json ClientJson(const ServeProcess& server, const std::vector<std::string>& args) {
+  ProcessResult r = Client(server, args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
+// Polls `gleaner jobs status` until the job's phase is `phase`; the bound
+// only stops a hung test.
+void WaitForPhase(const ServeProcess& server, const std::string& job, const std::string& phase) {
+  std::string seen;
+  for (int i = 0; i < 1200; ++i) {
+    seen = ClientJson(server, {"jobs", "status", job, "--json"})["phase"];
+    if (seen == phase) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL("job " << job << " never became " << phase << "; last " << seen);
+}
+
+}  // namespace
+
+TEST_CASE("workers without --job crawl what the server publishes, to the records of one crawl") {
+  fixture::FixtureOptions options;
+  options.pages = 200;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
+  RedisServer redis;
+
+  {
+    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    // Idle first: they find the job on the board.
+    std::vector<std::unique_ptr<ChildProcess>> workers;
+    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(redis, server));
+    ProcessResult submit = Client(server, {"jobs", "submit", job});
+    INFO(submit.err);
+    REQUIRE(submit.exit_code == 0);
+    WaitForPhase(server, "shop", "succeeded");
+
+    // Both reported pages; a heartbeat comes every second, so wait for the
+    // last one to cover the end of the crawl.
+    nlohmann::json listed;
+    std::set<std::string> with_pages;
+    for (int i = 0; i < 300 && with_pages.size() < 2; ++i) {
+      listed = ClientJson(server, {"jobs", "workers", "--json"});
+      with_pages.clear();
+      for (const auto& w : listed) {
+        if (w["pages"].get<uint64_t>() > 0) with_pages.insert(w["worker"].get<std::string>());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(listed.dump());
+    CHECK(listed.size() == 2);
+    CHECK(with_pages.size() == 2);
+
+    for (auto& w : workers) {
+      w->Kill(SIGTERM);
+      ExpectExit0(*w);
+    }
+    ProcessResult stop = server.Terminate();
+    INFO(stop.err);
+    CHECK(stop.exit_code == 0);
+  }
+
+  ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "crawled"});
+  INFO(crawl.err);
+  REQUIRE(crawl.exit_code == 0);
+  auto served = RecordsByUrl(dir / "served");
+  auto crawled = RecordsByUrl(dir / "crawled");
+  CHECK(crawled.size() > 150);
+  CHECK(served == crawled);
+  CHECK(DumpRecords(dir / "served", "shop").size() == DumpRecords(dir / "crawled", "shop").size());
+}
+
+TEST_CASE("a paused job leaves its workers idle; resumed, it completes with every record once") {
+  fixture::FixtureOptions options;
+  options.pages = 200;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
+  RedisServer redis;
+
+  {
+    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    std::vector<std::unique_ptr<ChildProcess>> workers;
+    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(redis, server));
+    REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+    WaitForRecords(server.address(), 30);
+    REQUIRE(Client(server, {"jobs", "pause", "shop"}).exit_code == 0);
+    CHECK(ClientJson(server, {"jobs", "status", "shop", "--json"})["phase"] == "paused");
+
+    // Both workers let go of the job: their heartbeats name no job.
+    nlohmann::json listed;
+    bool idle = false;
+    for (int i = 0; i < 300 && !idle; ++i) {
+      listed = ClientJson(server, {"jobs", "workers", "--json"});
+      idle = listed.size() == 2;
+      for (const auto& w : listed) idle = idle && w["job"] == "";
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(listed.dump());
+    CHECK(idle);
+
+    REQUIRE(Client(server, {"jobs", "resume", "shop"}).exit_code == 0);
+    WaitForPhase(server, "shop", "succeeded");
+    for (auto& w : workers) {
+      w->Kill(SIGTERM);
+      ExpectExit0(*w);
+    }
+    CHECK(server.Terminate().exit_code == 0);
+  }
+
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
+  auto served = RecordsByUrl(dir / "served");
+  auto crawled = RecordsByUrl(dir / "crawled");
+  CHECK(crawled.size() > 150);
+  CHECK(served == crawled);
+}

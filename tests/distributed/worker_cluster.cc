@@ -1,0 +1,75 @@
+#include "tests/distributed/worker_cluster.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "schema/gleaner_service.grpc.pb.h"
+#include "tests/crawl/crawl_test_util.h"
+
+namespace gleaner::testing {
+
+const char* kFastPoliteness = "{concurrency: 2, per_host: 8, delay_ms: 0}";
+const char* kSlowPoliteness = "{concurrency: 2, per_host: 8, delay_ms: 20}";
+
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& politeness) {
+  std::string seeds;
+  for (int host = 0; host < site.host_count(); ++host) {
+    seeds += (host > 0 ? ", \"" : "\"") + site.BaseUrl(host) + "/\"";
+  }
+  return "name: shop\nsources:\n  - kind: html\n    seeds: [" + seeds +
+         "]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
+         "\nretry: {attempts: 2, backoff_ms: 10}\n";
+}
+
+std::unique_ptr<ChildProcess> StartWorker(const RedisServer& redis, const std::string& ingest,
+                                          const std::string& job, int lease_s) {
+  auto worker = std::make_unique<ChildProcess>();
+  worker->Start({GLEANER_BINARY, "worker", "--redis", redis.url(), "--ingest", ingest, "--job", job,
+                 "--lease-s", std::to_string(lease_s)});
+  return worker;
+}
+
+ProcessResult ExpectExit0(ChildProcess& worker) {
+  ProcessResult r = worker.Wait();
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  return r;
+}
+
+void WaitForRecords(const std::string& address, uint64_t n) {
+  auto stub =
+      v1::IngestService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 1200; ++i) {
+    grpc::ClientContext context;
+    v1::StatsResponse stats;
+    if (stub->Stats(&context, v1::StatsRequest(), &stats).ok() && stats.records() >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL("the server never stored " << n << " records");
+}
+
+std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& data) {
+  auto server = std::make_unique<BackgroundProcess>(std::vector<std::string>{
+      GLEANER_BINARY, "serve", "--listen", "127.0.0.1:" + std::to_string(port), "--data", data});
+  while (auto line = server->ReadLine()) {
+    if (line->rfind("listening on ", 0) == 0) return server;
+  }
+  FAIL("gleaner serve did not start");
+  return nullptr;
+}
+
+std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& data) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (auto rec : DumpRecords(data, "shop")) {
+    rec.erase("_fetch_time");
+    out[rec["_url"]].push_back(rec.dump());
+  }
+  for (auto& [url, records] : out) std::sort(records.begin(), records.end());
+  return out;
+}
+
+}  // namespace gleaner::testing

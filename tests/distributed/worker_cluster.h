@@ -1,0 +1,49 @@
+// Pieces of a multi-machine crawl for tests, all on 127.0.0.1: the fixture
+// shop as a job, `gleaner worker` and `gleaner serve` children, and what a
+// server stored, keyed by URL, to compare with a single-process crawl.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/fixture/fixture_site.h"
+#include "tests/support/child_process.h"
+#include "tests/support/redis_server.h"
+
+namespace gleaner::testing {
+
+// Two requests at a time per worker and eight on a host, so that every
+// worker gets some of it.
+extern const char* kFastPoliteness;
+// 20 ms between requests on a host, job-wide: the 200 pages take seconds, so
+// a test can act mid-crawl.
+extern const char* kSlowPoliteness;
+
+// The job "shop": product records from the site, seeded with the home page of
+// every host, under `politeness` (a YAML flow map).
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& politeness);
+
+// `gleaner worker` on `redis`, shipping to `ingest`. A short lease by default:
+// the URLs of a killed worker come back within seconds.
+std::unique_ptr<ChildProcess> StartWorker(const RedisServer& redis, const std::string& ingest,
+                                          const std::string& job, int lease_s = 2);
+
+// Waits for the worker and checks it exited 0 (its output shown otherwise).
+ProcessResult ExpectExit0(ChildProcess& worker);
+
+// Polls the server's IngestService.Stats until it stored `n` records; the
+// bound only stops a hung test.
+void WaitForRecords(const std::string& address, uint64_t n);
+
+// `gleaner serve` on a fixed port, so that it can come back at the same
+// address; returns once it listens.
+std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& data);
+
+// url -> the records of job "shop" extracted from it, without their fetch
+// times, in a fixed order: a duplicate shows as an extra element.
+std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& data);
+
+}  // namespace gleaner::testing
