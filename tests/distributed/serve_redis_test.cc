@@ -92,13 +92,7 @@ TEST_CASE("workers without --job crawl what the server publishes, to the records
     CHECK(stop.exit_code == 0);
   }
 
-  ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "crawled"});
-  INFO(crawl.err);
-  REQUIRE(crawl.exit_code == 0);
-  auto served = RecordsByUrl(dir / "served");
-  auto crawled = RecordsByUrl(dir / "crawled");
-  CHECK(crawled.size() > 150);
-  CHECK(served == crawled);
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
   CHECK(DumpRecords(dir / "served", "shop").size() == DumpRecords(dir / "crawled", "shop").size());
 }
 
@@ -141,9 +135,5 @@ TEST_CASE("a paused job leaves its workers idle; resumed, it completes with ever
     CHECK(server.Terminate().exit_code == 0);
   }
 
-  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
-  auto served = RecordsByUrl(dir / "served");
-  auto crawled = RecordsByUrl(dir / "crawled");
-  CHECK(crawled.size() > 150);
-  CHECK(served == crawled);
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
 }

@@ -72,4 +72,14 @@ std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& 
   return out;
 }
 
+void ExpectRecordsOfOneCrawl(const std::string& job, const std::string& served,
+                             const std::string& crawled, size_t min_urls) {
+  ProcessResult crawl = Gleaner({"crawl", job, "--data", crawled});
+  INFO(crawl.err);
+  REQUIRE(crawl.exit_code == 0);
+  auto one_crawl = RecordsByUrl(crawled);
+  CHECK(one_crawl.size() > min_urls);
+  CHECK(RecordsByUrl(served) == one_crawl);
+}
+
 }  // namespace gleaner::testing

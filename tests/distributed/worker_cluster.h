@@ -46,4 +46,10 @@ std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& dat
 // times, in a fixed order: a duplicate shows as an extra element.
 std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& data);
 
+// Crawls `job` alone with `gleaner crawl` into the store `crawled`, and checks
+// that the store `served` holds exactly its records (per URL, each once), and
+// that the crawl stored records of more than `min_urls` URLs.
+void ExpectRecordsOfOneCrawl(const std::string& job, const std::string& served,
+                             const std::string& crawled, size_t min_urls);
+
 }  // namespace gleaner::testing

@@ -36,13 +36,7 @@ TEST_CASE("three workers store exactly the records of a single-process crawl") {
     CHECK(stop.exit_code == 0);
   }
 
-  ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "crawled"});
-  INFO(crawl.err);
-  REQUIRE(crawl.exit_code == 0);
-  auto served = RecordsByUrl(dir / "served");
-  auto crawled = RecordsByUrl(dir / "crawled");
-  CHECK(crawled.size() > 30);
-  CHECK(served == crawled);
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 30);
   CHECK(DumpRecords(dir / "served", "shop").size() == DumpRecords(dir / "crawled", "shop").size());
 }
 
@@ -69,11 +63,7 @@ TEST_CASE("kill -9 of a worker mid-crawl still ends with every record once") {
     CHECK(stop.exit_code == 0);
   }
 
-  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
-  auto served = RecordsByUrl(dir / "served");
-  auto crawled = RecordsByUrl(dir / "crawled");
-  CHECK(crawled.size() > 150);
-  CHECK(served == crawled);
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
 }
 
 TEST_CASE("workers wait while the ingest service is away, then deliver everything") {
@@ -98,11 +88,7 @@ TEST_CASE("workers wait while the ingest service is away, then deliver everythin
   for (auto& w : workers) ExpectExit0(*w);
   server->Kill();
 
-  REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
-  auto served = RecordsByUrl(dir / "served");
-  auto crawled = RecordsByUrl(dir / "crawled");
-  CHECK(crawled.size() > 150);
-  CHECK(served == crawled);
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
 }
 
 TEST_CASE("a worker the ingest service refuses gives up and says why") {
