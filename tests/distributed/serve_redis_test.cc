@@ -1,7 +1,8 @@
 // `gleaner serve --redis`: jobs submitted to the server are crawled by
 // `gleaner worker` processes that take them from Redis (no --job), and the
-// server sees the job through to succeeded and lists its workers. Real
-// redis-server, server and workers, all on 127.0.0.1.
+// server sees the job through to succeeded and lists its workers; schedules
+// fire into Redis as they fire into the in-process runner. Real redis-server,
+// server and workers, all on 127.0.0.1.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -136,4 +137,35 @@ TEST_CASE("a paused job leaves its workers idle; resumed, it completes with ever
   }
 
   ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+}
+
+TEST_CASE("a schedule fires into the board and a worker crawls the job to the end") {
+  fixture::FixtureOptions options;
+  options.pages = 20;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job =
+      WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness) + "schedule: \"* * * * *\"\n");
+  RedisServer redis;
+  {
+    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    auto worker = StartBoardWorker(redis, server);
+    ProcessResult add = Client(server, {"jobs", "schedule", job});
+    INFO(add.err);
+    REQUIRE(add.exit_code == 0);
+    // Unknown until the schedule fires at the next minute boundary (≤ 60 s).
+    bool done = false;
+    for (int i = 0; i < 1200 && !done; ++i) {
+      ProcessResult r = Client(server, {"jobs", "status", "shop", "--json"});
+      done = r.exit_code == 0 && nlohmann::json::parse(r.out)["phase"] == "succeeded";
+      if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(done);
+    CHECK_FALSE(ClientJson(server, {"jobs", "schedules", "--json"})[0]["last_run"].is_null());
+    worker->Kill(SIGTERM);
+    ExpectExit0(*worker);
+    CHECK(server.Terminate().exit_code == 0);
+  }
+  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 10);
 }
