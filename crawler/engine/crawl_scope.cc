@@ -1,16 +1,6 @@
 #include "crawler/engine/crawl_scope.h"
 
-#include "crawler/url/url_normalizer.h"
-
 namespace gleaner::crawler {
-
-std::string HostOf(const std::string& normalized_url) {
-  std::string key = HostKey(normalized_url);  // scheme://host:port
-  size_t start = key.find("://");
-  size_t colon = key.rfind(':');
-  if (start == std::string::npos || colon == std::string::npos || colon <= start + 3) return "";
-  return key.substr(start + 3, colon - start - 3);
-}
 
 Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* out) {
   auto scope = std::make_unique<CrawlScope>();
@@ -25,8 +15,8 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
     std::vector<std::string> roots = source.seeds;
     roots.insert(roots.end(), source.sitemaps.begin(), source.sitemaps.end());
     for (const auto& url : roots) {
-      std::string normalized;
-      if (NormalizeUrl(url, {}, &normalized).ok()) scope->domains_.push_back(HostOf(normalized));
+      NormalizedUrl normalized;
+      if (NormalizeUrl(url, {}, &normalized).ok()) scope->domains_.push_back(normalized.host);
     }
   }
   try {
@@ -41,10 +31,10 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
   return Status::OK();
 }
 
-std::string CrawlScope::Check(const std::string& normalized_url, uint32_t depth) const {
+std::string CrawlScope::Check(const NormalizedUrl& url, uint32_t depth) const {
   if (static_cast<int>(depth) > max_depth_)
     return "deeper than max_depth " + std::to_string(max_depth_);
-  std::string host = HostOf(normalized_url);
+  const std::string& host = url.host;
   bool domain_ok = false;
   for (const auto& d : domains_) {
     if (host == d ||
@@ -55,7 +45,7 @@ std::string CrawlScope::Check(const std::string& normalized_url, uint32_t depth)
     }
   }
   if (!domain_ok) return "host " + host + " is not in the job's domains";
-  std::string path = PathAndQuery(normalized_url);
+  const std::string& path = url.path_and_query;
   if (!include_.empty()) {
     bool any = false;
     for (const auto& re : include_) any = any || std::regex_search(path, re);

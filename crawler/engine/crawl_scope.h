@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "crawler/job/job_config.h"
+#include "crawler/url/url_normalizer.h"
 
 namespace gleaner::crawler {
 
@@ -18,8 +19,8 @@ class CrawlScope {
   // Domains default to the hosts of the seeds (and sitemaps) when the source lists none.
   static Status Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* out);
 
-  // Empty when `normalized_url` at `depth` is in scope, else why not.
-  std::string Check(const std::string& normalized_url, uint32_t depth) const;
+  // Empty when `url` at `depth` is in scope, else why not. Parses nothing.
+  std::string Check(const NormalizedUrl& url, uint32_t depth) const;
 
  private:
   std::vector<std::string> domains_;
@@ -27,8 +28,5 @@ class CrawlScope {
   std::vector<std::regex> include_;
   std::vector<std::regex> exclude_;
 };
-
-// The host of a URL in normal form, without port ("" when unparseable).
-std::string HostOf(const std::string& normalized_url);
 
 }  // namespace gleaner::crawler

@@ -67,10 +67,10 @@ Status PageProcessor::Build(const JobConfig& job, std::unique_ptr<PageProcessor>
 Status PageProcessor::SeedItems(std::vector<v1::FrontierItem>* out) const {
   auto add = [&](uint32_t source, const std::string& url, bool is_sitemap, int64_t page) -> Status {
     v1::FrontierItem item;
-    std::string normalized;
+    NormalizedUrl normalized;
     GLEANER_RETURN_IF_ERROR(NormalizeUrl(url, normalize_, &normalized).Annotate("seed " + url));
-    item.set_url(normalized);
-    item.set_host_key(HostKey(normalized));
+    item.set_url(std::move(normalized.url));
+    item.set_host_key(std::move(normalized.host_key));
     item.set_source(source);
     item.set_is_sitemap(is_sitemap);
     item.set_page(page);
@@ -97,19 +97,21 @@ Status PageProcessor::SeedItems(std::vector<v1::FrontierItem>* out) const {
 std::vector<v1::FrontierItem> PageProcessor::RobotsSitemapItems(
     const std::string& host_key, const std::vector<std::string>& sitemaps) const {
   PageOutcome collected;
+  LinkResolver links;
+  if (!LinkResolver::Make(host_key + "/", normalize_, &links).ok()) return {};
   for (uint32_t i = 0; i < sources_.size(); ++i) {
     const Source& src = sources_[i];
     if (!src.html || !src.spec->robots_sitemaps) continue;
     bool seeds_this_host = false;
     for (const auto& seed : src.spec->seeds) {
-      std::string normalized;
+      NormalizedUrl normalized;
       seeds_this_host |=
-          NormalizeUrl(seed, normalize_, &normalized).ok() && HostKey(normalized) == host_key;
+          NormalizeUrl(seed, normalize_, &normalized).ok() && normalized.host_key == host_key;
     }
     if (!seeds_this_host) continue;
     v1::FrontierItem from;
     from.set_source(i);
-    for (const auto& map : sitemaps) AddLink(src, host_key + "/", map, from, 0, true, &collected);
+    for (const auto& map : sitemaps) AddLink(src, links, map, from, 0, true, &collected);
   }
   return std::move(collected.links);
 }
@@ -132,18 +134,24 @@ PageOutcome PageProcessor::Process(const v1::FrontierItem& item, const std::stri
   return out;
 }
 
-void PageProcessor::AddLink(const Source& src, const std::string& base, const std::string& href,
+void PageProcessor::AddLink(const Source& src, const LinkResolver& links, std::string_view href,
                             const v1::FrontierItem& from, uint32_t depth, bool is_sitemap,
                             PageOutcome* out) const {
-  std::string url;
-  if (!ResolveUrl(base, href, normalize_, &url).ok()) return;  // mailto:, javascript:, garbage
+  NormalizedUrl url;
+  if (!links.Resolve(href, &url).ok()) return;  // mailto:, javascript:, garbage
+  AddResolvedLink(src, std::move(url), from, depth, is_sitemap, out);
+}
+
+void PageProcessor::AddResolvedLink(const Source& src, NormalizedUrl url,
+                                    const v1::FrontierItem& from, uint32_t depth, bool is_sitemap,
+                                    PageOutcome* out) const {
   if (!src.scope->Check(url, depth).empty()) {
     ++out->out_of_scope;
     return;
   }
   v1::FrontierItem link;
-  link.set_url(url);
-  link.set_host_key(HostKey(url));
+  link.set_url(std::move(url.url));
+  link.set_host_key(std::move(url.host_key));
   link.set_depth(depth);
   link.set_source(from.source());
   link.set_is_sitemap(is_sitemap);
@@ -159,26 +167,27 @@ void PageProcessor::ProcessHtml(const Source& src, const v1::FrontierItem& item,
     out->parse_error = s.message();
     return;
   }
+  out->records = std::move(ex.records);
   std::string base = page_url;
   if (!ex.base_href.empty()) {
     std::string resolved;
     if (ResolveUrl(page_url, ex.base_href, normalize_, &resolved).ok()) base = resolved;
   }
+  // The base is parsed once for all the page's links; if it does not parse, no link resolves.
+  LinkResolver links;
+  if (!LinkResolver::Make(base, normalize_, &links).ok()) return;
   // Menus and footers repeat the same hrefs on a page: resolve each once.
   std::unordered_set<std::string_view> hrefs_seen;
   for (const auto& href : ex.links) {
     if (hrefs_seen.insert(href).second)
-      AddLink(src, base, href, item, item.depth() + 1, false, out);
+      AddLink(src, links, href, item, item.depth() + 1, false, out);
   }
-  if (!ex.canonical.empty()) {
-    std::string canonical;
-    if (ResolveUrl(base, ex.canonical, normalize_, &canonical).ok() && canonical != page_url &&
-        src.scope->Check(canonical, item.depth()).empty()) {
-      out->canonical = canonical;
-      AddLink(src, base, canonical, item, item.depth(), false, out);
-    }
+  NormalizedUrl canonical;
+  if (!ex.canonical.empty() && links.Resolve(ex.canonical, &canonical).ok() &&
+      canonical.url != page_url && src.scope->Check(canonical, item.depth()).empty()) {
+    out->canonical = canonical.url;
+    AddResolvedLink(src, std::move(canonical), item, item.depth(), false, out);
   }
-  out->records = std::move(ex.records);
 }
 
 void PageProcessor::ProcessJson(const Source& src, const v1::FrontierItem& item,
@@ -215,11 +224,11 @@ void PageProcessor::ProcessJson(const Source& src, const v1::FrontierItem& item,
     case PaginationKind::kNone:
       return;
   }
-  std::string normalized;
+  NormalizedUrl normalized;
   if (!NormalizeUrl(next, normalize_, &normalized).ok()) return;
   v1::FrontierItem link;
-  link.set_url(normalized);
-  link.set_host_key(HostKey(normalized));
+  link.set_url(std::move(normalized.url));
+  link.set_host_key(std::move(normalized.host_key));
   link.set_depth(item.depth() + 1);
   link.set_source(item.source());
   link.set_page(next_page);
@@ -236,9 +245,11 @@ void PageProcessor::ProcessSitemap(const Source& src, const v1::FrontierItem& it
     out->parse_error = s.message();
     return;
   }
+  LinkResolver links;
+  if (!LinkResolver::Make(page_url, normalize_, &links).ok()) return;  // no entry would resolve
   // Sitemap URLs are seeds: depth 0, whatever depth the sitemap was found at.
-  for (const auto& url : entries.urls) AddLink(src, page_url, url, item, 0, false, out);
-  for (const auto& map : entries.sitemaps) AddLink(src, page_url, map, item, 0, true, out);
+  for (const auto& url : entries.urls) AddLink(src, links, url, item, 0, false, out);
+  for (const auto& map : entries.sitemaps) AddLink(src, links, map, item, 0, true, out);
 }
 
 }  // namespace gleaner::crawler

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -62,9 +63,12 @@ class PageProcessor {
   void ProcessSitemap(const Source& src, const v1::FrontierItem& item, const std::string& page_url,
                       const std::string& body, PageOutcome* out) const;
   // Resolves, normalises and scope-checks one link into *out.
-  void AddLink(const Source& src, const std::string& base, const std::string& href,
+  void AddLink(const Source& src, const LinkResolver& links, std::string_view href,
                const v1::FrontierItem& from, uint32_t depth, bool is_sitemap,
                PageOutcome* out) const;
+  // Scope-checks one resolved link into *out.
+  void AddResolvedLink(const Source& src, NormalizedUrl url, const v1::FrontierItem& from,
+                       uint32_t depth, bool is_sitemap, PageOutcome* out) const;
 
   JobConfig job_;
   NormalizeOptions normalize_;

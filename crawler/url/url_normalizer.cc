@@ -65,8 +65,10 @@ std::optional<std::string> SchemeOf(std::string_view url) {
   return std::nullopt;
 }
 
+bool IsHttpScheme(std::string_view scheme) { return scheme == "http" || scheme == "https"; }
+
 Status CheckHttpScheme(std::string_view scheme, std::string_view what, std::string_view url) {
-  if (scheme == "http" || scheme == "https") return Status::OK();
+  if (IsHttpScheme(scheme)) return Status::OK();
   return Status::InvalidArgument(std::string(what) + " " + Quoted(url) + " has scheme '" +
                                  std::string(scheme) + "'; only http and https are crawled");
 }
@@ -153,25 +155,25 @@ std::string StripTrackingParams(std::string_view query) {
   return kept;
 }
 
-// Assembles the normal form from the parts libcurl parsed.
-Status Canonicalize(CURLU* handle, const NormalizeOptions& options, std::string* out) {
+// Assembles the normal form and its key parts from the parts libcurl parsed.
+Status Canonicalize(CURLU* handle, const NormalizeOptions& options, NormalizedUrl* out) {
   std::string scheme;
   GetPart(handle, CURLUPART_SCHEME, 0, &scheme);
   scheme = AsciiLowered(scheme);
-  std::string full;
-  GetPart(handle, CURLUPART_URL, 0, &full);
-  GLEANER_RETURN_IF_ERROR(CheckHttpScheme(scheme, "URL", full));
+  if (!IsHttpScheme(scheme)) {
+    // Only the error message needs the whole URL, so only then is it fetched.
+    std::string full;
+    GetPart(handle, CURLUPART_URL, 0, &full);
+    return CheckHttpScheme(scheme, "URL", full);
+  }
 
   std::string host;
   GLEANER_RETURN_IF_ERROR(GetPunycodeHost(handle, &host));
   host = AsciiLowered(host);
 
-  std::string port;
-  if (GetPart(handle, CURLUPART_PORT, 0, &port)) {
-    const bool is_default =
-        (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
-    if (is_default) port.clear();
-  }
+  const std::string_view default_port = scheme == "http" ? "80" : "443";
+  std::string port;  // empty unless explicit and not the default
+  if (GetPart(handle, CURLUPART_PORT, 0, &port) && port == default_port) port.clear();
 
   std::string user, password;
   const bool has_user = GetPart(handle, CURLUPART_USER, 0, &user);
@@ -187,20 +189,26 @@ Status Canonicalize(CURLU* handle, const NormalizeOptions& options, std::string*
   query = NormalizePercentEncoding(query, EncodeSet::kPathAndQuery);
   if (options.strip_tracking_params) query = StripTrackingParams(query);
 
-  std::string result = scheme + "://";
+  NormalizedUrl result;
+  result.path_and_query = std::move(path);
+  if (!query.empty()) result.path_and_query += "?" + query;
+
+  result.url = scheme + "://";
   if (has_user || has_password) {
-    result += user;
-    if (has_password) result += ":" + password;
-    result += "@";
+    result.url += user;
+    if (has_password) result.url += ":" + password;
+    result.url += "@";
   }
-  result += host;
-  if (!port.empty()) result += ":" + port;
-  result += path;
-  if (!query.empty()) result += "?" + query;
-  if (result.size() > kMaxUrlBytes) {
-    return Status::InvalidArgument("URL " + Quoted(result) + " is longer than " +
+  result.url += host;
+  if (!port.empty()) result.url += ":" + port;
+  result.url += result.path_and_query;
+  if (result.url.size() > kMaxUrlBytes) {
+    return Status::InvalidArgument("URL " + Quoted(result.url) + " is longer than " +
                                    std::to_string(kMaxUrlBytes) + " bytes once normalised");
   }
+  result.host_key = scheme + "://" + host + ":";
+  result.host_key += port.empty() ? default_port : port;
+  result.host = std::move(host);
   *out = std::move(result);
   return Status::OK();
 }
@@ -217,7 +225,8 @@ CurlUrl ParseNormalized(std::string_view normalized_url) {
 
 }  // namespace
 
-Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out) {
+Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options,
+                    NormalizedUrl* out) {
   std::string cleaned;
   GLEANER_RETURN_IF_ERROR(CleanInput(absolute, "URL", &cleaned));
   CurlUrl handle;
@@ -225,22 +234,52 @@ Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, 
   return Canonicalize(handle.get(), options, out);
 }
 
-Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,
-                  std::string* out) {
-  std::string cleaned_base, cleaned_ref;
-  GLEANER_RETURN_IF_ERROR(CleanInput(base, "base URL", &cleaned_base));
-  GLEANER_RETURN_IF_ERROR(CleanInput(ref, "link", &cleaned_ref));
-  CurlUrl handle;
-  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned_base, "base URL", &handle));
+Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out) {
+  NormalizedUrl normalized;
+  GLEANER_RETURN_IF_ERROR(NormalizeUrl(absolute, options, &normalized));
+  *out = std::move(normalized.url);
+  return Status::OK();
+}
 
-  if (const std::optional<std::string> scheme = SchemeOf(cleaned_ref)) {
-    GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, "link", cleaned_ref));
+void LinkResolver::HandleDeleter::operator()(Curl_URL* handle) const { curl_url_cleanup(handle); }
+
+Status LinkResolver::Make(std::string_view base, const NormalizeOptions& options,
+                          LinkResolver* out) {
+  std::string cleaned;
+  GLEANER_RETURN_IF_ERROR(CleanInput(base, "base URL", &cleaned));
+  CurlUrl handle;
+  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned, "base URL", &handle));
+  out->base_.reset(handle.release());
+  out->options_ = options;
+  return Status::OK();
+}
+
+Status LinkResolver::Resolve(std::string_view ref, NormalizedUrl* out) const {
+  if (!base_) return Status::FailedPrecondition("link resolver has no base URL");
+  std::string cleaned;
+  GLEANER_RETURN_IF_ERROR(CleanInput(ref, "link", &cleaned));
+  if (const std::optional<std::string> scheme = SchemeOf(cleaned)) {
+    GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, "link", cleaned));
   }
   // An empty or fragment-only reference is the base document itself (RFC 3986
   // section 5.2.2); libcurl 7.88 would drop the base's last segment and query.
-  const bool refers_to_base = cleaned_ref.empty() || cleaned_ref.front() == '#';
-  if (!refers_to_base) GLEANER_RETURN_IF_ERROR(SetUrl(handle.get(), cleaned_ref, "link"));
-  return Canonicalize(handle.get(), options, out);
+  // Reading the base handle is safe: curl_url_get does not modify it.
+  if (cleaned.empty() || cleaned.front() == '#') return Canonicalize(base_.get(), options_, out);
+  // A copy of the parsed base costs far less than parsing the base again.
+  const CurlUrl handle(curl_url_dup(base_.get()));
+  if (!handle) return Status::Aborted("out of memory allocating a URL handle");
+  GLEANER_RETURN_IF_ERROR(SetUrl(handle.get(), cleaned, "link"));
+  return Canonicalize(handle.get(), options_, out);
+}
+
+Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,
+                  std::string* out) {
+  LinkResolver resolver;
+  GLEANER_RETURN_IF_ERROR(LinkResolver::Make(base, options, &resolver));
+  NormalizedUrl resolved;
+  GLEANER_RETURN_IF_ERROR(resolver.Resolve(ref, &resolved));
+  *out = std::move(resolved.url);
+  return Status::OK();
 }
 
 std::string HostKey(std::string_view normalized_url) {

@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+
+struct Curl_URL;  // libcurl's CURLU
 
 namespace gleaner::crawler {
 
@@ -30,9 +33,42 @@ struct NormalizeOptions {
 // kMaxUrlBytes is InvalidArgument.
 Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out);
 
-// Resolves `ref` (an href as written: absolute, scheme-relative, path, "?q",
-// "#frag" or empty) against `base` (the page URL, or its <base href> already
-// resolved by the caller) per RFC 3986 section 5, then normalises the result.
+// A URL in normal form with the parts the crawler keys on, all taken from the
+// one parse that produced it, so callers need not parse the URL again.
+struct NormalizedUrl {
+  std::string url;             // the normal form
+  std::string host_key;        // HostKey(url): "scheme://host:port", port explicit
+  std::string host;            // lower-case (punycode) host without port, as scopes match it
+  std::string path_and_query;  // PathAndQuery(url)
+};
+
+// As above, also filling in the parts.
+Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, NormalizedUrl* out);
+
+// Resolves the links of one page against its base URL, which is cleaned and
+// parsed once in Make rather than once per link. Resolve is const and gives
+// exactly what ResolveUrl(base, ref, options) gives.
+class LinkResolver {
+ public:
+  // InvalidArgument when `base` is not an absolute http(s) URL.
+  static Status Make(std::string_view base, const NormalizeOptions& options, LinkResolver* out);
+
+  // Resolves `ref` (an href as written: absolute, scheme-relative, path, "?q",
+  // "#frag" or empty) against the base per RFC 3986 section 5, then normalises
+  // the result. FailedPrecondition on a resolver that Make did not fill.
+  Status Resolve(std::string_view ref, NormalizedUrl* out) const;
+
+ private:
+  struct HandleDeleter {
+    void operator()(Curl_URL* handle) const;
+  };
+
+  std::unique_ptr<Curl_URL, HandleDeleter> base_;
+  NormalizeOptions options_;
+};
+
+// Resolves `ref` against `base` (the page URL, or its <base href> already
+// resolved by the caller) as LinkResolver does; for a single link.
 Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,
                   std::string* out);
 

@@ -161,6 +161,106 @@ TEST_CASE("URLs over 8 KiB are rejected") {
   CHECK(NormalizeUrl(prefix + std::string(3000, ' ') + "x", {}, &out).IsInvalidArgument());
 }
 
+struct PartsCase {
+  std::string_view input;
+  NormalizedUrl want;
+};
+
+TEST_CASE("normalising also gives the host key, host and path the crawler keys on") {
+  const PartsCase cases[] = {
+      {"HTTP://Example.COM:80",
+       {"http://example.com/", "http://example.com:80", "example.com", "/"}},
+      {"https://example.com:443/a?b=1#f",
+       {"https://example.com/a?b=1", "https://example.com:443", "example.com", "/a?b=1"}},
+      {"http://example.com:443/",
+       {"http://example.com:443/", "http://example.com:443", "example.com", "/"}},
+      {"https://example.com:8443/x",
+       {"https://example.com:8443/x", "https://example.com:8443", "example.com", "/x"}},
+      {"http://B\xC3\xBC"
+       "cher.example/p",
+       {"http://xn--bcher-kva.example/p", "http://xn--bcher-kva.example:80",
+        "xn--bcher-kva.example", "/p"}},
+      {"http://user:pw@Example.com:8080/p",
+       {"http://user:pw@example.com:8080/p", "http://example.com:8080", "example.com", "/p"}},
+      {"http://example.com/p?utm_source=x&a=1&gclid=2",
+       {"http://example.com/p?a=1", "http://example.com:80", "example.com", "/p?a=1"}},
+      {"http://example.com/p?utm_source=x",
+       {"http://example.com/p", "http://example.com:80", "example.com", "/p"}},
+      {"http://example.com/p?",
+       {"http://example.com/p", "http://example.com:80", "example.com", "/p"}},
+      {"http://example.com?a=1",
+       {"http://example.com/?a=1", "http://example.com:80", "example.com", "/?a=1"}},
+      {"http://[::1]:8080/x", {"http://[::1]:8080/x", "http://[::1]:8080", "[::1]", "/x"}},
+      {"http://example.com/a/%2e%2e/b%7e?q=%7e",
+       {"http://example.com/b~?q=~", "http://example.com:80", "example.com", "/b~?q=~"}},
+  };
+  for (const PartsCase& c : cases) {
+    INFO(c.input);
+    NormalizedUrl got;
+    const Status s = NormalizeUrl(c.input, NormalizeOptions{}, &got);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    CHECK(got.url == c.want.url);
+    CHECK(got.host_key == c.want.host_key);
+    CHECK(got.host == c.want.host);
+    CHECK(got.path_and_query == c.want.path_and_query);
+    // The parts are what the string accessors give for the normal form.
+    CHECK(got.host_key == HostKey(got.url));
+    CHECK(got.path_and_query == PathAndQuery(got.url));
+    CHECK(got.url == Normalized(c.input));
+  }
+}
+
+TEST_CASE("a link resolver resolves every link of a page as ResolveUrl does") {
+  struct Case {
+    std::string_view ref;
+    std::string_view url;  // empty: rejected
+    std::string_view host_key;
+  };
+  const Case cases[] = {
+      {"c.html", "http://example.com/a/b/c.html", "http://example.com:80"},
+      {"../c.html", "http://example.com/a/c.html", "http://example.com:80"},
+      {"?q=2", "http://example.com/a/b/page.html?q=2", "http://example.com:80"},
+      {"#frag", "http://example.com/a/b/page.html?x=1", "http://example.com:80"},
+      {"", "http://example.com/a/b/page.html?x=1", "http://example.com:80"},
+      {"//Other.example/x", "http://other.example/x", "http://other.example:80"},
+      {"https://Other.example:443/y?utm_source=z", "https://other.example/y",
+       "https://other.example:443"},
+      {"/root?utm_medium=a&k=1#t", "http://example.com/root?k=1", "http://example.com:80"},
+      {"mailto:someone@example.com", "", ""},
+      {"javascript:void(0)", "", ""},
+      {"http://exa mple.com/", "", ""},
+      // After rejected links and other hosts, relative links still use the page.
+      {" sub/./d.html ", "http://example.com/a/b/sub/d.html", "http://example.com:80"},
+  };
+  LinkResolver links;
+  REQUIRE(LinkResolver::Make(kPage, NormalizeOptions{}, &links).ok());
+  for (const Case& c : cases) {
+    INFO(c.ref);
+    NormalizedUrl got;
+    const Status s = links.Resolve(c.ref, &got);
+    std::string single;
+    const Status single_status = ResolveUrl(kPage, c.ref, NormalizeOptions{}, &single);
+    CHECK(s.ToString() == single_status.ToString());
+    if (c.url.empty()) {
+      CHECK(s.IsInvalidArgument());
+      continue;
+    }
+    REQUIRE(s.ok());
+    CHECK(got.url == c.url);
+    CHECK(got.host_key == c.host_key);
+    CHECK(single == c.url);
+  }
+}
+
+TEST_CASE("a link resolver needs an absolute http base") {
+  LinkResolver links;
+  NormalizedUrl out;
+  CHECK(links.Resolve("x", &out).code() == Status::Code::kFailedPrecondition);
+  CHECK(LinkResolver::Make("ftp://example.com/", {}, &links).IsInvalidArgument());
+  CHECK(LinkResolver::Make("/relative/page", {}, &links).IsInvalidArgument());
+}
+
 TEST_CASE("host key always spells out the port") {
   CHECK(HostKey("http://example.com/a") == "http://example.com:80");
   CHECK(HostKey("https://example.com/a?b") == "https://example.com:443");
