@@ -101,7 +101,7 @@ class CrawlEngine::Impl {
   void Poll();
   void MaybeFinish();
   void ReportProgress(bool final_line);
-  bool Allowed(const std::string& url);
+  bool Allowed(const NormalizedUrl& url);
 
   storage::StagingStore* store_;  // null when the caller gave a frontier and an output
   std::unique_ptr<StoreCrawlOutput> store_output_;
@@ -243,6 +243,7 @@ void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
 void CrawlEngine::Impl::Pump() {
   if (stopping_ || finished_) return MaybeFinish();
   const size_t limit = static_cast<size_t>(job_.politeness.concurrency);
+  bool flushed = false;
   while (active_ < limit && !output_->Full()) {
     if (job_.max_pages > 0 && dispatched_ >= static_cast<uint64_t>(job_.max_pages)) {
       stopping_ = true;
@@ -250,7 +251,15 @@ void CrawlEngine::Impl::Pump() {
     }
     std::vector<Lease> leases;
     int64_t next_ready = 0;
-    Status s = frontier_->Claim(limit - active_, NowMicros(), &leases, &next_ready);
+    const size_t wanted = limit - active_;
+    Status s = frontier_->Claim(wanted, NowMicros(), &leases, &next_ready);
+    if (s.ok() && leases.size() < wanted && !flushed) {
+      // Links the output still holds back cannot be claimed: commit them, then claim again.
+      bool items_released = false;
+      s = output_->Flush(&items_released);
+      flushed = true;
+      if (s.ok() && items_released && leases.empty()) continue;
+    }
     if (!s.ok()) {
       fatal_ = s;
       stopping_ = true;
@@ -357,11 +366,11 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   Pump();
 }
 
-bool CrawlEngine::Impl::Allowed(const std::string& url) {
+bool CrawlEngine::Impl::Allowed(const NormalizedUrl& url) {
   if (!job_.politeness.robots) return true;
-  auto it = robots_.find(HostKey(url));
+  auto it = robots_.find(url.host_key);
   if (it == robots_.end() || it->second.state != HostRobots::State::kReady) return true;
-  return it->second.rules.IsAllowed(PathAndQuery(url));
+  return it->second.rules.IsAllowed(url.path_and_query);
 }
 
 void CrawlEngine::Impl::Fetch(Lease lease) {
@@ -377,7 +386,7 @@ void CrawlEngine::Impl::Fetch(Lease lease) {
   NormalizeOptions norm;
   norm.strip_tracking_params = job_.strip_tracking_params;
   req.redirect_policy = [this, scope, depth, norm](const std::string& next) -> std::string {
-    std::string normalized;
+    NormalizedUrl normalized;
     Status s = NormalizeUrl(next, norm, &normalized);
     if (!s.ok()) return s.message();
     if (scope) {

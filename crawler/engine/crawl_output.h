@@ -47,6 +47,14 @@ class CrawlOutput {
   virtual Status Finish(const Lease& lease) = 0;
   // Makes the frontier changes made since the last call durable.
   virtual Status Commit() = 0;
+  // An output may hold several finished pages back to commit them together.
+  // The engine calls this when a claim came back short: it commits whatever
+  // is held back and sets *items_released when that made queued URLs
+  // claimable (the frontier hands out only committed entries).
+  virtual Status Flush(bool* items_released) {
+    *items_released = false;
+    return Status::OK();
+  }
 
   // An output that becomes durable later (in another thread) calls `wake`,
   // from any thread, when Poll has leases to complete or Full changed; the

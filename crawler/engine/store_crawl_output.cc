@@ -68,12 +68,24 @@ Status StoreCrawlOutput::PutRobots(const std::string& host_key, const std::strin
 
 Status StoreCrawlOutput::Finish(const Lease& lease) {
   GLEANER_RETURN_IF_ERROR(frontier_->Complete(lease));
+  // One WAL write per group of pages instead of per page.
+  int64_t now = storage::NowMicros();
+  if (held_pages_++ == 0) first_held_micros_ = now;
+  if (held_pages_ < kPagesPerCommit && now - first_held_micros_ < kMaxHoldMicros) {
+    return Status::OK();
+  }
+  return Commit();
+}
+
+Status StoreCrawlOutput::Flush(bool* items_released) {
+  *items_released = frontier_->has_uncommitted_items();
+  if (held_pages_ == 0 && !*items_released) return Status::OK();
   return Commit();
 }
 
 Status StoreCrawlOutput::Commit() {
-  GLEANER_RETURN_IF_ERROR(writer_->Commit());
-  frontier_->Committed();
+  GLEANER_RETURN_IF_ERROR(frontier_->Commit());
+  held_pages_ = 0;
   return Status::OK();
 }
 

@@ -1,8 +1,11 @@
 // StoreCrawlOutput: the single-process CrawlOutput. Rows go to the job's
 // JobWriter and the frontier is a RocksDbFrontier staging its changes in the
-// same writer batch, so each Finish commits a page's records, its links and
-// its completed lease in one atomic write: `kill -9` at any moment loses and
-// duplicates nothing, and the next run resumes. The store must outlive it.
+// same writer batch, so a page's records, its links and its completed lease
+// are committed in one atomic write: `kill -9` at any moment loses and
+// duplicates nothing, and the next run resumes. Finish groups up to
+// kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
+// into one write, so a crash costs at most that many re-fetched pages. The
+// store must outlive it.
 #pragma once
 
 #include <memory>
@@ -33,6 +36,10 @@ class StoreCrawlOutput : public CrawlOutput {
                    int64_t ttl_micros) override;
   Status Finish(const Lease& lease) override;
   Status Commit() override;
+  Status Flush(bool* items_released) override;
+
+  static constexpr int kPagesPerCommit = 16;
+  static constexpr int64_t kMaxHoldMicros = 100000;
 
  private:
   StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job) : store_(store), job_(job) {}
@@ -41,6 +48,8 @@ class StoreCrawlOutput : public CrawlOutput {
   JobConfig job_;
   std::unique_ptr<storage::JobWriter> writer_;
   std::unique_ptr<RocksDbFrontier> frontier_;
+  int held_pages_ = 0;             // finished since the last commit
+  int64_t first_held_micros_ = 0;  // when the oldest of them finished
 };
 
 }  // namespace gleaner::crawler

@@ -12,7 +12,12 @@ namespace gleaner::crawler {
 using storage::Family;
 
 RocksDbFrontier::RocksDbFrontier(storage::JobWriter* writer, const Options& options)
-    : writer_(writer), options_(options) {}
+    : writer_(writer), options_(options) {
+  // A power of two, so a slot is the fingerprint's low bits.
+  size_t slots = 1;
+  while (slots < options.seen_cache_slots) slots <<= 1;
+  seen_cache_.assign(slots, 0);
+}
 
 Status RocksDbFrontier::Open(storage::JobWriter* writer, const Options& options,
                              std::unique_ptr<RocksDbFrontier>* out) {
@@ -70,19 +75,22 @@ void RocksDbFrontier::StageMeta() {
 
 void RocksDbFrontier::MarkSeeded() {
   meta_.set_seeded(true);
-  StageMeta();
+  meta_dirty_ = true;
 }
 
 Status RocksDbFrontier::InsertSeen(const std::string& url, bool* inserted) {
   *inserted = false;
   uint64_t fp = UrlFingerprint(url);
-  if (pending_seen_.count(fp)) return Status::OK();
+  if ((fp != 0 && SeenCacheSlot(fp) == fp) || pending_seen_.count(fp)) return Status::OK();
   std::string fp_be;
   storage::PutFixed64BE(&fp_be, fp);
   std::string seen_key = Key('s', fp_be);
   std::string ignored;
   Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
-  if (s.ok()) return Status::OK();
+  if (s.ok()) {
+    SeenCacheSlot(fp) = fp;
+    return Status::OK();
+  }
   if (!s.IsNotFound()) return s;
   pending_seen_.insert(fp);
   writer_->batch()->Put(Family::kFrontier, seen_key, "");
@@ -95,7 +103,7 @@ Status RocksDbFrontier::MarkSeen(const std::string& url, bool* was_seen) {
   bool inserted = false;
   GLEANER_RETURN_IF_ERROR(InsertSeen(url, &inserted));
   *was_seen = !inserted;
-  if (inserted) StageMeta();
+  if (inserted) meta_dirty_ = true;
   return Status::OK();
 }
 
@@ -119,11 +127,12 @@ Status RocksDbFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t*
     if (fresh) it->second.delay_micros = options_.delay_micros;
     if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
     ++it->second.queued;
-    StageHost(it->first, it->second);
+    dirty_hosts_.insert(it->first);
     meta_.set_queued(meta_.queued() + 1);
+    ++uncommitted_items_;
     ++*added;
   }
-  if (*added > 0) StageMeta();
+  if (*added > 0) meta_dirty_ = true;
   return Status::OK();
 }
 
@@ -218,11 +227,11 @@ Status RocksDbFrontier::Complete(const Lease& lease) {
   if (it != hosts_.end()) {
     --it->second.in_flight;
     if (it->second.queued > 0) --it->second.queued;
-    StageHost(it->first, it->second);
+    dirty_hosts_.insert(it->first);
   }
   --in_flight_;
   if (meta_.queued() > 0) meta_.set_queued(meta_.queued() - 1);
-  StageMeta();
+  meta_dirty_ = true;
   return Status::OK();
 }
 
@@ -249,9 +258,19 @@ void RocksDbFrontier::PauseHost(const std::string& host_key, int64_t until_micro
   it->second.next_start_micros = std::max(it->second.next_start_micros, until_micros);
 }
 
-void RocksDbFrontier::Committed() {
+Status RocksDbFrontier::Commit() {
+  // Counters are staged once per commit, not once per change: a group of
+  // pages rewrites its host's count once instead of once per link.
+  for (const auto& host_key : dirty_hosts_) StageHost(host_key, hosts_.at(host_key));
+  if (meta_dirty_) StageMeta();
+  GLEANER_RETURN_IF_ERROR(writer_->Commit());
+  dirty_hosts_.clear();
+  meta_dirty_ = false;
   completed_.clear();
+  for (uint64_t fp : pending_seen_) SeenCacheSlot(fp) = fp;
   pending_seen_.clear();
+  uncommitted_items_ = 0;
+  return Status::OK();
 }
 
 FrontierStats RocksDbFrontier::Stats() const {

@@ -1,9 +1,10 @@
 // RocksDbFrontier: the single-process Frontier, kept in the staging store's
 // frontier family so that RAM does not grow with the URLs seen or queued
-// (only per-host gates and the current leases live in memory). Every change
-// is staged in the JobWriter's batch and becomes durable with the writer's
-// next Commit, atomically with the records of the page that caused it; a
-// crash therefore loses or duplicates nothing. The writer must outlive it.
+// (only per-host gates, the current leases and a fixed-size cache of seen
+// fingerprints live in memory). Every change is staged in the JobWriter's
+// batch and becomes durable with the next Commit (of this frontier, which
+// commits the writer), atomically with the records of the page that caused
+// it; a crash therefore loses or duplicates nothing. The writer must outlive it.
 //
 // Key layout in the frontier family (all under "<job>\0"):
 //   q <host_key> \0 <depth BE32> <seq BE64>  -> FrontierItem   per-host queues, BFS by depth
@@ -17,6 +18,7 @@
 #include <set>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "crawler/frontier/frontier.h"
 #include "storage/job_writer.h"
@@ -28,6 +30,10 @@ class RocksDbFrontier : public Frontier {
   struct Options {
     int per_host = 8;               // leases in flight per host
     int64_t delay_micros = 250000;  // default gap between request starts on a host
+    // Slots of the direct-mapped cache of fingerprints known to be in the
+    // committed seen set (8 bytes each, fixed: RAM does not grow with URLs).
+    // Links to pages already seen (menus, related items) then cost no read.
+    size_t seen_cache_slots = size_t{1} << 16;
   };
 
   static Status Open(storage::JobWriter* writer, const Options& options,
@@ -46,8 +52,13 @@ class RocksDbFrontier : public Frontier {
   // Whether the job's seeds were pushed already (by an earlier run).
   bool seeded() const { return meta_.seeded(); }
   void MarkSeeded();
-  // Call after each successful writer Commit: staged changes are now durable.
-  void Committed();
+  // Stages the counters changed since the last commit and commits the
+  // writer's batch, this frontier's changes with whatever rows it holds.
+  // Commit the writer only through here.
+  Status Commit();
+  // True while items pushed since the last Commit wait in the writer's batch,
+  // where Claim cannot see them yet.
+  bool has_uncommitted_items() const { return uncommitted_items_ > 0; }
 
  private:
   struct Host {
@@ -70,16 +81,23 @@ class RocksDbFrontier : public Frontier {
   Status LeaseKey(const std::string& key, Host& host, int64_t now_micros, std::vector<Lease>* out);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
+  uint64_t& SeenCacheSlot(uint64_t fingerprint) {
+    return seen_cache_[fingerprint & (seen_cache_.size() - 1)];
+  }
 
   storage::JobWriter* writer_;
   Options options_;
   v1::FrontierMeta meta_;
-  std::map<std::string, Host> hosts_;          // grows with hosts, not URLs
-  std::string round_robin_after_;              // the host served last, for fairness
-  std::set<std::string> leased_;               // queue keys leased out
-  std::set<std::string> completed_;            // deleted in the batch, not yet committed
-  std::map<std::string, int64_t> delayed_;     // released keys -> not before
+  std::map<std::string, Host> hosts_;       // grows with hosts, not URLs
+  std::string round_robin_after_;           // the host served last, for fairness
+  std::set<std::string> leased_;            // queue keys leased out
+  std::set<std::string> completed_;         // deleted in the batch, not yet committed
+  std::map<std::string, int64_t> delayed_;  // released keys -> not before
+  std::set<std::string> dirty_hosts_;       // host counts changed since the last commit
+  bool meta_dirty_ = false;
   std::unordered_set<uint64_t> pending_seen_;  // pushed since the last commit
+  std::vector<uint64_t> seen_cache_;           // committed fingerprints; 0 never hits
+  size_t uncommitted_items_ = 0;               // queue entries pushed since the last commit
   uint64_t in_flight_ = 0;
 };
 

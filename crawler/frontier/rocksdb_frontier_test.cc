@@ -1,6 +1,7 @@
 #include "crawler/frontier/rocksdb_frontier.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "crawler/frontier/frontier_test_items.h"
 #include "tests/support/child_process.h"
@@ -28,10 +29,7 @@ struct Fixture {
     REQUIRE(storage::JobWriter::Open(store.get(), "job", &writer).ok());
     REQUIRE(RocksDbFrontier::Open(writer.get(), options, &frontier).ok());
   }
-  void Commit() {
-    REQUIRE(writer->Commit().ok());
-    frontier->Committed();
-  }
+  void Commit() { REQUIRE(frontier->Commit().ok()); }
   std::vector<Lease> Claim(size_t max, int64_t now) {
     std::vector<Lease> out;
     int64_t next = 0;
@@ -182,4 +180,49 @@ TEST_CASE("MarkSeen tells whether a URL was already known") {
   size_t added = 1;
   REQUIRE(f.frontier->Push({Item("http://a", "/c", 0)}, &added).ok());
   CHECK(added == 0);
+}
+
+TEST_CASE("the seen cache forgets nothing: URLs sharing its only slot stay seen") {
+  Fixture f({8, 0, 1});
+  std::vector<v1::FrontierItem> first, second;
+  for (int i = 0; i < 50; ++i) first.push_back(Item("http://a", "/p" + std::to_string(i), 1));
+  for (int i = 0; i < 50; ++i) second.push_back(Item("http://a", "/q" + std::to_string(i), 1));
+  size_t added = 0;
+  REQUIRE(f.frontier->Push(first, &added).ok());
+  CHECK(added == 50);
+  f.Commit();
+  REQUIRE(f.frontier->Push(first, &added).ok());
+  CHECK(added == 0);
+  REQUIRE(f.frontier->Push(second, &added).ok());
+  CHECK(added == 50);
+  f.Commit();
+  REQUIRE(f.frontier->Push(first, &added).ok());
+  CHECK(added == 0);
+  CHECK(f.frontier->Stats().seen == 100);
+}
+
+TEST_CASE("host and job counters staged at commit come back after a reopen") {
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(
+      f.frontier
+          ->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 0), Item("http://a", "/3", 0),
+                  Item("http://b", "/1", 0), Item("http://b", "/2", 0)},
+                 &added)
+          .ok());
+  f.Commit();
+  std::vector<Lease> leases = f.Claim(1, 0);
+  REQUIRE(leases.size() == 1);
+  REQUIRE(f.frontier->Complete(leases[0]).ok());
+  f.Commit();
+  f.Open({8, 0});
+  CHECK(f.frontier->Stats().queued == 4);
+  CHECK(f.frontier->Stats().seen == 5);
+  CHECK(f.frontier->Stats().hosts == 2);
+  std::map<std::string, int> per_host;
+  for (const auto& lease : f.Claim(10, 0)) ++per_host[lease.item.host_key()];
+  std::string done_host = leases[0].item.host_key();
+  std::string other_host = done_host == "http://a:80" ? "http://b:80" : "http://a:80";
+  CHECK(per_host[done_host] == (done_host == "http://a:80" ? 2 : 1));
+  CHECK(per_host[other_host] == (done_host == "http://a:80" ? 2 : 3));
 }
