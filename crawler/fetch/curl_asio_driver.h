@@ -53,6 +53,8 @@ class CurlAsioDriver {
   boost::asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::unordered_map<CURL*, Done> done_;
+  // Tells a posted "time out now" whether the driver still exists.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace gleaner::crawler

@@ -121,6 +121,26 @@ TEST_CASE("politeness: no host ever sees more than per_host requests at once") {
   }
 }
 
+TEST_CASE("keep-alive: a crawl reuses its connections instead of opening one per few pages") {
+  fixture::FixtureOptions options;
+  options.pages = 400;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = SiteJob(*site, "reuse", "{concurrency: 16, per_host: 16, delay_ms: 0}");
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  std::vector<fixture::RequestLogEntry> log = site->RequestLog();
+  std::set<uint16_t> connections;  // the client's port names its connection
+  for (const auto& entry : log) connections.insert(entry.remote_port);
+  INFO(log.size() << " requests over " << connections.size() << " connections");
+  REQUIRE(log.size() > 400);
+  // The site keeps every connection alive, so per_host connections carry the
+  // whole crawl (the robots-blocked private pages are never requested).
+  CHECK(connections.size() <= 16);
+}
+
 TEST_CASE("politeness: request starts on one host are at least delay_ms apart") {
   fixture::FixtureOptions options;
   options.pages = 20;
