@@ -428,8 +428,10 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   auto result = std::make_shared<FetchResult>(std::move(r));
   auto held = std::make_shared<Lease>(std::move(lease));
   asio::post(*pool_, [this, result, held] {
-    std::string page_url;
-    if (!NormalizeUrl(result->final_url, {job_.strip_tracking_params}, &page_url).ok()) {
+    // Without a redirect the page is at its item's URL, already in normal form.
+    std::string page_url = held->item.url();
+    if (result->final_url != page_url &&
+        !NormalizeUrl(result->final_url, {job_.strip_tracking_params}, &page_url).ok()) {
       page_url = held->item.url();
     }
     auto outcome =

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <string_view>
 
 namespace gleaner::crawler {
 namespace {
@@ -29,11 +30,17 @@ const char* HttpVersionName(long curl_version) {
   }
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return s;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
+  return a.size() == lower.size() &&
+         std::equal(a.begin(), a.end(), lower.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == y;
+         });
 }
 
 }  // namespace
@@ -65,25 +72,24 @@ struct HttpFetcher::Transfer {
   static size_t OnHeader(char* data, size_t size, size_t n, void* self_ptr) {
     auto* t = static_cast<Transfer*>(self_ptr);
     size_t len = size * n;
-    std::string line(data, len);
-    if (line.rfind("HTTP/", 0) == 0) {
+    std::string_view line(data, len);
+    if (line.starts_with("HTTP/")) {
       t->result.headers.clear();  // a new response (after 1xx or a redirect hop)
       t->result.retry_after.clear();
       return len;
     }
     size_t colon = line.find(':');
-    if (colon == std::string::npos) return len;
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    std::string value = Trim(line.substr(colon + 1));
-    if (name == "retry-after") t->result.retry_after = value;
-    for (const char* kept : kKeptHeaders) {
-      if (name == kept) {
-        v1::Header* h = &t->result.headers.emplace_back();
-        h->set_name(name);
-        h->set_value(value);
-      }
+    if (colon == std::string_view::npos) return len;
+    // Every response passes here: compare in place, copy only what is kept.
+    std::string_view name = line.substr(0, colon);
+    for (std::string_view kept : kKeptHeaders) {
+      if (!EqualsIgnoreCase(name, kept)) continue;
+      std::string_view value = Trim(line.substr(colon + 1));
+      if (kept == "retry-after") t->result.retry_after = value;
+      v1::Header* h = &t->result.headers.emplace_back();
+      h->set_name(std::string(kept));
+      h->set_value(std::string(value));
+      break;
     }
     return len;
   }
