@@ -351,7 +351,7 @@ void PrintCrawl(const Flags& flags, const CrawlResult& crawl) {
   std::printf("  site CPU %.2f s (%s), crawler CPU %.2f s = %.3f ms/page\n", crawl.serving_cpu,
               flags.external_fixture ? "child process" : "its threads in this process",
               crawl.crawler_cpu(flags), 1e3 * crawl.crawler_cpu(flags) / s.pages_fetched);
-  std::printf("  peak RSS %.1f MiB\n", crawl.peak_rss_mib);
+  std::printf("  peak RSS %.1f MiB (the process's high-water mark so far)\n", crawl.peak_rss_mib);
 }
 
 void PrintParse(int threads, const ParseResult& parse) {
@@ -383,7 +383,6 @@ Status Run(const Flags& flags) {
   // same load on a shared machine; each round gives its own ratios.
   CrawlResult first_crawl;
   FrontierResult frontier;
-  ParseResult parse;
   std::vector<double> wall_ratios, cpu_ratios;
   for (int round = 1; round <= flags.rounds; ++round) {
     if (flags.rounds > 1) std::printf("\n## round %d\n", round);
@@ -407,6 +406,7 @@ Status Run(const Flags& flags) {
           frontier.rss_after_trim_mib);
     }
     if (flags.skip_parse) continue;
+    ParseResult parse;
     GLEANER_RETURN_IF_ERROR(RunParse(flags, threads, &parse));
     PrintParse(threads, parse);
     if (flags.skip_crawl) continue;
