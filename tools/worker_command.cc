@@ -9,7 +9,8 @@
 // waits for Redis to answer again and carries on.
 //
 // Without --job, the worker takes its jobs from `gleaner serve --redis` (see
-// worker_board.h) and runs until SIGTERM.
+// worker_board.h) and runs until SIGTERM; those jobs came over the network, so
+// their crawls connect to public addresses only unless --allow-private-networks.
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +36,7 @@ struct WorkerFlags {
   std::string redis;
   std::string job;
   std::string ca_file;
+  bool allow_private_networks = false;
   int lease_s = 300;
   service::ClientFlags client;
 };
@@ -61,7 +63,8 @@ Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why) {
 
 // Crawls `job` until no URL of it is queued or leased anywhere, or the
 // slot's engine is stopped.
-Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, CrawlSlot* slot) {
+Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool public_networks_only,
+                 CrawlSlot* slot) {
   service::IngestClient::Options io;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &io.config));
   io.job = job.name;
@@ -82,6 +85,7 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, CrawlSlot*
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
   options.ca_file = f.ca_file;
+  options.public_networks_only = public_networks_only;
   while (true) {
     crawler::CrawlEngine engine(frontier.get(), &output, job, options);
     crawler::CrawlSummary summary;
@@ -115,17 +119,18 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, CrawlSlot*
   return Status::OK();
 }
 
-// One job from --job, or every job `gleaner serve --redis` publishes.
+// One job from --job (the operator's own file: not restricted), or every job
+// `gleaner serve --redis` publishes.
 Status Work(const WorkerFlags& f) {
   if (f.job.empty()) {
     return RunBoardWorker(f.redis, [&f](const crawler::JobConfig& job, CrawlSlot* slot) {
-      return RunWorker(f, job, slot);
+      return RunWorker(f, job, !f.allow_private_networks, slot);
     });
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
   CrawlSlot slot;
-  return RunWorker(f, job, &slot);
+  return RunWorker(f, job, /*public_networks_only=*/false, &slot);
 }
 
 }  // namespace
@@ -146,6 +151,9 @@ void RegisterWorker(CLI::App& app, CommandResult* result) {
   cmd->add_option("--lease-s", flags->lease_s,
                   "Seconds a claimed URL stays this worker's before others may take it")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--allow-private-networks", flags->allow_private_networks,
+                "Let the server's jobs (without --job) reach loopback, private and link-local "
+                "addresses; by default their fetches refuse to connect to those");
   AddCaFileFlag(cmd, &flags->ca_file);
   cmd->callback([flags, result] { result->exit_code = Report(Work(*flags)); });
 }

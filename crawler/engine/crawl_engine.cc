@@ -163,7 +163,10 @@ Status CrawlEngine::Impl::Prepare() {
   CurlAsioDriver::Limits limits;
   limits.max_total_connections = job_.politeness.concurrency;
   limits.max_host_connections = job_.politeness.per_host;
-  fetcher_ = std::make_unique<HttpFetcher>(io_, limits, options_.ca_file);
+  HttpFetcher::Options fetch_options;
+  fetch_options.ca_file = options_.ca_file;
+  fetch_options.public_networks_only = options_.public_networks_only;
+  fetcher_ = std::make_unique<HttpFetcher>(io_, limits, std::move(fetch_options));
   return Status::OK();
 }
 
@@ -323,7 +326,8 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   hr.parked.clear();
   int64_t now = NowMicros();
   // RFC 9309 2.3.1: 4xx means no rules; 5xx or unreachable means assume
-  // complete disallow for now, so the waiting pages are retried later.
+  // complete disallow for now, so the waiting pages are retried later, unless
+  // asking again cannot help (e.g. a private address this crawl may not reach).
   bool unreachable = r.curl_code != CURLE_OK || r.status >= 500;
   if (unreachable) {
     hr.state = HostRobots::State::kUnknown;
@@ -331,7 +335,7 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
       FetchResult why = r;
       if (why.error.empty()) why.error = "robots.txt unreachable";
       why.error = "robots.txt unavailable (" + why.error + ")";
-      if (static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
+      if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
         Retry(std::move(lease), why);
       } else {
         lease.item.set_attempts(lease.item.attempts() + 1);

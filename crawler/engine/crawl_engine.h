@@ -33,6 +33,10 @@ struct CrawlOptions {
   // operator's setting, never a job's: a submitted job must not choose whom
   // the server trusts.
   std::string ca_file;
+  // Refuse to connect to loopback, private and link-local addresses, on every
+  // hop and for robots.txt: such pages fail with ERROR_OUT_OF_SCOPE. An
+  // operator's setting, set for jobs that came over the network.
+  bool public_networks_only = false;
 };
 
 struct CrawlSummary {

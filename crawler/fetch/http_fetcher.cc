@@ -1,11 +1,16 @@
 #include "crawler/fetch/http_fetcher.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <string_view>
+
+#include "crawler/fetch/private_address.h"
 
 namespace gleaner::crawler {
 namespace {
@@ -43,6 +48,20 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
          });
 }
 
+// An IPv4 or IPv6 address as text, e.g. "127.0.0.1" or "::1".
+std::string AddressText(const sockaddr* addr) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof(text));
+  } else if (addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text,
+              sizeof(text));
+  } else {
+    return "an address of family " + std::to_string(addr->sa_family);
+  }
+  return text;
+}
+
 }  // namespace
 
 struct HttpFetcher::Transfer {
@@ -54,6 +73,7 @@ struct HttpFetcher::Transfer {
   FetchResult result;
   bool too_large = false;
   bool decoded_too_large = false;
+  std::string refused_address;  // this hop's private address not connected to
 
   ~Transfer() { curl_slist_free_all(header_list); }
 
@@ -94,6 +114,17 @@ struct HttpFetcher::Transfer {
     return len;
   }
 
+  // Creates the socket for a connection only to a public address. Refused,
+  // curl tries the host's other addresses, and fails the hop when none is left.
+  static curl_socket_t OpenPublicSocket(void* self_ptr, curlsocktype, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(self_ptr);
+    if (IsPrivateAddress(&address->addr)) {
+      t->refused_address = AddressText(&address->addr);
+      return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+  }
+
   // Counts bytes as they arrive on the wire, before any decoding.
   static int OnProgress(void* self_ptr, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
     auto* t = static_cast<Transfer*>(self_ptr);
@@ -106,6 +137,7 @@ struct HttpFetcher::Transfer {
 };
 
 bool FetchResult::retryable() const {
+  if (error_kind == v1::ERROR_OUT_OF_SCOPE) return false;
   switch (curl_code) {
     case CURLE_OK:
       return status == 429 || (status >= 500 && status <= 599);
@@ -126,8 +158,8 @@ bool FetchResult::retryable() const {
 }
 
 HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
-                         std::string ca_file)
-    : driver_(io, limits), share_(curl_share_init()), ca_file_(std::move(ca_file)) {
+                         Options options)
+    : driver_(io, limits), share_(curl_share_init()), options_(std::move(options)) {
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -170,6 +202,7 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   t->easy = e;
   t->result.body.clear();
   t->result.headers.clear();
+  t->refused_address.clear();
   const FetchLimits& lim = t->request.limits;
   curl_easy_setopt(e, CURLOPT_URL, t->current_url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -190,7 +223,14 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_SHARE, share_);
   // CAINFO replaces only the default CA bundle file; Debian's libcurl keeps
   // trusting the CA directory (/etc/ssl/certs), so public sites still verify.
-  if (!ca_file_.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file_.c_str());
+  if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (options_.public_networks_only) {
+    // No proxy from the environment either: the check must see the target's
+    // own address, not the proxy's.
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OpenPublicSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+  }
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
@@ -234,7 +274,11 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   t->easy = nullptr;
 
   if (code != CURLE_OK) {
-    if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    if (!t->refused_address.empty()) {
+      r.error_kind = v1::ERROR_OUT_OF_SCOPE;
+      r.error = "refused to connect to " + t->refused_address +
+                ": a private address (this crawl may reach public networks only)";
+    } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       r.error_kind = v1::ERROR_TOO_LARGE;
       r.error = "body larger than " + std::to_string(t->request.limits.max_body_bytes) + " bytes";
     } else if (t->decoded_too_large) {

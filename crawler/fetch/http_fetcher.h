@@ -4,8 +4,10 @@
 // each checked by the caller's redirect policy), connect/total/low-speed
 // timeouts, a cap on bytes received and on bytes after decompression
 // (gzip/deflate/br/zstd). It prefers HTTP/2 over TLS (ALPN) and multiplexes
-// requests to one host on one connection. Callbacks run on the io thread.
-// Not thread-safe.
+// requests to one host on one connection. Restricted to public networks, it
+// checks every address it is about to connect to, on every hop (robots.txt
+// included), so neither a redirect nor a DNS answer can lead it into a private
+// network. Callbacks run on the io thread. Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -48,7 +50,8 @@ struct FetchResult {
   v1::Timings timings;
 
   bool ok() const { return error.empty(); }
-  // Worth another try: timeouts, connection failures, 5xx, 429.
+  // Worth another try: timeouts, connection failures, 5xx, 429; never a
+  // refusal by policy (ERROR_OUT_OF_SCOPE), which would refuse again.
   bool retryable() const;
 };
 
@@ -56,10 +59,17 @@ class HttpFetcher {
  public:
   using Callback = std::function<void(FetchResult)>;
 
-  // `ca_file`, when not empty, is a PEM file of CA certificates trusted for
-  // https in addition to the system's CA directory.
-  HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
-              std::string ca_file);
+  struct Options {
+    // When not empty, a PEM file of CA certificates trusted for https in
+    // addition to the system's CA directory.
+    std::string ca_file;
+    // Refuse to connect to private addresses (IsPrivateAddress): such a fetch
+    // fails with ERROR_OUT_OF_SCOPE and is not retryable. Connections are
+    // checked when opened; the pool holds no other kind.
+    bool public_networks_only = false;
+  };
+
+  HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits, Options options);
   ~HttpFetcher();
 
   void Fetch(FetchRequest request, Callback done);
@@ -75,7 +85,7 @@ class HttpFetcher {
   CurlAsioDriver driver_;
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
   CURLSH* share_;
-  std::string ca_file_;
+  Options options_;
 };
 
 // Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); -1 when absent or bad.

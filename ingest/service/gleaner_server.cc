@@ -57,7 +57,11 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   Parts& p = *server->parts_;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(options.data_dir, {}, &p.store));
   if (options.redis_url.empty()) {
-    p.runner = std::make_unique<JobRunner>(p.store.get(), options.ca_file, options.log);
+    crawler::CrawlOptions crawl;
+    crawl.ca_file = options.ca_file;
+    // The submit-time check cannot see redirects, links or later DNS answers.
+    crawl.public_networks_only = !options.allow_private_networks;
+    p.runner = std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log);
   } else {
     std::unique_ptr<RedisJobBoard> board;
     RedisJobBoard::Options bo;

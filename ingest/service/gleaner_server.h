@@ -26,6 +26,8 @@ struct ServerOptions {
   // HOST:PORT serving Prometheus metrics at GET /metrics (see
   // MetricsHttpServer); empty: none.
   std::string metrics_listen;
+  // Jobs may reach loopback and private addresses: not checked when submitted,
+  // nor when this process crawls them.
   bool allow_private_networks = false;
   // redis://HOST[:PORT][/DB]: jobs go to `gleaner worker` processes through
   // this Redis (RedisJobBoard); empty: this process crawls them (JobRunner).

@@ -13,8 +13,8 @@ const char* kMaxPagesMessage = "stopped at the job's max_pages; resume to contin
 
 }  // namespace
 
-JobRunner::JobRunner(storage::StagingStore* store, std::string ca_file, std::ostream* log)
-    : store_(store), ca_file_(std::move(ca_file)), log_(log) {}
+JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log)
+    : store_(store), crawl_(std::move(crawl)), log_(log) {}
 
 JobRunner::~JobRunner() { Shutdown(); }
 
@@ -197,9 +197,7 @@ void JobRunner::Work() {
 }
 
 void JobRunner::RunOne(Entry entry) {
-  crawler::CrawlOptions options;
-  options.ca_file = ca_file_;
-  crawler::CrawlEngine engine(store_, entry.config, options);
+  crawler::CrawlEngine engine(store_, entry.config, crawl_);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) {  // stays pending; the next Start runs it

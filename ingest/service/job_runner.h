@@ -28,9 +28,10 @@ namespace gleaner::service {
 
 class JobRunner : public JobQueue {
  public:
-  // `log` (may be null) receives one line per job started and ended;
-  // `ca_file` (may be empty) is trusted for https fetches besides the system's CAs.
-  JobRunner(storage::StagingStore* store, std::string ca_file, std::ostream* log);
+  // `log` (may be null) receives one line per job started and ended; every
+  // crawl runs with `crawl` (the operator's CA file, whether private networks
+  // are off limits).
+  JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log);
   ~JobRunner() override;  // Shutdown()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -86,7 +87,7 @@ class JobRunner : public JobQueue {
   bool IsQueued(const std::string& name) const;  // mu_ held
 
   storage::StagingStore* store_;
-  std::string ca_file_;
+  crawler::CrawlOptions crawl_;
   std::ostream* log_;
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changed, a run ended, or shutdown

@@ -5,8 +5,6 @@
 // lookups (getaddrinfo); thread-safe.
 #pragma once
 
-#include <sys/socket.h>
-
 #include <string>
 #include <string_view>
 
@@ -15,18 +13,14 @@
 
 namespace gleaner::service {
 
-// Loopback, private, link-local, unspecified and unique-local addresses:
-// 0.0.0.0/8, 127.0.0.0/8, 10/8, 172.16/12, 192.168/16, 169.254/16, 100.64/10,
-// ::, ::1, fc00::/7, fe80::/10, and IPv4-mapped forms of the IPv4 ranges.
-bool IsPrivateAddress(const sockaddr* addr);
-
 // InvalidArgument naming `what` (a URL or domain) when `host` resolves to a
-// private address or does not resolve at all.
+// private address (crawler::IsPrivateAddress) or does not resolve at all.
 Status CheckPublicHost(const std::string& host, const std::string& what);
 
 // Checks every host the job names (seeds, sitemaps, JSON URLs, scope domains).
 // Resolution happens now; a name whose DNS answer changes later is not caught
-// here, which is why the check is a policy at submit time and not a sandbox.
+// here: the crawl itself refuses to connect to private addresses
+// (CrawlOptions::public_networks_only).
 Status CheckJobTargetsPublic(const crawler::JobConfig& job);
 
 }  // namespace gleaner::service

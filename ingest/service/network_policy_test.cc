@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "crawler/fetch/private_address.h"
 #include "crawler/job/job_parser.h"
 
 using namespace gleaner;
@@ -21,7 +22,7 @@ bool Private(const std::string& ip) {
     REQUIRE(inet_pton(AF_INET6, ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1);
     ss.ss_family = AF_INET6;
   }
-  return service::IsPrivateAddress(reinterpret_cast<sockaddr*>(&ss));
+  return crawler::IsPrivateAddress(reinterpret_cast<sockaddr*>(&ss));
 }
 
 crawler::JobConfig Job(const std::string& sources) {

@@ -1,8 +1,9 @@
 // `gleaner serve --redis`: jobs submitted to the server are crawled by
 // `gleaner worker` processes that take them from Redis (no --job), and the
 // server sees the job through to succeeded and lists its workers; schedules
-// fire into Redis as they fire into the in-process runner. Real redis-server,
-// server and workers, all on 127.0.0.1.
+// fire into Redis as they fire into the in-process runner; a worker without
+// --allow-private-networks connects to no private address for them. Real
+// redis-server, server and workers, all on 127.0.0.1.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -20,11 +21,14 @@ using namespace gleaner::testing;
 
 namespace {
 
-std::unique_ptr<ChildProcess> StartBoardWorker(const RedisServer& redis,
-                                               const ServeProcess& server) {
+// The fixture is on 127.0.0.1: only a worker allowing private networks reaches it.
+std::unique_ptr<ChildProcess> StartBoardWorker(const RedisServer& redis, const ServeProcess& server,
+                                               bool allow_private_networks = true) {
+  std::vector<std::string> args = {GLEANER_BINARY, "worker",         "--redis",   redis.url(),
+                                   "--ingest",     server.address(), "--lease-s", "2"};
+  if (allow_private_networks) args.push_back("--allow-private-networks");
   auto worker = std::make_unique<ChildProcess>();
-  worker->Start({GLEANER_BINARY, "worker", "--redis", redis.url(), "--ingest", server.address(),
-                 "--lease-s", "2"});
+  worker->Start(args);
   return worker;
 }
 
@@ -168,4 +172,48 @@ TEST_CASE("a schedule fires into the board and a worker crawls the job to the en
     CHECK(server.Terminate().exit_code == 0);
   }
   ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 10);
+}
+
+TEST_CASE("a worker without --allow-private-networks connects to no private address for a job") {
+  fixture::FixtureOptions options;
+  options.pages = 20;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  // "shop" asks each host for robots.txt first; "direct" fetches its seeds at once.
+  std::string shop = WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness));
+  std::string direct_yaml = SiteJob(*site, "{concurrency: 2, per_host: 8, robots: false}");
+  direct_yaml.replace(0, std::string("name: shop").size(), "name: direct");
+  std::string direct = WriteJob(dir, "direct.yaml", direct_yaml);
+  RedisServer redis;
+  ProcessResult worker_run;
+  {
+    // The server's own submit check lets loopback through; the worker's crawl does not.
+    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    auto worker = StartBoardWorker(redis, server, /*allow_private_networks=*/false);
+    REQUIRE(Client(server, {"jobs", "submit", shop}).exit_code == 0);
+    REQUIRE(Client(server, {"jobs", "submit", direct}).exit_code == 0);
+    WaitForPhase(server, "shop", "succeeded");
+    WaitForPhase(server, "direct", "succeeded");
+    worker->Kill(SIGTERM);
+    worker_run = ExpectExit0(*worker);
+    CHECK(server.Terminate().exit_code == 0);
+  }
+
+  CHECK(site->RequestLog().empty());
+  CHECK(DumpRecords(dir / "served", "shop").empty());
+  CHECK(DumpRecords(dir / "served", "direct").empty());
+  // Each seed failed at its first attempt: a refusal is not retried.
+  const std::string refused =
+      "refused to connect to 127.0.0.1: a private address (this crawl may reach public networks "
+      "only)";
+  INFO(worker_run.err);
+  for (int host = 0; host < site->host_count(); ++host) {
+    std::string seed = site->BaseUrl(host) + "/";
+    CHECK(worker_run.err.find("error: " + seed +
+                              ": ERROR_ROBOTS_BLOCKED: robots.txt unavailable (" + refused +
+                              ") (1 attempts)") != std::string::npos);
+    CHECK(worker_run.err.find("error: " + seed + ": ERROR_OUT_OF_SCOPE: " + refused +
+                              " (1 attempts)") != std::string::npos);
+  }
 }
