@@ -54,20 +54,15 @@ void WaitForPhase(const ServeProcess& server, const std::string& job, const std:
 }  // namespace
 
 TEST_CASE("workers without --job crawl what the server publishes, to the records of one crawl") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({});
 
   {
-    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    ServeProcess server(cluster.dir, cluster.dir / "served",
+                        {"--redis", cluster.redis.url(), "--allow-private-networks"});
     // Idle first: they find the job on the board.
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(redis, server));
-    ProcessResult submit = Client(server, {"jobs", "submit", job});
+    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
+    ProcessResult submit = Client(server, {"jobs", "submit", cluster.job});
     INFO(submit.err);
     REQUIRE(submit.exit_code == 0);
     WaitForPhase(server, "shop", "succeeded");
@@ -97,24 +92,20 @@ TEST_CASE("workers without --job crawl what the server publishes, to the records
     CHECK(stop.exit_code == 0);
   }
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
-  CHECK(DumpRecords(dir / "served", "shop").size() == DumpRecords(dir / "crawled", "shop").size());
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
+  CHECK(DumpRecords(cluster.dir / "served", "shop").size() ==
+        DumpRecords(cluster.dir / "crawled", "shop").size());
 }
 
 TEST_CASE("a paused job leaves its workers idle; resumed, it completes with every record once") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({});
 
   {
-    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
+    ServeProcess server(cluster.dir, cluster.dir / "served",
+                        {"--redis", cluster.redis.url(), "--allow-private-networks"});
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(redis, server));
-    REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
+    REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
     WaitForRecords(server.address(), 30);
     REQUIRE(Client(server, {"jobs", "pause", "shop"}).exit_code == 0);
     CHECK(ClientJson(server, {"jobs", "status", "shop", "--json"})["phase"] == "paused");
@@ -140,22 +131,17 @@ TEST_CASE("a paused job leaves its workers idle; resumed, it completes with ever
     CHECK(server.Terminate().exit_code == 0);
   }
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
 }
 
 TEST_CASE("a schedule fires into the board and a worker crawls the job to the end") {
-  fixture::FixtureOptions options;
-  options.pages = 20;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job =
-      WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness) + "schedule: \"* * * * *\"\n");
-  RedisServer redis;
+  ShopCluster cluster(
+      {.pages = 20, .politeness = kFastPoliteness, .extra_yaml = "schedule: \"* * * * *\"\n"});
   {
-    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
-    auto worker = StartBoardWorker(redis, server);
-    ProcessResult add = Client(server, {"jobs", "schedule", job});
+    ServeProcess server(cluster.dir, cluster.dir / "served",
+                        {"--redis", cluster.redis.url(), "--allow-private-networks"});
+    auto worker = StartBoardWorker(cluster.redis, server);
+    ProcessResult add = Client(server, {"jobs", "schedule", cluster.job});
     INFO(add.err);
     REQUIRE(add.exit_code == 0);
     // Unknown until the schedule fires at the next minute boundary (≤ 60 s).
@@ -171,27 +157,22 @@ TEST_CASE("a schedule fires into the board and a worker crawls the job to the en
     ExpectExit0(*worker);
     CHECK(server.Terminate().exit_code == 0);
   }
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 10);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 10);
 }
 
 TEST_CASE("a worker without --allow-private-networks connects to no private address for a job") {
-  fixture::FixtureOptions options;
-  options.pages = 20;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
+  ShopCluster cluster({.pages = 20, .politeness = kFastPoliteness});
   // "shop" asks each host for robots.txt first; "direct" fetches its seeds at once.
-  std::string shop = WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness));
-  std::string direct_yaml = SiteJob(*site, "{concurrency: 2, per_host: 8, robots: false}");
+  std::string direct_yaml = SiteJob(*cluster.site, "{concurrency: 2, per_host: 8, robots: false}");
   direct_yaml.replace(0, std::string("name: shop").size(), "name: direct");
-  std::string direct = WriteJob(dir, "direct.yaml", direct_yaml);
-  RedisServer redis;
+  std::string direct = WriteJob(cluster.dir, "direct.yaml", direct_yaml);
   ProcessResult worker_run;
   {
     // The server's own submit check lets loopback through; the worker's crawl does not.
-    ServeProcess server(dir, dir / "served", {"--redis", redis.url(), "--allow-private-networks"});
-    auto worker = StartBoardWorker(redis, server, /*allow_private_networks=*/false);
-    REQUIRE(Client(server, {"jobs", "submit", shop}).exit_code == 0);
+    ServeProcess server(cluster.dir, cluster.dir / "served",
+                        {"--redis", cluster.redis.url(), "--allow-private-networks"});
+    auto worker = StartBoardWorker(cluster.redis, server, /*allow_private_networks=*/false);
+    REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
     REQUIRE(Client(server, {"jobs", "submit", direct}).exit_code == 0);
     WaitForPhase(server, "shop", "succeeded");
     WaitForPhase(server, "direct", "succeeded");
@@ -200,16 +181,16 @@ TEST_CASE("a worker without --allow-private-networks connects to no private addr
     CHECK(server.Terminate().exit_code == 0);
   }
 
-  CHECK(site->RequestLog().empty());
-  CHECK(DumpRecords(dir / "served", "shop").empty());
-  CHECK(DumpRecords(dir / "served", "direct").empty());
+  CHECK(cluster.site->RequestLog().empty());
+  CHECK(DumpRecords(cluster.dir / "served", "shop").empty());
+  CHECK(DumpRecords(cluster.dir / "served", "direct").empty());
   // Each seed failed at its first attempt: a refusal is not retried.
   const std::string refused =
       "refused to connect to 127.0.0.1: a private address (this crawl may reach public networks "
       "only)";
   INFO(worker_run.err);
-  for (int host = 0; host < site->host_count(); ++host) {
-    std::string seed = site->BaseUrl(host) + "/";
+  for (int host = 0; host < cluster.site->host_count(); ++host) {
+    std::string seed = cluster.site->BaseUrl(host) + "/";
     CHECK(worker_run.err.find("error: " + seed +
                               ": ERROR_ROBOTS_BLOCKED: robots.txt unavailable (" + refused +
                               ") (1 attempts)") != std::string::npos);

@@ -25,6 +25,15 @@ std::string SiteJob(const fixture::FixtureSite& site, const std::string& politen
          "\nretry: {attempts: 2, backoff_ms: 10}\n";
 }
 
+ShopCluster::ShopCluster(const Options& options) : redis(options.redis_aof) {
+  fixture::FixtureOptions site_options;
+  site_options.pages = options.pages;
+  site_options.hosts = options.hosts;
+  site_options.threads = options.site_threads;
+  REQUIRE(fixture::FixtureSite::Start(site_options, &site).ok());
+  job = WriteJob(dir, "shop.yaml", SiteJob(*site, options.politeness) + options.extra_yaml);
+}
+
 std::unique_ptr<ChildProcess> StartWorker(const RedisServer& redis, const std::string& ingest,
                                           const std::string& job, int lease_s) {
   auto worker = std::make_unique<ChildProcess>();

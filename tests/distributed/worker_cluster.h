@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/crawl/crawl_test_util.h"
 #include "tests/fixture/fixture_site.h"
 #include "tests/support/child_process.h"
 #include "tests/support/redis_server.h"
@@ -25,6 +26,28 @@ extern const char* kSlowPoliteness;
 // The job "shop": product records from the site, seeded with the home page of
 // every host, under `politeness` (a YAML flow map).
 std::string SiteJob(const fixture::FixtureSite& site, const std::string& politeness);
+
+// What every multi-machine test starts from: the fixture shop on 127.0.0.1,
+// the job "shop" over it (SiteJob under `politeness`, then `extra_yaml`)
+// written as shop.yaml into a temporary directory, and a redis-server.
+// Members are destroyed in reverse: Redis stops, then the directory goes.
+struct ShopCluster {
+  struct Options {
+    int pages = 200;
+    std::string politeness = kSlowPoliteness;
+    std::string extra_yaml;
+    int hosts = 1;
+    int site_threads = 1;
+    bool redis_aof = false;
+  };
+
+  explicit ShopCluster(const Options& options);
+
+  std::unique_ptr<fixture::FixtureSite> site;
+  TempDir dir;
+  std::string job;  // the job file
+  RedisServer redis;
+};
 
 // `gleaner worker` on `redis`, shipping to `ingest`. A short lease by default:
 // the URLs of a killed worker come back within seconds.

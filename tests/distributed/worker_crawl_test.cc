@@ -18,41 +18,32 @@ using namespace gleaner;
 using namespace gleaner::testing;
 
 TEST_CASE("three workers store exactly the records of a single-process crawl") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({.politeness = kFastPoliteness});
 
   {
-    ServeProcess server(dir, dir / "served", {});
+    ServeProcess server(cluster.dir, cluster.dir / "served", {});
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 3; ++i) workers.push_back(StartWorker(redis, server.address(), job));
+    for (int i = 0; i < 3; ++i)
+      workers.push_back(StartWorker(cluster.redis, server.address(), cluster.job));
     for (auto& w : workers) ExpectExit0(*w);
     ProcessResult stop = server.Terminate();
     INFO(stop.err);
     CHECK(stop.exit_code == 0);
   }
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 30);
-  CHECK(DumpRecords(dir / "served", "shop").size() == DumpRecords(dir / "crawled", "shop").size());
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 30);
+  CHECK(DumpRecords(cluster.dir / "served", "shop").size() ==
+        DumpRecords(cluster.dir / "crawled", "shop").size());
 }
 
 TEST_CASE("kill -9 of a worker mid-crawl still ends with every record once") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({});
 
   {
-    ServeProcess server(dir, dir / "served", {});
+    ServeProcess server(cluster.dir, cluster.dir / "served", {});
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 3; ++i) workers.push_back(StartWorker(redis, server.address(), job));
+    for (int i = 0; i < 3; ++i)
+      workers.push_back(StartWorker(cluster.redis, server.address(), cluster.job));
     WaitForRecords(server.address(), 30);
     workers[0]->Kill(SIGKILL);
     CHECK(workers[0]->Wait().signal == SIGKILL);
@@ -63,49 +54,37 @@ TEST_CASE("kill -9 of a worker mid-crawl still ends with every record once") {
     CHECK(stop.exit_code == 0);
   }
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
 }
 
 TEST_CASE("workers wait while the ingest service is away, then deliver everything") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({});
   int port = FreePort();
   std::string address = "127.0.0.1:" + std::to_string(port);
 
-  auto server = StartServeAt(port, dir / "served");
+  auto server = StartServeAt(port, cluster.dir / "served");
   std::vector<std::unique_ptr<ChildProcess>> workers;
-  for (int i = 0; i < 2; ++i) workers.push_back(StartWorker(redis, address, job));
+  for (int i = 0; i < 2; ++i) workers.push_back(StartWorker(cluster.redis, address, cluster.job));
   WaitForRecords(address, 30);
   // Killed, not stopped: whatever it acked must be on disk already.
   server->Kill();
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  server = StartServeAt(port, dir / "served");
+  server = StartServeAt(port, cluster.dir / "served");
   for (auto& w : workers) ExpectExit0(*w);
   server->Kill();
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
 }
 
 TEST_CASE("a worker the ingest service refuses gives up and says why") {
-  fixture::FixtureOptions options;
-  options.pages = 20;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kFastPoliteness));
-  WriteFile(dir / "token", "s3cret\n");
-  WriteFile(dir / "wrong", "guess\n");
-  RedisServer redis;
-  ServeProcess server(dir, dir / "served", {"--token-file", dir / "token"});
+  ShopCluster cluster({.pages = 20, .politeness = kFastPoliteness});
+  WriteFile(cluster.dir / "token", "s3cret\n");
+  WriteFile(cluster.dir / "wrong", "guess\n");
+  ServeProcess server(cluster.dir, cluster.dir / "served", {"--token-file", cluster.dir / "token"});
 
   ChildProcess worker;
-  worker.Start({GLEANER_BINARY, "worker", "--redis", redis.url(), "--ingest", server.address(),
-                "--job", job, "--token-file", dir / "wrong"});
+  worker.Start({GLEANER_BINARY, "worker", "--redis", cluster.redis.url(), "--ingest",
+                server.address(), "--job", cluster.job, "--token-file", cluster.dir / "wrong"});
   ProcessResult r = worker.Wait();
   INFO(r.err);
   CHECK(r.exit_code == 2);

@@ -33,22 +33,17 @@ uint64_t PagesFetched(const std::string& out) {
 }  // namespace
 
 TEST_CASE("three workers never break a host's politeness: one request at a time, delay apart") {
-  fixture::FixtureOptions options;
-  options.pages = 30;
-  options.hosts = 2;
-  options.threads = 2;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job =
-      WriteJob(dir, "shop.yaml", SiteJob(*site, "{concurrency: 4, per_host: 1, delay_ms: 100}"));
-  RedisServer redis;
+  ShopCluster cluster({.pages = 30,
+                       .politeness = "{concurrency: 4, per_host: 1, delay_ms: 100}",
+                       .hosts = 2,
+                       .site_threads = 2});
 
   std::vector<ProcessResult> results;
   {
-    ServeProcess server(dir, dir / "served", {});
+    ServeProcess server(cluster.dir, cluster.dir / "served", {});
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 3; ++i) workers.push_back(StartWorker(redis, server.address(), job));
+    for (int i = 0; i < 3; ++i)
+      workers.push_back(StartWorker(cluster.redis, server.address(), cluster.job));
     for (auto& w : workers) results.push_back(ExpectExit0(*w));
     REQUIRE(server.Terminate().exit_code == 0);
   }
@@ -59,37 +54,32 @@ TEST_CASE("three workers never break a host's politeness: one request at a time,
   CHECK(fetching >= 2);
   for (int host = 0; host < 2; ++host) {
     INFO("host " << host);
-    CHECK(site->MaxInFlight(host) == 1);
+    CHECK(cluster.site->MaxInFlight(host) == 1);
     // As in the single-process test (crawl_site_test): the server logs a
     // request once it has read it, which on a loaded machine can lag its
     // start by a few ms more for one request than for the next. Without the
     // shared gate, three workers would start requests ~0 ms apart.
-    CHECK(site->MinStartGap(host) >= std::chrono::milliseconds(80));
+    CHECK(cluster.site->MinStartGap(host) >= std::chrono::milliseconds(80));
   }
-  size_t requests = site->RequestLog().size();
+  size_t requests = cluster.site->RequestLog().size();
   CHECK(requests > 60);  // 2 hosts x (30 products + listing pages + robots.txt)
 
   // Nothing was skipped on the way.
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 0);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 0);
 }
 
 TEST_CASE("redis restarted mid-crawl: the workers wait for it and the crawl completes") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis(/*aof=*/true);
+  ShopCluster cluster({.redis_aof = true});
 
   {
-    ServeProcess server(dir, dir / "served", {});
+    ServeProcess server(cluster.dir, cluster.dir / "served", {});
     std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 3; ++i) workers.push_back(StartWorker(redis, server.address(), job));
+    for (int i = 0; i < 3; ++i)
+      workers.push_back(StartWorker(cluster.redis, server.address(), cluster.job));
     WaitForRecords(server.address(), 30);
-    redis.Stop();
+    cluster.redis.Stop();
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    redis.Start();
+    cluster.redis.Start();
     for (auto& w : workers) {
       ProcessResult r = ExpectExit0(*w);
       INFO(r.err);
@@ -100,32 +90,26 @@ TEST_CASE("redis restarted mid-crawl: the workers wait for it and the crawl comp
     REQUIRE(server.Terminate().exit_code == 0);
   }
 
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
 }
 
 TEST_CASE("an ingest service that stops answering holds the workers back, then gets everything") {
-  fixture::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, kSlowPoliteness));
-  RedisServer redis;
+  ShopCluster cluster({});
 
   size_t fetched_while_stopped = 0;
   {
-    ServeProcess server(dir, dir / "served", {});
+    ServeProcess server(cluster.dir, cluster.dir / "served", {});
     std::vector<std::unique_ptr<ChildProcess>> workers;
     // Leases outlast the stop: no page is handed to another worker meanwhile.
     for (int i = 0; i < 3; ++i) {
-      workers.push_back(StartWorker(redis, server.address(), job, /*lease_s=*/60));
+      workers.push_back(StartWorker(cluster.redis, server.address(), cluster.job, /*lease_s=*/60));
     }
     WaitForRecords(server.address(), 30);
     // Stopped, not killed: connections stay open and nothing is acked.
     REQUIRE(kill(server.pid(), SIGSTOP) == 0);
     auto stopped_at = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-    for (const auto& entry : site->RequestLog()) {
+    for (const auto& entry : cluster.site->RequestLog()) {
       if (entry.start >= stopped_at) ++fetched_while_stopped;
     }
     REQUIRE(kill(server.pid(), SIGCONT) == 0);
@@ -139,5 +123,5 @@ TEST_CASE("an ingest service that stops answering holds the workers back, then g
   // listing pages (no records, nothing to wait for). At this pace (20 ms
   // apart) 2.5 s would be ~100 pages.
   CHECK(fetched_while_stopped <= 20);
-  ExpectRecordsOfOneCrawl(job, dir / "served", dir / "crawled", 150);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 150);
 }
