@@ -55,7 +55,7 @@ Status WithStub(const JobsFlags& f, Call call) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::JobService::NewStub(service::OpenChannel(config));
+  auto stub = v1::JobService::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   return service::FromGrpc(call(*stub, &context)).Annotate("server " + config.server);
@@ -185,7 +185,7 @@ Status Workers(const JobsFlags& f) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::IngestService::NewStub(service::OpenChannel(config));
+  auto stub = v1::IngestService::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   v1::StatsResponse stats;
