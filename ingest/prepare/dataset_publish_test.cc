@@ -4,7 +4,6 @@
 // Also where a dataset may go relative to the store (dataset_location.h).
 #include "ingest/prepare/dataset_publish.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -18,18 +17,10 @@ namespace gleaner::prepare {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::GonePid;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
-
-// The PID of a process that has exited and been reaped.
-pid_t GonePid() {
-  const pid_t pid = fork();
-  if (pid == 0) _exit(0);
-  REQUIRE(pid > 0);
-  REQUIRE(waitpid(pid, nullptr, 0) == pid);
-  return pid;
-}
 
 // A stand-in dataset whose manifest says which one it is.
 void WriteDataset(const std::string& dir, const std::string& which) {

@@ -176,10 +176,7 @@ TEST_CASE("a dataset stranded in OUT.old-PID is put back even when the next prep
   const auto before = Snapshot(out);
   // As a gleaner that moved OUT aside before renaming the new one in leaves it when killed
   // between the two renames: no OUT, the old dataset under a dead writer's name.
-  const pid_t gone = fork();
-  if (gone == 0) _exit(0);
-  REQUIRE(waitpid(gone, nullptr, 0) == gone);
-  fs::rename(out, out + ".old-" + std::to_string(gone));
+  fs::rename(out, out + ".old-" + std::to_string(GonePid()));
 
   std::vector<std::string> unknown_job = store.PrepareArgs(out, "csv");
   unknown_job[2] = "nope";

@@ -4,8 +4,6 @@
 // restarted server mends what a killed publish left, and rules problems and
 // dry-run counts are what `gleaner rules check` reports.
 #include <grpcpp/grpcpp.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -208,15 +206,6 @@ TEST_CASE("PrepareDataset outputs named like the store's own files leave the sto
   INFO(count.err);
   CHECK(count.exit_code == 0);
   CHECK(fs::is_regular_file(data + "/CURRENT"));
-}
-
-// The PID of a process that has exited and been reaped.
-pid_t GonePid() {
-  const pid_t pid = fork();
-  if (pid == 0) _exit(0);
-  REQUIRE(pid > 0);
-  REQUIRE(waitpid(pid, nullptr, 0) == pid);
-  return pid;
 }
 
 TEST_CASE("a server started after a PrepareDataset was killed mends what the publish left") {
