@@ -115,33 +115,6 @@ std::string DescribeNumberRange(double min, double max) {
   return "a number";
 }
 
-// Reads at most `limit` bytes of the file at `path` into *out. A directory is bad
-// input (a path given where a file belongs), not an unreadable file.
-Status ReadAtMost(const std::string& path, size_t limit, std::string* out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
-  struct stat info;
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
-    ::close(fd);
-    return Status::InvalidArgument(path + ": is a directory, expected a YAML file");
-  }
-  out->clear();
-  char chunk[64 * 1024];
-  while (out->size() < limit) {
-    const ssize_t n = ::read(fd, chunk, std::min(sizeof(chunk), limit - out->size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      return Status::IOError("cannot read " + path + ": " + std::strerror(error));
-    }
-    if (n == 0) break;
-    out->append(chunk, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return Status::OK();
-}
-
 }  // namespace
 
 // Optimal string alignment: Levenshtein plus swapping two adjacent characters
@@ -167,10 +140,37 @@ int EditDistance(std::string_view a, std::string_view b) {
 // ---------------------------------------------------------------------------
 // Document
 
+Status ReadYamlFile(const std::string& path, std::string* out) {
+  // One byte over the limit is enough for Tree::Parse to refuse the text.
+  const size_t limit = kMaxDocumentBytes + 1;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat info;
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    // Bad input (a path given where a file belongs), not an unreadable file.
+    return Status::InvalidArgument(path + ": is a directory, expected a YAML file");
+  }
+  out->clear();
+  char chunk[64 * 1024];
+  while (out->size() < limit) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof(chunk), limit - out->size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Status::IOError("cannot read " + path + ": " + std::strerror(error));
+    }
+    if (n == 0) break;
+    out->append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
 Status Document::LoadFile(const std::string& path) {
   std::string text;
-  // One byte over the limit is enough to know the file is too long.
-  Status read = ReadAtMost(path, kMaxDocumentBytes + 1, &text);
+  Status read = ReadYamlFile(path, &text);
   if (!read.ok()) {
     name_ = path;
     status_ = read;

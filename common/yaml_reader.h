@@ -127,8 +127,8 @@ class MapReader {
 // A parsed YAML file. Load* returns InvalidArgument "FILE:LINE:COL: ..." for a
 // syntax error or a document over the limits in yaml_tree.h (and "FILE: is a
 // directory ..." for a directory), and IOError when the file cannot be read.
-// Reading a file stops after kMaxDocumentBytes + 1 bytes, so /dev/zero or a FIFO
-// cannot make it wait or allocate without end.
+// LoadFile reads through ReadYamlFile, so /dev/zero or a FIFO cannot make it
+// allocate without end.
 class Document {
  public:
   Document() = default;
@@ -153,6 +153,12 @@ class Document {
   Tree tree_;
   Status status_;
 };
+
+// Reads the file at `path` as Document::LoadFile does, for callers that send the
+// text elsewhere (a client to the server): at most kMaxDocumentBytes + 1 bytes, so
+// that an endless file ends and an overlong one is still refused when parsed.
+// A directory is InvalidArgument; an unreadable file is IOError.
+Status ReadYamlFile(const std::string& path, std::string* text);
 
 // Edit distance counting an adjacent swap as one edit, used to suggest the key a typo meant.
 int EditDistance(std::string_view a, std::string_view b);
