@@ -401,9 +401,9 @@ MapReader Node::AsOpenMap() const {
     // An empty value's position is wherever the next token is, often a later line:
     // the key is where the user looks.
     const bool empty = value->kind == Value::Kind::kNull;
-    map.entries_.emplace_back(
-        std::move(key), Node(doc_, value, std::move(value_path), empty ? key_value->line : value->line,
-                             empty ? key_value->column : value->column));
+    map.entries_.emplace_back(std::move(key), Node(doc_, value, std::move(value_path),
+                                                   empty ? key_value->line : value->line,
+                                                   empty ? key_value->column : value->column));
   }
   return map;
 }

@@ -113,9 +113,9 @@ TEST_CASE("a directory given as a YAML file is named as a directory") {
 TEST_CASE("10,000 nested flow lists stop at the nesting limit, positioned") {
   const std::string text = std::string(10000, '[') + std::string(10000, ']');
   Document doc;
-  CHECK(doc.LoadString(text, "t.yaml").message() ==
-        "t.yaml:1:" + std::to_string(kMaxNesting + 1) + ": nesting deeper than " +
-            std::to_string(kMaxNesting) + " levels");
+  CHECK(doc.LoadString(text, "t.yaml").message() == "t.yaml:1:" + std::to_string(kMaxNesting + 1) +
+                                                        ": nesting deeper than " +
+                                                        std::to_string(kMaxNesting) + " levels");
 }
 
 TEST_CASE("10,000 nested block lists and maps stop at the nesting limit") {
@@ -126,7 +126,8 @@ TEST_CASE("10,000 nested block lists and maps stop at the nesting limit") {
   for (const std::string& text : {lists + "x\n", maps}) {
     Document doc;
     Status s = doc.LoadString(text, "t.yaml");
-    CHECK(s.message().ends_with(": nesting deeper than " + std::to_string(kMaxNesting) + " levels"));
+    CHECK(
+        s.message().ends_with(": nesting deeper than " + std::to_string(kMaxNesting) + " levels"));
   }
 }
 

@@ -200,8 +200,9 @@ bool Tree::Parse(std::string_view text, SyntaxError* error) {
     return fail_at(mark.line + 1, mark.column + 1, std::move(message));
   };
   if (text.size() > kMaxDocumentBytes) {
-    return fail_at(1, 1, "longer than " + std::to_string(kMaxDocumentBytes) +
-                             " bytes, the limit for a YAML document");
+    return fail_at(1, 1,
+                   "longer than " + std::to_string(kMaxDocumentBytes) +
+                       " bytes, the limit for a YAML document");
   }
   std::istringstream stream{std::string(text)};
   try {

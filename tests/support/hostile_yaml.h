@@ -11,9 +11,9 @@
 namespace gleaner::testing {
 
 struct HostileYaml {
-  std::string fault;    // what the text models
+  std::string fault;  // what the text models
   std::string text;
-  int line;             // where the refusal points
+  int line;  // where the refusal points
   int column;
   std::string message;  // what follows "NAME:LINE:COL: "
 };
