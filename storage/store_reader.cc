@@ -67,8 +67,8 @@ Status StoreReader::ScanRange(
   }
   // An iterator that meets a damaged or unreadable block stops being Valid()
   // like one at the end of its range; only its status tells the two apart.
-  return FromRocks(it->status(), std::string("scanning ") + FamilyName(f) + " in store " +
-                                     store_->dir());
+  return FromRocks(it->status(),
+                   std::string("scanning ") + FamilyName(f) + " in store " + store_->dir());
 }
 
 Status StoreReader::ListJobs(std::vector<v1::JobState>* jobs) {

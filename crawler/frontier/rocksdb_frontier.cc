@@ -192,8 +192,8 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
       GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
-    GLEANER_RETURN_IF_ERROR(storage::FromRocks(q->status(), "reading the frontier in store " +
-                                                          writer_->store()->dir()));
+    GLEANER_RETURN_IF_ERROR(storage::FromRocks(
+        q->status(), "reading the frontier in store " + writer_->store()->dir()));
     if (host.next_start_micros > now_micros && host.in_flight < options_.per_host &&
         (*next_ready_micros == 0 || host.next_start_micros < *next_ready_micros)) {
       *next_ready_micros = host.next_start_micros;

@@ -40,8 +40,9 @@ class DamagedStore {
   DamagedStore() : store_(tmp_ / "store"), out_(tmp_ / "out"), rules_(tmp_ / "rules.yaml") {
     std::vector<v1::Record> records;
     for (int i = 0; i < kRecords; ++i) {
-      records.push_back(Scraped("shop", "https://shop.example/p/" + std::to_string(i), kT0 + i,
-                                {{"sku", "S" + std::to_string(i)}, {"title", "Mug " + std::to_string(i)}}));
+      records.push_back(
+          Scraped("shop", "https://shop.example/p/" + std::to_string(i), kT0 + i,
+                  {{"sku", "S" + std::to_string(i)}, {"title", "Mug " + std::to_string(i)}}));
     }
     StageRecords(store_, "shop", records);
     WriteFile(rules_, kRules);
@@ -54,7 +55,8 @@ class DamagedStore {
   }
 
   ProcessResult Prepare() const {
-    return Gleaner({"prepare", "--job", "shop", "--rules", rules_, "--out", out_, "--data", store_});
+    return Gleaner(
+        {"prepare", "--job", "shop", "--rules", rules_, "--out", out_, "--data", store_});
   }
   ProcessResult Stage(const std::string& verb) const {
     return Gleaner({"stage", verb, "shop", "--data", store_});
@@ -161,4 +163,3 @@ TEST_CASE("a records table file with a garbled data block fails every row reader
 
 }  // namespace
 }  // namespace gleaner::testing
-
