@@ -190,6 +190,32 @@ TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everythi
   }
 }
 
+TEST_CASE("a robots.txt over 500 KiB is read up to the cap, not taken as blocking the host") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  options.robots = fixture::RobotsMode::kOversized;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "job.yaml",
+                             SiteJob(*site, "robots", "{concurrency: 4, per_host: 2, delay_ms: 0}"));
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // The tail's "Disallow: /", past 500 KiB, went unread: every reachable page was fetched.
+  std::set<std::string> requested;
+  for (const auto& e : site->RequestLog()) requested.insert(PathOf(e.target));
+  for (const auto& [path, depth] : site->ReachablePaths()) CHECK(requested.count(path));
+  // The early "Disallow: /private/" was read: exactly those links were refused.
+  std::set<std::string> blocked;
+  for (const auto& e : StageErrors(dir / "data", "robots")) {
+    if (e["kind"] == "ERROR_ROBOTS_BLOCKED") blocked.insert(PathOf(e["url"]));
+  }
+  auto expected_blocked = site->RobotsBlockedPaths();
+  REQUIRE_FALSE(expected_blocked.empty());
+  CHECK(blocked == std::set<std::string>(expected_blocked.begin(), expected_blocked.end()));
+}
+
 TEST_CASE("robots_sitemaps: the Sitemap lines of robots.txt seed the crawl") {
   fixture::FixtureOptions options;
   options.pages = 60;
