@@ -80,9 +80,8 @@ struct HttpFetcher::Transfer {
   static size_t OnBody(char* data, size_t size, size_t n, void* self_ptr) {
     auto* t = static_cast<Transfer*>(self_ptr);
     size_t len = size * n;
-    const auto room = static_cast<size_t>(
-        std::max<int64_t>(0, t->request.limits.max_decompressed_bytes -
-                                 static_cast<int64_t>(t->result.body.size())));
+    const auto room = static_cast<size_t>(std::max<int64_t>(
+        0, t->request.limits.max_decompressed_bytes - static_cast<int64_t>(t->result.body.size())));
     if (len > room) {
       t->decoded_too_large = true;
       if (t->request.keep_body_prefix) t->result.body.append(data, room);

@@ -19,8 +19,7 @@ sockaddr_storage Address(const std::string& ip) {
     ss.ss_family = AF_INET;
   } else {
     INFO(ip);
-    REQUIRE(inet_pton(AF_INET6, ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) ==
-            1);
+    REQUIRE(inet_pton(AF_INET6, ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1);
     ss.ss_family = AF_INET6;
   }
   return ss;
@@ -55,8 +54,7 @@ constexpr RangeCase kRefusedRanges[] = {
     {"127.0.0.0/8", "127.0.0.0", "127.255.255.255", "127.0.0.1", "126.255.255.255", "128.0.0.0"},
     {"169.254.0.0/16", "169.254.0.0", "169.254.255.255", "169.254.169.254", "169.253.255.255",
      "169.255.0.0"},
-    {"172.16.0.0/12", "172.16.0.0", "172.31.255.255", "172.20.0.1", "172.15.255.255",
-     "172.32.0.0"},
+    {"172.16.0.0/12", "172.16.0.0", "172.31.255.255", "172.20.0.1", "172.15.255.255", "172.32.0.0"},
     {"192.0.0.0/24", "192.0.0.0", "192.0.0.255", "192.0.0.9", "191.255.255.255", "192.0.1.0"},
     {"192.0.2.0/24", "192.0.2.0", "192.0.2.255", "192.0.2.1", "192.0.1.255", "192.0.3.0"},
     {"192.88.99.0/24", "192.88.99.0", "192.88.99.255", "192.88.99.1", "192.88.98.255",
@@ -84,12 +82,11 @@ constexpr RangeCase kRefusedRanges[] = {
      "", ""},
     {"100::/64", "100::", "100::ffff:ffff:ffff:ffff", "100::1", "", ""},
     {"2001::/23 (Teredo included)", "2001::", "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff",
-     "2001:0:4136:e378:8000:63bf:3fff:fdd2", "",
-     "2001:200::"},
+     "2001:0:4136:e378:8000:63bf:3fff:fdd2", "", "2001:200::"},
     {"2001:db8::/32", "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::1",
      "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::"},
-    {"2002::/16 embedding 0.0.0.0/8", "2002::", "2002:ff:ffff:ffff:ffff:ffff:ffff:ffff", "2002:1::",
-     "2001:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2002:100::"},
+    {"2002::/16 embedding 0.0.0.0/8", "2002::", "2002:ff:ffff:ffff:ffff:ffff:ffff:ffff",
+     "2002:1::", "2001:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2002:100::"},
     {"2002::/16 embedding 192.168.0.0/16", "2002:c0a8::", "2002:c0a8:ffff:ffff:ffff:ffff:ffff:ffff",
      "2002:c0a8:101::1", "2002:c0a7:ffff:ffff:ffff:ffff:ffff:ffff", "2002:c0a9::"},
     {"3fff::/20", "3fff::", "3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff", "3fff::1",

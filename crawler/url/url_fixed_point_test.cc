@@ -16,32 +16,73 @@ namespace {
 constexpr const char* kSchemes[] = {"http://", "HTTP://", "https://", "hTTpS://", "//", ""};
 
 constexpr const char* kUserinfos[] = {
-    "", "", "", "user@", "u%61:p%zz@", "%41:%3a@", "a b:c@", "\xC3\xA9@", "a%2Fb:%40@",
-    ":@", "u:@", "x!$&'()*+,;=:y@", "%7e%7E:%25@",
-    "\xA1@", "%a1:\xA1@"};
+    "",          "",           "",   "user@", "u%61:p%zz@",      "%41:%3a@",    "a b:c@",
+    "\xC3\xA9@", "a%2Fb:%40@", ":@", "u:@",   "x!$&'()*+,;=:y@", "%7e%7E:%25@", "\xA1@",
+    "%a1:\xA1@"};
 
-constexpr const char* kHosts[] = {
-    "example.com", "EXAMPLE.Com", "%257e", "%7e", "%41bc.com", "a%2eb.com", "%zz.com", "%25",
-    "B\xC3\xBC" "cher.example", "b%C3%BC" "cher.example", "b%c3%bc" "cher.example",
-    "XN--BCHER-KVA.example", "xn--ab--", "xn--", "\xCC\x80" "a.example", "a\xC2\xAD\xCC\x80.example",
-    "\xE2\x80\x8B", "\xE2\x80\x8D" "x.example", "\xC3\x9F.de", "\xEF\xBC\xA1.example", "\xFF.com",
-    "\xC3\xA9-.example", "%C3%28.com", "a..b", "a.b.", ".", "a_b.com", "a~b.com", "a|b.com",
-    "127.0.0.1", "0x7f.1", "2130706433", "%31%32%37.0.0.1", "0177.0.0.01", "1.2.3", "256.1.1.1",
-    "[::1]", "[0:0::1]", "[FE80::1%25eth0]", "[::ffff:1.2.3.4]", "[2001:DB8::A]", "[v1.x]",
-    "[::1", "h", "H%4Fst", "%E2%98%83.net", "\xE2\x98\x83.net", "xn--n3h.net", "a\tb.com"};
+constexpr const char* kHosts[] = {"example.com",
+                                  "EXAMPLE.Com",
+                                  "%257e",
+                                  "%7e",
+                                  "%41bc.com",
+                                  "a%2eb.com",
+                                  "%zz.com",
+                                  "%25",
+                                  "B\303\274cher.example",
+                                  "b%C3%BCcher.example",
+                                  "b%c3%bccher.example",
+                                  "XN--BCHER-KVA.example",
+                                  "xn--ab--",
+                                  "xn--",
+                                  "\314\200a.example",
+                                  "a\xC2\xAD\xCC\x80.example",
+                                  "\xE2\x80\x8B",
+                                  "\342\200\215x.example",
+                                  "\xC3\x9F.de",
+                                  "\xEF\xBC\xA1.example",
+                                  "\xFF.com",
+                                  "\xC3\xA9-.example",
+                                  "%C3%28.com",
+                                  "a..b",
+                                  "a.b.",
+                                  ".",
+                                  "a_b.com",
+                                  "a~b.com",
+                                  "a|b.com",
+                                  "127.0.0.1",
+                                  "0x7f.1",
+                                  "2130706433",
+                                  "%31%32%37.0.0.1",
+                                  "0177.0.0.01",
+                                  "1.2.3",
+                                  "256.1.1.1",
+                                  "[::1]",
+                                  "[0:0::1]",
+                                  "[FE80::1%25eth0]",
+                                  "[::ffff:1.2.3.4]",
+                                  "[2001:DB8::A]",
+                                  "[v1.x]",
+                                  "[::1",
+                                  "h",
+                                  "H%4Fst",
+                                  "%E2%98%83.net",
+                                  "\xE2\x98\x83.net",
+                                  "xn--n3h.net",
+                                  "a\tb.com"};
 
-constexpr const char* kPorts[] = {"", "", "", ":", ":80", ":443", ":0080", ":8080", ":65535",
-                                  ":65536", ":x", ":-1", ":0"};
+constexpr const char* kPorts[] = {"",      "",       "",       ":",  ":80", ":443", ":0080",
+                                  ":8080", ":65535", ":65536", ":x", ":-1", ":0"};
 
 constexpr const char* kPathPieces[] = {
-    "/", "/a", "/A", "/..", "/.", "/%2e%2E", "/%2E", "/.%2e", "//", "/%257e", "/%7e", "/%7E",
-    "/%a1", "/%A1", "/%", "/%%31", "/%zz", "/a b", "/\xC3\xA9", "/%c3%a9", "/%2F", "/%2f",
-    "/;p=1", "/@:", "/[x]", "/{}|\\^`", "/\x7F", "/%00", "/~", "/%3F", "/%23", "/\"<>", "/a?b", "/\xA1"};
+    "/",         "/a",      "/A",   "/..",  "/.",    "/%2e%2E", "/%2E",  "/.%2e",    "//",
+    "/%257e",    "/%7e",    "/%7E", "/%a1", "/%A1",  "/%",      "/%%31", "/%zz",     "/a b",
+    "/\xC3\xA9", "/%c3%a9", "/%2F", "/%2f", "/;p=1", "/@:",     "/[x]",  "/{}|\\^`", "/\x7F",
+    "/%00",      "/~",      "/%3F", "/%23", "/\"<>", "/a?b",    "/\xA1"};
 
 constexpr const char* kQueries[] = {
-    "", "", "?", "?a=1", "?%a1=%7e", "?utm_source=x&b", "?b&utm_medium=y", "?q=a b", "?a=%",
-    "??", "?a=%2525", "?a/b?c", "?%2F%2f", "?\xC3\xA9", "?&&", "?gclid=1", "?a=%zz", "?[]",
-    "?%23", "?a=1&a=1", "?\xA1"};
+    "",       "",         "?",      "?a=1",     "?%a1=%7e", "?utm_source=x&b", "?b&utm_medium=y",
+    "?q=a b", "?a=%",     "??",     "?a=%2525", "?a/b?c",   "?%2F%2f",         "?\xC3\xA9",
+    "?&&",    "?gclid=1", "?a=%zz", "?[]",      "?%23",     "?a=1&a=1",        "?\xA1"};
 
 constexpr const char* kFragments[] = {"", "", "#x", "#%zz", "#a b", "#?q"};
 

@@ -117,9 +117,9 @@ Status PunycodeHost(const std::string& host, std::string* ascii) {
   int rc = idn2_lookup_u8(input, &converted, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
   if (rc != IDN2_OK) rc = idn2_lookup_u8(input, &converted, IDN2_TRANSITIONAL);
   if (rc != IDN2_OK) {
-    return Status::InvalidArgument("host " + Quoted(host) +
-                                   " is not a valid internationalised domain name: " +
-                                   idn2_strerror(rc));
+    return Status::InvalidArgument(
+        "host " + Quoted(host) +
+        " is not a valid internationalised domain name: " + idn2_strerror(rc));
   }
   ascii->assign(reinterpret_cast<const char*>(converted));
   idn2_free(converted);
@@ -150,7 +150,8 @@ Status CanonicalHost(CURLU* handle, std::string* host) {
   } else {
     GLEANER_RETURN_IF_ERROR(PunycodeHost(raw, &ascii));
   }
-  if (ascii.empty()) return Status::InvalidArgument("host " + Quoted(raw) + " is empty once mapped to ASCII");
+  if (ascii.empty())
+    return Status::InvalidArgument("host " + Quoted(raw) + " is empty once mapped to ASCII");
   if (!std::all_of(ascii.begin(), ascii.end(), IsHostNameByte)) {
     return Status::InvalidArgument("host " + Quoted(raw) +
                                    " is not a host name: only letters, digits, '-', '_' and '.' "

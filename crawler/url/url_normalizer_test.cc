@@ -76,8 +76,9 @@ TEST_CASE("IDN host becomes punycode") {
 
 TEST_CASE("a host that is not a valid IDN is rejected, naming why") {
   // Each of these made curl_url_get(CURLU_PUNYCODE) leak the host (ASan).
-  for (const char* url : {"http://\xCC\x80" "a.example/", "http://\xC3\xA9-.example/",
-                          "http://\xC3\xA9\xFF.com/"}) {
+  for (const char* url : {"http://\xCC\x80"
+                          "a.example/",
+                          "http://\xC3\xA9-.example/", "http://\xC3\xA9\xFF.com/"}) {
     INFO(url);
     std::string out;
     const Status s = NormalizeUrl(url, {}, &out);

@@ -50,10 +50,10 @@ TEST_CASE("every seed, sitemap, API URL and scope domain of a job is checked") {
 }
 
 TEST_CASE("seeds at multicast, broadcast, benchmarking or IPv6-embedded loopback are refused") {
-  for (const char* url : {"http://224.0.0.1/", "http://255.255.255.255/", "http://198.18.0.1/",
-                          "http://192.0.0.8/", "http://240.0.0.1/", "http://[ff02::1]/",
-                          "http://[64:ff9b::127.0.0.1]/", "http://[2002:7f00:1::]/",
-                          "http://[::ffff:127.0.0.1]:8080/", "http://[2001:db8::1]/"}) {
+  for (const char* url :
+       {"http://224.0.0.1/", "http://255.255.255.255/", "http://198.18.0.1/", "http://192.0.0.8/",
+        "http://240.0.0.1/", "http://[ff02::1]/", "http://[64:ff9b::127.0.0.1]/",
+        "http://[2002:7f00:1::]/", "http://[::ffff:127.0.0.1]:8080/", "http://[2001:db8::1]/"}) {
     INFO(url);
     Status s = service::CheckJobTargetsPublic(
         Job("  - kind: html\n    seeds: [\"" + std::string(url) + "\"]\n"));
