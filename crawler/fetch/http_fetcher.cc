@@ -203,7 +203,6 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   CURL* e = AcquireEasy();
   t->easy = e;
   t->result.body.clear();
-  t->result.truncated = false;
   t->result.headers.clear();
   t->refused_address.clear();
   t->too_large = false;
@@ -284,7 +283,6 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   if (code == CURLE_WRITE_ERROR && t->decoded_too_large && t->request.keep_body_prefix) {
     code = CURLE_OK;
     r.curl_code = CURLE_OK;
-    r.truncated = true;
   }
   if (code != CURLE_OK) {
     if (!t->refused_address.empty()) {

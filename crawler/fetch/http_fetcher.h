@@ -29,10 +29,11 @@ struct FetchRequest {
   std::vector<std::string> headers;  // "Name: value"
   FetchLimits limits;
   // Past limits.max_decompressed_bytes, end the transfer and keep the body's
-  // first max_decompressed_bytes as the response (FetchResult::truncated)
-  // rather than failing with ERROR_TOO_LARGE: for robots.txt, of which RFC
-  // 9309 lets a crawler read only the start. max_body_bytes still fails the
-  // fetch, but a Content-Length over it no longer does up front.
+  // first max_decompressed_bytes as a successful response rather than failing
+  // with ERROR_TOO_LARGE: for robots.txt, of which RFC 9309 lets a crawler
+  // read only the start (fetch one byte more than you read to tell a cut body
+  // from a whole one). max_body_bytes still fails the fetch, but a
+  // Content-Length over it no longer does up front.
   bool keep_body_prefix = false;
   // Asked before following each redirect hop; an empty string allows it,
   // anything else is the reason it is refused (e.g. "out of scope").
@@ -48,7 +49,6 @@ struct FetchResult {
   std::string final_url;
   std::vector<std::string> redirects;  // every hop's target URL, in order
   std::string body;                    // decoded body
-  bool truncated = false;              // body is a prefix (FetchRequest::keep_body_prefix)
   uint64_t wire_bytes = 0;             // bytes received before decoding
   std::string content_type;
   std::string http_version;         // of the last response: "http/1.1", "http/2", ...; "" if none
