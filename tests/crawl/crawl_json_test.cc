@@ -112,15 +112,7 @@ TEST_CASE("a response nested 100,000 levels deep is a parse error and the crawl 
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  const std::string base = site->BaseUrl();
-  std::string yaml = "name: deep\nsources:\n"
-                     "  - kind: json\n    url: \"" + base + "/api/items?page=1\"\n"
-                     "    records: \"$.items[*]\"\n"
-                     "  - kind: json\n    url: \"" + base + "/fault/deep-json\"\n"
-                     "    records: \"$.items[*]\"\n"
-                     "  - kind: json\n    url: \"" + base + "/api/items?page=2\"\n"
-                     "    records: \"$.items[*]\"\n"
-                     "politeness: {delay_ms: 0}\n";
+  std::string yaml = DeepJsonJobYaml("deep", site->BaseUrl());
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);  // a crawl with failed pages still finishes
