@@ -1,10 +1,10 @@
 #include "crawler/extract/json_extractor.h"
 
-#include "common/json_nesting.h"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "common/json_nesting.h"
 
 namespace gleaner::crawler {
 namespace {
@@ -194,7 +194,8 @@ TEST_CASE("a deeply nested response is refused unparsed instead of overflowing t
     INFO(levels);
     Status refused = extractor->Extract(nested(levels), &extraction);
     CHECK(refused.IsInvalidArgument());
-    CHECK(refused.message() == "JSON nested more than 1024 levels deep; the response was not parsed");
+    CHECK(refused.message() ==
+          "JSON nested more than 1024 levels deep; the response was not parsed");
     CHECK(extraction.records.empty());
   }
 }

@@ -121,5 +121,6 @@ TEST_CASE("a response nested 100,000 levels deep is a parse error and the crawl 
   REQUIRE(errors.size() == 1);
   CHECK(PathOf(errors[0]["url"]) == "/fault/deep-json");
   CHECK(errors[0]["kind"] == "ERROR_PARSE");
-  CHECK(errors[0]["message"] == "JSON nested more than 1024 levels deep; the response was not parsed");
+  CHECK(errors[0]["message"] ==
+        "JSON nested more than 1024 levels deep; the response was not parsed");
 }
