@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "crawler/engine/crawl_engine.h"
+#include "crawler/extract/html_extractor.h"
 #include "crawler/job/job_parser.h"
 #include "tools/commands.h"
 
@@ -19,6 +20,10 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
       << " s: " << s.pages_fetched << " pages (" << s.bytes_fetched << " bytes), " << s.records
       << " records, " << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
       << " blocked by robots.txt\n";
+  if (s.links_over_cap > 0) {
+    out << "  " << s.links_over_cap << " links not followed: their pages had more than "
+        << crawler::kMaxLinksPerPage << " links\n";
+  }
   if (!s.status_counts.empty()) {
     out << "  status:";
     for (const auto& [code, n] : s.status_counts) out << ' ' << code << "×" << n;

@@ -96,6 +96,7 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
             {"bytes_fetched", j.stats().bytes_fetched()},
             {"retries", j.stats().retries()},
             {"robots_blocked", j.stats().robots_blocked()},
+            {"links_over_cap", j.stats().links_over_cap()},
             {"status_counts", status_counts},
             {"duration_s", j.stats().duration_s()}}}};
 }

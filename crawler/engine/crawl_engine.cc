@@ -459,6 +459,11 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   if (!outcome.parse_error.empty()) {
     return Fail(lease, v1::ERROR_PARSE, &r, outcome.parse_error);
   }
+  if (outcome.links_over_cap > 0) {
+    summary_.links_over_cap += outcome.links_over_cap;
+    v1::JobStats* stats = output_->stats();
+    stats->set_links_over_cap(stats->links_over_cap() + outcome.links_over_cap);
+  }
   const std::string& page_url = r.final_url;
   bool duplicate = false;
   Status s;

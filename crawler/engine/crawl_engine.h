@@ -46,6 +46,7 @@ struct CrawlSummary {
   uint64_t errors = 0;   // permanent failures recorded this run
   uint64_t retries = 0;
   uint64_t robots_blocked = 0;
+  uint64_t links_over_cap = 0;  // links not followed: their page had more than kMaxLinksPerPage
   std::map<int, uint64_t> status_counts;
   std::map<std::string, uint64_t> http_versions;  // responses per protocol, e.g. "http/2"
   double duration_s = 0;

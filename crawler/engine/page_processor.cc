@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 
 #include <string_view>
-#include <unordered_set>
 
 #include "crawler/sitemap/sitemap_parser.h"
 #include "crawler/url/url_normalizer.h"
@@ -168,6 +167,7 @@ void PageProcessor::ProcessHtml(const Source& src, const v1::FrontierItem& item,
     return;
   }
   out->records = std::move(ex.records);
+  out->links_over_cap = ex.links_over_cap;
   std::string base = page_url;
   if (!ex.base_href.empty()) {
     std::string resolved;
@@ -176,12 +176,8 @@ void PageProcessor::ProcessHtml(const Source& src, const v1::FrontierItem& item,
   // The base is parsed once for all the page's links; if it does not parse, no link resolves.
   LinkResolver links;
   if (!LinkResolver::Make(base, normalize_, &links).ok()) return;
-  // Menus and footers repeat the same hrefs on a page: resolve each once.
-  std::unordered_set<std::string_view> hrefs_seen;
-  for (const auto& href : ex.links) {
-    if (hrefs_seen.insert(href).second)
-      AddLink(src, links, href, item, item.depth() + 1, false, out);
-  }
+  // The extractor lists each href once, at most kMaxLinksPerPage of them.
+  for (const auto& href : ex.links) AddLink(src, links, href, item, item.depth() + 1, false, out);
   NormalizedUrl canonical;
   if (!ex.canonical.empty() && links.Resolve(ex.canonical, &canonical).ok() &&
       canonical.url != page_url && src.scope->Check(canonical, item.depth()).empty()) {

@@ -24,6 +24,7 @@ struct PageOutcome {
   std::vector<std::vector<v1::Field>> records;
   std::vector<v1::FrontierItem> links;  // normalised, in scope, with host keys
   uint64_t out_of_scope = 0;            // links dropped by the scope
+  uint64_t links_over_cap = 0;          // HtmlExtraction::links_over_cap: not followed
   // The page's rel=canonical when it names another in-scope URL; that URL is
   // also among `links`, and the records belong to it, not to this page.
   std::string canonical;

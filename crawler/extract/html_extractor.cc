@@ -140,7 +140,12 @@ Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const 
       const char* url = FindAttribute(node, "href");
       if (url == nullptr) url = FindAttribute(node, "src");
       std::string link = url == nullptr ? std::string() : TrimAsciiWhitespace(url);
-      if (!link.empty() && seen_links.insert(link).second) out->links.push_back(std::move(link));
+      if (link.empty()) break;
+      if (out->links.size() < kMaxLinksPerPage) {
+        if (seen_links.insert(link).second) out->links.push_back(std::move(link));
+      } else if (!seen_links.contains(link)) {
+        ++out->links_over_cap;  // seen_links stays bounded with links
+      }
       break;
     }
     return true;

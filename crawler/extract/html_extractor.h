@@ -19,13 +19,22 @@
 
 namespace gleaner::crawler {
 
+// Links taken from one page, at most. A page of millions of links (a body
+// limit raised, or a well-compressed body) would otherwise hold millions of
+// strings here, and as many frontier items downstream; the rest are counted.
+inline constexpr size_t kMaxLinksPerPage = 10'000;
+
 struct HtmlExtraction {
   // Raw (unresolved) URLs from a[href] and the follow selectors' href (or src
   // when there is no href), in document order, each once, empty ones skipped.
   // The caller resolves them against base_href or the page URL. Here and
   // below "raw" means the attribute value as parsed (entities decoded) with
   // surrounding ASCII whitespace trimmed, as URL parsers trim it anyway.
+  // At most kMaxLinksPerPage of them: the first in document order.
   std::vector<std::string> links;
+  // Link elements past kMaxLinksPerPage whose URL is not among those taken:
+  // not followed. (Repeats among them are each counted.)
+  uint64_t links_over_cap = 0;
   std::string base_href;  // the first <base href>, raw; empty when absent
   std::string canonical;  // the first <link rel="canonical" href>, raw; empty when absent
   // True when the source has a records spec and the page satisfies its `when`

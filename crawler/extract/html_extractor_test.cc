@@ -84,6 +84,21 @@ TEST_CASE("links are raw a[href] values in document order, once, without empties
   CHECK(got.records.empty());
 }
 
+TEST_CASE("a page with more links than the per-page cap gives the first ones and counts the rest",
+          "[html]") {
+  std::string html;
+  for (size_t i = 0; i < kMaxLinksPerPage + 2500; ++i) {
+    html += "<a href=\"/l/" + std::to_string(i) + "\">x</a>";
+  }
+  html += "<a href=\"/l/0\">again</a><a href=\"/l/10\">again</a>";  // taken already: not counted
+  HtmlExtraction got = Extract(HtmlSource(), html);
+  REQUIRE(got.links.size() == kMaxLinksPerPage);
+  CHECK(got.links.front() == "/l/0");
+  CHECK(got.links.back() == "/l/" + std::to_string(kMaxLinksPerPage - 1));
+  CHECK(got.links_over_cap == 2500);
+  CHECK(Extract(HtmlSource(), kCatalogue).links_over_cap == 0);
+}
+
 TEST_CASE("follow selectors add their href, or src when there is no href", "[html]") {
   HtmlExtraction got =
       Extract(HtmlSource(std::nullopt, {"[data-next]", ".pager", "img[data-lazy]"}), kCatalogue);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 namespace gleaner::crawler {
 namespace {
@@ -40,10 +41,58 @@ bool HoldsRawText(std::string_view name) {
                        "noframes", "noscript"});
 }
 
+// HTML's "special" elements: an end tag of another name does not close
+// through them, and a formatting end tag (</b>) meeting one restructures the
+// tree without making it shallower.
+bool IsSpecial(std::string_view name) {
+  return NameIn(
+      name, {"address",  "applet",   "article",  "aside",    "blockquote", "center",  "details",
+             "dir",      "div",      "dl",       "fieldset", "figcaption", "figure",  "footer",
+             "frameset", "h1",       "h2",       "h3",       "h4",         "h5",      "h6",
+             "header",   "hgroup",   "iframe",   "listing",  "main",       "marquee", "menu",
+             "nav",      "noembed",  "noframes", "noscript", "object",     "ol",      "plaintext",
+             "pre",      "script",   "search",   "section",  "select",     "style",   "summary",
+             "table",    "template", "textarea", "title",    "ul",         "xmp"});
+}
+
+// An end tag of a special element does not close through these.
+bool IsScopeBoundary(std::string_view name) {
+  return NameIn(
+      name, {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"});
+}
+
+struct OpenElement {
+  std::string_view raw_name;  // as written; compared ignoring ASCII case
+  bool special;
+  bool scope_boundary;
+};
+
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return AsciiLower(x) == AsciiLower(y);
+         });
+}
+
+// How many open elements the end tag closes, as the tree builder would:
+// those down to the nearest one of its name, unless the search meets an
+// element it may not close through first; then, or when none has the name,
+// the tag closes nothing. Counting closes by name alone (any end tag closing
+// the innermost element) would let "<div></x>" repeated nest without bound
+// while counting nothing.
+size_t ElementsClosedBy(const std::vector<OpenElement>& open, std::string_view raw_name,
+                        bool special) {
+  for (size_t k = open.size(); k-- > 0;) {
+    if (SameName(open[k].raw_name, raw_name)) return open.size() - k;
+    if (special ? open[k].scope_boundary : open[k].special) return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 size_t HtmlNestingDepth(std::string_view html, size_t limit) {
-  size_t depth = 0, deepest = 0;
+  std::vector<OpenElement> open;  // never more than limit + 1
+  size_t deepest = 0;
   size_t foreign = 0;  // open <svg> and <math>, where "/>" closes the element
   size_t i = 0;
   while (deepest <= limit) {
@@ -76,6 +125,7 @@ size_t HtmlNestingDepth(std::string_view html, size_t limit) {
     }
     std::string_view name(name_buffer.data(), std::min(name_length, kMaxName));
     if (name_length > kMaxName) name = "-";  // longer than any name listed above
+    const std::string_view raw_name = html.substr(name_start, name_length);
     // The tag ends at the first '>' outside a quoted attribute value.
     char quote = 0;
     for (; j < html.size(); ++j) {
@@ -93,13 +143,20 @@ size_t HtmlNestingDepth(std::string_view html, size_t limit) {
     const bool is_foreign_root = name == "svg" || name == "math";
     if (closing) {
       if (OpensNoLevel(name)) continue;
-      if (is_foreign_root && foreign > 0) --foreign;
-      if (depth > 0) --depth;
+      const size_t closed = ElementsClosedBy(open, raw_name, IsSpecial(name));
+      for (size_t k = 0; k < closed; ++k) {
+        std::string_view closed_name = open.back().raw_name;
+        if ((SameName(closed_name, "svg") || SameName(closed_name, "math")) && foreign > 0) {
+          --foreign;
+        }
+        open.pop_back();
+      }
       continue;
     }
     if (OpensNoLevel(name) || (self_closing && (foreign > 0 || is_foreign_root))) continue;
     if (is_foreign_root) ++foreign;
-    deepest = std::max(deepest, ++depth);
+    open.push_back({raw_name, IsSpecial(name), IsScopeBoundary(name)});
+    deepest = std::max(deepest, open.size());
     if (HoldsRawText(name)) {
       // Skip to "</name"; a page that never closes it ends as text.
       size_t end = i;

@@ -19,8 +19,11 @@ inline constexpr size_t kMaxHtmlNesting = 1024;
 // the count passes it. Elements that the parser closes implicitly (p, li,
 // td, a, ...) and void elements (br, img, ...) are not counted, comments and
 // the contents of script, style and other raw-text elements are skipped, and
-// a self-closing "/>" closes only inside <svg> and <math>, as in HTML. An
-// estimate: it never needs more than one pass and no allocation.
+// a self-closing "/>" closes only inside <svg> and <math>, as in HTML. An end
+// tag closes what the parser would close: down to the nearest open element of
+// its name, but not through an element HTML forbids it to close through
+// (stray "</span>"s after each "<div>" leave every div open). An estimate in
+// one pass, keeping the names of the open elements (at most limit + 1).
 size_t HtmlNestingDepth(std::string_view html, size_t limit);
 
 }  // namespace gleaner::crawler

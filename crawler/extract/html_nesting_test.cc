@@ -43,6 +43,21 @@ TEST_CASE("nesting depth skips what the parser does not nest") {
   CHECK(HtmlNestingDepth("1 < 2 <3 <div></div></div></div><div>", kNoLimit) == 1);
 }
 
+TEST_CASE("end tags close only what the parser closes, so stray ones cannot hide nesting") {
+  // The parser ignores "</span>" with a div as the current node: every div stays open.
+  CHECK(HtmlNestingDepth(Repeat("<div></span>", 5000), kNoLimit) == 5000);
+  CHECK(HtmlNestingDepth(Repeat("<span><div></span>", 100), kNoLimit) == 200);
+  CHECK(HtmlNestingDepth(Repeat("<div><x-long-custom-name></x-long-custom-nam>", 100), kNoLimit) ==
+        200);
+  // A formatting end tag meeting a block restructures the tree, no shallower.
+  CHECK(HtmlNestingDepth(Repeat("<b><div></b>", 100), kNoLimit) == 200);
+  // Well-formed and commonly malformed pages close as the parser closes them.
+  CHECK(HtmlNestingDepth(Repeat("<div class=item><span>unclosed</div>", 5000), kNoLimit) == 2);
+  CHECK(HtmlNestingDepth(Repeat("<b><i>x</b></i>", 5000), kNoLimit) == 2);
+  CHECK(HtmlNestingDepth(Repeat("<DIV><Span>x</SPAN></div>", 5000), kNoLimit) == 2);
+  CHECK(HtmlNestingDepth("<table><tbody><tr><td><div>x</table><div>", kNoLimit) == 2);
+}
+
 TEST_CASE("nesting depth stops counting once past the limit") {
   std::string deep = Repeat("<div>", 200000);
   CHECK(HtmlNestingDepth(deep, kNoLimit) == 200000);

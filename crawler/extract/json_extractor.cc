@@ -3,6 +3,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "common/json_nesting.h"
+
 namespace gleaner::crawler {
 namespace {
 
@@ -89,6 +91,11 @@ Status JsonExtractor::Compile(const SourceSpec& source, std::unique_ptr<JsonExtr
 
 Status JsonExtractor::Extract(std::string_view body, JsonExtraction* out) const {
   *out = JsonExtraction();
+  // Measured before parsing: the walks below (and dump) recurse once per level.
+  if (JsonNestingDepth(body, kMaxJsonNesting) > kMaxJsonNesting) {
+    return Status::InvalidArgument("JSON nested more than " + std::to_string(kMaxJsonNesting) +
+                                   " levels deep; the response was not parsed");
+  }
   Json document;
   try {
     document = Json::parse(body);

@@ -42,7 +42,9 @@ class JsonExtractor {
   // InvalidArgument naming the path that does not parse.
   static Status Compile(const SourceSpec& source, std::unique_ptr<JsonExtractor>* out);
 
-  // InvalidArgument with nlohmann's byte position when body is not JSON.
+  // InvalidArgument with nlohmann's byte position when body is not JSON, and,
+  // without parsing, for a body nesting arrays and objects deeper than
+  // kMaxJsonNesting (common/json_nesting.h).
   Status Extract(std::string_view body, JsonExtraction* out) const;
 
  private:

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "common/json_nesting.h"
+
 namespace gleaner::crawler {
 namespace {
 
@@ -172,6 +174,30 @@ TEST_CASE("invalid json is invalid argument with the byte position", "[json]") {
   CHECK(truncated.message().rfind("invalid JSON at byte 7: ", 0) == 0);
   Status html = extractor->Extract("<html>", &extraction);
   CHECK(html.message().rfind("invalid JSON at byte 1: ", 0) == 0);
+}
+
+TEST_CASE("a deeply nested response is refused unparsed instead of overflowing the stack",
+          "[json]") {
+  std::unique_ptr<JsonExtractor> extractor;
+  REQUIRE(JsonExtractor::Compile(JsonSource("$.items[*]"), &extractor).ok());
+  auto nested = [](size_t levels) {
+    return R"({"items": )" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+  };
+  JsonExtraction extraction;
+  // At the limit it is extracted: items[*] is an array, flattened into its
+  // one element, an array nested kMaxJsonNesting - 3 deep kept as compact JSON.
+  REQUIRE(extractor->Extract(nested(kMaxJsonNesting), &extraction).ok());
+  REQUIRE(extraction.records.size() == 1);
+  CHECK(extraction.records[0][0].value().json_value() ==
+        std::string(kMaxJsonNesting - 3, '[') + std::string(kMaxJsonNesting - 3, ']'));
+  for (size_t levels : {kMaxJsonNesting + 1, size_t{100000}}) {
+    INFO(levels);
+    Status refused = extractor->Extract(nested(levels), &extraction);
+    CHECK(refused.IsInvalidArgument());
+    CHECK(refused.message() ==
+          "JSON nested more than 1024 levels deep; the response was not parsed");
+    CHECK(extraction.records.empty());
+  }
 }
 
 TEST_CASE("compile rejects bad paths, naming where they came from", "[json]") {

@@ -21,6 +21,10 @@ namespace {
 
 constexpr uint32_t kDefaultBatchRows = 1024;
 constexpr uint32_t kMaxBatchRows = 65536;
+// A batch is cut once its rows take this many bytes, whatever batch_rows says:
+// rows vary in width, and clients refuse messages over 4 MiB by default. A
+// single row wider than that still goes, alone.
+constexpr size_t kMaxBatchBytes = 1 << 20;
 
 // What errors call a request's rules_yaml: "rules:LINE:COL: ...".
 constexpr std::string_view kRulesName = "rules";
@@ -118,7 +122,11 @@ class StreamSink : public prepare::DatasetSink {
     }
     v1::DatasetRow* out = batch_.add_rows();
     out->mutable_values()->Add(row.begin(), row.end());
-    if (static_cast<uint32_t>(batch_.rows_size()) >= batch_rows_) return Flush();
+    batch_bytes_ += out->ByteSizeLong();
+    if (static_cast<uint32_t>(batch_.rows_size()) >= batch_rows_ ||
+        batch_bytes_ >= kMaxBatchBytes) {
+      return Flush();
+    }
     return Status::OK();
   }
 
@@ -133,6 +141,7 @@ class StreamSink : public prepare::DatasetSink {
     if (!writer_->Write(batch_)) return Status::Aborted("the client went away");
     rows_sent_->Increment(batch_.rows_size());
     batch_.Clear();
+    batch_bytes_ = 0;
     sent_any_ = true;
     return Status::OK();
   }
@@ -151,6 +160,7 @@ class StreamSink : public prepare::DatasetSink {
   uint64_t skip_;
   uint32_t batch_rows_;
   v1::PullDatasetResponse batch_;
+  size_t batch_bytes_ = 0;  // of batch_'s rows
   bool sent_any_ = false;
 };
 
@@ -160,7 +170,13 @@ grpc::Status DatasetServiceImpl::PullDataset(grpc::ServerContext* context,
                                              const v1::PullDatasetRequest* request,
                                              grpc::ServerWriter<v1::PullDatasetResponse>* writer) {
   if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
-  split::Split split;
+  if (request->batch_rows() > kMaxBatchRows) {
+    return ToGrpc(Status::InvalidArgument("batch_rows: " + std::to_string(request->batch_rows()) +
+                                          " is out of range: 1.." + std::to_string(kMaxBatchRows) +
+                                          ", or 0 for the server's default (" +
+                                          std::to_string(kDefaultBatchRows) + ")"));
+  }
+  split::Split split = split::Split::kTrain;  // ParseSplit sets it
   Status s = ParseSplit(request->split(), &split);
   rules::RulesConfig rules;
   if (s.ok()) s = ParseRequestRules(request->rules_yaml(), &rules);
@@ -186,8 +202,7 @@ grpc::Status DatasetServiceImpl::PullDataset(grpc::ServerContext* context,
     }
     cursor = resumed;
   }
-  uint32_t batch_rows = request->batch_rows() == 0 ? kDefaultBatchRows
-                                                   : std::min(request->batch_rows(), kMaxBatchRows);
+  uint32_t batch_rows = request->batch_rows() == 0 ? kDefaultBatchRows : request->batch_rows();
 
   prepare::PipelineOptions options;
   options.spill_dir = SpillDir();

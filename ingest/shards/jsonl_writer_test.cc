@@ -8,6 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/json_nesting.h"
+#include "ingest/shards/text_encoding.h"
 #include "tests/support/value_builders.h"
 
 namespace gleaner::shards {
@@ -91,6 +93,18 @@ TEST_CASE("a row with a value of the wrong type is refused and not written") {
   REQUIRE(writer->Close(&stats).ok());
   CHECK(stats.rows == 0);
   CHECK(file.Read().empty());
+}
+
+TEST_CASE("a json value nesting past the limit stays text instead of overflowing the dump") {
+  // Records ingested from a worker are not guaranteed to come from our extractor.
+  v1::Value at_limit, deep;
+  at_limit.set_json_value(std::string(kMaxJsonNesting, '[') + std::string(kMaxJsonNesting, ']'));
+  deep.set_json_value(std::string(100000, '[') + std::string(100000, ']'));
+  CHECK(ValueToJson(at_limit).is_array());
+  CHECK(ValueToJson(at_limit).dump() == at_limit.json_value());
+  const nlohmann::ordered_json kept = ValueToJson(deep);
+  REQUIRE(kept.is_string());
+  CHECK(kept.get_ref<const std::string&>() == deep.json_value());
 }
 
 TEST_CASE("a shard in a missing directory is an IOError naming the path") {

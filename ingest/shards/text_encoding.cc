@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/json_nesting.h"
+
 namespace gleaner::shards {
 
 namespace {
@@ -111,6 +113,11 @@ nlohmann::ordered_json ValueToJson(const v1::Value& value) {
       return hex;
     }
     case v1::Value::kJsonValue: {
+      // Dumping a parsed value recurses per level: JSON nested deeper than the
+      // crawler ever stores (a record ingested from elsewhere) stays text.
+      if (JsonNestingDepth(value.json_value(), kMaxJsonNesting) > kMaxJsonNesting) {
+        return ToValidUtf8(value.json_value());
+      }
       nlohmann::ordered_json parsed =
           nlohmann::ordered_json::parse(value.json_value(), nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) return ToValidUtf8(value.json_value());

@@ -28,7 +28,8 @@ std::string FormatDouble(double value);
 
 // The JSON form of a value: strings repaired to valid UTF-8, timestamps as
 // FormatTimestampMicros, bytes as lowercase hex, json_value parsed (kept as a
-// string when it is not valid JSON), non-finite doubles and nulls as null.
+// string when it is not valid JSON or nests deeper than kMaxJsonNesting),
+// non-finite doubles and nulls as null.
 nlohmann::ordered_json ValueToJson(const v1::Value& value);
 
 }  // namespace gleaner::shards

@@ -1,7 +1,8 @@
 // Crawls the fixture's fault endpoints: the crawl must finish, record each
 // permanent failure with its reason, succeed where a retry should succeed,
 // keep its memory bounded despite a 50 MiB page and a gzip bomb, and survive
-// a page of 200,000 nested elements.
+// a page of 200,000 nested elements; a page past the per-page link cap has
+// the links past it counted.
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -118,4 +119,28 @@ TEST_CASE("hostile job files exit 2 with a positioned message under memory and C
   CHECK(zero.exit_code == 2);
   CHECK(zero.err.find("/dev/zero:1:1: longer than 1048576 bytes") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "data"));
+}
+
+TEST_CASE("a page with more links than the per-page cap has the rest counted, not followed") {
+  fixture::FixtureOptions options;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  // 12,000 links, 2,000 past the cap; depth 1 is in scope, so the 10,000
+  // taken are fetched (404s, cut short by max_pages).
+  std::string yaml = "name: links\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                     "/fault/many-links?n=12000\"]\n    scope: {max_depth: 1}\n"
+                     "politeness: {concurrency: 8, per_host: 8, delay_ms: 0}\nmax_pages: 50\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("2000 links not followed: their pages had more than 10000 links") !=
+        std::string::npos);
+  CHECK(StageJob(dir / "data", "links")["stats"]["links_over_cap"] == 2000);
+  // What was fetched came from the first 10,000 links only.
+  for (const auto& e : site->RequestLog()) {
+    if (e.target.rfind("/fault/link/", 0) != 0) continue;
+    INFO(e.target);
+    CHECK(std::stoi(e.target.substr(std::string("/fault/link/").size())) < 10000);
+  }
 }

@@ -106,3 +106,21 @@ TEST_CASE("the bearer token is read from the environment and never stored") {
   ProcessResult grep = RunProcess({"/bin/grep", "-r", "-l", options.bearer_token, dir / "data"});
   CHECK(grep.exit_code == 1);
 }
+
+TEST_CASE("a response nested 100,000 levels deep is a parse error and the crawl finishes") {
+  fixture::FixtureOptions options;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = DeepJsonJobYaml("deep", site->BaseUrl());
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);  // a crawl with failed pages still finishes
+  CHECK(DumpRecords(dir / "data", "deep").size() == 40);  // both good pages
+  nlohmann::json errors = StageErrors(dir / "data", "deep");
+  REQUIRE(errors.size() == 1);
+  CHECK(PathOf(errors[0]["url"]) == "/fault/deep-json");
+  CHECK(errors[0]["kind"] == "ERROR_PARSE");
+  CHECK(errors[0]["message"] ==
+        "JSON nested more than 1024 levels deep; the response was not parsed");
+}

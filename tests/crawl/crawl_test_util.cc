@@ -16,6 +16,14 @@ const char* kProductRecordsYaml = R"YAML(
         category: {css: "ul.breadcrumb li.category", text: true}
 )YAML";
 
+std::string DeepJsonJobYaml(const std::string& name, const std::string& base_url) {
+  std::string yaml = "name: " + name + "\nsources:\n";
+  for (const char* path : {"/api/items?page=1", "/fault/deep-json", "/api/items?page=2"}) {
+    yaml += "  - kind: json\n    url: \"" + base_url + path + "\"\n    records: \"$.items[*]\"\n";
+  }
+  return yaml + "politeness: {delay_ms: 0}\n";
+}
+
 std::string WriteJob(const TempDir& dir, const std::string& name, const std::string& yaml) {
   std::string path = dir / name;
   WriteFile(path, yaml);

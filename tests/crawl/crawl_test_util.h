@@ -14,6 +14,10 @@ namespace gleaner::testing {
 // The fixture's product fields, as configs/jobs/demo.yaml extracts them.
 extern const char* kProductRecordsYaml;
 
+// Job `name` of three json sources on the fixture at `base_url`: two good
+// /api/items pages (20 records each) around /fault/deep-json.
+std::string DeepJsonJobYaml(const std::string& name, const std::string& base_url);
+
 // Writes `yaml` to dir/name and returns the path.
 std::string WriteJob(const TempDir& dir, const std::string& name, const std::string& yaml);
 

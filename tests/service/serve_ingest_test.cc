@@ -331,3 +331,59 @@ TEST_CASE("a job crawling in the server refuses ingest until the crawl stops") {
   CHECK(slow["records"] == crawled + 1);
   CHECK(DumpRecords(dir / "served", "slow").size() == crawled + 1);
 }
+
+TEST_CASE("rows too wide for a default client's 4 MiB in one batch are pulled in smaller batches") {
+  TempDir dir;
+  ServeProcess server(dir, dir / "served", {});
+  // 1,000 rows of 10 KB: the default 1,024 rows a batch would be a 10 MB message.
+  constexpr int kRows = 1000;
+  {
+    Producer p(server);
+    for (int b = 0; b < kRows / 100; ++b) {
+      std::vector<v1::Record> records;
+      for (int i = 0; i < 100; ++i) {
+        records.push_back(Rec("p" + std::to_string(b), i, std::string(10000, 'a' + i % 26)));
+      }
+      REQUIRE(p.Send(Batch("wide", b + 1, records)) == std::to_string(b + 1) + " 100 0");
+    }
+    CHECK(p.Finish().ok());
+  }
+  auto stub = v1::DatasetService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  v1::PullDatasetRequest request;
+  request.set_job("wide");
+  request.set_rules_yaml(
+      "fields:\n  title: {type: string}\nsplit: {train: 1.0, validation: 0, test: 0}\n");
+  request.set_split("train");
+
+  SECTION("with the default batch_rows and the largest allowed, every row arrives") {
+    for (uint32_t batch_rows : {0u, 65536u}) {
+      INFO(batch_rows);
+      request.set_batch_rows(batch_rows);
+      grpc::ClientContext context;  // default limits: 4 MiB a message received
+      auto stream = stub->PullDataset(&context, request);
+      v1::PullDatasetResponse batch;
+      size_t rows = 0, batches = 0;
+      while (stream->Read(&batch)) {
+        rows += batch.rows_size();
+        ++batches;
+        CHECK(batch.ByteSizeLong() < (2u << 20));
+      }
+      grpc::Status finished = stream->Finish();
+      INFO(finished.error_message());
+      REQUIRE(finished.ok());
+      CHECK(rows == kRows);
+      CHECK(batches >= 10);
+    }
+  }
+  SECTION("batch_rows past 65536 is INVALID_ARGUMENT naming it and its range") {
+    request.set_batch_rows(4000000000u);
+    grpc::ClientContext context;
+    auto stream = stub->PullDataset(&context, request);
+    v1::PullDatasetResponse batch;
+    CHECK_FALSE(stream->Read(&batch));
+    CHECK(ExpectError(stream->Finish(), grpc::StatusCode::INVALID_ARGUMENT) ==
+          "batch_rows: 4000000000 is out of range: 1..65536, or 0 for the server's default (1024)");
+  }
+  REQUIRE(server.Terminate().exit_code == 0);
+}

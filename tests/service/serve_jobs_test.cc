@@ -300,3 +300,28 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
   CHECK(done["records"] == DumpRecords(dir / "crawled", "minutely").size());
   CHECK(RecordsByUrl(dir / "served", "minutely") == RecordsByUrl(dir / "crawled", "minutely"));
 }
+
+TEST_CASE("a job meeting a response nested 100,000 levels deep ends and the server survives it") {
+  fixture::FixtureOptions options;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(dir, "deep.yaml", DeepJsonJobYaml("deep", site->BaseUrl()));
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult submit = Client(server, {"jobs", "submit", job});
+  INFO(submit.err);
+  REQUIRE(submit.exit_code == 0);
+  nlohmann::json done = WaitForPhase(server, "deep", "succeeded");
+  CHECK(done["records"] == 40);
+  // Still answering after the job, and still the same process.
+  ProcessResult list = Client(server, {"jobs", "list", "--json"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(nlohmann::json::parse(list.out).size() == 1);
+  nlohmann::json errors = StageErrors(dir / "served", "deep");
+  REQUIRE(errors.size() == 1);
+  CHECK(PathOf(errors[0]["url"]) == "/fault/deep-json");
+  CHECK(errors[0]["kind"] == "ERROR_PARSE");
+  ProcessResult stop = server.Terminate();
+  INFO(stop.err);
+  CHECK(stop.exit_code == 0);
+}
