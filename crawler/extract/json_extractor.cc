@@ -102,6 +102,10 @@ Status JsonExtractor::Extract(std::string_view body, JsonExtraction* out) const 
   } catch (const Json::parse_error& e) {
     return Status::InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " +
                                    e.what());
+  } catch (const Json::exception& e) {
+    // Valid syntax the parser still refuses, e.g. a number beyond a double's
+    // range (out_of_range.406): any site can send one, so it must not escape.
+    return Status::InvalidArgument(std::string("unparsable JSON: ") + e.what());
   }
 
   std::vector<const Json*> records;

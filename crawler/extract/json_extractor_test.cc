@@ -176,6 +176,17 @@ TEST_CASE("invalid json is invalid argument with the byte position", "[json]") {
   CHECK(html.message().rfind("invalid JSON at byte 1: ", 0) == 0);
 }
 
+TEST_CASE("a number beyond a double's range is invalid argument, not an escaped exception",
+          "[json]") {
+  std::unique_ptr<JsonExtractor> extractor;
+  REQUIRE(JsonExtractor::Compile(JsonSource("$"), &extractor).ok());
+  JsonExtraction extraction;
+  Status overflow = extractor->Extract("[1e400]", &extraction);
+  CHECK(overflow.IsInvalidArgument());
+  CHECK(overflow.message().find("number overflow") != std::string::npos);
+  CHECK(extraction.records.empty());
+}
+
 TEST_CASE("a deeply nested response is refused unparsed instead of overflowing the stack",
           "[json]") {
   std::unique_ptr<JsonExtractor> extractor;
