@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (tests/fuzz) with clang in build-fuzz/ and runs
 # each for a while, one after the other:
 #   scripts/fuzz.sh                 20 s per target (what CI runs)
-#   scripts/fuzz.sh --long          10 min per target
+#   scripts/fuzz.sh --long          per target 10 min or 1,000,000 executions,
+#                                   whichever comes first
 #   scripts/fuzz.sh 3600 url cron   an hour each, only these targets
 # Corpora grow in build-fuzz/fuzz/corpus/<target> (kept between runs), seeded
 # from the repository by gleaner-fuzz-seeds; a crash, leak, timeout, memory
@@ -12,8 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=20
+runs=-1  # libFuzzer: no limit
 if [ "${1:-}" = "--long" ]; then
-  seconds=600; shift
+  seconds=600 runs=1000000; shift
 elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then
   seconds=$1; shift
 fi
@@ -70,7 +72,7 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   status=0
   "$build/tests/fuzz/${name}_fuzzer" "$corpus" "$work/seeds/$name" "${dict_arg[@]}" \
-    -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -runs="$runs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
