@@ -9,6 +9,7 @@
 # from the repository by gleaner-fuzz-seeds; a crash, leak, timeout, memory
 # blow-up or UBSan report is saved in build-fuzz/fuzz/artifacts/<target>/ and
 # makes the script exit 1 after all targets ran. Logs: build-fuzz/fuzz/logs/.
+# Replay one input: build-fuzz/tests/fuzz/<target>_fuzzer FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
