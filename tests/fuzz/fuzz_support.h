@@ -1,13 +1,17 @@
 // What every fuzz target shares: viewing libFuzzer's bytes as text, splitting
-// a two-part input at its first newline, and a property check that reports and
-// aborts (libFuzzer then saves the input as a crash artifact). Header-only.
+// a two-part input at its first newline, a property check that reports and
+// aborts (libFuzzer then saves the input as a crash artifact), and the
+// contract of a YAML file parser's errors. Header-only.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <utility>
+
+#include "common/status.h"
 
 namespace gleaner::fuzz {
 
@@ -37,3 +41,19 @@ inline std::pair<std::string_view, std::string_view> SplitFirstLine(std::string_
       std::abort();                                                                 \
     }                                                                               \
   } while (0)
+
+namespace gleaner::fuzz {
+
+// The name fuzzed YAML files are parsed under.
+inline constexpr const char* kYamlName = "fuzz.yaml";
+
+// A YAML file parser either accepts the file or says InvalidArgument
+// "fuzz.yaml:LINE:COL: ..." (common/yaml_reader.h).
+inline void CheckYamlParse(const Status& s) {
+  if (s.ok()) return;
+  FUZZ_CHECK(s.IsInvalidArgument(), "not InvalidArgument: %s", s.ToString().c_str());
+  FUZZ_CHECK(s.message().starts_with(std::string(kYamlName) + ":"),
+             "the error does not name file:line:col: %s", s.message().c_str());
+}
+
+}  // namespace gleaner::fuzz

@@ -6,10 +6,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   gleaner::rules::RulesConfig config;
-  gleaner::Status s = gleaner::rules::ParseRulesYaml(gleaner::fuzz::AsText(data, size), "fuzz.yaml", &config);
-  if (s.ok()) return 0;
-  FUZZ_CHECK(s.IsInvalidArgument(), "not InvalidArgument: %s", s.ToString().c_str());
-  FUZZ_CHECK(s.message().starts_with("fuzz.yaml:"), "the error does not name file:line:col: %s",
-             s.message().c_str());
+  gleaner::fuzz::CheckYamlParse(gleaner::rules::ParseRulesYaml(gleaner::fuzz::AsText(data, size),
+                                                               gleaner::fuzz::kYamlName, &config));
   return 0;
 }
