@@ -1,5 +1,9 @@
 #include "common/yaml_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -7,8 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace gleaner::yaml {
 namespace {
@@ -33,19 +35,18 @@ std::string Quote(std::string_view text) {
   return out + "\"";
 }
 
-// What the user wrote, for the "got ..." half of a message.
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
+// What the user wrote, for the "got ..." half of a message; an absent key reads as empty.
+std::string Describe(const Value* value) {
+  if (value == nullptr) return "an empty value";
+  switch (value->kind) {
+    case Value::Kind::kNull:
       return "an empty value";
-    case YAML::NodeType::Scalar:
-      return Quote(node.Scalar());
-    case YAML::NodeType::Sequence:
-      return node.size() == 0 ? "an empty list" : "a list";
-    case YAML::NodeType::Map:
-      return node.size() == 0 ? "an empty map" : "a map";
-    case YAML::NodeType::Undefined:
-      break;
+    case Value::Kind::kScalar:
+      return Quote(value->scalar);
+    case Value::Kind::kList:
+      return value->items.empty() ? "an empty list" : "a list";
+    case Value::Kind::kMap:
+      return value->entries.empty() ? "an empty map" : "a map";
   }
   return "nothing";
 }
@@ -114,37 +115,6 @@ std::string DescribeNumberRange(double min, double max) {
   return "a number";
 }
 
-// True if line `line` (0-based) of `text` is indented with a tab, which YAML forbids
-// and yaml-cpp reports as whatever token it was reading.
-bool IndentedWithTab(std::string_view text, int line) {
-  size_t start = 0;
-  for (int i = 0; i < line && start != std::string_view::npos; ++i) {
-    start = text.find('\n', start);
-    if (start != std::string_view::npos) ++start;
-  }
-  if (start == std::string_view::npos) return false;
-  for (size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i) {
-    if (text[i] == '\t') return true;
-  }
-  return false;
-}
-
-// yaml-cpp's syntax messages name the parser state; say what usually causes it.
-std::string ExplainSyntaxError(const std::string& msg, bool indented_with_tab) {
-  if (indented_with_tab) return msg + " (indent with spaces, not tabs)";
-  static const std::pair<std::string_view, std::string_view> kHints[] = {
-      {"end of map not found", "this line is indented differently from the keys above it"},
-      {"end of sequence not found", "this line is indented differently from the items above it"},
-      {"illegal map value", "a ':' where none was expected; quote values that contain ': '"},
-      {"end of sequence flow not found", "a '[' is not closed by ']'"},
-      {"end of map flow not found", "a '{' is not closed by '}'"},
-  };
-  for (const auto& [prefix, hint] : kHints) {
-    if (msg.starts_with(prefix)) return msg + " (" + std::string(hint) + ")";
-  }
-  return msg;
-}
-
 }  // namespace
 
 // Optimal string alignment: Levenshtein plus swapping two adjacent characters
@@ -170,44 +140,57 @@ int EditDistance(std::string_view a, std::string_view b) {
 // ---------------------------------------------------------------------------
 // Document
 
+Status ReadYamlFile(const std::string& path, std::string* out) {
+  // One byte over the limit is enough for Tree::Parse to refuse the text.
+  const size_t limit = kMaxDocumentBytes + 1;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat info;
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    // Bad input (a path given where a file belongs), not an unreadable file.
+    return Status::InvalidArgument(path + ": is a directory, expected a YAML file");
+  }
+  out->clear();
+  char chunk[64 * 1024];
+  while (out->size() < limit) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof(chunk), limit - out->size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Status::IOError("cannot read " + path + ": " + std::strerror(error));
+    }
+    if (n == 0) break;
+    out->append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
 Status Document::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  std::string text;
+  Status read = ReadYamlFile(path, &text);
+  if (!read.ok()) {
     name_ = path;
-    status_ = Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+    status_ = read;
     return status_;
   }
-  return LoadString(text.str(), path);
+  return LoadString(text, path);
 }
 
 Status Document::LoadString(std::string_view text, std::string display_name) {
   name_ = std::move(display_name);
   status_ = Status::OK();
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    root_ = documents.empty() ? YAML::Node() : documents[0];
-    if (documents.size() > 1) {
-      const YAML::Mark mark = documents[1].Mark();
-      Record(mark.line + 1, mark.column + 1, "",
-             "expected one YAML document, got a second one (after '---')");
-    }
-  } catch (const YAML::Exception& e) {
-    // A mark is null (-1) when yaml-cpp could not place the error; point at the file start.
-    int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-    int column = e.mark.is_null() ? 1 : e.mark.column + 1;
-    root_ = YAML::Node();
-    const bool tab = !e.mark.is_null() && IndentedWithTab(text, e.mark.line);
-    Record(line, column, "", "invalid YAML: " + ExplainSyntaxError(e.msg, tab));
-  }
+  SyntaxError error;
+  if (!tree_.Parse(text, &error)) Record(error.line, error.column, "", error.message);
   return status_;
 }
 
 Node Document::Root() {
-  if (root_.IsNull()) return Node(this, root_, "", 1, 1);
-  const YAML::Mark mark = root_.Mark();
-  return Node(this, root_, "", mark.line + 1, mark.column + 1);
+  const Value& root = tree_.root();
+  if (root.kind == Value::Kind::kNull) return Node(this, &root, "", 1, 1);
+  return Node(this, &root, "", root.line, root.column);
 }
 
 void Document::Record(int line, int column, std::string_view path, std::string_view what) {
@@ -221,9 +204,9 @@ void Document::Record(int line, int column, std::string_view path, std::string_v
 // ---------------------------------------------------------------------------
 // Node
 
-Node::Node(Document* doc, YAML::Node node, std::string path, int line, int column)
+Node::Node(Document* doc, const Value* value, std::string path, int line, int column)
     : doc_(doc),
-      node_(std::move(node)),
+      value_(value),
       path_(std::move(path)),
       line_(line),
       column_(column),
@@ -237,25 +220,25 @@ bool Node::ok() const { return doc_->status().ok(); }
 void Node::Fail(std::string_view what) const { doc_->Record(line_, column_, path_, what); }
 
 void Node::FailExpected(std::string_view expected, std::string_view why) const {
-  std::string what = "expected " + std::string(expected) + ", got " + Describe(node_);
+  std::string what = "expected " + std::string(expected) + ", got " + Describe(value_);
   if (!why.empty()) what += " (" + std::string(why) + ")";
   Fail(what);
 }
 
 bool Node::ReadString(std::string* out) const {
   if (!present_ || !ok()) return false;
-  if (!node_.IsScalar()) {
+  if (!IsScalar()) {
     FailExpected("a string");
     return false;
   }
-  *out = node_.Scalar();
+  *out = value_->scalar;
   return true;
 }
 
 bool Node::ReadBool(bool* out) const {
   if (!present_ || !ok()) return false;
-  if (node_.IsScalar()) {
-    std::string word = node_.Scalar();
+  if (IsScalar()) {
+    std::string word = value_->scalar;
     std::transform(word.begin(), word.end(), word.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     if (word == "true" || word == "false") {
@@ -270,11 +253,11 @@ bool Node::ReadBool(bool* out) const {
 bool Node::ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* out) const {
   if (!present_ || !ok()) return false;
   const std::string expected = DescribeIntRange(min, max, unbounded_above);
-  if (!node_.IsScalar()) {
+  if (!IsScalar()) {
     FailExpected(expected);
     return false;
   }
-  const std::string& text = node_.Scalar();
+  const std::string& text = value_->scalar;
   std::string_view digits = text;
   if (digits.starts_with('+')) digits.remove_prefix(1);
   int64_t value = 0;
@@ -298,11 +281,11 @@ bool Node::ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* ou
 bool Node::ReadDouble(double min, double max, double* out) const {
   if (!present_ || !ok()) return false;
   const std::string expected = DescribeNumberRange(min, max);
-  if (!node_.IsScalar()) {
+  if (!IsScalar()) {
     FailExpected(expected);
     return false;
   }
-  const std::string& text = node_.Scalar();
+  const std::string& text = value_->scalar;
   std::string_view digits = text;
   if (digits.starts_with('+')) digits.remove_prefix(1);
   double value = 0;
@@ -322,21 +305,21 @@ bool Node::ReadDouble(double min, double max, double* out) const {
 
 bool Node::ReadWord(const std::vector<std::string_view>& words, int* index) const {
   if (!present_ || !ok()) return false;
-  if (node_.IsScalar()) {
-    auto it = std::find(words.begin(), words.end(), node_.Scalar());
+  if (IsScalar()) {
+    auto it = std::find(words.begin(), words.end(), value_->scalar);
     if (it != words.end()) {
       *index = static_cast<int>(it - words.begin());
       return true;
     }
   }
-  std::string hint = node_.IsScalar() ? DidYouMean(node_.Scalar(), words) : "";
-  Fail("expected " + JoinAlternatives(words) + ", got " + Describe(node_) + hint);
+  std::string hint = IsScalar() ? DidYouMean(value_->scalar, words) : "";
+  Fail("expected " + JoinAlternatives(words) + ", got " + Describe(value_) + hint);
   return false;
 }
 
 bool Node::ReadStringList(std::vector<std::string>* out) const {
   if (!present_ || !ok()) return false;
-  if (!node_.IsSequence()) {
+  if (!IsList()) {
     FailExpected("a list of strings");
     return false;
   }
@@ -357,7 +340,7 @@ bool Node::ReadStringMap(std::map<std::string, std::string>* out) const {
   for (const auto& [key, value] : map.Entries()) {
     std::string text;
     if (!value.ReadString(&text)) return false;
-    values[key.node_.Scalar()] = std::move(text);
+    values[key.value_->scalar] = std::move(text);
   }
   if (!ok()) return false;
   *out = std::move(values);
@@ -367,19 +350,18 @@ bool Node::ReadStringMap(std::map<std::string, std::string>* out) const {
 std::vector<Node> Node::Items() const {
   std::vector<Node> items;
   if (!present_ || !ok()) return items;
-  if (!node_.IsSequence()) {
+  if (!IsList()) {
     FailExpected("a list");
     return items;
   }
-  int index = 0;
-  for (const YAML::Node& child : node_) {
-    std::string child_path = path_ + "[" + std::to_string(index++) + "]";
+  items.reserve(value_->items.size());
+  for (const Value* child : value_->items) {
+    std::string child_path = path_ + "[" + std::to_string(items.size()) + "]";
     // An empty item has no position of its own; point at the list.
-    if (child.IsNull()) {
+    if (child->kind == Value::Kind::kNull) {
       items.push_back(Node(doc_, child, std::move(child_path), line_, column_));
     } else {
-      const YAML::Mark mark = child.Mark();
-      items.push_back(Node(doc_, child, std::move(child_path), mark.line + 1, mark.column + 1));
+      items.push_back(Node(doc_, child, std::move(child_path), child->line, child->column));
     }
   }
   return items;
@@ -388,10 +370,10 @@ std::vector<Node> Node::Items() const {
 MapReader Node::AsOpenMap() const {
   MapReader map(*this);
   if (!present_ || !ok()) return map;
-  if (!node_.IsMap()) {
-    if (node_.IsNull() && path_.empty()) {
+  if (!IsMap()) {
+    if (IsNull() && path_.empty()) {
       Fail("expected a map, got an empty document");
-    } else if (node_.IsNull()) {
+    } else if (IsNull()) {
       Fail(
           "expected a map, got an empty value (are the keys that belong to it indented "
           "under it?)");
@@ -400,38 +382,34 @@ MapReader Node::AsOpenMap() const {
     }
     return map;
   }
-  for (const auto& entry : node_) {
-    const YAML::Mark key_mark = entry.first.Mark();
-    Node key(doc_, entry.first, path_, key_mark.line + 1, key_mark.column + 1);
-    if (!entry.first.IsScalar()) {
+  map.entries_.reserve(value_->entries.size());
+  for (const auto& [key_value, value] : value_->entries) {
+    Node key(doc_, key_value, path_, key_value->line, key_value->column);
+    if (key_value->kind != Value::Kind::kScalar) {
       key.FailExpected("a plain key");
       return map;
     }
-    const std::string& name = entry.first.Scalar();
-    for (const auto& [seen, unused] : map.entries_) {
-      if (seen.node_.Scalar() == name) {
-        key.Fail("duplicate key '" + name + "' (first defined at line " +
-                 std::to_string(seen.line()) + ", column " + std::to_string(seen.column()) + ")");
-        return map;
-      }
+    const std::string& name = key_value->scalar;
+    auto [seen, inserted] = map.index_.emplace(name, map.entries_.size());
+    if (!inserted) {
+      const Node& first = map.entries_[seen->second].first;
+      key.Fail("duplicate key '" + name + "' (first defined at line " +
+               std::to_string(first.line()) + ", column " + std::to_string(first.column()) + ")");
+      return map;
     }
     std::string value_path = ChildPath(path_, name);
-    // An empty value's mark is wherever the next token is, often a later line:
+    // An empty value's position is wherever the next token is, often a later line:
     // the key is where the user looks.
-    if (entry.second.IsNull()) {
-      map.entries_.emplace_back(std::move(key), Node(doc_, entry.second, std::move(value_path),
-                                                     key_mark.line + 1, key_mark.column + 1));
-    } else {
-      const YAML::Mark mark = entry.second.Mark();
-      map.entries_.emplace_back(std::move(key), Node(doc_, entry.second, std::move(value_path),
-                                                     mark.line + 1, mark.column + 1));
-    }
+    const bool empty = value->kind == Value::Kind::kNull;
+    map.entries_.emplace_back(std::move(key), Node(doc_, value, std::move(value_path),
+                                                   empty ? key_value->line : value->line,
+                                                   empty ? key_value->column : value->column));
   }
   return map;
 }
 
 MapReader Node::AsMap(const std::vector<std::string_view>& allowed) const {
-  if (present_ && ok() && !node_.IsMap() && !node_.IsNull()) {
+  if (present_ && ok() && !IsMap() && !IsNull()) {
     FailExpected("a map (with keys " + JoinWords(allowed) + ")");
     return MapReader(*this);
   }
@@ -443,17 +421,11 @@ MapReader Node::AsMap(const std::vector<std::string_view>& allowed) const {
 // ---------------------------------------------------------------------------
 // MapReader
 
-bool MapReader::Has(std::string_view key) const {
-  for (const auto& entry : entries_) {
-    if (entry.first.node_.Scalar() == key) return true;
-  }
-  return false;
-}
+bool MapReader::Has(std::string_view key) const { return index_.contains(key); }
 
 Node MapReader::Get(std::string_view key) const {
-  for (const auto& entry : entries_) {
-    if (entry.first.node_.Scalar() == key) return entry.second;
-  }
+  auto it = index_.find(key);
+  if (it != index_.end()) return entries_[it->second].second;
   return Node(self_.doc_, ChildPath(self_.path_, key), self_.line_, self_.column_);
 }
 
@@ -468,12 +440,12 @@ Node MapReader::Required(std::string_view key) const {
 bool MapReader::CheckKeys(const std::vector<std::string_view>& words) const {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Node& key = entries_[i].first;
-    const std::string& name = key.node_.Scalar();
+    const std::string& name = key.value_->scalar;
     if (std::find(words.begin(), words.end(), name) != words.end()) continue;
     std::string what = "unknown key '" + name + "'";
     if (i > 0 && entries_[i - 1].second.IsNull()) {
       // The classic mis-indentation: the key above lost its block to this level.
-      const std::string& above = entries_[i - 1].first.node_.Scalar();
+      const std::string& above = entries_[i - 1].first.value_->scalar;
       what += "; '" + above + "' above it has no value: if '" + name + "' belongs to '" + above +
               "', indent it under '" + above + "'";
     } else {

@@ -1,12 +1,10 @@
-// A strict reader over yaml-cpp for every YAML file Gleaner reads (jobs, rules).
-// A Document owns the parsed text and the first error found in it; Nodes and
-// MapReaders are cheap views that point back at their Document, so they must not
-// outlive it, and a Document with its views is used from one thread at a time.
+// A strict reader for every YAML file Gleaner reads (jobs, rules).
+// A Document owns the parsed text (a Tree) and the first error found in it; Nodes
+// and MapReaders are cheap views that point back at their Document, so they must
+// not outlive it, and a Document with its views is used from one thread at a time.
 // Errors read "FILE:LINE:COL: PATH: expected ..., got ..." with 1-based positions;
 // only the first is kept, and every read after it is a no-op that returns false.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <concepts>
 #include <cstdint>
@@ -20,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/yaml_tree.h"
 
 namespace gleaner::yaml {
 
@@ -34,10 +33,10 @@ class Document;
 class Node {
  public:
   bool present() const { return present_; }
-  bool IsNull() const { return present_ && node_.IsNull(); }
-  bool IsScalar() const { return present_ && node_.IsScalar(); }
-  bool IsMap() const { return present_ && node_.IsMap(); }
-  bool IsList() const { return present_ && node_.IsSequence(); }
+  bool IsNull() const { return present_ && value_->kind == Value::Kind::kNull; }
+  bool IsScalar() const { return present_ && value_->kind == Value::Kind::kScalar; }
+  bool IsMap() const { return present_ && value_->kind == Value::Kind::kMap; }
+  bool IsList() const { return present_ && value_->kind == Value::Kind::kList; }
   const std::string& path() const { return path_; }
   int line() const { return line_; }  // 1-based
   int column() const { return column_; }
@@ -85,21 +84,22 @@ class Node {
  private:
   friend class Document;
   friend class MapReader;
-  Node(Document* doc, YAML::Node node, std::string path, int line, int column);
+  Node(Document* doc, const Value* value, std::string path, int line, int column);
   Node(Document* doc, std::string path, int line, int column);  // absent
 
   bool ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* out) const;
   bool ReadWord(const std::vector<std::string_view>& words, int* index) const;
 
   Document* doc_ = nullptr;
-  YAML::Node node_;
+  const Value* value_ = nullptr;  // null when absent
   std::string path_;
   int line_ = 0;
   int column_ = 0;
   bool present_ = false;
 };
 
-// A map node with its keys, in document order. Keys are plain scalars.
+// A map node with its keys, in document order. Keys are plain scalars, indexed so
+// that the duplicate check and each Get or Has cost O(log n) in a map of n keys.
 class MapReader {
  public:
   bool Has(std::string_view key) const;
@@ -121,10 +121,14 @@ class MapReader {
 
   Node self_;
   std::vector<std::pair<Node, Node>> entries_;
+  std::map<std::string_view, size_t> index_;  // key -> its entry; views into the Document
 };
 
 // A parsed YAML file. Load* returns InvalidArgument "FILE:LINE:COL: ..." for a
-// syntax error and IOError when the file cannot be read.
+// syntax error or a document over the limits in yaml_tree.h (and "FILE: is a
+// directory ..." for a directory), and IOError when the file cannot be read.
+// LoadFile reads through ReadYamlFile, so /dev/zero or a FIFO cannot make it
+// allocate without end.
 class Document {
  public:
   Document() = default;
@@ -146,9 +150,15 @@ class Document {
   void Record(int line, int column, std::string_view path, std::string_view what);
 
   std::string name_;
-  YAML::Node root_;
+  Tree tree_;
   Status status_;
 };
+
+// Reads the file at `path` as Document::LoadFile does, for callers that send the
+// text elsewhere (a client to the server): at most kMaxDocumentBytes + 1 bytes, so
+// that an endless file ends and an overlong one is still refused when parsed.
+// A directory is InvalidArgument; an unreadable file is IOError.
+Status ReadYamlFile(const std::string& path, std::string* text);
 
 // Edit distance counting an adjacent swap as one edit, used to suggest the key a typo meant.
 int EditDistance(std::string_view a, std::string_view b);

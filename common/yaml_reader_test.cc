@@ -1,9 +1,14 @@
 #include "common/yaml_reader.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <string>
 
 namespace gleaner::yaml {
 namespace {
@@ -44,6 +49,160 @@ TEST_CASE("a second document in one file is rejected where it starts") {
   Document doc;
   Status s = doc.LoadString("a: 1\n---\nb: 2\n", "t.yaml");
   CHECK(s.message() == "t.yaml:3:1: expected one YAML document, got a second one (after '---')");
+}
+
+// YAML::LoadAll read ',' as an endless run of empty documents and allocated until it aborted.
+TEST_CASE("a one-byte ',' is a stray token, not an endless run of empty documents") {
+  Document doc;
+  CHECK(doc.LoadString(",", "t.yaml").message() == "t.yaml:1:1: invalid YAML: unexpected ','");
+}
+
+TEST_CASE("tokens that cannot start a value are refused where they stand") {
+  const std::pair<std::string, std::string> cases[] = {
+      {"---\n,", "t.yaml:2:1: invalid YAML: unexpected ','"},
+      {",,", "t.yaml:1:1: invalid YAML: unexpected ','"},
+      {", a: 1", "t.yaml:1:1: invalid YAML: unexpected ','"},
+      {"?", "t.yaml:1:1: invalid YAML: unknown token"},
+      {"]", "t.yaml:1:1: invalid YAML: illegal flow end"},
+      {"a: 1\n}", "t.yaml:2:1: invalid YAML: illegal flow end"},
+  };
+  for (const auto& [text, message] : cases) {
+    Document doc;
+    INFO(text);
+    CHECK(doc.LoadString(text, "t.yaml").message() == message);
+  }
+}
+
+TEST_CASE("a second document after '...' is rejected like one after '---'") {
+  Document doc;
+  CHECK(doc.LoadString("a: 1\n...\nb: 2\n", "t.yaml").message() ==
+        "t.yaml:3:1: expected one YAML document, got a second one (after '---')");
+}
+
+TEST_CASE("an explicit start marker before the only document is fine") {
+  Status s = Read("---\na: 1\n...\n", [](Node root) { root.AsMap({"a"}).Required("a"); });
+  CHECK(s.ok());
+}
+
+TEST_CASE("text one byte over the size limit is refused unparsed") {
+  std::string text(kMaxDocumentBytes, '#');
+  Document fits;
+  CHECK(fits.LoadString(text, "t.yaml").ok());
+  text += '#';
+  Document over;
+  CHECK(over.LoadString(text, "t.yaml").message() ==
+        "t.yaml:1:1: longer than 1048576 bytes, the limit for a YAML document");
+}
+
+TEST_CASE("an endless file such as /dev/zero is read only up to the size limit") {
+  Document doc;
+  Status s = doc.LoadFile("/dev/zero");
+  CHECK(s.message() == "/dev/zero:1:1: longer than 1048576 bytes, the limit for a YAML document");
+}
+
+TEST_CASE("a directory given as a YAML file is named as a directory") {
+  char dir[] = "/tmp/yaml_reader_test_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  Document doc;
+  Status s = doc.LoadFile(dir);
+  rmdir(dir);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message() == std::string(dir) + ": is a directory, expected a YAML file");
+}
+
+TEST_CASE("10,000 nested flow lists stop at the nesting limit, positioned") {
+  const std::string text = std::string(10000, '[') + std::string(10000, ']');
+  Document doc;
+  CHECK(doc.LoadString(text, "t.yaml").message() == "t.yaml:1:" + std::to_string(kMaxNesting + 1) +
+                                                        ": nesting deeper than " +
+                                                        std::to_string(kMaxNesting) + " levels");
+}
+
+TEST_CASE("10,000 nested block lists and maps stop at the nesting limit") {
+  std::string lists;
+  for (int i = 0; i < 10000; ++i) lists += "- ";
+  std::string maps;
+  for (int i = 0; i < 1000; ++i) maps += std::string(i, ' ') + "k:\n";
+  for (const std::string& text : {lists + "x\n", maps}) {
+    Document doc;
+    Status s = doc.LoadString(text, "t.yaml");
+    CHECK(
+        s.message().ends_with(": nesting deeper than " + std::to_string(kMaxNesting) + " levels"));
+  }
+}
+
+TEST_CASE("nesting up to the limit is read") {
+  const std::string text =
+      std::string(kMaxNesting - 1, '[') + "[a]" + std::string(kMaxNesting - 1, ']');
+  Document doc;
+  REQUIRE(doc.LoadString(text, "t.yaml").ok());
+  Node node = doc.Root();
+  for (int depth = 1; depth < kMaxNesting; ++depth) node = node.Items().at(0);
+  std::vector<std::string> innermost;
+  CHECK(node.ReadStringList(&innermost));
+  CHECK(innermost == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("an alias reads as the value its anchor names") {
+  std::vector<std::string> a, b;
+  Status s = Read("a: &seeds [x, y]\nb: *seeds\n", [&](Node root) {
+    MapReader map = root.AsMap({"a", "b"});
+    map.Get("a").ReadStringList(&a);
+    map.Get("b").ReadStringList(&b);
+  });
+  REQUIRE(s.ok());
+  CHECK(b == std::vector<std::string>{"x", "y"});
+  CHECK(a == b);
+}
+
+TEST_CASE("aliases that multiply a value a billion times are refused") {
+  std::string text = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 9; ++i) {
+    const std::string prev = "*l" + std::to_string(i - 1);
+    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) text += (j > 0 ? ", " : "") + prev;
+    text += "]\n";
+  }
+  Document doc;
+  Status s = doc.LoadString(text, "t.yaml");
+  CHECK(s.message().ends_with(": aliases expand the document by more than 1048576 bytes"));
+}
+
+TEST_CASE("an alias inside the value it names is refused, not a cycle") {
+  Document doc;
+  CHECK(doc.LoadString("a: &a [*a]\n", "t.yaml").message() ==
+        "t.yaml:1:8: an alias inside the value it refers to");
+}
+
+// The duplicate check compared each key with every earlier one: 100,000 keys took minutes.
+TEST_CASE("a duplicate after 100,000 distinct keys is found in well under quadratic time") {
+  std::string text;
+  // "k00000: 1" to "k99999: 1": 1,000,000 bytes, just under the size limit.
+  for (int i = 0; i < 100000; ++i) text += "k" + std::to_string(100000 + i).substr(1) + ": 1\n";
+  text += "k00000: 2\n";
+  const auto start = std::chrono::steady_clock::now();
+  Status s = Read(text, [](Node root) { root.AsOpenMap(); });
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(s.message() ==
+        "t.yaml:100001:1: duplicate key 'k00000' (first defined at line 1, column 1)");
+  CHECK(elapsed < std::chrono::seconds(20));  // the quadratic scan takes minutes
+}
+
+TEST_CASE("every key of a big map is found by Get") {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  Status s = Read(text, [](Node root) {
+    MapReader map = root.AsOpenMap();
+    for (int i = 0; i < 50000; i += 997) {
+      int value = -1;
+      REQUIRE(map.Has("k" + std::to_string(i)));
+      map.Get("k" + std::to_string(i)).ReadInt(0, 1 << 30, &value);
+      CHECK(value == i);
+    }
+    CHECK_FALSE(map.Has("k50000"));
+    CHECK_FALSE(map.Get("k50000").present());
+  });
+  CHECK(s.ok());
 }
 
 TEST_CASE("a misspelled key is rejected with the closest allowed key and the full list") {

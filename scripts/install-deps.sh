@@ -8,7 +8,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git clang-format
   # crawler
-  libcurl4-openssl-dev libgumbo-dev libboost-dev libxxhash-dev
+  libcurl4-openssl-dev libidn2-dev libgumbo-dev libboost-dev libxxhash-dev
   # staging store
   librocksdb-dev libzstd-dev libsnappy-dev
   # schema and service

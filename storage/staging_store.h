@@ -61,7 +61,9 @@ class StagingStore {
   static Status OpenPrimary(const std::string& dir, const Options& options,
                             std::unique_ptr<StagingStore>* out);
   // Opens a read-only follower. Creates nothing in `dir`; fails with a
-  // one-line message when `dir` is missing, not a store, or of another format.
+  // one-line message when `dir` is missing, not a store, or of another format,
+  // and with Corruption when a table file the store lists is missing or
+  // truncated (checked at open; CatchUp does not check again).
   static Status OpenFollower(const std::string& dir, std::unique_ptr<StagingStore>* out);
 
   ~StagingStore();

@@ -7,6 +7,7 @@
 
 #include "storage/body_codec.h"
 #include "storage/keys.h"
+#include "storage/rocks_status.h"
 
 namespace gleaner::storage {
 namespace {
@@ -64,8 +65,10 @@ Status StoreReader::ScanRange(
     rocksdb::Slice v = it->value();
     if (!visit(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()))) break;
   }
-  if (!it->status().ok()) return Status::IOError("scanning the store: " + it->status().ToString());
-  return Status::OK();
+  // An iterator that meets a damaged or unreadable block stops being Valid()
+  // like one at the end of its range; only its status tells the two apart.
+  return FromRocks(it->status(),
+                   std::string("scanning ") + FamilyName(f) + " in store " + store_->dir());
 }
 
 Status StoreReader::ListJobs(std::vector<v1::JobState>* jobs) {
@@ -91,7 +94,8 @@ Status StoreReader::GetJob(std::string_view job, v1::JobState* state) {
   rocksdb::Status s = store_->db()->Get(ro, store_->handle(Family::kJobs),
                                         rocksdb::Slice(job.data(), job.size()), &value);
   if (s.IsNotFound()) return Status::NotFound("no job '" + std::string(job) + "' in the store");
-  if (!s.ok()) return Status::IOError("reading job '" + std::string(job) + "': " + s.ToString());
+  GLEANER_RETURN_IF_ERROR(
+      FromRocks(s, "reading job '" + std::string(job) + "' in store " + store_->dir()));
   if (!state->ParseFromString(value)) {
     return Status::Corruption("job '" + std::string(job) + "': unreadable job state");
   }
@@ -147,9 +151,12 @@ Status StoreReader::GetBySeq(Family f, std::string_view job, std::string_view se
   key.append(seq_be);
   std::string value;
   rocksdb::Status s = store_->db()->Get(ro, store_->handle(f), key, &value);
-  if (!s.ok()) {
-    return Status::Corruption(std::string("URL index points at a missing row in ") + FamilyName(f));
+  if (s.IsNotFound()) {
+    return Status::Corruption(std::string("URL index points at a missing row in ") + FamilyName(f) +
+                              " in store " + store_->dir());
   }
+  GLEANER_RETURN_IF_ERROR(
+      FromRocks(s, std::string("reading ") + FamilyName(f) + " in store " + store_->dir()));
   if (!msg->ParseFromString(value)) {
     return Status::Corruption(std::string("unreadable row in ") + FamilyName(f));
   }

@@ -4,10 +4,9 @@
 // (a bad job file names FILE:LINE:COL) with the CLI's exit codes.
 #include <grpcpp/grpcpp.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "common/yaml_reader.h"
 #include "ingest/service/grpc_status.h"
 #include "ingest/service/service_client.h"
 #include "schema/gleaner_service.grpc.pb.h"
@@ -55,7 +54,7 @@ Status WithStub(const JobsFlags& f, Call call) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::JobService::NewStub(service::OpenChannel(config));
+  auto stub = v1::JobService::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   return service::FromGrpc(call(*stub, &context)).Annotate("server " + config.server);
@@ -63,11 +62,7 @@ Status WithStub(const JobsFlags& f, Call call) {
 
 // The job file as the server receives it; errors will name the file.
 Status ReadJobSource(const std::string& path, v1::JobSource* source) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read job file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  source->set_yaml(text.str());
+  GLEANER_RETURN_IF_ERROR(yaml::ReadYamlFile(path, source->mutable_yaml()));
   source->set_display_name(path);
   return Status::OK();
 }
@@ -185,7 +180,7 @@ Status Workers(const JobsFlags& f) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::IngestService::NewStub(service::OpenChannel(config));
+  auto stub = v1::IngestService::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   v1::StatsResponse stats;

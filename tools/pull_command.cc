@@ -68,7 +68,7 @@ Status Pull(const PullFlags& f) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::DatasetService::NewStub(service::OpenChannel(config));
+  auto stub = v1::DatasetService::NewStub(service::OpenConnectedChannel(config));
   v1::PullDatasetRequest request;
   request.set_job(f.job);
   request.set_rules_yaml(rules.str());

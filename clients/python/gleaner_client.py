@@ -19,6 +19,8 @@ import gleaner_service_pb2_grpc as service_grpc
 PULL_ATTEMPTS = 4
 # Deadline of the unary calls, as the CLI's default.
 CALL_TIMEOUT_S = 60
+# How long connect() retries a failed first connection, as the CLI does.
+CONNECT_RETRY_WINDOW_S = 2
 
 
 class GleanerError(Exception):
@@ -137,10 +139,19 @@ class Client:
 def connect(address, token=None, tls_ca=None):
     """A Client of the server at HOST:PORT; with `tls_ca` (a PEM file of the CA
     that signed the server's certificate) over TLS, else in plain text."""
+    # Reconnect soon after a failed attempt, and give the first connection a
+    # short window: Debian 12's gRPC core (1.51) can report a loopback connect
+    # still in progress as failed under load (grpc/grpc#35064). A server that
+    # is really absent is then reported by the first call, with the reason.
+    options = [("grpc.initial_reconnect_backoff_ms", 100), ("grpc.max_reconnect_backoff_ms", 400)]
     if tls_ca:
         with open(tls_ca, "rb") as f:
             credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
-        channel = grpc.secure_channel(address, credentials)
+        channel = grpc.secure_channel(address, credentials, options=options)
     else:
-        channel = grpc.insecure_channel(address)
+        channel = grpc.insecure_channel(address, options=options)
+    try:
+        grpc.channel_ready_future(channel).result(timeout=CONNECT_RETRY_WINDOW_S)
+    except grpc.FutureTimeoutError:
+        pass
     return Client(channel, token, address)

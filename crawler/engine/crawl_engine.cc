@@ -314,8 +314,12 @@ void CrawlEngine::Impl::FetchRobots(const std::string& host_key) {
   req.url = host_key + "/robots.txt";
   req.user_agent = job_.politeness.user_agent;
   req.limits = job_.limits;
-  req.limits.max_body_bytes = kMaxRobotsBytes;
-  req.limits.max_decompressed_bytes = kMaxRobotsBytes;
+  // RFC 9309 2.5: a longer robots.txt is read up to the cap, not refused. The
+  // wire cap leaves room for encoding overhead, so only the decoded one ends
+  // an ordinary file.
+  req.keep_body_prefix = true;
+  req.limits.max_decompressed_bytes = kRobotsFetchBytes;
+  req.limits.max_body_bytes = 2 * kRobotsFetchBytes;
   fetcher_->Fetch(std::move(req),
                   [this, host_key](FetchResult r) { OnRobots(host_key, std::move(r)); });
 }

@@ -80,9 +80,11 @@ struct HttpFetcher::Transfer {
   static size_t OnBody(char* data, size_t size, size_t n, void* self_ptr) {
     auto* t = static_cast<Transfer*>(self_ptr);
     size_t len = size * n;
-    if (static_cast<int64_t>(t->result.body.size() + len) >
-        t->request.limits.max_decompressed_bytes) {
+    const auto room = static_cast<size_t>(std::max<int64_t>(
+        0, t->request.limits.max_decompressed_bytes - static_cast<int64_t>(t->result.body.size())));
+    if (len > room) {
       t->decoded_too_large = true;
+      if (t->request.keep_body_prefix) t->result.body.append(data, room);
       return CURL_WRITEFUNC_ERROR;
     }
     t->result.body.append(data, len);
@@ -203,6 +205,8 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   t->result.body.clear();
   t->result.headers.clear();
   t->refused_address.clear();
+  t->too_large = false;
+  t->decoded_too_large = false;
   const FetchLimits& lim = t->request.limits;
   curl_easy_setopt(e, CURLOPT_URL, t->current_url.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -217,7 +221,9 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(lim.total_timeout_ms));
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(lim.low_speed_bytes_per_s));
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(lim.low_speed_time_s));
-  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
+  if (!t->request.keep_body_prefix) {
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
+  }
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_SHARE, share_);
@@ -273,6 +279,11 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   ReleaseEasy(e);
   t->easy = nullptr;
 
+  // The body filled its prefix: a complete response as far as the caller asked.
+  if (code == CURLE_WRITE_ERROR && t->decoded_too_large && t->request.keep_body_prefix) {
+    code = CURLE_OK;
+    r.curl_code = CURLE_OK;
+  }
   if (code != CURLE_OK) {
     if (!t->refused_address.empty()) {
       r.error_kind = v1::ERROR_OUT_OF_SCOPE;

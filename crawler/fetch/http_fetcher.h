@@ -28,6 +28,13 @@ struct FetchRequest {
   std::string user_agent;
   std::vector<std::string> headers;  // "Name: value"
   FetchLimits limits;
+  // Past limits.max_decompressed_bytes, end the transfer and keep the body's
+  // first max_decompressed_bytes as a successful response rather than failing
+  // with ERROR_TOO_LARGE: for robots.txt, of which RFC 9309 lets a crawler
+  // read only the start (fetch one byte more than you read to tell a cut body
+  // from a whole one). max_body_bytes still fails the fetch, but a
+  // Content-Length over it no longer does up front.
+  bool keep_body_prefix = false;
   // Asked before following each redirect hop; an empty string allows it,
   // anything else is the reason it is refused (e.g. "out of scope").
   std::function<std::string(const std::string& next_url)> redirect_policy;

@@ -6,6 +6,7 @@
 
 #include "crawler/url/url_normalizer.h"
 #include "storage/keys.h"
+#include "storage/rocks_status.h"
 
 namespace gleaner::crawler {
 
@@ -54,9 +55,8 @@ Status RocksDbFrontier::Load() {
     h.delay_micros = options_.delay_micros;
     hosts_.emplace(it->key().ToString().substr(prefix.size()), h);
   }
-  if (!it->status().ok())
-    return Status::IOError("reading the frontier: " + it->status().ToString());
-  return Status::OK();
+  return storage::FromRocks(it->status(),
+                            "reading the frontier in store " + writer_->store()->dir());
 }
 
 void RocksDbFrontier::StageHost(const std::string& host_key, const Host& host) {
@@ -192,8 +192,8 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
       GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
-    if (!q->status().ok())
-      return Status::IOError("reading the frontier: " + q->status().ToString());
+    GLEANER_RETURN_IF_ERROR(storage::FromRocks(
+        q->status(), "reading the frontier in store " + writer_->store()->dir()));
     if (host.next_start_micros > now_micros && host.in_flight < options_.per_host &&
         (*next_ready_micros == 0 || host.next_start_micros < *next_ready_micros)) {
       *next_ready_micros = host.next_start_micros;

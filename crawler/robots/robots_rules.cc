@@ -51,14 +51,17 @@ void ForEachLine(std::string_view text, Visitor visit) {
 
 // The part of the body Parse reads: no BOM, and at most kMaxRobotsBytes cut
 // at a line end, so a rule is never read half-way ("Disallow: /private"
-// truncated to "Disallow: /" would block the whole site).
+// truncated to "Disallow: /" would block the whole site). The cap counts the
+// BOM, so a fetched prefix with a BOM is still known to be one.
 std::string_view ReadablePart(std::string_view body) {
+  if (body.size() > kMaxRobotsBytes) {
+    body = body.substr(0, kMaxRobotsBytes);
+    const size_t last_break = body.find_last_of("\r\n");
+    body = last_break == std::string_view::npos ? std::string_view() : body.substr(0, last_break);
+  }
   constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
   if (body.starts_with(kUtf8Bom)) body.remove_prefix(kUtf8Bom.size());
-  if (body.size() <= kMaxRobotsBytes) return body;
-  body = body.substr(0, kMaxRobotsBytes);
-  const size_t last_break = body.find_last_of("\r\n");
-  return last_break == std::string_view::npos ? std::string_view() : body.substr(0, last_break);
+  return body;
 }
 
 struct Line {

@@ -15,6 +15,10 @@ namespace gleaner::crawler {
 
 // Bytes of a robots.txt body that Parse reads; RFC 9309 lets crawlers stop at 500 KiB.
 inline constexpr size_t kMaxRobotsBytes = 500 * 1024;
+// Bytes of a robots.txt worth fetching: one past what Parse reads, so that
+// Parse can tell a file that goes on past the cap (and must be cut at its last
+// whole line) from one that ends there.
+inline constexpr size_t kRobotsFetchBytes = kMaxRobotsBytes + 1;
 
 class RobotsRules {
  public:
@@ -25,7 +29,8 @@ class RobotsRules {
   // whose product token "gleaner" is matched case-insensitively). All groups
   // naming the token are merged; if none does, all "*" groups are; if there is
   // neither, everything is allowed. Never fails: unknown or broken lines are
-  // skipped, and only the first kMaxRobotsBytes (whole lines) are read.
+  // skipped, and only the first kMaxRobotsBytes (whole lines) are read; a
+  // longer `body` may be a prefix of the file (kRobotsFetchBytes of it).
   static RobotsRules Parse(std::string_view body, std::string_view user_agent);
 
   // For a robots.txt that does not exist (4xx).

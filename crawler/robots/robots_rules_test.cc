@@ -213,6 +213,18 @@ TEST_CASE("a body over 500 KiB is read up to the last whole line") {
   CHECK(rules.IsAllowed("/late"));
 }
 
+TEST_CASE("a fetched prefix that starts with a BOM is still cut at its last whole line") {
+  // What the crawler fetches of a longer file: kRobotsFetchBytes, ending mid-line.
+  std::string body = "\xEF\xBB\xBFUser-agent: *\nDisallow: /early\n";
+  constexpr std::string_view kCut = "Disallow: /";  // of "Disallow: /late"
+  body += std::string(kRobotsFetchBytes - body.size() - kCut.size() - 1, '#') + "\n";
+  body += kCut;
+  REQUIRE(body.size() == kRobotsFetchBytes);
+  const RobotsRules rules = ForUs(body);
+  CHECK_FALSE(rules.IsAllowed("/early"));
+  CHECK(rules.IsAllowed("/"));
+}
+
 TEST_CASE("an empty robots.txt allows everything") { CHECK(ForUs("").IsAllowed("/x")); }
 
 TEST_CASE("allow-all and disallow-all stand for missing and unreachable robots.txt") {

@@ -47,6 +47,8 @@ bool MayStayLiteral(unsigned char c, EncodeSet keep) {
       return IsUnreserved(c) || IsSubDelim(c) || c == ':' || c == '@' || c == '/';
     case EncodeSet::kPathAndQuery:
       return MayStayLiteral(c, EncodeSet::kPath) || c == '?';
+    case EncodeSet::kUserinfo:
+      return IsUnreserved(c) || IsSubDelim(c);
   }
   return false;
 }

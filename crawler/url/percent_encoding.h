@@ -20,6 +20,9 @@ enum class EncodeSet {
   kPath,
   // A query, or a path and query as robots.txt rules match them: kPath plus '?'.
   kPathAndQuery,
+  // A user name or password: RFC 3986 unreserved and sub-delims (':', which
+  // separates the two, is encoded).
+  kUserinfo,
 };
 
 // Returns `text` with percent-encoded unreserved characters (A-Z a-z 0-9 - . _ ~)

@@ -26,6 +26,11 @@ TEST_CASE("bytes a path may not hold literally are encoded") {
   CHECK(NormalizePercentEncoding("/a?b=c/d", EncodeSet::kPathAndQuery) == "/a?b=c/d");
 }
 
+TEST_CASE("a user name or password keeps sub-delimiters but not ':', '@' or '/'") {
+  CHECK(NormalizePercentEncoding("a:b@c/d!$&'()*+,;=~\xA1", EncodeSet::kUserinfo) ==
+        "a%3Ab%40c%2Fd!$&'()*+,;=~%A1");
+}
+
 TEST_CASE("sub-delimiters and robots wildcards stay literal") {
   CHECK(NormalizePercentEncoding("/*.php$;a=1,b+c!'()@:", EncodeSet::kPathAndQuery) ==
         "/*.php$;a=1,b+c!'()@:");

@@ -1,7 +1,7 @@
 #include "crawler/url/url_normalizer.h"
 
 #include <curl/curl.h>
-#include <locale.h>
+#include <idn2.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -102,33 +102,63 @@ bool GetPart(CURLU* handle, CURLUPart part, unsigned flags, std::string* out) {
   return true;
 }
 
-// libcurl 7.88 converts IDN hosts with idn2_lookup_ul(), which reads the host
-// in the calling thread's locale charset, so a process in the default "C"
-// locale would reject every non-ASCII host. Switching only this thread to
-// C.UTF-8 around the call keeps the conversion independent of the process.
-class ScopedUtf8Ctype {
- public:
-  ScopedUtf8Ctype() {
-    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
-    if (utf8 != static_cast<locale_t>(0)) previous_ = uselocale(utf8);
-  }
-  ~ScopedUtf8Ctype() {
-    if (previous_ != static_cast<locale_t>(0)) uselocale(previous_);
-  }
-  ScopedUtf8Ctype(const ScopedUtf8Ctype&) = delete;
-  ScopedUtf8Ctype& operator=(const ScopedUtf8Ctype&) = delete;
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
 
- private:
-  locale_t previous_ = static_cast<locale_t>(0);
-};
+// A non-ASCII host in punycode by UTS #46, as libcurl 7.88 converts it:
+// non-transitional, then transitional for names only IDNA2003 accepted. Done
+// here because curl_url_get(CURLU_PUNYCODE) leaks the host on every name it
+// cannot convert; and idn2_lookup_u8 reads UTF-8 whatever the locale is.
+Status PunycodeHost(const std::string& host, std::string* ascii) {
+  const auto* input = reinterpret_cast<const uint8_t*>(host.c_str());
+  uint8_t* converted = nullptr;
+  int rc = idn2_lookup_u8(input, &converted, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  if (rc != IDN2_OK) rc = idn2_lookup_u8(input, &converted, IDN2_TRANSITIONAL);
+  if (rc != IDN2_OK) {
+    return Status::InvalidArgument(
+        "host " + Quoted(host) +
+        " is not a valid internationalised domain name: " + idn2_strerror(rc));
+  }
+  ascii->assign(reinterpret_cast<const char*>(converted));
+  idn2_free(converted);
+  return Status::OK();
+}
 
-Status GetPunycodeHost(CURLU* handle, std::string* host) {
-  ScopedUtf8Ctype utf8;
-  if (GetPart(handle, CURLUPART_HOST, CURLU_PUNYCODE, host)) return Status::OK();
-  std::string raw_host;
-  GetPart(handle, CURLUPART_HOST, 0, &raw_host);
-  return Status::InvalidArgument("host " + Quoted(raw_host) +
-                                 " is not a valid internationalised domain name");
+// What a host name in normal form is spelled with: letters, digits, '-', '.'
+// and '_' (not allowed by RFC 1123 yet found in real names). Anything else,
+// including a '%' that libcurl's decoding of the host left behind, would be
+// read differently when the URL is parsed again.
+bool IsHostNameByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+// The host in normal form: lower-case, punycode for IDN, and only bytes that
+// parse back to the same host. libcurl has already percent-decoded it and
+// spelled IPv4 and bracketed IPv6 literals canonically.
+Status CanonicalHost(CURLU* handle, std::string* host) {
+  std::string raw;
+  GetPart(handle, CURLUPART_HOST, 0, &raw);
+  if (raw.starts_with('[')) {
+    *host = AsciiLowered(raw);
+    return Status::OK();
+  }
+  std::string ascii;
+  if (IsAscii(raw)) {
+    ascii = AsciiLowered(raw);
+  } else {
+    GLEANER_RETURN_IF_ERROR(PunycodeHost(raw, &ascii));
+  }
+  if (ascii.empty())
+    return Status::InvalidArgument("host " + Quoted(raw) + " is empty once mapped to ASCII");
+  if (!std::all_of(ascii.begin(), ascii.end(), IsHostNameByte)) {
+    return Status::InvalidArgument("host " + Quoted(raw) +
+                                   " is not a host name: only letters, digits, '-', '_' and '.' "
+                                   "may spell one");
+  }
+  *host = std::move(ascii);
+  return Status::OK();
 }
 
 bool IsTrackingParam(std::string_view name) {
@@ -168,8 +198,7 @@ Status Canonicalize(CURLU* handle, const NormalizeOptions& options, NormalizedUr
   }
 
   std::string host;
-  GLEANER_RETURN_IF_ERROR(GetPunycodeHost(handle, &host));
-  host = AsciiLowered(host);
+  GLEANER_RETURN_IF_ERROR(CanonicalHost(handle, &host));
 
   const std::string_view default_port = scheme == "http" ? "80" : "443";
   std::string port;  // empty unless explicit and not the default
@@ -178,6 +207,8 @@ Status Canonicalize(CURLU* handle, const NormalizeOptions& options, NormalizedUr
   std::string user, password;
   const bool has_user = GetPart(handle, CURLUPART_USER, 0, &user);
   const bool has_password = GetPart(handle, CURLUPART_PASSWORD, 0, &password);
+  user = NormalizePercentEncoding(user, EncodeSet::kUserinfo);
+  password = NormalizePercentEncoding(password, EncodeSet::kUserinfo);
 
   std::string path;
   GetPart(handle, CURLUPART_PATH, 0, &path);

@@ -25,12 +25,15 @@ struct NormalizeOptions {
 };
 
 // The normal form is http(s) only; lower-case scheme and host; IDN hosts in
-// punycode; no default port; no fragment; no dot segments; percent-encoding
-// with upper-case hex, unreserved characters decoded and everything a path or
-// query may not hold literally encoded; "/" for an empty path; no empty "?".
-// Surrounding whitespace is trimmed and tabs/newlines inside are removed, as
-// browsers do for href values. Any other scheme, a relative URL, or one over
-// kMaxUrlBytes is InvalidArgument.
+// punycode (UTS #46, libidn2); no default port; no fragment; no dot segments;
+// percent-encoding with upper-case hex, unreserved characters decoded and
+// everything a userinfo, path or query may not hold literally encoded; "/" for
+// an empty path; no empty "?". Surrounding whitespace is trimmed and
+// tabs/newlines inside are removed, as browsers do for href values. Any other
+// scheme, a relative URL, one over kMaxUrlBytes, an invalid IDN, or a host
+// spelled (once decoded) with anything but letters, digits, '-', '_' and '.'
+// (or an IP literal) is InvalidArgument. The normal form is a fixed point:
+// normalising it again gives it back, with the same parts.
 Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out);
 
 // A URL in normal form with the parts the crawler keys on, all taken from the
@@ -55,7 +58,8 @@ class LinkResolver {
 
   // Resolves `ref` (an href as written: absolute, scheme-relative, path, "?q",
   // "#frag" or empty) against the base per RFC 3986 section 5, then normalises
-  // the result. FailedPrecondition on a resolver that Make did not fill.
+  // the result, so NormalizeUrl gives `out` back unchanged. FailedPrecondition
+  // on a resolver that Make did not fill.
   Status Resolve(std::string_view ref, NormalizedUrl* out) const;
 
  private:

@@ -74,6 +74,30 @@ TEST_CASE("IDN host becomes punycode") {
   CHECK(Normalized("http://XN--BCHER-KVA.example/") == "http://xn--bcher-kva.example/");
 }
 
+TEST_CASE("a host that is not a valid IDN is rejected, naming why") {
+  // Each of these made curl_url_get(CURLU_PUNYCODE) leak the host (ASan).
+  for (const char* url : {"http://\xCC\x80"
+                          "a.example/",
+                          "http://\xC3\xA9-.example/", "http://\xC3\xA9\xFF.com/"}) {
+    INFO(url);
+    std::string out;
+    const Status s = NormalizeUrl(url, {}, &out);
+    CHECK(s.IsInvalidArgument());
+    CHECK(s.message().find("is not a valid internationalised domain name: ") != std::string::npos);
+    CHECK(ResolveStatus(std::string(url).substr(5)).IsInvalidArgument());
+  }
+}
+
+TEST_CASE("a host spelled with bytes no host name holds is rejected") {
+  std::string out;
+  for (const char* url : {"http://%257e/", "http://a~b.com/", "http://%zz.com/", "http://a|b/",
+                          "http://\xE2\x80\x8B/"}) {
+    INFO(url);
+    CHECK(NormalizeUrl(url, {}, &out).IsInvalidArgument());
+  }
+  CHECK(Normalized("http://A_b.Example/") == "http://a_b.example/");
+}
+
 TEST_CASE("scheme and host are lower-cased, path case is kept") {
   CHECK(Normalized("HTTP://WWW.Example.COM/Path/File") == "http://www.example.com/Path/File");
 }

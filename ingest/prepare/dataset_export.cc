@@ -1,10 +1,10 @@
 #include "ingest/prepare/dataset_export.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
+#include "ingest/prepare/dataset_location.h"
+#include "ingest/prepare/dataset_publish.h"
 #include "ingest/prepare/manifest.h"
 #include "storage/store_reader.h"
 
@@ -52,37 +52,18 @@ Status WriteFile(const std::string& path, const std::string& text) {
   return Status::OK();
 }
 
-// Swaps the finished temporary directory into place. The old dataset is
-// moved aside first and removed last, so a crash leaves one complete copy.
-Status Publish(const std::string& tmp, const std::string& out_dir) {
-  std::error_code ec;
-  const std::string old = out_dir + ".old-" + std::to_string(getpid());
-  const bool had_old = fs::exists(out_dir, ec);
-  if (had_old) {
-    fs::rename(out_dir, old, ec);
-    if (ec) return Status::IOError("moving aside " + out_dir + ": " + ec.message());
-  }
-  fs::rename(tmp, out_dir, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (had_old) fs::rename(old, out_dir, ignored);
-    return Status::IOError("renaming " + tmp + " to " + out_dir + ": " + ec.message());
-  }
-  if (had_old) fs::remove_all(old, ec);
-  return Status::OK();
-}
-
 }  // namespace
 
 Status PrepareDataset(const storage::StagingStore* store, const std::string& job,
                       const rules::RulesConfig& rules, const std::string& out_dir,
                       const ExportOptions& options, ExportResult* result) {
+  GLEANER_RETURN_IF_ERROR(CheckPublishTarget(out_dir));
+  GLEANER_RETURN_IF_ERROR(CheckOutputLocation(store->dir(), out_dir));
+  // Before CheckReplaceable: a dataset stranded by a killed publish is put back first.
+  GLEANER_RETURN_IF_ERROR(RecoverPublish(out_dir));
   GLEANER_RETURN_IF_ERROR(CheckReplaceable(out_dir));
-  std::string target = fs::path(out_dir).lexically_normal().string();
-  while (target.size() > 1 && target.back() == '/') target.pop_back();
-  const std::string tmp = target + ".tmp-" + std::to_string(getpid());
+  const std::string tmp = PublishTempDir(out_dir);
   std::error_code ec;
-  fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) return Status::IOError("creating " + tmp + ": " + ec.message());
 
@@ -120,8 +101,8 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     fs::remove_all(tmp, ec);
     return status;
   }
-  GLEANER_RETURN_IF_ERROR(Publish(tmp, target));
-  result->manifest_path = target + "/manifest.json";
+  GLEANER_RETURN_IF_ERROR(PublishDir(tmp, out_dir));
+  result->manifest_path = (fs::path(out_dir) / "manifest.json").lexically_normal().string();
   return Status::OK();
 }
 

@@ -1,9 +1,11 @@
 // PrepareDataset: the whole of `gleaner prepare` below the command line. It
-// runs the pipeline over one job of a staging store into a temporary sibling
-// of the output directory, writes manifest.json, and only then renames it into
-// place, so a reader sees the old dataset or the new one, never a half-written
-// one; on any failure the temporary directory is removed and an existing
-// dataset is left as it was. Safe to call from any thread with its own arguments.
+// mends what a killed earlier publish into the output directory left, runs
+// the pipeline over one job of a staging store into a temporary sibling of the
+// output directory, writes manifest.json, and only then swaps it into place
+// (dataset_publish.h), so a reader — or a kill -9 — sees the old dataset or the
+// new one, never a half-written one; on any failure the temporary directory is
+// removed and an existing dataset is left as it was. Safe to call from any
+// thread with its own arguments (one call per output directory at a time).
 #pragma once
 
 #include <array>
@@ -33,8 +35,10 @@ struct ExportResult {
   std::string manifest_path;
 };
 
-// Fails with FailedPrecondition, before doing any work, when `out_dir` exists
-// and is neither empty nor a Gleaner dataset (it has no manifest.json).
+// Fails, before doing any work, with FailedPrecondition when `out_dir` exists
+// and is neither empty nor a Gleaner dataset (it has no manifest.json), and
+// with InvalidArgument when it is not a place a dataset may be published to
+// (dataset_location.h, CheckPublishTarget).
 Status PrepareDataset(const storage::StagingStore* store, const std::string& job,
                       const rules::RulesConfig& rules, const std::string& out_dir,
                       const ExportOptions& options, ExportResult* result);

@@ -307,6 +307,7 @@ class Parser {
     Node fields = map.Required("fields");
     for (const auto& [key, value] : fields.AsOpenMap().Entries()) {
       ParseField(key, value, &config_.fields.emplace_back());
+      field_index_.emplace(config_.fields.back().name, config_.fields.size() - 1);
       field_keys_.push_back(key);
     }
     if (fields.IsMap() && config_.fields.empty()) fields.FailExpected("at least one field");
@@ -445,10 +446,8 @@ class Parser {
   }
 
   const FieldRule* FindField(std::string_view name) const {
-    for (const FieldRule& field : config_.fields) {
-      if (field.name == name) return &field;
-    }
-    return nullptr;
+    auto it = field_index_.find(name);
+    return it == field_index_.end() ? nullptr : &config_.fields[it->second];
   }
 
   // Reads the name of a declared field; an unknown name is an error that
@@ -870,6 +869,9 @@ class Parser {
   yaml::Document* doc_;
   RulesConfig config_;
   std::vector<Node> field_keys_;              // parallel to config_.fields, for errors found later
+  // Field name → its index in config_.fields: checks, dedup and split keys name
+  // fields, and a scan per name was quadratic in big rules files.
+  std::map<std::string, size_t, std::less<>> field_index_;
   std::map<std::string, std::string> names_;  // check / outlier / field-rule name → its owner
 };
 

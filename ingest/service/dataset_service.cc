@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ingest/prepare/dataset_export.h"
+#include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_pipeline.h"
 #include "ingest/rules/rules_parser.h"
 #include "ingest/service/grpc_status.h"
@@ -213,7 +214,8 @@ grpc::Status DatasetServiceImpl::PrepareDataset(grpc::ServerContext* context,
     options.format = format;
   }
   std::string out;
-  if (s.ok()) s = ResolveOutputDir(store_->dir(), request->out(), &out).Annotate("out");
+  if (s.ok())
+    s = ResolveOutputDir(prepare::DatasetsDir(store_->dir()), request->out(), &out).Annotate("out");
   if (s.ok()) s = storage::ValidateJobName(request->job());
   if (!s.ok()) return ToGrpc(s);
 

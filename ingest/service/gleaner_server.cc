@@ -8,6 +8,8 @@
 
 #include <chrono>
 
+#include "ingest/prepare/dataset_location.h"
+#include "ingest/prepare/dataset_publish.h"
 #include "ingest/service/bearer_token.h"
 #include "ingest/service/dataset_service.h"
 #include "ingest/service/grpc_metrics_interceptor.h"
@@ -56,6 +58,12 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   std::unique_ptr<GleanerServer> server(new GleanerServer());
   Parts& p = *server->parts_;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(options.data_dir, {}, &p.store));
+  // Debris of a PrepareDataset killed with the last server; what cannot be mended
+  // now is mended by the next PrepareDataset into that directory, so the server starts anyway.
+  if (Status s = prepare::RecoverPublishesBelow(prepare::DatasetsDir(options.data_dir));
+      !s.ok() && options.log != nullptr) {
+    *options.log << "serve: " << s.message() << '\n';
+  }
   if (options.redis_url.empty()) {
     crawler::CrawlOptions crawl;
     crawl.ca_file = options.ca_file;

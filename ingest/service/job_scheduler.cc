@@ -30,12 +30,18 @@ JobScheduler::~JobScheduler() { Shutdown(); }
 Status JobScheduler::Load() {
   std::vector<v1::Schedule> stored;
   storage::StoreReader reader(store_);
+  Status unreadable;
   Status scan = reader.ScanPrefix(
-      storage::Family::kMeta, kSchedulePrefix, [&](std::string_view, std::string_view value) {
+      storage::Family::kMeta, kSchedulePrefix, [&](std::string_view key, std::string_view value) {
         stored.emplace_back();
-        return stored.back().ParseFromArray(value.data(), static_cast<int>(value.size()));
+        if (stored.back().ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
+        unreadable = Status::Corruption("unreadable schedule '" +
+                                        std::string(key.substr(kSchedulePrefix.size())) +
+                                        "' in store " + store_->dir());
+        return false;
       });
   GLEANER_RETURN_IF_ERROR(scan);
+  GLEANER_RETURN_IF_ERROR(unreadable);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& schedule : stored) {
     Entry entry;

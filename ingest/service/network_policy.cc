@@ -46,9 +46,9 @@ Status CheckPublicHost(const std::string& host, const std::string& what) {
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(raw, &freeaddrinfo);
   for (const addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
-    if (crawler::IsPrivateAddress(ai->ai_addr)) {
+    if (const char* range = crawler::NonPublicRange(ai->ai_addr)) {
       return Status::InvalidArgument(
-          what + " targets a loopback, private or link-local address (" + host +
+          what + " targets an address that is not public (" + host + " is in " + range +
           "); the server refuses those unless it runs with --allow-private-networks");
     }
   }

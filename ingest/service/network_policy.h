@@ -13,8 +13,9 @@
 
 namespace gleaner::service {
 
-// InvalidArgument naming `what` (a URL or domain) when `host` resolves to a
-// private address (crawler::IsPrivateAddress) or does not resolve at all.
+// InvalidArgument naming `what` (a URL or domain) when `host` resolves to an
+// address that is not public (crawler::NonPublicRange, the classifier the
+// crawl also checks every connection with) or does not resolve at all.
 Status CheckPublicHost(const std::string& host, const std::string& what);
 
 // Checks every host the job names (seeds, sitemaps, JSON URLs, scope domains).

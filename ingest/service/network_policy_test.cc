@@ -1,29 +1,15 @@
-// The SSRF policy: which addresses count as private, and that every host a
-// job names is checked. IP literals only, so no test depends on DNS.
+// The SSRF policy: every host a job names is checked with the crawler's
+// address classifier (whose table crawler/fetch/private_address_test covers).
+// IP literals only, so no test depends on DNS.
 #include "ingest/service/network_policy.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <catch2/catch.hpp>
 
-#include "crawler/fetch/private_address.h"
 #include "crawler/job/job_parser.h"
 
 using namespace gleaner;
 
 namespace {
-
-bool Private(const std::string& ip) {
-  sockaddr_storage ss{};
-  if (inet_pton(AF_INET, ip.c_str(), &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr) == 1) {
-    ss.ss_family = AF_INET;
-  } else {
-    REQUIRE(inet_pton(AF_INET6, ip.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1);
-    ss.ss_family = AF_INET6;
-  }
-  return crawler::IsPrivateAddress(reinterpret_cast<sockaddr*>(&ss));
-}
 
 crawler::JobConfig Job(const std::string& sources) {
   crawler::JobConfig job;
@@ -34,25 +20,6 @@ crawler::JobConfig Job(const std::string& sources) {
 }
 
 }  // namespace
-
-TEST_CASE("loopback, private, link-local and unique-local addresses are private") {
-  for (const char* ip :
-       {"127.0.0.1", "127.255.0.9", "10.0.0.1", "10.255.255.255", "172.16.0.1", "172.31.255.254",
-        "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "::", "fc00::1",
-        "fdff::2", "fe80::1", "febf::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3"}) {
-    INFO(ip);
-    CHECK(Private(ip));
-  }
-}
-
-TEST_CASE("public addresses, including the neighbours of private ranges, are not") {
-  for (const char* ip : {"8.8.8.8", "93.184.216.34", "172.15.255.255", "172.32.0.1", "192.169.0.1",
-                         "169.253.255.255", "11.0.0.1", "126.255.255.255", "128.0.0.1",
-                         "2001:db8::1", "2606:4700::1111", "fec0::1", "::ffff:8.8.8.8"}) {
-    INFO(ip);
-    CHECK_FALSE(Private(ip));
-  }
-}
 
 TEST_CASE("a host is checked by every address it resolves to") {
   CHECK(service::CheckPublicHost("93.184.216.34", "http://93.184.216.34/").ok());
@@ -80,4 +47,17 @@ TEST_CASE("every seed, sitemap, API URL and scope domain of a job is checked") {
       service::CheckJobTargetsPublic(Job("  - kind: html\n    seeds: [\"http://93.184.216.34/\"]\n"
                                          "    scope: {domains: [93.184.216.34, 192.168.0.10]}\n"));
   CHECK(domain.message().find("scope domain 192.168.0.10") != std::string::npos);
+}
+
+TEST_CASE("seeds at multicast, broadcast, benchmarking or IPv6-embedded loopback are refused") {
+  for (const char* url :
+       {"http://224.0.0.1/", "http://255.255.255.255/", "http://198.18.0.1/", "http://192.0.0.8/",
+        "http://240.0.0.1/", "http://[ff02::1]/", "http://[64:ff9b::127.0.0.1]/",
+        "http://[2002:7f00:1::]/", "http://[::ffff:127.0.0.1]:8080/", "http://[2001:db8::1]/"}) {
+    INFO(url);
+    Status s = service::CheckJobTargetsPublic(
+        Job("  - kind: html\n    seeds: [\"" + std::string(url) + "\"]\n"));
+    CHECK(s.IsInvalidArgument());
+    CHECK(s.message().find(url) != std::string::npos);
+  }
 }

@@ -1,44 +1,33 @@
 #include "ingest/service/output_path.h"
 
-#include <algorithm>
 #include <filesystem>
+
+#include "common/resolved_path.h"
 
 namespace gleaner::service {
 
-namespace {
-
-namespace fs = std::filesystem;
-
-// weakly_canonical keeps a trailing separator ("/d/" iterates as "/", "d", ""),
-// which would make the data directory itself look like a child of itself.
-fs::path WithoutTrailingSeparator(fs::path p) {
-  p = p.lexically_normal();
-  if (!p.has_filename() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();
-  return p;
-}
-
-}  // namespace
-
-Status ResolveOutputDir(const std::string& data_dir, const std::string& out,
+Status ResolveOutputDir(const std::string& root_dir, const std::string& out,
                         std::string* resolved) {
   if (out.empty()) {
-    return Status::InvalidArgument("a directory below the server's data directory is required");
+    return Status::InvalidArgument("a directory below the server's datasets directory is required");
   }
-  if (fs::path(out).is_absolute()) {
+  if (out.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("contains a NUL byte; name a directory without one");
+  }
+  if (std::filesystem::path(out).is_absolute()) {
     return Status::InvalidArgument("\"" + out +
-                                   "\" is absolute; give a path relative to the server's data "
+                                   "\" is absolute; give a path relative to the server's datasets "
                                    "directory");
   }
-  std::error_code ec;
-  const fs::path root = WithoutTrailingSeparator(fs::weakly_canonical(data_dir, ec));
-  if (ec) return Status::IOError("resolving the data directory " + data_dir + ": " + ec.message());
-  const fs::path target = WithoutTrailingSeparator(fs::weakly_canonical(root / out, ec));
-  if (ec) return Status::InvalidArgument("cannot resolve \"" + out + "\": " + ec.message());
-  // Compared by component, so "/data2" is not taken to be inside "/data".
-  auto [r, t] = std::mismatch(root.begin(), root.end(), target.begin(), target.end());
-  if (r != root.end() || t == target.end()) {
+  std::filesystem::path root;
+  GLEANER_RETURN_IF_ERROR(ResolvePath(root_dir, &root));
+  std::filesystem::path target;
+  if (Status s = ResolvePath((root / out).string(), &target); !s.ok()) {
+    return Status::InvalidArgument("cannot resolve \"" + out + "\": " + s.message());
+  }
+  if (!IsStrictlyBelow(root, target)) {
     return Status::InvalidArgument("\"" + out +
-                                   "\" does not lead to a directory below the server's data "
+                                   "\" does not lead to a directory below the server's datasets "
                                    "directory");
   }
   *resolved = target.string();

@@ -46,6 +46,24 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ClientConfig& config,
   return grpc::CreateCustomChannel(config.server, grpc::SslCredentials(ssl), args);
 }
 
+std::shared_ptr<grpc::Channel> OpenConnectedChannel(const ClientConfig& config) {
+  // Reconnect soon after a failed attempt (gRPC's default waits 1 s, then
+  // longer), so several attempts fit in the window.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 400);
+  std::shared_ptr<grpc::Channel> channel = OpenChannel(config, args);
+  // A channel that failed stays in TRANSIENT_FAILURE while it retries, so
+  // wait for READY within the window rather than counting state changes.
+  const auto give_up = std::chrono::system_clock::now() + kConnectRetryWindow;
+  for (grpc_connectivity_state state = channel->GetState(/*try_to_connect=*/true);
+       state != GRPC_CHANNEL_READY && state != GRPC_CHANNEL_SHUTDOWN;
+       state = channel->GetState(/*try_to_connect=*/true)) {
+    if (!channel->WaitForStateChange(state, give_up)) break;
+  }
+  return channel;
+}
+
 void PrepareCall(const ClientConfig& config, grpc::ClientContext* context) {
   if (!config.token.empty()) context->AddMetadata("authorization", "Bearer " + config.token);
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(config.timeout_s));

@@ -10,6 +10,7 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,16 @@ Status ResolveClientConfig(const ClientFlags& flags, ClientConfig* config);
 // `args` tunes the channel, e.g. how fast it reconnects.
 std::shared_ptr<grpc::Channel> OpenChannel(
     const ClientConfig& config, const grpc::ChannelArguments& args = grpc::ChannelArguments());
+
+// OpenChannel for a command that makes a few calls and exits: it retries a
+// failed connection attempt quickly for up to kConnectRetryWindow before the
+// first call (which then reports the real failure, if any). Debian 12's gRPC
+// (1.51) may report a loopback connect still in progress as failed, because it
+// reads errno after other calls (fixed upstream in grpc/grpc#35064): without a
+// retry a loaded machine sees "UNAVAILABLE: ipv4:...: No such file or
+// directory" from a server that is up. Blocks for at most the window.
+std::shared_ptr<grpc::Channel> OpenConnectedChannel(const ClientConfig& config);
+inline constexpr std::chrono::milliseconds kConnectRetryWindow{2000};
 
 // Adds the token and the deadline to a call.
 void PrepareCall(const ClientConfig& config, grpc::ClientContext* context);

@@ -7,6 +7,7 @@
 
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/fixture/fixture_site.h"
+#include "tests/support/hostile_yaml.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;
@@ -96,5 +97,25 @@ TEST_CASE("a bad job file is refused with its position, exit 2, and nothing is w
   ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("bad.yaml:4:") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "data"));
+}
+
+// The job parser reads YAML as the rules parser does: a one-byte ',' or /dev/zero
+// made `gleaner crawl` allocate until it aborted.
+TEST_CASE("hostile job files exit 2 with a positioned message under memory and CPU limits") {
+  TempDir dir;
+  for (const HostileYaml& hostile : HostileYamlTexts()) {
+    INFO(hostile.fault);
+    const std::string job = WriteJob(dir, "hostile.yaml", hostile.text);
+    ProcessResult run =
+        RunProcess(BoundedCommand({GLEANER_BINARY, "crawl", job, "--data", dir / "data"}));
+    CHECK(run.exit_code == 2);
+    CHECK(run.err == "gleaner: " + job + ":" + std::to_string(hostile.line) + ":" +
+                         std::to_string(hostile.column) + ": " + hostile.message + "\n");
+  }
+  ProcessResult zero =
+      RunProcess(BoundedCommand({GLEANER_BINARY, "crawl", "/dev/zero", "--data", dir / "data"}));
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err.find("/dev/zero:1:1: longer than 1048576 bytes") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "data"));
 }

@@ -33,6 +33,20 @@ std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
          "\nretry: {attempts: 2, backoff_ms: 10}\n";
 }
 
+// Paths of the links a crawl recorded as refused by robots.txt.
+std::set<std::string> RecordedRobotsBlocked(const std::string& data_dir, const std::string& job) {
+  std::set<std::string> blocked;
+  for (const auto& e : StageErrors(data_dir, job)) {
+    if (e["kind"] == "ERROR_ROBOTS_BLOCKED") blocked.insert(PathOf(e["url"]));
+  }
+  return blocked;
+}
+
+std::set<std::string> ExpectedRobotsBlocked(const fixture::FixtureSite& site) {
+  const std::vector<std::string> paths = site.RobotsBlockedPaths();
+  return {paths.begin(), paths.end()};
+}
+
 }  // namespace
 
 TEST_CASE("a full crawl stores exactly the site's product records, once each") {
@@ -89,12 +103,7 @@ TEST_CASE("a full crawl stores exactly the site's product records, once each") {
   for (const auto& entry : site->RequestLog()) {
     CHECK(entry.target.rfind("/private/", 0) != 0);
   }
-  std::set<std::string> blocked;
-  for (const auto& e : StageErrors(dir / "data", "shop")) {
-    if (e["kind"] == "ERROR_ROBOTS_BLOCKED") blocked.insert(PathOf(e["url"]));
-  }
-  auto expected_blocked = site->RobotsBlockedPaths();
-  CHECK(blocked == std::set<std::string>(expected_blocked.begin(), expected_blocked.end()));
+  CHECK(RecordedRobotsBlocked(dir / "data", "shop") == ExpectedRobotsBlocked(*site));
 
   nlohmann::json state = StageJob(dir / "data", "shop");
   CHECK(state["phase"] == "succeeded");
@@ -188,6 +197,27 @@ TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everythi
       CHECK(errors.empty());
     }
   }
+}
+
+TEST_CASE("a robots.txt over 500 KiB is read up to the cap, not taken as blocking the host") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  options.robots = fixture::RobotsMode::kOversized;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job = WriteJob(
+      dir, "job.yaml", SiteJob(*site, "robots", "{concurrency: 4, per_host: 2, delay_ms: 0}"));
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // The tail's "Disallow: /", past 500 KiB, went unread: every reachable page was fetched.
+  std::set<std::string> requested;
+  for (const auto& e : site->RequestLog()) requested.insert(PathOf(e.target));
+  for (const auto& [path, depth] : site->ReachablePaths()) CHECK(requested.count(path));
+  // The early "Disallow: /private/" was read: exactly those links were refused.
+  REQUIRE_FALSE(ExpectedRobotsBlocked(*site).empty());
+  CHECK(RecordedRobotsBlocked(dir / "data", "robots") == ExpectedRobotsBlocked(*site));
 }
 
 TEST_CASE("robots_sitemaps: the Sitemap lines of robots.txt seed the crawl") {

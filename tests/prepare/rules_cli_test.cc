@@ -10,6 +10,7 @@
 #include <set>
 
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/hostile_yaml.h"
 
 namespace gleaner::testing {
 namespace {
@@ -133,6 +134,40 @@ TEST_CASE("each mistake in a rules file gives FILE:LINE:COL, exit 2, and writes 
     entries.insert(e.path().filename().string());
   }
   CHECK(entries == std::set<std::string>{"store", "good.yaml", "bad.yaml", "dataset"});
+}
+
+// A one-byte ',' made `rules check` allocate until it aborted; /dev/zero too; a
+// directory read as an empty document.
+TEST_CASE("hostile rules files exit 2 with a positioned message under memory and CPU limits") {
+  TempDir tmp;
+  const std::string good = tmp / "good.yaml";
+  WriteFile(good, kGoodRules);
+  // The limits alone let a real rules check through.
+  const ProcessResult ok = RunProcess(BoundedCommand({GLEANER_BINARY, "rules", "check", good}));
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+
+  for (const HostileYaml& hostile : HostileYamlTexts()) {
+    INFO(hostile.fault);
+    const std::string rules = tmp / "hostile.yaml";
+    WriteFile(rules, hostile.text);
+    const ProcessResult check =
+        RunProcess(BoundedCommand({GLEANER_BINARY, "rules", "check", rules}));
+    CHECK(check.exit_code == 2);
+    CHECK(check.err == "gleaner: " + rules + ":" + std::to_string(hostile.line) + ":" +
+                           std::to_string(hostile.column) + ": " + hostile.message + "\n");
+  }
+
+  const ProcessResult zero =
+      RunProcess(BoundedCommand({GLEANER_BINARY, "rules", "check", "/dev/zero"}));
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err ==
+        "gleaner: /dev/zero:1:1: longer than 1048576 bytes, the limit for a YAML document\n");
+
+  const ProcessResult dir =
+      RunProcess(BoundedCommand({GLEANER_BINARY, "rules", "check", tmp.path()}));
+  CHECK(dir.exit_code == 2);
+  CHECK(dir.err == "gleaner: " + tmp.path() + ": is a directory, expected a YAML file\n");
 }
 
 TEST_CASE("rules check accepts a good file; with --job it counts per rule and writes nothing") {

@@ -1,11 +1,14 @@
 // PrepareDataset and CheckRules against a live server: a dataset prepared
 // over the network is the one `gleaner prepare` writes, it lands only below
-// the server's data directory, and rules problems and dry-run counts are what
-// `gleaner rules check` reports.
+// DATA/datasets/ (never among the store's files, whatever it is called), a
+// restarted server mends what a killed publish left, and rules problems and
+// dry-run counts are what `gleaner rules check` reports.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -77,7 +80,7 @@ TEST_CASE("PrepareDataset writes below the data directory what `gleaner prepare`
   INFO(s.error_message());
   REQUIRE(s.ok());
 
-  const std::string served = shop.dir / "data/exports/demo";
+  const std::string served = shop.dir / "data/datasets/exports/demo";
   CHECK(response.manifest_json() == ReadFile(served + "/manifest.json"));
   const json manifest = json::parse(response.manifest_json());
   CHECK(response.version() == expected["version"]);
@@ -105,14 +108,14 @@ TEST_CASE("PrepareDataset writes below the data directory what `gleaner prepare`
   v1::PrepareDatasetRequest unknown = DemoRequest("exports/nope");
   unknown.set_job("nope");
   CHECK(datasets.Prepare(unknown, &response).error_code() == grpc::StatusCode::NOT_FOUND);
-  CHECK_FALSE(fs::exists(shop.dir / "data/exports/nope"));
+  CHECK_FALSE(fs::exists(shop.dir / "data/datasets/exports/nope"));
 
   v1::PrepareDatasetRequest bad = DemoRequest("exports/bad");
   bad.set_rules_yaml("dataset: shop\nfields:\n  sku: {type: string, requird: true}\n");
   s = datasets.Prepare(bad, &response);
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("rules:3:23:") != std::string::npos);
-  CHECK_FALSE(fs::exists(shop.dir / "data/exports/bad"));
+  CHECK_FALSE(fs::exists(shop.dir / "data/datasets/exports/bad"));
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
@@ -121,13 +124,15 @@ TEST_CASE("PrepareDataset refuses an `out` that leaves the data directory and wr
   const std::string data = shop.dir / "data";
   const std::string outside = shop.dir / "outside";
   fs::create_directory(outside);
-  fs::create_directory_symlink(outside, data + "/escape");
+  fs::create_directories(data + "/datasets");
+  fs::create_directory_symlink(outside, data + "/datasets/escape");
   const std::set<std::string> before = Entries(data);
 
   ServeProcess server(shop.dir, data, {});
   Datasets datasets(server);
   for (const std::string& out :
-       std::vector<std::string>{"../x", shop.dir / "abs", "escape", "escape/ds", "", "."}) {
+       std::vector<std::string>{"../x", "../000072.sst", shop.dir / "abs", "escape", "escape/ds",
+                                "", ".", std::string("ds\0/../../x", 11)}) {
     INFO("out: \"" << out << "\"");
     v1::PrepareDatasetResponse response;
     grpc::Status s = datasets.Prepare(DemoRequest(out), &response);
@@ -137,12 +142,127 @@ TEST_CASE("PrepareDataset refuses an `out` that leaves the data directory and wr
   CHECK_FALSE(fs::exists(shop.dir / "x"));
   CHECK_FALSE(fs::exists(shop.dir / "abs"));
   CHECK(fs::is_empty(outside));
+  CHECK(Entries(data + "/datasets") == std::set<std::string>{"escape"});
   std::set<std::string> after = Entries(data);
   // RocksDB may roll its own files while serving; no dataset or temporary directory appeared.
   for (const std::string& name : after) {
     INFO(name);
     CHECK((before.count(name) == 1 || !fs::is_directory(data + "/" + name)));
   }
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+// The RocksDB file names the store will use next: the numbers after the
+// highest one in the directory, as tables, logs, manifests and options.
+std::vector<std::string> NextStoreFileNames(const std::string& data) {
+  uint64_t highest = 0;
+  for (const std::string& name : Entries(data)) {
+    const size_t digits = name.find_first_of("0123456789");
+    if (digits != std::string::npos)
+      highest = std::max<uint64_t>(highest, std::stoull(name.substr(digits)));
+  }
+  std::vector<std::string> names;
+  char name[64];
+  for (uint64_t n = highest + 1; n <= highest + 4; ++n) {
+    for (const char* pattern : {"%06llu.sst", "%06llu.log", "MANIFEST-%06llu", "OPTIONS-%06llu"}) {
+      std::snprintf(name, sizeof name, pattern, static_cast<unsigned long long>(n));
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
+TEST_CASE("PrepareDataset outputs named like the store's own files leave the store intact") {
+  CrawledShop shop;
+  const std::string data = shop.dir / "data";
+  std::vector<std::string> outs = NextStoreFileNames(data);
+  for (const char* name : {"CURRENT", "LOCK", "LOG", "IDENTITY", "MANIFEST-000001", "archive"}) {
+    outs.push_back(name);
+  }
+  const std::string current = ReadFile(data + "/CURRENT");
+  {
+    ServeProcess server(shop.dir, data, {});
+    Datasets datasets(server);
+    for (const std::string& out : outs) {
+      INFO("out: " << out);
+      v1::PrepareDatasetResponse response;
+      grpc::Status s = datasets.Prepare(DemoRequest(out), &response);
+      INFO(s.error_message());
+      CHECK(s.ok());
+      CHECK(fs::exists(data + "/datasets/" + out + "/manifest.json"));
+    }
+    REQUIRE(server.Terminate().exit_code == 0);
+  }
+  CHECK(fs::is_regular_file(data + "/LOCK"));
+  // The next start opens the store (creating files with those numbers) and serves it.
+  ServeProcess server(shop.dir, data, {});
+  Datasets datasets(server);
+  v1::PrepareDatasetResponse response;
+  grpc::Status s = datasets.Prepare(DemoRequest(outs.front()), &response);
+  INFO(s.error_message());
+  CHECK(s.ok());
+  REQUIRE(server.Terminate().exit_code == 0);
+  ProcessResult count = Gleaner({"stage", "count", "demo", "--data", data});
+  INFO(count.err);
+  CHECK(count.exit_code == 0);
+  CHECK(fs::is_regular_file(data + "/CURRENT"));
+}
+
+TEST_CASE("a server started after a PrepareDataset was killed mends what the publish left") {
+  CrawledShop shop;
+  const std::string data = shop.dir / "data";
+  const std::string demo = data + "/datasets/team/demo";
+  std::string version;
+  {
+    ServeProcess server(shop.dir, data, {});
+    Datasets datasets(server);
+    v1::PrepareDatasetResponse response;
+    REQUIRE(datasets.Prepare(DemoRequest("team/demo"), &response).ok());
+    version = response.version();
+    REQUIRE(server.Terminate().exit_code == 0);
+  }
+  // As a server killed mid-publish leaves them: a half-written dataset, and the
+  // old one moved aside (by a gleaner of before the atomic swap) with OUT gone.
+  const std::string partial = demo + ".tmp-" + std::to_string(GonePid());
+  fs::create_directories(partial + "/train");
+  WriteFile(partial + "/train/part-00000.jsonl", "{\"half\":");
+  const std::string aside = demo + ".old-" + std::to_string(GonePid());
+  fs::rename(demo, aside);
+
+  ServeProcess server(shop.dir, data, {});
+  CHECK(Entries(data + "/datasets/team") == std::set<std::string>{"demo"});
+  CHECK(json::parse(ReadFile(demo + "/manifest.json"))["version"] == version);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("a NUL byte in a request's string field is INVALID_ARGUMENT naming the field") {
+  CrawledShop shop;
+  ServeProcess server(shop.dir, shop.dir / "data", {});
+  Datasets datasets(server);
+  const std::string nul("\0", 1);
+  struct Case {
+    const char* field;
+    v1::PrepareDatasetRequest request;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"out", DemoRequest("ds" + nul + "x")});
+  cases.push_back({"job", DemoRequest("ds")});
+  cases.back().request.set_job("demo" + nul);
+  cases.push_back({"format", DemoRequest("ds")});
+  cases.back().request.set_format("jsonl" + nul);
+  for (const Case& c : cases) {
+    INFO(c.field);
+    v1::PrepareDatasetResponse response;
+    grpc::Status s = datasets.Prepare(c.request, &response);
+    INFO(s.error_message());
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(s.error_message().find(c.field) != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(shop.dir / "data/datasets/ds"));
+  v1::CheckRulesResponse checked;
+  grpc::Status s = datasets.Check(ReadFile(kDemoRules), "demo" + nul, &checked);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().find("job") != std::string::npos);
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
@@ -229,7 +349,7 @@ TEST_CASE("with --token-file PrepareDataset and CheckRules need the token") {
     CHECK(stub->CheckRules(&check_context, request, &checked).error_code() ==
           grpc::StatusCode::UNAUTHENTICATED);
   }
-  CHECK_FALSE(fs::exists(dir / "served/ds"));
+  CHECK_FALSE(fs::exists(dir / "served/datasets/ds"));
 
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer s3cret");

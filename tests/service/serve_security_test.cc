@@ -134,8 +134,8 @@ TEST_CASE("jobs aimed at private addresses or at the server's secrets are refuse
   ServeProcess server(dir, dir / "served", {});
   ProcessResult r = Client(server, {"jobs", "submit", loopback});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("INVALID_ARGUMENT: http://127.0.0.1:9/a targets a loopback") !=
-        std::string::npos);
+  CHECK(r.err.find("INVALID_ARGUMENT: http://127.0.0.1:9/a targets an address that is not "
+                   "public (127.0.0.1 is in loopback (127.0.0.0/8))") != std::string::npos);
   ProcessResult m = Client(server, {"jobs", "submit", metadata});
   CHECK(m.exit_code == 2);
   CHECK(m.err.find("http://169.254.169.254/latest/meta-data") != std::string::npos);

@@ -184,4 +184,11 @@ void WriteFile(const std::string& path, const std::string& content) {
   out << content;
 }
 
+pid_t GonePid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  if (pid < 0 || waitpid(pid, nullptr, 0) != pid) throw std::runtime_error("fork for GonePid");
+  return pid;
+}
+
 }  // namespace gleaner::testing

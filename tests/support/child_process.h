@@ -87,4 +87,8 @@ class TempDir {
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
+// The PID of a child that has exited and been reaped: no process has it (until
+// the system hands it out again), as a writer killed earlier would.
+pid_t GonePid();
+
 }  // namespace gleaner::testing
