@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package Gleaner needs to build, test and benchmark.
+# Installs every Debian 12 package Gleaner needs to build, test and benchmark;
+# with --fuzz also clang and its sanitizer/libFuzzer runtimes (scripts/fuzz.sh).
 # Idempotent: when all packages are present it prints nothing and exits 0.
 set -euo pipefail
 
@@ -21,6 +22,11 @@ packages=(
   # tests: Catch2; HTTP/2 peer (nghttpd); Redis server; the Python client's runtime
   catch2 nghttp2-server redis-server python3-grpcio python3-protobuf python3-pandas
 )
+
+# The fuzz targets (tests/fuzz) are built with clang; only CI and fuzz.sh need it.
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)

@@ -19,13 +19,12 @@ Status CrawlScope::Build(const SourceSpec& source, std::unique_ptr<CrawlScope>* 
       if (NormalizeUrl(url, {}, &normalized).ok()) scope->domains_.push_back(normalized.host);
     }
   }
-  try {
-    for (const auto& p : source.scope.include)
-      scope->include_.emplace_back(p, std::regex::ECMAScript);
-    for (const auto& p : source.scope.exclude)
-      scope->exclude_.emplace_back(p, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return Status::InvalidArgument(std::string("scope pattern does not compile: ") + e.what());
+  for (auto [patterns, compiled] : {std::pair{&source.scope.include, &scope->include_},
+                                     std::pair{&source.scope.exclude, &scope->exclude_}}) {
+    for (const auto& p : *patterns) {
+      auto& re = compiled->emplace_back(std::make_unique<RE2>(p, RE2::Quiet));
+      if (!re->ok()) return Status::InvalidArgument("scope pattern does not compile: " + re->error());
+    }
   }
   *out = std::move(scope);
   return Status::OK();
@@ -48,11 +47,11 @@ std::string CrawlScope::Check(const NormalizedUrl& url, uint32_t depth) const {
   const std::string& path = url.path_and_query;
   if (!include_.empty()) {
     bool any = false;
-    for (const auto& re : include_) any = any || std::regex_search(path, re);
+    for (const auto& re : include_) any = any || RE2::PartialMatch(path, *re);
     if (!any) return "path matches no include pattern";
   }
   for (const auto& re : exclude_) {
-    if (std::regex_search(path, re)) return "path matches an exclude pattern";
+    if (RE2::PartialMatch(path, *re)) return "path matches an exclude pattern";
   }
   return "";
 }

@@ -3,8 +3,9 @@
 // and query). Built once per source; const methods are thread-safe.
 #pragma once
 
+#include <re2/re2.h>
+
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,9 @@ class CrawlScope {
  private:
   std::vector<std::string> domains_;
   int max_depth_ = 0;
-  std::vector<std::regex> include_;
-  std::vector<std::regex> exclude_;
+  // RE2, as every pattern of a job: linked pages choose the paths matched.
+  std::vector<std::unique_ptr<RE2>> include_;
+  std::vector<std::unique_ptr<RE2>> exclude_;
 };
 
 }  // namespace gleaner::crawler

@@ -62,16 +62,16 @@ Status HtmlExtractor::Compile(const SourceSpec& source, std::unique_ptr<HtmlExtr
     }
     for (const HtmlFieldSpec& spec : records.fields) {
       const std::string role = "field '" + spec.name + "'";
-      CompiledField field{spec, {}, std::nullopt};
+      CompiledField field{spec, {}, nullptr};
       GLEANER_RETURN_IF_ERROR(CompileSelector(spec.css, role, &field.selector));
       if (spec.take == TakeMode::kAttr && spec.attr.empty()) {
         return Status::InvalidArgument(role + ": takes an attribute but names none");
       }
       if (!spec.regex.empty()) {
-        try {
-          field.regex.emplace(spec.regex, std::regex::ECMAScript);
-        } catch (const std::regex_error& e) {
-          return Status::InvalidArgument(role + ": regex '" + spec.regex + "': " + e.what());
+        field.regex = std::make_unique<RE2>(spec.regex, RE2::Quiet);
+        if (!field.regex->ok()) {
+          return Status::InvalidArgument(role + ": regex '" + spec.regex +
+                                         "': " + field.regex->error());
         }
       }
       extractor->fields_.push_back(std::move(field));
@@ -98,12 +98,14 @@ std::optional<std::string> HtmlExtractor::TakeValue(const CompiledField& field,
       taken = InnerHtml(element);
       break;
   }
-  if (!field.regex.has_value()) return taken;
-  std::smatch match;
-  if (!std::regex_search(taken, match, *field.regex)) return std::nullopt;
-  const size_t group = field.regex->mark_count() > 0 ? 1 : 0;
-  if (!match[group].matched) return std::nullopt;
-  return match[group].str();
+  if (field.regex == nullptr) return taken;
+  const int group = field.regex->NumberOfCapturingGroups() > 0 ? 1 : 0;
+  re2::StringPiece match[2];
+  if (!field.regex->Match(taken, 0, taken.size(), RE2::UNANCHORED, match, group + 1)) {
+    return std::nullopt;
+  }
+  if (match[group].data() == nullptr) return std::nullopt;  // the group took no part
+  return std::string(match[group]);
 }
 
 void HtmlExtractor::FillValue(const CompiledField& field, const GumboNode* root, v1::Value* value) {

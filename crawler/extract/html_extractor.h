@@ -7,7 +7,7 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
+#include <re2/re2.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,7 +62,9 @@ class HtmlExtractor {
   struct CompiledField {
     HtmlFieldSpec spec;
     CssSelector selector;
-    std::optional<std::regex> regex;
+    // RE2: linear in the text and with no recursion, so a hostile page cannot
+    // hang or overflow the stack of a crawl with a backtracking-prone pattern.
+    std::unique_ptr<RE2> regex;
   };
 
   HtmlExtractor() = default;

@@ -265,5 +265,31 @@ TEST_CASE("a page nested too deeply is refused unparsed, one at the limit is rea
   CHECK(extractor->Extract(nested(1024), &read).IsInvalidArgument());
 }
 
+// Found by tests/fuzz/html_extract_fuzzer: with std::regex, `(a|aa)+$` took
+// minutes on a 40-letter run (backtracking), and `price: (.*)` overflowed the
+// stack on a 300 KB text (one recursion per character). The page chooses the
+// text, so either let one hostile page stop the crawl.
+TEST_CASE("a field regex runs in linear time and constant stack whatever the page", "[html]") {
+  const std::string digits(4 << 20, '9');
+  const std::string html =
+      "<p id=runs>" + std::string(64, 'a') + "b</p><p id=price>price: " + digits + "</p>";
+  SourceSpec source = HtmlSource(HtmlRecordSpec{
+      "", "",
+      {Field("runs", "#runs", TakeMode::kText, "", "(a|aa)+$"),
+       Field("price", "#price", TakeMode::kText, "", "price: (.*)")}});
+  HtmlExtraction got = Extract(source, html);
+  REQUIRE(got.records.size() == 1);
+  CHECK(got.records[0][0].value().kind_case() == v1::Value::KIND_NOT_SET);
+  CHECK(got.records[0][1].value().string_value() == digits);
+}
+
+TEST_CASE("a field regex group that takes no part in the match is a null", "[html]") {
+  SourceSpec source = HtmlSource(HtmlRecordSpec{
+      "", "", {Field("x", "p", TakeMode::kText, "", "a|(b)"), Field("y", "p", TakeMode::kText, "", "(\\d+)")}});
+  HtmlExtraction got = Extract(source, "<p>a 42</p>");
+  REQUIRE(got.records.size() == 1);
+  CHECK(Show(got.records[0]) == "x=null | y=42");
+}
+
 }  // namespace
 }  // namespace gleaner::crawler

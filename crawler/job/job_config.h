@@ -20,7 +20,7 @@ struct HtmlFieldSpec {
   std::string css;  // selector, relative to the record's root element
   TakeMode take = TakeMode::kText;
   std::string attr;   // for kAttr
-  std::string regex;  // optional: first capture group (or whole match) of this regex
+  std::string regex;  // optional: first capture group (or whole match) of this RE2 regex
   bool all = false;   // take every match, joined as a JSON array, not the first
 };
 
@@ -33,7 +33,7 @@ struct HtmlRecordSpec {
 struct Scope {
   std::vector<std::string> domains;  // hosts (and their subdomains) allowed; empty = seeds' hosts
   int max_depth = 6;                 // link hops from a seed
-  std::vector<std::string> include;  // ECMAScript regexes on the URL path+query; empty = all
+  std::vector<std::string> include;  // RE2 regexes on the URL path+query; empty = all
   std::vector<std::string> exclude;
 };
 

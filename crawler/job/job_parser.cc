@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <regex>
+#include <re2/re2.h>
 #include <string>
 #include <vector>
 
@@ -89,11 +89,8 @@ void ReadUrlList(const Node& node, std::vector<std::string>* out) {
 
 void ReadRegex(const Node& node, std::string* out) {
   if (!node.ReadString(out)) return;
-  try {
-    std::regex compiled(*out, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    node.FailExpected("an ECMAScript regular expression", e.what());
-  }
+  RE2 compiled(*out, RE2::Quiet);
+  if (!compiled.ok()) node.FailExpected("a regular expression (RE2 syntax)", compiled.error());
 }
 
 void ReadRegexList(const Node& node, std::vector<std::string>* out) {

@@ -291,9 +291,9 @@ TEST_CASE("a regex that does not compile is reported at the regex") {
       "    seeds: [\"https://a.example/\"]\n"
       "    scope:\n"
       "      include: [\"(unclosed\"]\n");
-  // The part in parentheses is libstdc++'s own explanation.
-  CHECK_THAT(error, Catch::StartsWith("t.yaml:6:17: sources[0].scope.include[0]: expected an "
-                                      "ECMAScript regular expression, got \"(unclosed\" ("));
+  // The part in parentheses is RE2's own explanation.
+  CHECK_THAT(error, Catch::StartsWith("t.yaml:6:17: sources[0].scope.include[0]: expected a "
+                                      "regular expression (RE2 syntax), got \"(unclosed\" ("));
 }
 
 TEST_CASE("a field regex that does not compile is reported at the field's regex") {
@@ -306,7 +306,7 @@ TEST_CASE("a field regex that does not compile is reported at the field's regex"
       "      fields:\n"
       "        price: {css: p, regex: \"[0-9\"}\n");
   CHECK_THAT(error, Catch::StartsWith("t.yaml:7:32: sources[0].records.fields.price.regex: "
-                                      "expected an ECMAScript regular expression, got \"[0-9\" ("));
+                                      "expected a regular expression (RE2 syntax), got \"[0-9\" ("));
 }
 
 TEST_CASE("a seed that is not http or https is rejected at that seed") {

@@ -218,6 +218,15 @@ bool Holds(std::string_view op, int cmp) {
   return cmp != 0;
 }
 
+// One side of a check's condition, resolved against the rules' fields. At
+// namespace scope rather than in Impl: clang (rightly) treats a nested class
+// with default member initializers as not default-constructible until the
+// enclosing class is complete, so std::optional<Operand> there cannot emplace().
+struct Operand {
+  int field = -1;  // index into the row, or -1 for the literal
+  v1::Value literal;
+};
+
 }  // namespace
 
 struct RowCleaner::Impl {
@@ -232,10 +241,6 @@ struct RowCleaner::Impl {
     bool coerces = false;        // has a FIELD.type rule
     int count[kStagesPerField];  // index into counts per stage, -1 if unset
     int hint = 0;                // where the staged field was in the previous record
-  };
-  struct Operand {
-    int field = -1;  // index into the row, or -1 for the literal
-    v1::Value literal;
   };
   struct CheckRule {
     const Check* check;

@@ -17,32 +17,6 @@ namespace {
 // What `gleaner jobs status` shows for a job that Ingest created.
 const char* kIngestedJobMessage = "created by IngestService: records fed by a producer";
 
-std::string BatchName(const v1::IngestBatch& batch) {
-  return "batch " + std::to_string(batch.batch_id());
-}
-
-// Gives every record its batch's job and, when the producer left it out, the
-// time it is stored; or says which record cannot be stored and why.
-Status CompleteRecords(v1::IngestBatch* batch, int64_t now_micros) {
-  for (int i = 0; i < batch->records_size(); ++i) {
-    v1::Record* r = batch->mutable_records(i);
-    auto bad = [&](const std::string& why) {
-      return Status::InvalidArgument(BatchName(*batch) + ", record " + std::to_string(i) + ": " +
-                                     why);
-    };
-    if (r->job().empty()) {
-      r->set_job(batch->job());
-    } else if (r->job() != batch->job()) {
-      return bad("job '" + r->job() + "' is not the batch's job '" + batch->job() + "'");
-    }
-    if (r->source_url().empty()) return bad("no source_url");
-    // The URL index separates a key's parts with NUL.
-    if (r->source_url().find('\0') != std::string::npos) return bad("NUL byte in source_url");
-    if (r->fetch_time_micros() == 0) r->set_fetch_time_micros(now_micros);
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
 grpc::Status IngestServiceImpl::Ingest(
@@ -70,10 +44,7 @@ grpc::Status IngestServiceImpl::Ingest(
 }
 
 Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
-  if (Status s = storage::ValidateJobName(batch->job()); !s.ok()) {
-    return s.Annotate(BatchName(*batch));
-  }
-  GLEANER_RETURN_IF_ERROR(CompleteRecords(batch, storage::NowMicros()));
+  GLEANER_RETURN_IF_ERROR(CompleteIngestBatch(batch, storage::NowMicros()));
   ack->set_batch_id(batch->batch_id());
   bool wrote = false;
   Status s = runner_->WriteIdle(batch->job(), [&]() -> Status {

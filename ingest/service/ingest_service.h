@@ -11,16 +11,13 @@
 #pragma once
 
 #include "ingest/service/bearer_token.h"
+#include "ingest/service/ingest_batch.h"
 #include "ingest/service/job_queue.h"
 #include "ingest/service/metrics_registry.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "storage/staging_store.h"
 
 namespace gleaner::service {
-
-// Larger batches fail the stream with RESOURCE_EXHAUSTED; so do messages over
-// gRPC's default 4 MiB receive limit, which the server keeps.
-inline constexpr int kMaxIngestBatchRecords = 10000;
 
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
