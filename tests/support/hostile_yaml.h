@@ -20,7 +20,8 @@ struct HostileYaml {
 
 std::vector<HostileYaml> HostileYamlTexts();
 
-// `argv` run under prlimit: at most 1 GiB of address space and 3 s of CPU.
+// `argv` run under prlimit: at most 1 GiB of address space and 3 s of CPU
+// (10 s of CPU and no address-space limit in a sanitizer build).
 std::vector<std::string> BoundedCommand(std::vector<std::string> argv);
 
 }  // namespace gleaner::testing
