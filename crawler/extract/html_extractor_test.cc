@@ -295,10 +295,10 @@ TEST_CASE("count: true is the number of matches in the record, 0 when none", "[h
   CHECK(Show(got.records[1]) == "notes=int:0 | links=int:1");
 }
 
-TEST_CASE("text keeps a code block's layout inside pre; text: raw keeps all whitespace",
-          "[html]") {
+TEST_CASE("text keeps a code block's layout inside pre; text: raw keeps all whitespace", "[html]") {
   HtmlRecordSpec spec;
-  spec.fields = {Field("code", "pre"), Field("para", "p"), Field("raw_para", "p", TakeMode::kRawText),
+  spec.fields = {Field("code", "pre"), Field("para", "p"),
+                 Field("raw_para", "p", TakeMode::kRawText),
                  Field("raw_code", "p code", TakeMode::kRawText)};
   HtmlExtraction got = Extract(HtmlSource(spec), kDocsPage);
   REQUIRE(got.records.size() == 1);
@@ -329,7 +329,8 @@ TEST_CASE("exclude leaves its matches out of a field's text and html", "[html]")
 TEST_CASE("compile rejects options a field's way of taking its value cannot use", "[html]") {
   std::unique_ptr<HtmlExtractor> extractor;
   auto compile = [&extractor](HtmlFieldSpec field) {
-    return HtmlExtractor::Compile(HtmlSource(HtmlRecordSpec{"", "", {std::move(field)}}), &extractor)
+    return HtmlExtractor::Compile(HtmlSource(HtmlRecordSpec{"", "", {std::move(field)}}),
+                                  &extractor)
         .message();
   };
   HtmlFieldSpec attr = Field("a", "a", TakeMode::kAttr, "href");

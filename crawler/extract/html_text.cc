@@ -247,7 +247,9 @@ std::string InnerHtml(const GumboNode* node, const ElementFilter& left_out) {
   WalkBelow(
       node, left_out, [&out](const GumboNode* element) { AppendStartTag(element, &out); },
       [&out](const GumboNode* element) {
-        if (!IsVoidElement(element->v.element.tag)) out.append("</").append(TagName(element)) += '>';
+        if (!IsVoidElement(element->v.element.tag)) {
+          out.append("</").append(TagName(element)).push_back('>');
+        }
       },
       [&out](const GumboNode* leaf) { AppendLeafNode(leaf, &out); });
   return out;

@@ -76,8 +76,7 @@ TEST_CASE("text keeps the whitespace inside pre and textarea as a browser render
   // the collapsed space before the pre and its own two spaces add up.
   CHECK(TextOf("<div id=t>Run:\n  <pre>\n  make\n\n    ./app  --x\n</pre>  done </div>") ==
         "Run:   make\n\n    ./app  --x\ndone");
-  CHECK(TextOf("<pre id=t>  def f():\n      return 1\n</pre>") ==
-        "  def f():\n      return 1\n");
+  CHECK(TextOf("<pre id=t>  def f():\n      return 1\n</pre>") == "  def f():\n      return 1\n");
   CHECK(TextOf("<textarea id=t>a  b\n c</textarea>") == "a  b\n c");
   // Markup inside the pre keeps it too, and an enclosing pre counts for a
   // selected descendant.

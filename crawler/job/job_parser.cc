@@ -244,8 +244,12 @@ void ParseHtmlField(const Node& key, const Node& node, HtmlFieldSpec* out) {
 
   // Options that have nothing to act on in the chosen way are mistakes, not no-ops.
   if (out->take == TakeMode::kCount) {
-    if (regex.present()) regex.Fail("'regex' does not apply to 'count: true': a count has no text to match");
-    if (out->all) all.Fail("'all' does not apply to 'count: true': a count counts every match already");
+    if (regex.present()) {
+      regex.Fail("'regex' does not apply to 'count: true': a count has no text to match");
+    }
+    if (out->all) {
+      all.Fail("'all' does not apply to 'count: true': a count counts every match already");
+    }
   }
   if (exclude.present() && (out->take == TakeMode::kAttr || out->take == TakeMode::kCount)) {
     exclude.Fail(std::string("'exclude' does not apply to ") +

@@ -437,7 +437,8 @@ std::string WithField(std::string_view field) {
          "    seeds: [\"https://a.example/\"]\n"
          "    records:\n"
          "      fields:\n"
-         "        " + std::string(field) + "\n";
+         "        " +
+         std::string(field) + "\n";
 }
 
 TEST_CASE("an html field with two ways to take its value is blamed at the second") {

@@ -16,12 +16,14 @@ std::string DocsJob(const fixture::FixtureSite& site, const std::string& fields)
   return "name: docs\n"
          "sources:\n"
          "  - kind: html\n"
-         "    seeds: [\"" + site.BaseUrl() + "/docs/guide.html\"]\n"
+         "    seeds: [\"" +
+         site.BaseUrl() +
+         "/docs/guide.html\"]\n"
          "    scope: {max_depth: 0}\n"
          "    records:\n"
          "      list: \"div.section\"\n"
-         "      fields:\n" + fields +
-         "politeness: {delay_ms: 0}\n";
+         "      fields:\n" +
+         fields + "politeness: {delay_ms: 0}\n";
 }
 
 std::unique_ptr<fixture::FixtureSite> StartSite() {
@@ -45,8 +47,8 @@ TEST_CASE("a docs crawl stores counts, code blocks as written and headings witho
       "        para_raw: {css: p, text: raw}\n"
       "        blocks:   {css: pre, count: true}\n"
       "        anchors:  {css: \"h2 a\", count: true}\n";
-  ProcessResult run =
-      Gleaner({"crawl", WriteJob(dir, "docs.yaml", DocsJob(*site, fields)), "--data", dir / "data"});
+  ProcessResult run = Gleaner(
+      {"crawl", WriteJob(dir, "docs.yaml", DocsJob(*site, fields)), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
 
@@ -81,8 +83,9 @@ TEST_CASE("a docs crawl stores counts, code blocks as written and headings witho
 TEST_CASE("a count that also names an attribute is refused at the key, before any fetch") {
   std::unique_ptr<fixture::FixtureSite> site = StartSite();
   TempDir dir;
-  const std::string job = WriteJob(
-      dir, "docs.yaml", DocsJob(*site, "        anchors: {css: \"h2 a\", attr: href, count: true}\n"));
+  const std::string job =
+      WriteJob(dir, "docs.yaml",
+               DocsJob(*site, "        anchors: {css: \"h2 a\", attr: href, count: true}\n"));
   ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"});
   CHECK(run.exit_code == 2);
   CHECK_THAT(run.err, Catch::Contains(job + ":9:51: sources[0].records.fields.anchors.count: "
