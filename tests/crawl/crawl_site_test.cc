@@ -166,8 +166,9 @@ TEST_CASE("politeness: request starts on one host are at least delay_ms apart") 
   // The crawler spaces request starts by delay_ms; the server logs a request
   // when its thread has read it, which with a 2-core machine at load 15 lagged
   // one request 28 ms more than the next. Without the gate the gap would be
-  // ~0 ms, so a 60 ms allowance still tells the two apart.
-  CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(140));
+  // ~0 ms, so an 80 ms allowance still tells the two apart (a lag of
+  // 42 ms was seen too).
+  CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(120));
 }
 
 TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everything") {
