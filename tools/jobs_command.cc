@@ -1,7 +1,8 @@
 // `gleaner jobs submit|list|status|cancel|pause|resume|schedule|schedules|
-// unschedule|workers`: clients of a running
-// `gleaner serve` (`jobs check`, which needs no server, is jobs_check_command.cc). Server errors come back as their gRPC code and message
-// (a bad job file names FILE:LINE:COL) with the CLI's exit codes.
+// unschedule|workers`: clients of a running `gleaner serve` (`jobs check`,
+// which needs no server, is jobs_check_command.cc). Server errors come back as
+// their gRPC code and message (a bad job file names FILE:LINE:COL) with the
+// CLI's exit codes.
 #include <grpcpp/grpcpp.h>
 
 #include <iostream>

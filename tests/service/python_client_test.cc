@@ -118,7 +118,8 @@ TEST_CASE("the Python client submits, inspects, cancels and schedules jobs") {
   };
   std::string slow = WriteJob(dir, "slow.yaml", job("slow"));
   std::string queued = WriteJob(dir, "queued.yaml", job("queued"));
-  std::string nightly = WriteJob(dir, "nightly.yaml", job("nightly") + "schedule: \"30 2 * * *\"\n");
+  std::string nightly =
+      WriteJob(dir, "nightly.yaml", job("nightly") + "schedule: \"30 2 * * *\"\n");
 
   ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
   ProcessResult run = RunPython("python_jobs_check.py", {server.address(), slow, queued, nightly});

@@ -120,8 +120,8 @@ TEST_CASE("a pull without --out writes the split to stdout; Parquet to a termina
   REQUIRE(pull.exit_code == 0);
   CHECK(pull.out == expected);  // the rows only: the summary went to stderr
   CHECK(pull.err.find("into standard output") != std::string::npos);
-  ProcessResult dash = Client(
-      server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split", "validation", "--out", "-"});
+  ProcessResult dash = Client(server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split",
+                                       "validation", "--out", "-"});
   CHECK(dash.out == expected);
 
   // stdout a terminal: `script` gives the child a pseudo-terminal.
