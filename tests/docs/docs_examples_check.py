@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Runs every YAML example of the project's Markdown through the real binary.
 
-Each ```yaml fenced block of README.md and docs/*.md (or of the files given
-with --files) is written to a file of its own and checked by `gleaner rules
+Each ```yaml fenced block of README.md, docs/*.md and every module's
+README.md (or of the files given with --files) is written to a file of its own and checked by `gleaner rules
 check` when its top-level keys make it a rules file (`fields`) or by
 `gleaner jobs check` when they make it a job (`sources`). A block that is
 neither must say why it is not checked with an HTML comment on the line
@@ -91,6 +91,18 @@ def check(gleaner, example, workdir, index):
         kind, " ".join(command[1:3]), run.returncode, message)
 
 
+def documentation_files(root):
+    """README.md, docs/*.md and the README.md of every module (build trees,
+    node_modules and hidden directories left out)."""
+    files = [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "build"))
+                            and d != "node_modules")
+        if directory != root and "README.md" in names:
+            files.append(os.path.join(directory, "README.md"))
+    return files
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gleaner", required=True, help="the gleaner binary")
@@ -99,8 +111,7 @@ def main():
                         help="Markdown files to check (default: README.md and docs/*.md)")
     args = parser.parse_args()
 
-    files = args.files or [os.path.join(args.root, "README.md")] + sorted(
-        glob.glob(os.path.join(args.root, "docs", "*.md")))
+    files = args.files or documentation_files(args.root)
     examples = []
     for path in files:
         shown = os.path.relpath(path, args.root)
