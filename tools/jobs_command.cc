@@ -242,7 +242,7 @@ CLI::App* AddClientCommand(CLI::App* jobs, const std::string& name, const std::s
 }  // namespace
 
 void RegisterJobs(CLI::App& app, CommandResult* result) {
-  CLI::App* jobs = app.add_subcommand("jobs", "Submit and watch crawl jobs on a running server");
+  CLI::App* jobs = app.add_subcommand("jobs", "Check job files; submit and watch crawl jobs on a running server");
   jobs->require_subcommand(1);
   AddJobsCheck(jobs, result);
   auto flags = std::make_shared<JobsFlags>();
