@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <random>
 #include <thread>
 
@@ -92,6 +93,12 @@ class CrawlEngine::Impl {
   void OnRobots(const std::string& host_key, FetchResult r);
   void Fetch(Lease lease);
   void OnFetched(Lease lease, FetchResult r);
+  // A fetched page waiting for the parse pool, shared with the pool's task.
+  struct ParseJob {
+    std::shared_ptr<FetchResult> result;
+    std::shared_ptr<Lease> lease;
+  };
+  void ParseWhenBudgetAllows(ParseJob job);
   void OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome);
   void Retry(Lease lease, const FetchResult& r);
   void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
@@ -111,6 +118,10 @@ class CrawlEngine::Impl {
   CrawlOptions options_;
   asio::io_context io_;
   std::unique_ptr<asio::thread_pool> pool_;
+  // Body bytes being parsed now, and pages waiting for the parse budget
+  // (CrawlOptions::parse_budget_bytes). Touched on io_ only.
+  size_t parse_bytes_ = 0;
+  std::deque<ParseJob> parse_waiting_;
   asio::steady_timer pump_timer_;
   int64_t pump_at_ = 0;
   asio::steady_timer progress_timer_;
@@ -433,9 +444,20 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   if (!is_json && !lease.item.is_sitemap() && !LooksLikeHtml(r.content_type)) {
     return Finish(lease);  // an image or a PDF behind a link: fetched, nothing to extract
   }
-  auto result = std::make_shared<FetchResult>(std::move(r));
-  auto held = std::make_shared<Lease>(std::move(lease));
-  asio::post(*pool_, [this, result, held] {
+  ParseWhenBudgetAllows(ParseJob{std::make_shared<FetchResult>(std::move(r)),
+                                 std::make_shared<Lease>(std::move(lease))});
+}
+
+void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
+  size_t bytes = job.result->body.size();
+  // The first page always starts, or a page over the budget would wait forever.
+  if (parse_bytes_ > 0 && parse_bytes_ + bytes > options_.parse_budget_bytes) {
+    parse_waiting_.push_back(std::move(job));
+    return;
+  }
+  parse_bytes_ += bytes;
+  summary_.peak_parse_bytes = std::max<uint64_t>(summary_.peak_parse_bytes, parse_bytes_);
+  asio::post(*pool_, [this, result = job.result, held = job.lease, bytes] {
     // Without a redirect the page is at its item's URL, already in normal form.
     std::string page_url = held->item.url();
     if (result->final_url != page_url &&
@@ -445,7 +467,15 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
     auto outcome =
         std::make_shared<PageOutcome>(processor_->Process(held->item, page_url, result->body));
     result->final_url = page_url;
-    asio::post(io_, [this, result, held, outcome] {
+    asio::post(io_, [this, result, held, outcome, bytes] {
+      parse_bytes_ -= bytes;
+      while (!parse_waiting_.empty() &&
+             (parse_bytes_ == 0 || parse_bytes_ + parse_waiting_.front().result->body.size() <=
+                                       options_.parse_budget_bytes)) {
+        ParseJob next = std::move(parse_waiting_.front());
+        parse_waiting_.pop_front();
+        ParseWhenBudgetAllows(std::move(next));
+      }
       OnProcessed(std::move(*held), *result, std::move(*outcome));
     });
   });

@@ -29,6 +29,12 @@ struct CrawlOptions {
   std::ostream* progress = nullptr;
   bool progress_is_tty = false;
   int worker_threads = 0;  // 0 = hardware concurrency
+  // Parsing holds memory in proportion to the body (a Gumbo tree takes about
+  // 25 times the HTML), so a page starts parsing only while the bodies being
+  // parsed stay within this many bytes; one page is always let through. Parse
+  // memory is then bounded by the budget (or the largest page allowed by
+  // limits.max_decompressed_bytes), not by the thread count.
+  size_t parse_budget_bytes = 64 << 20;
   // A PEM file of CA certificates trusted for https besides the system's. An
   // operator's setting, never a job's: a submitted job must not choose whom
   // the server trusts.
@@ -46,6 +52,7 @@ struct CrawlSummary {
   uint64_t errors = 0;   // permanent failures recorded this run
   uint64_t retries = 0;
   uint64_t robots_blocked = 0;
+  uint64_t peak_parse_bytes = 0;  // the most body bytes parsed at once
   uint64_t links_over_cap = 0;  // links not followed: their page had more than kMaxLinksPerPage
   std::map<int, uint64_t> status_counts;
   std::map<std::string, uint64_t> http_versions;  // responses per protocol, e.g. "http/2"

@@ -62,10 +62,22 @@ Status HtmlExtractor::Compile(const SourceSpec& source, std::unique_ptr<HtmlExtr
     }
     for (const HtmlFieldSpec& spec : records.fields) {
       const std::string role = "field '" + spec.name + "'";
-      CompiledField field{spec, {}, nullptr};
+      CompiledField field{spec, {}, nullptr, {}};
       GLEANER_RETURN_IF_ERROR(CompileSelector(spec.css, role, &field.selector));
       if (spec.take == TakeMode::kAttr && spec.attr.empty()) {
         return Status::InvalidArgument(role + ": takes an attribute but names none");
+      }
+      const bool takes_no_text = spec.take == TakeMode::kAttr || spec.take == TakeMode::kCount;
+      if (takes_no_text && !spec.exclude.empty()) {
+        return Status::InvalidArgument(role + ": exclude applies to text and html only");
+      }
+      if (spec.take == TakeMode::kCount && (spec.all || !spec.regex.empty())) {
+        return Status::InvalidArgument(role + ": a count takes neither regex nor all");
+      }
+      field.exclude.resize(spec.exclude.size());
+      for (size_t i = 0; i < spec.exclude.size(); ++i) {
+        GLEANER_RETURN_IF_ERROR(
+            CompileSelector(spec.exclude[i], role + " exclude", &field.exclude[i]));
       }
       if (!spec.regex.empty()) {
         field.regex = std::make_unique<RE2>(spec.regex, RE2::Quiet);
@@ -82,11 +94,24 @@ Status HtmlExtractor::Compile(const SourceSpec& source, std::unique_ptr<HtmlExtr
 }
 
 std::optional<std::string> HtmlExtractor::TakeValue(const CompiledField& field,
-                                                    const GumboNode* element) {
+                                                    const GumboNode* element,
+                                                    const GumboNode* root) {
+  ElementFilter excluded;
+  if (!field.exclude.empty()) {
+    excluded = [&field, root](const GumboNode* below) {
+      for (const CssSelector& selector : field.exclude) {
+        if (selector.Matches(below, root)) return true;
+      }
+      return false;
+    };
+  }
   std::string taken;
   switch (field.spec.take) {
     case TakeMode::kText:
-      taken = TextContent(element);
+      taken = TextContent(element, Whitespace::kRendered, excluded);
+      break;
+    case TakeMode::kRawText:
+      taken = TextContent(element, Whitespace::kRaw, excluded);
       break;
     case TakeMode::kAttr: {
       const char* value = FindAttribute(element, field.spec.attr);
@@ -95,8 +120,10 @@ std::optional<std::string> HtmlExtractor::TakeValue(const CompiledField& field,
       break;
     }
     case TakeMode::kInnerHtml:
-      taken = InnerHtml(element);
+      taken = InnerHtml(element, excluded);
       break;
+    case TakeMode::kCount:  // FillValue counts; there is no value to take
+      return std::nullopt;
   }
   if (field.regex == nullptr) return taken;
   const int group = field.regex->NumberOfCapturingGroups() > 0 ? 1 : 0;
@@ -109,10 +136,14 @@ std::optional<std::string> HtmlExtractor::TakeValue(const CompiledField& field,
 }
 
 void HtmlExtractor::FillValue(const CompiledField& field, const GumboNode* root, v1::Value* value) {
+  if (field.spec.take == TakeMode::kCount) {
+    value->set_int_value(static_cast<int64_t>(field.selector.SelectAll(root).size()));
+    return;
+  }
   if (!field.spec.all) {
     const GumboNode* element = field.selector.SelectFirst(root);
     if (element == nullptr) return;
-    std::optional<std::string> taken = TakeValue(field, element);
+    std::optional<std::string> taken = TakeValue(field, element, root);
     if (taken.has_value()) value->set_string_value(std::move(*taken));
     return;
   }
@@ -120,7 +151,7 @@ void HtmlExtractor::FillValue(const CompiledField& field, const GumboNode* root,
   if (elements.empty()) return;
   nlohmann::json array = nlohmann::json::array();
   for (const GumboNode* element : elements) {
-    std::optional<std::string> taken = TakeValue(field, element);
+    std::optional<std::string> taken = TakeValue(field, element, root);
     array.push_back(taken.has_value() ? nlohmann::json(std::move(*taken)) : nlohmann::json());
   }
   value->set_json_value(array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

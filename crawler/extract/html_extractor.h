@@ -43,14 +43,17 @@ struct HtmlExtraction {
   // One entry per record root, fields in spec order. A field whose selector
   // matches nothing, whose attribute is missing, or whose regex does not
   // match is a null Value (kind unset). Values are strings (or, for
-  // `all: true`, a JSON array of strings or nulls in json_value); typing
-  // happens in the prepare stage.
+  // `all: true`, a JSON array of strings or nulls in json_value), except a
+  // `count: true` field's, which is an int_value (0 when nothing matches);
+  // typing happens in the prepare stage.
   std::vector<std::vector<v1::Field>> records;
 };
 
 class HtmlExtractor {
  public:
-  // InvalidArgument naming the selector or regex that does not compile.
+  // InvalidArgument naming the selector or regex that does not compile, or
+  // the field whose options contradict its TakeMode (an attr without a name;
+  // exclude with attr or count; regex or all with count).
   static Status Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out);
 
   // Parses html (any bytes; ill-formed UTF-8 becomes U+FFFD) and fills *out.
@@ -65,11 +68,13 @@ class HtmlExtractor {
     // RE2: linear in the text and with no recursion, so a hostile page cannot
     // hang or overflow the stack of a crawl with a backtracking-prone pattern.
     std::unique_ptr<RE2> regex;
+    std::vector<CssSelector> exclude;  // matched from the record's root, as selector is
   };
 
   HtmlExtractor() = default;
-  // The field's value for one matched element; nullopt is a null.
-  static std::optional<std::string> TakeValue(const CompiledField& field, const GumboNode* element);
+  // The field's value for one element matched below the record's root; nullopt is a null.
+  static std::optional<std::string> TakeValue(const CompiledField& field, const GumboNode* element,
+                                              const GumboNode* root);
   static void FillValue(const CompiledField& field, const GumboNode* root, v1::Value* value);
 
   std::vector<CssSelector> link_selectors_;  // a[href] plus every follow selector

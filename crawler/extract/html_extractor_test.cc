@@ -45,6 +45,9 @@ std::string Show(const std::vector<v1::Field>& record) {
       case v1::Value::kJsonValue:
         out += "json:" + field.value().json_value();
         break;
+      case v1::Value::kIntValue:
+        out += "int:" + std::to_string(field.value().int_value());
+        break;
       case v1::Value::KIND_NOT_SET:
         out += "null";
         break;
@@ -263,6 +266,84 @@ TEST_CASE("a page nested too deeply is refused unparsed, one at the limit is rea
   REQUIRE(read.records.size() == 1);
   CHECK(Show(read.records[0]) == "name=Deep");
   CHECK(extractor->Extract(nested(1024), &read).IsInvalidArgument());
+}
+
+// A documentation page: headings carry permalink anchors, code blocks keep
+// their layout, and a list of notes per section.
+constexpr std::string_view kDocsPage = R"(<html><body>
+<section class="doc">
+  <h2>Install <a class="headerlink" href="#install" title="Permalink">¶</a></h2>
+  <pre><code>make
+  ./configure   --prefix=/usr
+</code></pre>
+  <p>Use <code>make  -j</code> to  build.<span class="ad">Buy!</span></p>
+  <ul class="notes"><li>one</li><li>two</li></ul>
+</section>
+<section class="doc">
+  <h2>Usage<a class="headerlink" href="#usage">¶</a></h2>
+</section>
+</body></html>)";
+
+TEST_CASE("count: true is the number of matches in the record, 0 when none", "[html]") {
+  HtmlRecordSpec spec;
+  spec.list = "section.doc";
+  spec.fields = {Field("notes", ".notes li", TakeMode::kCount),
+                 Field("links", "a", TakeMode::kCount)};
+  HtmlExtraction got = Extract(HtmlSource(spec), kDocsPage);
+  REQUIRE(got.records.size() == 2);
+  CHECK(Show(got.records[0]) == "notes=int:2 | links=int:1");
+  CHECK(Show(got.records[1]) == "notes=int:0 | links=int:1");
+}
+
+TEST_CASE("text keeps a code block's layout inside pre; text: raw keeps all whitespace", "[html]") {
+  HtmlRecordSpec spec;
+  spec.fields = {Field("code", "pre"), Field("para", "p"),
+                 Field("raw_para", "p", TakeMode::kRawText),
+                 Field("raw_code", "p code", TakeMode::kRawText)};
+  HtmlExtraction got = Extract(HtmlSource(spec), kDocsPage);
+  REQUIRE(got.records.size() == 1);
+  CHECK(Show(got.records[0]) ==
+        "code=make\n  ./configure   --prefix=/usr\n | para=Use make -j to build.Buy! | "
+        "raw_para=Use make  -j to  build.Buy! | raw_code=make  -j");
+}
+
+TEST_CASE("exclude leaves its matches out of a field's text and html", "[html]") {
+  HtmlRecordSpec spec;
+  spec.list = "section.doc";
+  HtmlFieldSpec title = Field("title", "h2");
+  title.exclude = {"a.headerlink"};
+  HtmlFieldSpec body = Field("body", "p", TakeMode::kInnerHtml);
+  body.exclude = {".ad", "code"};
+  // Matched from the record's root, so a selector may name the context above
+  // the taken element; the taken element itself is never left out.
+  HtmlFieldSpec headings = Field("headings", "h2", TakeMode::kRawText, "", "", /*all=*/true);
+  headings.exclude = {"h2 > a", "section > h2"};
+  spec.fields = {title, body, headings};
+  HtmlExtraction got = Extract(HtmlSource(spec), kDocsPage);
+  REQUIRE(got.records.size() == 2);
+  CHECK(Show(got.records[0]) ==
+        R"(title=Install | body=Use  to  build. | headings=json:["Install "])");
+  CHECK(Show(got.records[1]) == R"(title=Usage | body=null | headings=json:["Usage"])");
+}
+
+TEST_CASE("compile rejects options a field's way of taking its value cannot use", "[html]") {
+  std::unique_ptr<HtmlExtractor> extractor;
+  auto compile = [&extractor](HtmlFieldSpec field) {
+    return HtmlExtractor::Compile(HtmlSource(HtmlRecordSpec{"", "", {std::move(field)}}),
+                                  &extractor)
+        .message();
+  };
+  HtmlFieldSpec attr = Field("a", "a", TakeMode::kAttr, "href");
+  attr.exclude = {"b"};
+  CHECK(compile(attr) == "field 'a': exclude applies to text and html only");
+  CHECK(compile(Field("n", "li", TakeMode::kCount, "", "\\d")) ==
+        "field 'n': a count takes neither regex nor all");
+  CHECK(compile(Field("n", "li", TakeMode::kCount, "", "", /*all=*/true)) ==
+        "field 'n': a count takes neither regex nor all");
+  HtmlFieldSpec bad_exclude = Field("t", "h2");
+  bad_exclude.exclude = {"a["};
+  CHECK(compile(bad_exclude) ==
+        "field 't' exclude: css selector 'a[': expected an attribute name at offset 2");
 }
 
 // Found by tests/fuzz/html_extract_fuzzer: with std::regex, `(a|aa)+$` took

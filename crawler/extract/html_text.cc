@@ -17,15 +17,113 @@ bool IsTextNode(const GumboNode* node) {
          node->type == GUMBO_NODE_WHITESPACE;
 }
 
-void AppendCollapsingWhitespace(std::string_view text, std::string* out) {
-  for (char c : text) {
-    if (!IsAsciiWhitespace(c)) {
-      out->push_back(c);
-    } else if (!out->empty() && out->back() != ' ') {
-      out->push_back(' ');
+// Elements whose default style is `white-space: pre` (or pre-wrap): a
+// browser renders the whitespace inside them as it is.
+bool KeepsWhitespace(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_LISTING:
+    case GUMBO_TAG_PLAINTEXT:
+    case GUMBO_TAG_XMP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool KeepsWhitespace(const GumboNode* node) {
+  return IsElement(node) && KeepsWhitespace(node->v.element.tag);
+}
+
+// Walks the nodes strictly below root in document order: open(element)
+// before an element's children, close(element) after them, leaf(node) for
+// every other node. Elements left_out selects are skipped with their subtree.
+// Iterative, so a deep (malformed) page cannot overflow the stack.
+template <typename Open, typename Close, typename Leaf>
+void WalkBelow(const GumboNode* root, const ElementFilter& left_out, Open&& open, Close&& close,
+               Leaf&& leaf) {
+  // An element is pushed twice: once to open (with its children after it)
+  // and once, marked closing, to close.
+  struct Step {
+    const GumboNode* node;
+    bool closing;
+  };
+  std::vector<Step> pending;
+  auto push_children = [&pending](const GumboNode* parent) {
+    const GumboVector* children = ChildrenOf(parent);
+    if (children == nullptr) return;
+    for (unsigned i = children->length; i > 0; --i) {
+      pending.push_back({static_cast<const GumboNode*>(children->data[i - 1]), false});
+    }
+  };
+  push_children(root);
+  while (!pending.empty()) {
+    Step step = pending.back();
+    pending.pop_back();
+    if (step.closing) {
+      close(step.node);
+    } else if (IsElement(step.node)) {
+      if (left_out && left_out(step.node)) continue;
+      open(step.node);
+      pending.push_back({step.node, true});
+      push_children(step.node);
+    } else {
+      leaf(step.node);
     }
   }
 }
+
+// Accumulates text under one Whitespace mode. In kRendered, a run of
+// collapsible whitespace becomes one space only once content follows it, so
+// the result comes out trimmed without a second pass.
+class TextBuilder {
+ public:
+  TextBuilder(Whitespace whitespace, bool inside_kept) : whitespace_(whitespace) {
+    if (inside_kept) ++keeping_depth_;
+  }
+
+  void Enter(const GumboNode* element) {
+    if (KeepsWhitespace(element)) ++keeping_depth_;
+  }
+  void Leave(const GumboNode* element) {
+    if (KeepsWhitespace(element)) --keeping_depth_;
+  }
+
+  void Append(std::string_view text) {
+    if (whitespace_ == Whitespace::kRaw) {
+      out_.append(text);
+      return;
+    }
+    if (keeping_depth_ > 0) {
+      if (text.empty()) return;
+      FlushSpace();
+      out_.append(text);
+      return;
+    }
+    for (char c : text) {
+      if (!IsAsciiWhitespace(c)) {
+        FlushSpace();
+        out_.push_back(c);
+      } else if (!out_.empty() && !IsAsciiWhitespace(out_.back())) {
+        space_pending_ = true;
+      }
+    }
+  }
+
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void FlushSpace() {
+    if (space_pending_) out_.push_back(' ');
+    space_pending_ = false;
+  }
+
+  const Whitespace whitespace_;
+  int keeping_depth_ = 0;  // open elements (or the enclosing one) that keep whitespace
+  bool space_pending_ = false;
+  std::string out_;
+};
 
 bool IsVoidElement(GumboTag tag) {
   switch (tag) {
@@ -125,48 +223,35 @@ void AppendLeafNode(const GumboNode* node, std::string* out) {
 
 }  // namespace
 
-std::string TextContent(const GumboNode* node) {
-  std::string out;
-  if (IsTextNode(node)) AppendCollapsingWhitespace(node->v.text.text, &out);
-  VisitDescendants(node, [&out](const GumboNode* descendant) {
-    if (IsTextNode(descendant)) AppendCollapsingWhitespace(descendant->v.text.text, &out);
-    return true;
-  });
-  if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+std::string TextContent(const GumboNode* node, Whitespace whitespace,
+                        const ElementFilter& left_out) {
+  // Whether the node sits inside an element that keeps whitespace: asked
+  // once here, then tracked on the way down, so the walk stays linear.
+  bool inside_kept = false;
+  for (const GumboNode* up = node; up != nullptr && !inside_kept; up = up->parent) {
+    inside_kept = KeepsWhitespace(up);
+  }
+  TextBuilder text(whitespace, inside_kept);
+  if (IsTextNode(node)) text.Append(node->v.text.text);
+  WalkBelow(
+      node, left_out, [&text](const GumboNode* element) { text.Enter(element); },
+      [&text](const GumboNode* element) { text.Leave(element); },
+      [&text](const GumboNode* leaf) {
+        if (IsTextNode(leaf)) text.Append(leaf->v.text.text);
+      });
+  return text.Take();
 }
 
-std::string InnerHtml(const GumboNode* node) {
+std::string InnerHtml(const GumboNode* node, const ElementFilter& left_out) {
   std::string out;
-  // Iterative walk; an element is pushed twice: once to open (with its
-  // children after it) and once, marked closing, to write its end tag.
-  struct Step {
-    const GumboNode* node;
-    bool closing;
-  };
-  std::vector<Step> pending;
-  auto push_children = [&pending](const GumboNode* parent) {
-    const GumboVector* children = ChildrenOf(parent);
-    if (children == nullptr) return;
-    for (unsigned i = children->length; i > 0; --i) {
-      pending.push_back({static_cast<const GumboNode*>(children->data[i - 1]), false});
-    }
-  };
-  push_children(node);
-  while (!pending.empty()) {
-    Step step = pending.back();
-    pending.pop_back();
-    if (step.closing) {
-      out.append("</").append(TagName(step.node)).push_back('>');
-    } else if (IsElement(step.node)) {
-      AppendStartTag(step.node, &out);
-      if (IsVoidElement(step.node->v.element.tag)) continue;
-      pending.push_back({step.node, true});
-      push_children(step.node);
-    } else {
-      AppendLeafNode(step.node, &out);
-    }
-  }
+  WalkBelow(
+      node, left_out, [&out](const GumboNode* element) { AppendStartTag(element, &out); },
+      [&out](const GumboNode* element) {
+        if (!IsVoidElement(element->v.element.tag)) {
+          out.append("</").append(TagName(element)).push_back('>');
+        }
+      },
+      [&out](const GumboNode* leaf) { AppendLeafNode(leaf, &out); });
   return out;
 }
 

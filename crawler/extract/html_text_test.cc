@@ -59,6 +59,50 @@ TEST_CASE("text of malformed html follows the browser's recovery", "[html_text]"
   CHECK(TextOf("<table><tr><td id=t>cell <i>x") == "cell x");
 }
 
+std::string RawTextOf(std::string_view html) {
+  const HtmlDocument page(html);
+  return TextContent(Target(page), Whitespace::kRaw);
+}
+
+// Leaves out every element carrying class "x".
+bool HasClassX(const GumboNode* element) {
+  const char* class_name = FindAttribute(element, "class");
+  return class_name != nullptr && std::string_view(class_name) == "x";
+}
+
+TEST_CASE("text keeps the whitespace inside pre and textarea as a browser renders it",
+          "[html_text]") {
+  // The newline right after <pre> is not content (the HTML parser drops it);
+  // the collapsed space before the pre and its own two spaces add up.
+  CHECK(TextOf("<div id=t>Run:\n  <pre>\n  make\n\n    ./app  --x\n</pre>  done </div>") ==
+        "Run:   make\n\n    ./app  --x\ndone");
+  CHECK(TextOf("<pre id=t>  def f():\n      return 1\n</pre>") == "  def f():\n      return 1\n");
+  CHECK(TextOf("<textarea id=t>a  b\n c</textarea>") == "a  b\n c");
+  // Markup inside the pre keeps it too, and an enclosing pre counts for a
+  // selected descendant.
+  CHECK(TextOf("<pre><code id=t>if (x)\n  <b>y</b>();</code></pre>") == "if (x)\n  y();");
+  // Outside pre, <code> collapses as any inline element does.
+  CHECK(TextOf("<p id=t>call <code>f(a,\n   b)</code></p>") == "call f(a, b)");
+}
+
+TEST_CASE("raw text keeps every character of the document's text", "[html_text]") {
+  CHECK(RawTextOf("<p id=t>  Hello,\n\t  <b>brave</b>  </p>") == "  Hello,\n\t  brave  ");
+  CHECK(RawTextOf("<div id=t>\n<code>a  &amp;\n b</code>\n</div>") == "\na  &\n b\n");
+  CHECK(RawTextOf("<p id=t>   </p>") == "   ");
+}
+
+TEST_CASE("text leaves out the subtrees the filter selects", "[html_text]") {
+  const HtmlDocument page(
+      "<h2 id=t>Install <a class=x href='#install'>\u00b6 <b>link</b></a> it<span class=x>"
+      "</span></h2>");
+  CHECK(TextContent(Target(page), Whitespace::kRendered, HasClassX) == "Install it");
+  CHECK(TextContent(Target(page), Whitespace::kRaw, HasClassX) == "Install  it");
+  CHECK(InnerHtml(Target(page), HasClassX) == "Install  it");
+  // The node itself is never left out: the filter sees only what lies below it.
+  const HtmlDocument self("<p id=t class=x>kept <i class=x>not</i></p>");
+  CHECK(TextContent(Target(self), Whitespace::kRendered, HasClassX) == "kept");
+}
+
 TEST_CASE("inner html escapes text and attributes and omits void end tags", "[html_text]") {
   CHECK(InnerHtmlOf("<div id=t>a &amp; b <b class=x title='say \"hi\" &amp; go'>bold</b><br>"
                     "<img src=i.png alt=\"\"> 1 &lt; 2 &gt; 0</div>") ==

@@ -12,8 +12,14 @@
 
 namespace gleaner::crawler {
 
-// How an HTML field takes its value from the first element its selector matches.
-enum class TakeMode { kText, kAttr, kInnerHtml };
+// How an HTML field takes its value from the elements its selector matches.
+enum class TakeMode {
+  kText,       // `text: true` (the default): the text as a browser renders it
+  kRawText,    // `text: raw`: the text exactly as in the document
+  kAttr,       // `attr: NAME`
+  kInnerHtml,  // `html: true`
+  kCount,      // `count: true`: the number of matches, an integer (0 for none)
+};
 
 struct HtmlFieldSpec {
   std::string name;
@@ -22,6 +28,9 @@ struct HtmlFieldSpec {
   std::string attr;   // for kAttr
   std::string regex;  // optional: first capture group (or whole match) of this RE2 regex
   bool all = false;   // take every match, joined as a JSON array, not the first
+  // kText, kRawText, kInnerHtml: selectors (relative to the record's root, as
+  // css is) whose matches inside a taken element are left out of its value.
+  std::vector<std::string> exclude;
 };
 
 struct HtmlRecordSpec {

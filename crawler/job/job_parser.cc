@@ -167,30 +167,95 @@ void ParseScope(const Node& node, Scope* out) {
   ReadRegexList(map.Get("exclude"), &out->exclude);
 }
 
-void ParseHtmlField(const Node& key, const Node& node, HtmlFieldSpec* out) {
-  key.ReadString(&out->name);
-  MapReader map = node.AsMap({"css", "text", "attr", "html", "regex", "all"});
-  ReadSelector(map.Required("css"), &out->css);
-  bool text = false;
-  bool html = false;
-  map.Get("text").ReadBool(&text);
-  map.Get("html").ReadBool(&html);
-  const bool attr = map.Has("attr");
-  if (attr) {
-    Node attr_node = map.Get("attr");
-    if (attr_node.ReadString(&out->attr) && out->attr.empty()) {
-      attr_node.FailExpected("an attribute name");
+// `text: true` or `text: raw`; nullopt for `text: false`.
+std::optional<TakeMode> ReadTextMode(const Node& node) {
+  std::string word;
+  if (node.IsScalar() && node.ReadString(&word)) word = ToLower(word);
+  if (word == "true") return TakeMode::kText;
+  if (word == "raw") return TakeMode::kRawText;
+  if (word != "false") node.FailExpected("true, false or raw");
+  return std::nullopt;
+}
+
+// `true` for the boolean switches html and count; nullopt for false.
+std::optional<TakeMode> ReadSwitchedMode(const Node& node, TakeMode mode) {
+  bool on = false;
+  node.ReadBool(&on);
+  return on ? std::optional<TakeMode>(mode) : std::nullopt;
+}
+
+// The one way a field takes its value: text (the default), attr, html or
+// count. A second way given is blamed where it is written.
+void ReadTakeMode(const MapReader& map, HtmlFieldSpec* out) {
+  constexpr std::string_view kWays =
+      "'text: true', 'text: raw', 'attr: NAME', 'html: true' or 'count: true'";
+  std::string chosen_key;
+  bool switched_off = false;  // e.g. `text: false` alone: a field must take something
+  for (const auto& [key, value] : map.Entries()) {
+    std::string name;
+    key.ReadString(&name);
+    std::optional<TakeMode> mode;
+    if (name == "text") {
+      mode = ReadTextMode(value);
+    } else if (name == "html") {
+      mode = ReadSwitchedMode(value, TakeMode::kInnerHtml);
+    } else if (name == "count") {
+      mode = ReadSwitchedMode(value, TakeMode::kCount);
+    } else if (name == "attr") {
+      if (value.ReadString(&out->attr) && out->attr.empty()) {
+        value.FailExpected("an attribute name");
+      }
+      mode = TakeMode::kAttr;
+    } else {
+      continue;
+    }
+    if (!mode.has_value()) {
+      switched_off = true;
+    } else if (!chosen_key.empty()) {
+      value.Fail("'" + name + "' cannot be combined with '" + chosen_key +
+                 "': a field takes its value one way, " + std::string(kWays));
+      return;
+    } else {
+      chosen_key = name;
+      out->take = *mode;
     }
   }
-  const int modes = int{text} + int{html} + int{attr};
-  const bool mode_switched_off = modes == 0 && (map.Has("text") || map.Has("html"));
-  if (modes > 1 || mode_switched_off) {
-    map.node().Fail(std::string("expected exactly one of 'text: true', 'attr: NAME' or ") +
-                    "'html: true', got " + (modes > 1 ? "more than one" : "none"));
+  if (chosen_key.empty() && switched_off) {
+    map.node().Fail("expected one of " + std::string(kWays) + ", got none switched on");
   }
-  out->take = attr ? TakeMode::kAttr : html ? TakeMode::kInnerHtml : TakeMode::kText;
-  ReadRegex(map.Get("regex"), &out->regex);
-  map.Get("all").ReadBool(&out->all);
+}
+
+void ParseHtmlField(const Node& key, const Node& node, HtmlFieldSpec* out) {
+  key.ReadString(&out->name);
+  MapReader map = node.AsMap({"css", "text", "attr", "html", "count", "regex", "all", "exclude"});
+  ReadSelector(map.Required("css"), &out->css);
+  ReadTakeMode(map, out);
+  Node regex = map.Get("regex");
+  ReadRegex(regex, &out->regex);
+  Node all = map.Get("all");
+  all.ReadBool(&out->all);
+  Node exclude = map.Get("exclude");
+  if (exclude.IsList()) {
+    ReadSelectorList(exclude, &out->exclude);
+    if (out->exclude.empty()) exclude.FailExpected("a selector or a list of selectors");
+  } else if (exclude.present()) {
+    ReadSelector(exclude, &out->exclude.emplace_back());
+  }
+
+  // Options that have nothing to act on in the chosen way are mistakes, not no-ops.
+  if (out->take == TakeMode::kCount) {
+    if (regex.present()) {
+      regex.Fail("'regex' does not apply to 'count: true': a count has no text to match");
+    }
+    if (out->all) {
+      all.Fail("'all' does not apply to 'count: true': a count counts every match already");
+    }
+  }
+  if (exclude.present() && (out->take == TakeMode::kAttr || out->take == TakeMode::kCount)) {
+    exclude.Fail(std::string("'exclude' does not apply to ") +
+                 (out->take == TakeMode::kAttr ? "'attr'" : "'count: true'") +
+                 ": it leaves elements out of a field's text or html");
+  }
 }
 
 void ParseHtmlRecords(const Node& node, std::optional<HtmlRecordSpec>* out) {

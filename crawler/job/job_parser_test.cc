@@ -428,16 +428,85 @@ TEST_CASE("a job with an empty source list has nothing to crawl") {
         "t.yaml:2:10: sources: expected at least one source, got an empty list");
 }
 
-TEST_CASE("an html field with two ways to take its value is ambiguous") {
-  CHECK(ErrorOf("name: t\n"
-                "sources:\n"
-                "  - kind: html\n"
-                "    seeds: [\"https://a.example/\"]\n"
-                "    records:\n"
-                "      fields:\n"
-                "        title: {css: h1, text: true, attr: title}\n") ==
-        "t.yaml:7:16: sources[0].records.fields.title: expected exactly one of 'text: true', "
-        "'attr: NAME' or 'html: true', got more than one");
+// A job whose one html source has the record field `field` (line 7, the
+// field's map from column 16).
+std::string WithField(std::string_view field) {
+  return "name: t\n"
+         "sources:\n"
+         "  - kind: html\n"
+         "    seeds: [\"https://a.example/\"]\n"
+         "    records:\n"
+         "      fields:\n"
+         "        " +
+         std::string(field) + "\n";
+}
+
+TEST_CASE("an html field with two ways to take its value is blamed at the second") {
+  CHECK(ErrorOf(WithField("title: {css: h1, text: true, attr: title}")) ==
+        "t.yaml:7:44: sources[0].records.fields.title.attr: 'attr' cannot be combined with "
+        "'text': a field takes its value one way, 'text: true', 'text: raw', 'attr: NAME', "
+        "'html: true' or 'count: true'");
+  CHECK_THAT(ErrorOf(WithField("n: {css: li, attr: href, count: true}")),
+             Catch::StartsWith("t.yaml:7:41: sources[0].records.fields.n.count: 'count' cannot be "
+                               "combined with 'attr'"));
+  CHECK_THAT(ErrorOf(WithField("n: {css: li, count: true, text: raw}")),
+             Catch::StartsWith("t.yaml:7:41: sources[0].records.fields.n.text: 'text' cannot be "
+                               "combined with 'count'"));
+}
+
+TEST_CASE("a field with every way switched off takes nothing") {
+  CHECK(ErrorOf(WithField("n: {css: li, count: false}")) ==
+        "t.yaml:7:12: sources[0].records.fields.n: expected one of 'text: true', 'text: raw', "
+        "'attr: NAME', 'html: true' or 'count: true', got none switched on");
+}
+
+TEST_CASE("text takes true, false or raw, in any case") {
+  JobConfig job;
+  REQUIRE(ParseJobYaml(WithField("code: {css: pre, text: RAW}"), "t.yaml", &job).ok());
+  CHECK(job.sources[0].records->fields[0].take == TakeMode::kRawText);
+  CHECK(ErrorOf(WithField("code: {css: pre, text: rwa}")) ==
+        "t.yaml:7:32: sources[0].records.fields.code.text: expected true, false or raw, got "
+        "\"rwa\"");
+}
+
+TEST_CASE("count, raw text and exclude are read into the field") {
+  JobConfig job;
+  Status s = ParseJobYaml(WithField("n: {css: li, count: true}") +
+                              "        t: {css: h2, exclude: a.headerlink}\n"
+                              "        b: {css: p, html: true, exclude: [.ad, \"span > i\"]}\n"
+                              "        c: {css: pre, text: raw}\n",
+                          "t.yaml", &job);
+  REQUIRE(s.message() == "");
+  const auto& fields = job.sources[0].records->fields;
+  REQUIRE(fields.size() == 4);
+  CHECK(fields[0].take == TakeMode::kCount);
+  CHECK(fields[1].take == TakeMode::kText);
+  CHECK(fields[1].exclude == std::vector<std::string>{"a.headerlink"});
+  CHECK(fields[2].take == TakeMode::kInnerHtml);
+  CHECK(fields[2].exclude == std::vector<std::string>{".ad", "span > i"});
+  CHECK(fields[3].take == TakeMode::kRawText);
+  CHECK(fields[3].exclude.empty());
+}
+
+TEST_CASE("count rejects regex and all, and exclude needs text or html") {
+  CHECK(ErrorOf(WithField("n: {css: li, count: true, regex: \"\\\\d\"}")) ==
+        "t.yaml:7:42: sources[0].records.fields.n.regex: 'regex' does not apply to 'count: "
+        "true': a count has no text to match");
+  CHECK(ErrorOf(WithField("n: {css: li, count: true, all: true}")) ==
+        "t.yaml:7:40: sources[0].records.fields.n.all: 'all' does not apply to 'count: true': "
+        "a count counts every match already");
+  CHECK(ErrorOf(WithField("n: {css: li, count: true, exclude: b}")) ==
+        "t.yaml:7:44: sources[0].records.fields.n.exclude: 'exclude' does not apply to "
+        "'count: true': it leaves elements out of a field's text or html");
+  CHECK(ErrorOf(WithField("n: {css: a, attr: href, exclude: [b]}")) ==
+        "t.yaml:7:42: sources[0].records.fields.n.exclude: 'exclude' does not apply to "
+        "'attr': it leaves elements out of a field's text or html");
+  CHECK_THAT(ErrorOf(WithField("t: {css: h2, exclude: \"a[\"}")),
+             Catch::StartsWith("t.yaml:7:31: sources[0].records.fields.t.exclude: css selector "
+                               "'a['"));
+  CHECK(ErrorOf(WithField("t: {css: h2, exclude: []}")) ==
+        "t.yaml:7:31: sources[0].records.fields.t.exclude: expected a selector or a list of "
+        "selectors, got an empty list");
 }
 
 TEST_CASE("an unreadable job file is an I/O error") {

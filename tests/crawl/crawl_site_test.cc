@@ -158,16 +158,16 @@ TEST_CASE("politeness: request starts on one host are at least delay_ms apart") 
   TempDir dir;
   std::string yaml =
       "name: slowly\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
-      "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 8, per_host: 4, delay_ms: 100}\n";
+      "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 8, per_host: 4, delay_ms: 200}\n";
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   REQUIRE(site->RequestLog().size() >= 5);
   // The crawler spaces request starts by delay_ms; the server logs a request
-  // when it has read it, which on a loaded machine can lag the start by a few
-  // ms more for one request than for the next. Without the gate the gap would
-  // be ~0 ms.
-  CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(80));
+  // when its thread has read it, which with a 2-core machine at load 15 lagged
+  // one request 28 ms more than the next. Without the gate the gap would be
+  // ~0 ms, so a 60 ms allowance still tells the two apart.
+  CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(140));
 }
 
 TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everything") {

@@ -37,6 +37,23 @@ std::string_view ReadSpecLines(std::string_view input, Directive&& directive) {
   return input;
 }
 
+// The TAKE word of a field line.
+std::string TakeWord(const crawler::HtmlFieldSpec& field) {
+  switch (field.take) {
+    case crawler::TakeMode::kText:
+      return "text";
+    case crawler::TakeMode::kRawText:
+      return "raw";
+    case crawler::TakeMode::kAttr:
+      return "attr=" + field.attr;
+    case crawler::TakeMode::kInnerHtml:
+      return "inner";
+    case crawler::TakeMode::kCount:
+      return "count";
+  }
+  return "text";
+}
+
 }  // namespace
 
 std::string_view ReadHtmlSpec(std::string_view input, SourceSpec* source) {
@@ -60,6 +77,10 @@ std::string_view ReadHtmlSpec(std::string_view input, SourceSpec* source) {
       field.css = css;
       if (take == "inner") {
         field.take = crawler::TakeMode::kInnerHtml;
+      } else if (take == "raw") {
+        field.take = crawler::TakeMode::kRawText;
+      } else if (take == "count") {
+        field.take = crawler::TakeMode::kCount;
       } else if (take.starts_with("attr=")) {
         field.take = crawler::TakeMode::kAttr;
         field.attr = take.substr(5);
@@ -69,6 +90,8 @@ std::string_view ReadHtmlSpec(std::string_view input, SourceSpec* source) {
       source->records->fields.back().regex = argument;
     } else if (keyword == "all" && source->records && !source->records->fields.empty()) {
       source->records->fields.back().all = true;
+    } else if (keyword == "exclude" && source->records && !source->records->fields.empty()) {
+      source->records->fields.back().exclude.emplace_back(argument);
     }
   });
 }
@@ -98,12 +121,10 @@ std::string WriteHtmlSpec(const SourceSpec& source) {
     if (!source.records->when.empty()) out += "when " + source.records->when + "\n";
     if (!source.records->list.empty()) out += "list " + source.records->list + "\n";
     for (const crawler::HtmlFieldSpec& field : source.records->fields) {
-      std::string take = field.take == crawler::TakeMode::kInnerHtml ? "inner"
-                         : field.take == crawler::TakeMode::kAttr    ? "attr=" + field.attr
-                                                                     : "text";
-      out += "field " + field.name + " " + take + " " + field.css + "\n";
+      out += "field " + field.name + " " + TakeWord(field) + " " + field.css + "\n";
       if (!field.regex.empty()) out += "regex " + field.regex + "\n";
       if (field.all) out += "all\n";
+      for (const std::string& exclude : field.exclude) out += "exclude " + exclude + "\n";
     }
   }
   return out + "\n";

@@ -13,8 +13,9 @@
 namespace gleaner::fuzz {
 
 // One directive per line, then an empty line, then the page or body:
-//   html:  follow SEL | when SEL | list SEL | field NAME TAKE SEL | regex RE | all
-//          (TAKE is text, inner or attr=NAME; regex and all apply to the last field)
+//   html:  follow SEL | when SEL | list SEL | field NAME TAKE SEL | regex RE | all |
+//          exclude SEL (TAKE is text, raw, inner, count or attr=NAME; regex, all
+//          and exclude apply to the last field, exclude once per selector)
 //   json:  records PATH | field NAME PATH | next PATH | cursor PATH
 // Unknown lines are skipped. Returns the bytes after the empty line (all of
 // `input` when there is none).

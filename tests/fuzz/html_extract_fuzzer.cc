@@ -2,7 +2,8 @@
 // (extraction_spec.h: follow/when/list/field lines), an empty line, the page.
 // Properties: a spec that compiles extracts from any page without failing
 // (or fails only for nesting), every record has one field per spec field in
-// spec order, and links are never empty.
+// spec order, a count field (and only it) is a non-negative integer, and links
+// are never empty.
 #include <memory>
 
 #include "crawler/extract/html_extractor.h"
@@ -29,8 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(record.size() == field_count, "a record with %zu fields, the spec has %zu",
                record.size(), field_count);
     for (size_t i = 0; i < record.size(); ++i) {
-      FUZZ_CHECK(record[i].name() == source.records->fields[i].name, "field %zu is '%s', not '%s'", i,
-                 record[i].name().c_str(), source.records->fields[i].name.c_str());
+      const HtmlFieldSpec& spec = source.records->fields[i];
+      FUZZ_CHECK(record[i].name() == spec.name, "field %zu is '%s', not '%s'", i,
+                 record[i].name().c_str(), spec.name.c_str());
+      FUZZ_CHECK((spec.take == TakeMode::kCount) == record[i].value().has_int_value(),
+                 "field '%s': a count must be an integer and only a count is", spec.name.c_str());
+      FUZZ_CHECK(!record[i].value().has_int_value() || record[i].value().int_value() >= 0,
+                 "field '%s': a negative count", spec.name.c_str());
     }
   }
   return 0;

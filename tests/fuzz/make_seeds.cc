@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
 
   const fixture::SiteCatalog site(60, 1);
   const std::string base_url = "http://127.0.0.1:8080";
-  std::vector<std::string> pages = {*site.RenderPage("/"), *site.RenderPage("/catalogue/page-1.html"),
-                                    fixture::SiteCatalog::MalformedPage()};
+  std::vector<std::string> pages = {
+      *site.RenderPage("/"), *site.RenderPage("/catalogue/page-1.html"),
+      fixture::SiteCatalog::MalformedPage(), fixture::SiteCatalog::DocsPage()};
   for (const fixture::ExpectedProduct& product : site.ExpectedProducts()) {
     if (product.id == 4 || product.id == 7 || product.id == 11 || product.id == 20) {
       pages.push_back(*site.RenderPage(product.path));
@@ -223,6 +224,13 @@ int main(int argc, char** argv) {
     crawler::SourceSpec links_only;
     links_only.follow = {"link[rel=next]", "img.pager"};
     html_sources.push_back(links_only);
+    crawler::SourceSpec docs;  // the field options no example job uses
+    crawler::HtmlFieldSpec title{"title", "h2",  crawler::TakeMode::kText, "",
+                                 "",      false, {"a.headerlink"}};
+    crawler::HtmlFieldSpec code{"code", "pre", crawler::TakeMode::kRawText, "", "", true, {".gp"}};
+    crawler::HtmlFieldSpec blocks{"blocks", "pre", crawler::TakeMode::kCount, "", "", false, {}};
+    docs.records = crawler::HtmlRecordSpec{"", "div.section", {title, code, blocks}};
+    html_sources.push_back(docs);
     for (const crawler::SourceSpec& source : html_sources) {
       for (const std::string& page : pages) html_extract.Add(fuzz::WriteHtmlSpec(source) + page);
     }
