@@ -32,6 +32,44 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 
+# run_step WHAT HINT COMMAND...: runs COMMAND with its output kept aside; when
+# it fails, prints what failed, the output's last lines and what to try, and
+# exits with COMMAND's status (a quiet installer must not fail quietly).
+run_step() {
+  local what=$1 hint=$2 log status=0
+  shift 2
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    {
+      echo "install-deps: FAILED (exit $status): $what"
+      echo "install-deps: command: $*"
+      tail -n 25 "$log" | sed 's/^/  | /'
+      echo "install-deps: what to try: $hint"
+    } >&2
+    rm -f "$log"
+    exit "$status"
+  fi
+  rm -f "$log"
+}
+
+if [ ${#sudo_cmd[@]} -gt 0 ] && ! command -v sudo >/dev/null 2>&1; then
+  sudo_cmd=(install_deps_no_sudo)
+fi
+install_deps_no_sudo() {
+  echo "install-deps: not root and no sudo; run this script as root to install packages" >&2
+  return 1
+}
+
+apt_hint="check the network and any proxy (http_proxy, or Acquire::http::Proxy in /etc/apt/apt.conf.d),\
+ the sources in /etc/apt/sources.list*, and the system clock; then run scripts/install-deps.sh again"
+
+apt_install() {  # packages...
+  run_step "apt-get update" "$apt_hint" "${sudo_cmd[@]}" apt-get update -qq
+  run_step "apt-get install $*" "$apt_hint; or see the full error with: sudo apt-get install $*" \
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@"
+}
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -40,8 +78,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}" >&2
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 fi
 
 # Parquet read-back tests (tests/parquet_readers): Node.js from Debian when the
@@ -49,9 +86,19 @@ fi
 # whenever the lock file differs from the one last installed.
 readers_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/parquet_readers"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt_install nodejs npm
 fi
+npm_ci_in() (  # dir
+  cd "$1" && npm ci --loglevel=error --no-audit --no-fund
+)
 if ! cmp -s "$readers_dir/package-lock.json" "$readers_dir/node_modules/.gleaner-installed-lock"; then
-  (cd "$readers_dir" && npm ci --silent --no-audit --no-fund && cp package-lock.json node_modules/.gleaner-installed-lock)
+  registry=$(cd "$readers_dir" && npm config get registry 2>/dev/null || echo "the npm registry")
+  npm_hint="npm must reach $registry: check the network and proxy (\$HTTPS_PROXY, or npm config set\
+ https-proxy URL); behind a TLS-inspecting proxy give node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem;\
+ or run scripts/install-deps.sh once with network access (only the Parquet read-back tests need\
+ $readers_dir/node_modules)"
+  # --loglevel=error, not --silent: --silent hides the error too.
+  run_step "npm ci in $readers_dir (the Parquet readers the tests use)" "$npm_hint" \
+    npm_ci_in "$readers_dir"
+  cp "$readers_dir/package-lock.json" "$readers_dir/node_modules/.gleaner-installed-lock"
 fi

@@ -62,6 +62,8 @@ void RegisterCrawl(CLI::App& app, CommandResult* result);
 void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, rules check
 void RegisterServe(CLI::App& app, CommandResult* result);
 void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|status|cancel|...
+// `jobs check FILE`: validates a job file locally, under the `jobs` command.
+void AddJobsCheck(CLI::App* jobs, CommandResult* result);
 void RegisterPull(CLI::App& app, CommandResult* result);
 void RegisterWorker(CLI::App& app, CommandResult* result);  // a multi-machine crawl worker
 

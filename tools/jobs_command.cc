@@ -1,7 +1,8 @@
 // `gleaner jobs submit|list|status|cancel|pause|resume|schedule|schedules|
-// unschedule|workers`: clients of a running
-// `gleaner serve`. Server errors come back as their gRPC code and message
-// (a bad job file names FILE:LINE:COL) with the CLI's exit codes.
+// unschedule|workers`: clients of a running `gleaner serve` (`jobs check`,
+// which needs no server, is jobs_check_command.cc). Server errors come back as
+// their gRPC code and message (a bad job file names FILE:LINE:COL) with the
+// CLI's exit codes.
 #include <grpcpp/grpcpp.h>
 
 #include <iostream>
@@ -241,8 +242,9 @@ CLI::App* AddClientCommand(CLI::App* jobs, const std::string& name, const std::s
 }  // namespace
 
 void RegisterJobs(CLI::App& app, CommandResult* result) {
-  CLI::App* jobs = app.add_subcommand("jobs", "Submit and watch crawl jobs on a running server");
+  CLI::App* jobs = app.add_subcommand("jobs", "Check job files; submit and watch crawl jobs on a running server");
   jobs->require_subcommand(1);
+  AddJobsCheck(jobs, result);
   auto flags = std::make_shared<JobsFlags>();
   auto run = [flags, result](Status (*fn)(const JobsFlags&)) {
     return [flags, result, fn] { result->exit_code = Report(fn(*flags)); };

@@ -1,8 +1,11 @@
 // `gleaner pull`: stream one split of a job's cleaned dataset from a running
-// server into a file, written by the same shard writers as `gleaner prepare`.
+// server into a file (or, without --out, to standard output: JSONL by
+// default; Parquet is refused on a terminal), written by the same shard
+// writers as `gleaner prepare`.
 // A stream that breaks (the server restarts, the network drops) is resumed
 // from the last batch received, so no row is lost or repeated.
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -28,7 +31,7 @@ struct PullFlags {
   std::string job;
   std::string rules;
   std::string split = "train";
-  std::string out;
+  std::string out;  // empty or "-": standard output
   std::string format;
   uint32_t batch_rows = 0;
 };
@@ -48,8 +51,16 @@ shards::ColumnType FromProto(v1::ColumnType t) {
   }
 }
 
+bool WritesToStdout(const PullFlags& f) {
+  return f.out.empty() || f.out == shards::kStandardOutputPath;
+}
+
 Status FormatOf(const PullFlags& f, shards::Format* format) {
-  if (!f.format.empty()) return shards::ParseFormat(f.format, format);
+  if (!f.format.empty()) return shards::ParseFormat(f.format, format).Annotate("--format");
+  if (WritesToStdout(f)) {
+    *format = shards::Format::kJsonl;
+    return Status::OK();
+  }
   size_t dot = f.out.rfind('.');
   if (dot == std::string::npos) {
     return Status::InvalidArgument("--format: " + f.out + " has no extension; name a format");
@@ -60,6 +71,11 @@ Status FormatOf(const PullFlags& f, shards::Format* format) {
 Status Pull(const PullFlags& f) {
   shards::Format format;
   GLEANER_RETURN_IF_ERROR(FormatOf(f, &format));
+  const bool to_stdout = WritesToStdout(f);
+  if (to_stdout && format == shards::Format::kParquet && isatty(STDOUT_FILENO)) {
+    return Status::InvalidArgument(
+        "refusing to write Parquet to a terminal; give --out FILE or redirect standard output");
+  }
   std::ifstream in(f.rules, std::ios::binary);
   if (!in) return Status::IOError("cannot read rules file " + f.rules);
   std::stringstream rules;
@@ -76,8 +92,9 @@ Status Pull(const PullFlags& f) {
   request.set_batch_rows(f.batch_rows);
 
   // Written beside the target and renamed at the end: a failed pull leaves no
-  // half file under the requested name.
-  const std::string partial = f.out + ".partial";
+  // half file under the requested name. Standard output cannot be taken back:
+  // there a failed pull is told by the exit code.
+  const std::string write_path = to_stdout ? shards::kStandardOutputPath : f.out + ".partial";
   std::unique_ptr<shards::ShardWriter> writer;
   std::vector<v1::Value> row;
   int64_t rows = 0;
@@ -93,7 +110,7 @@ Status Pull(const PullFlags& f) {
         for (const auto& c : batch.columns()) {
           columns.push_back({c.name(), FromProto(c.type()), c.nullable()});
         }
-        GLEANER_RETURN_IF_ERROR(shards::OpenShardWriter(format, partial, columns, {}, &writer));
+        GLEANER_RETURN_IF_ERROR(shards::OpenShardWriter(format, write_path, columns, {}, &writer));
       }
       for (const auto& r : batch.rows()) {
         row.assign(r.values().begin(), r.values().end());
@@ -107,16 +124,18 @@ Status Pull(const PullFlags& f) {
     std::cerr << "gleaner: stream broken (" << status.error_message() << "); resuming\n";
   }
   if (!status.ok()) {
-    if (writer != nullptr) std::remove(partial.c_str());
+    if (writer != nullptr && !to_stdout) std::remove(write_path.c_str());
     return service::FromGrpc(status).Annotate("server " + config.server);
   }
   if (writer == nullptr) return Status::IOError("server " + config.server + " sent no columns");
   GLEANER_RETURN_IF_ERROR(writer->Close(nullptr));
-  if (std::rename(partial.c_str(), f.out.c_str()) != 0) {
-    return Status::IOError("cannot rename " + partial + " to " + f.out);
+  if (!to_stdout && std::rename(write_path.c_str(), f.out.c_str()) != 0) {
+    return Status::IOError("cannot rename " + write_path + " to " + f.out);
   }
-  std::cout << "pulled " << rows << " rows of split '" << f.split << "' of job '" << f.job
-            << "' into " << f.out << '\n';
+  // With the rows on standard output, the summary goes to stderr.
+  (to_stdout ? std::cerr : std::cout)
+      << "pulled " << rows << " rows of split '" << f.split << "' of job '" << f.job << "' into "
+      << (to_stdout ? "standard output" : f.out) << '\n';
   return Status::OK();
 }
 
@@ -129,9 +148,9 @@ void RegisterPull(CLI::App& app, CommandResult* result) {
   cmd->add_option("--job", flags->job, "Job name")->required();
   cmd->add_option("--rules", flags->rules, "Rules file (YAML), sent to the server")->required();
   cmd->add_option("--split", flags->split, "train, validation or test")->capture_default_str();
-  cmd->add_option("--out", flags->out, "Output file")->required();
+  cmd->add_option("--out", flags->out, "Output file (default, or -: standard output)");
   cmd->add_option("--format", flags->format,
-                  "parquet, jsonl or csv (default: from the --out extension)");
+                  "parquet, jsonl or csv (default: the --out extension; jsonl on standard output)");
   cmd->add_option("--batch-rows", flags->batch_rows, "Rows per streamed batch (0: server default)");
   AddClientFlags(cmd, &flags->client);
   cmd->add_option("--timeout", flags->timeout_s, "Seconds the whole pull may take")

@@ -2,7 +2,8 @@
 
 pull() streams one split of a job's cleaned dataset into a pandas DataFrame,
 resuming from the last batch's token when the stream breaks with UNAVAILABLE,
-so no row is lost or repeated. Calls that fail raise GleanerError. The
+so no row is lost or repeated; submit_job, schedule, status, cancel and the
+listings manage jobs. Calls that fail raise GleanerError. The
 generated stubs (gleaner_pb2, gleaner_service_pb2, ..._grpc) must be on
 sys.path: the build writes them to BUILD_DIR/clients/python.
 """
@@ -53,10 +54,13 @@ def _python_value(value):
     return getattr(value, kind)
 
 
-def _column(values, column_type):
-    if column_type == service_pb2.COLUMN_TIMESTAMP_MICROS:
+def _column(values, column):
+    if column.categorical:
+        # A rules `category` field: its values repeat, so hold each once.
+        return pd.Series(pd.Categorical(values))
+    if column.type == service_pb2.COLUMN_TIMESTAMP_MICROS:
         return pd.Series(pd.to_datetime(values, unit="us", utc=True), dtype="datetime64[ns, UTC]")
-    return pd.Series(pd.array(values, dtype=_DTYPES.get(column_type, "string")))
+    return pd.Series(pd.array(values, dtype=_DTYPES.get(column.type, "string")))
 
 
 class Client:
@@ -114,26 +118,48 @@ class Client:
         if columns is None:
             raise GleanerError(grpc.StatusCode.INTERNAL, "the server sent no columns", self._server)
         return pd.DataFrame(
-            {c.name: _column(v, c.type) for c, v in zip(columns, values)},
+            {c.name: _column(v, c) for c, v in zip(columns, values)},
             columns=[c.name for c in columns])
+
+    def _call(self, method, request):
+        """One unary JobService call with the token and deadline; GleanerError on failure."""
+        try:
+            return method(request, metadata=self._metadata, timeout=CALL_TIMEOUT_S)
+        except grpc.RpcError as e:
+            raise self._error(e) from None
 
     def list_jobs(self):
         """The jobs the server knows, by name: a list of v1.JobInfo."""
-        try:
-            response = self._jobs.ListJobs(
-                service_pb2.ListJobsRequest(), metadata=self._metadata, timeout=CALL_TIMEOUT_S)
-        except grpc.RpcError as e:
-            raise self._error(e) from None
-        return list(response.jobs)
+        return list(self._call(self._jobs.ListJobs, service_pb2.ListJobsRequest()).jobs)
 
     def submit_job(self, yaml, display_name=""):
         """Queues the job file text `yaml`; returns the v1.SubmitJobResponse."""
-        request = service_pb2.SubmitJobRequest(
-            job=service_pb2.JobSource(yaml=yaml, display_name=display_name))
-        try:
-            return self._jobs.SubmitJob(request, metadata=self._metadata, timeout=CALL_TIMEOUT_S)
-        except grpc.RpcError as e:
-            raise self._error(e) from None
+        return self._call(self._jobs.SubmitJob, service_pb2.SubmitJobRequest(
+            job=service_pb2.JobSource(yaml=yaml, display_name=display_name)))
+
+    def status(self, job):
+        """The v1.JobInfo of the job named `job` (NOT_FOUND if the server never saw it)."""
+        return self._call(self._jobs.GetJob, service_pb2.JobRequest(name=job))
+
+    def cancel(self, job):
+        """Stops the job's running crawl or drops it from the queue; returns its v1.JobInfo."""
+        return self._call(self._jobs.CancelJob, service_pb2.JobRequest(name=job))
+
+    def schedule(self, yaml, cron="", display_name=""):
+        """Runs the job file text `yaml` on a 5-field cron schedule (UTC; empty: the
+        job's own `schedule:`); returns the v1.Schedule with its next run."""
+        request = service_pb2.ScheduleJobRequest(
+            job=service_pb2.JobSource(yaml=yaml, display_name=display_name), cron=cron)
+        return self._call(self._jobs.ScheduleJob, request).schedule
+
+    def list_schedules(self):
+        """The server's schedules: a list of v1.Schedule."""
+        return list(self._call(self._jobs.ListSchedules,
+                               service_pb2.ListSchedulesRequest()).schedules)
+
+    def unschedule(self, job):
+        """Removes the schedule of the job named `job`."""
+        self._call(self._jobs.RemoveSchedule, service_pb2.RemoveScheduleRequest(name=job))
 
 
 def connect(address, token=None, tls_ca=None):

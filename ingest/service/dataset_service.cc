@@ -98,7 +98,7 @@ class StreamSink : public prepare::DatasetSink {
  public:
   StreamSink(grpc::ServerContext* context, grpc::ServerWriter<v1::PullDatasetResponse>* writer,
              split::Split split, PullCursor cursor, uint32_t batch_rows,
-             const std::vector<shards::ColumnSpec>& columns, Counter* rows_sent)
+             const rules::RulesConfig& rules, Counter* rows_sent)
       : context_(context),
         writer_(writer),
         rows_sent_(rows_sent),
@@ -106,11 +106,15 @@ class StreamSink : public prepare::DatasetSink {
         cursor_(std::move(cursor)),
         skip_(cursor_.rows),
         batch_rows_(batch_rows) {
-    for (const auto& c : columns) {
+    // The output columns start with the rules' fields, in order.
+    const std::vector<shards::ColumnSpec> columns = prepare::OutputColumns(rules);
+    for (size_t i = 0; i < columns.size(); ++i) {
       v1::DatasetColumn* col = batch_.add_columns();
-      col->set_name(c.name);
-      col->set_type(ToProto(c.type));
-      col->set_nullable(c.nullable);
+      col->set_name(columns[i].name);
+      col->set_type(ToProto(columns[i].type));
+      col->set_nullable(columns[i].nullable);
+      col->set_categorical(i < rules.fields.size() &&
+                           rules.fields[i].type == rules::FieldType::kCategory);
     }
   }
 
@@ -206,8 +210,7 @@ grpc::Status DatasetServiceImpl::PullDataset(grpc::ServerContext* context,
 
   prepare::PipelineOptions options;
   options.spill_dir = SpillDir();
-  StreamSink sink(context, writer, split, cursor, batch_rows, prepare::OutputColumns(rules),
-                  records_pulled_);
+  StreamSink sink(context, writer, split, cursor, batch_rows, rules, records_pulled_);
   prepare::PrepareReport report;
   s = prepare::RunPipeline(&reader, request->job(), rules, options, &sink, &report);
   if (s.ok()) s = sink.Flush();

@@ -1,7 +1,11 @@
 #include "ingest/shards/output_file.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
+
+#include "ingest/shards/shard_writer.h"
 
 namespace gleaner::shards {
 
@@ -19,6 +23,16 @@ OutputFile::~OutputFile() {
 
 Status OutputFile::Open(const std::string& path) {
   path_ = path;
+  if (path == kStandardOutputPath) {
+    path_ = "standard output";
+    const int fd = dup(STDOUT_FILENO);
+    file_ = fd < 0 ? nullptr : fdopen(fd, "wb");
+    if (file_ == nullptr) {
+      if (fd >= 0) close(fd);
+      return ErrnoStatus("cannot write to", path_);
+    }
+    return Status::OK();
+  }
   file_ = std::fopen(path.c_str(), "wb");
   if (file_ == nullptr) return ErrnoStatus("cannot create", path);
   return Status::OK();

@@ -18,7 +18,8 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Creates or truncates `path`.
+  // Creates or truncates `path`; "-" (kStandardOutputPath) is standard
+  // output, written through a descriptor of its own so Close() leaves it open.
   Status Open(const std::string& path);
   Status Append(std::string_view bytes);
   // Flushes and closes; reports a failed flush (a full disk shows up here).

@@ -78,6 +78,10 @@ class ShardWriter {
   virtual Status Close(ShardStats* stats) = 0;
 };
 
+// The path that makes a writer write to standard output (for `gleaner pull`
+// without --out). Its Close() flushes standard output and leaves it open.
+inline constexpr char kStandardOutputPath[] = "-";
+
 Status OpenShardWriter(Format format, const std::string& path,
                        const std::vector<ColumnSpec>& columns, const WriterOptions& options,
                        std::unique_ptr<ShardWriter>* out);

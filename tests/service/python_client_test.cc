@@ -2,7 +2,9 @@
 // run by Debian's /usr/bin/python3 on tests/service/python_pull_check.py: the
 // DataFrame it pulls holds the rows `gleaner prepare` writes for the same job
 // and rules, with the documented dtypes, also when the stream breaks mid-way;
-// a token-protected server lets it in only with the token.
+// a token-protected server lets it in only with the token; a `category` field
+// arrives as a pandas Categorical; status, cancel and schedule manage jobs
+// (tests/service/python_jobs_check.py).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -26,22 +28,23 @@ std::vector<nlohmann::ordered_json> ReadJsonLines(const std::string& path) {
   return rows;
 }
 
-// python_pull_check.py pulling the train split of "demo" into out_dir.
-ProcessResult PythonPull(const ServeProcess& server, const std::string& out_dir,
-                         std::vector<std::string> extra_args) {
-  std::vector<std::string> argv = {
-      "/usr/bin/python3",
-      std::string(GLEANER_SOURCE_DIR) + "/tests/service/python_pull_check.py",
-      server.address(),
-      "demo",
-      kDemoRules,
-      "train",
-      out_dir};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+// Debian's python3 running tests/service/SCRIPT with the client and its stubs.
+ProcessResult RunPython(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/python3",
+                                   std::string(GLEANER_SOURCE_DIR) + "/tests/service/" + script};
+  argv.insert(argv.end(), args.begin(), args.end());
   // PYTHONDONTWRITEBYTECODE: no __pycache__ in the source tree's clients/python.
   return RunProcess(
       argv, {{"PYTHONPATH", std::string(GLEANER_PYTHON_STUBS) + ":" + GLEANER_PYTHON_CLIENT},
              {"PYTHONDONTWRITEBYTECODE", "1"}});
+}
+
+// python_pull_check.py pulling the train split of "demo" into out_dir.
+ProcessResult PythonPull(const ServeProcess& server, const std::string& out_dir,
+                         std::vector<std::string> extra_args) {
+  std::vector<std::string> args = {server.address(), "demo", kDemoRules, "train", out_dir};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return RunPython("python_pull_check.py", args);
 }
 
 }  // namespace
@@ -80,7 +83,7 @@ TEST_CASE("the Python client pulls the train split `gleaner prepare` writes, as 
     // configs/rules/demo.yaml's fields in order, then the metadata columns.
     CHECK(meta["columns"] == nlohmann::json::parse(R"([
         ["title", "string"], ["price", "float64"], ["rating", "Int64"], ["upc", "string"],
-        ["availability", "string"], ["reviews", "Int64"], ["category", "string"],
+        ["availability", "string"], ["reviews", "Int64"], ["category", "category"],
         ["source_url", "string"], ["fetch_time", "datetime64[ns, UTC]"]])"));
   }
   REQUIRE(server.Terminate().exit_code == 0);
@@ -99,5 +102,29 @@ TEST_CASE("the Python client needs the token of a token-protected server") {
   INFO(with.err);
   CHECK(with.exit_code == 0);
   CHECK(ReadJsonLines(shop.dir / "rows.jsonl").size() > 60);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("the Python client submits, inspects, cancels and schedules jobs") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  // One request at a time, 200 ms apart: "slow" is still running when cancelled.
+  auto job = [&](const std::string& name) {
+    return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+           "/\"]\npoliteness: {concurrency: 1, per_host: 1, delay_ms: 200}\n";
+  };
+  std::string slow = WriteJob(dir, "slow.yaml", job("slow"));
+  std::string queued = WriteJob(dir, "queued.yaml", job("queued"));
+  std::string nightly =
+      WriteJob(dir, "nightly.yaml", job("nightly") + "schedule: \"30 2 * * *\"\n");
+
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  ProcessResult run = RunPython("python_jobs_check.py", {server.address(), slow, queued, nightly});
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("schedule: job's own cron") != std::string::npos);
   REQUIRE(server.Terminate().exit_code == 0);
 }

@@ -107,6 +107,32 @@ TEST_CASE("each pulled split equals the split `gleaner prepare` writes") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
+TEST_CASE("a pull without --out writes the split to stdout; Parquet to a terminal is refused") {
+  CrawledShop shop;
+  PrepareDemoJsonl(shop.dir / "data", shop.dir / "prepared");
+  ServeProcess server(shop.dir, shop.dir / "data", {});
+  const std::string expected = ReadFile(shop.dir / "prepared/validation/part-00000.jsonl");
+  REQUIRE(!expected.empty());
+
+  ProcessResult pull =
+      Client(server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split", "validation"});
+  INFO(pull.err);
+  REQUIRE(pull.exit_code == 0);
+  CHECK(pull.out == expected);  // the rows only: the summary went to stderr
+  CHECK(pull.err.find("into standard output") != std::string::npos);
+  ProcessResult dash = Client(server, {"pull", "--job", "demo", "--rules", kDemoRules, "--split",
+                                       "validation", "--out", "-"});
+  CHECK(dash.out == expected);
+
+  // stdout a terminal: `script` gives the child a pseudo-terminal.
+  const std::string command = std::string(GLEANER_BINARY) + " pull --job demo --rules " +
+                              kDemoRules + " --format parquet --server " + server.address();
+  ProcessResult tty = RunProcess({"/usr/bin/script", "-qec", command, "/dev/null"});
+  CHECK(tty.exit_code == 2);
+  CHECK(tty.out.find("refusing to write Parquet to a terminal") != std::string::npos);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
 TEST_CASE("a split pulled to Parquet reads back with the rows of `gleaner prepare`'s shard") {
   CrawledShop shop;
   ProcessResult prepare = Gleaner({"prepare", "--job", "demo", "--rules", kDemoRules, "--out",

@@ -1,0 +1,71 @@
+"""Drives the job calls of clients/python/gleaner_client.py against a live
+`gleaner serve`, for python_client_test.cc. SLOW_JOB crawls slowly enough to
+be running throughout; QUEUED_JOB therefore waits behind it; SCHEDULED_JOB has
+a `schedule: "30 2 * * *"` line. Prints one line per check passed; the first
+failed check raises (exit 1).
+
+usage: python_jobs_check.py ADDRESS SLOW_JOB QUEUED_JOB SCHEDULED_JOB
+"""
+
+import sys
+
+import grpc
+
+import gleaner_client
+import gleaner_pb2
+
+
+def phase(info):
+    return gleaner_pb2.JobPhase.Name(info.state.phase)
+
+
+def expect_error(code, call, *args):
+    try:
+        call(*args)
+    except gleaner_client.GleanerError as e:
+        assert e.code == code, f"{call.__name__}{args}: {e}, expected {code.name}"
+        return str(e)
+    raise AssertionError(f"{call.__name__}{args} succeeded, expected {code.name}")
+
+
+def main():
+    address, slow_file, queued_file, scheduled_file = sys.argv[1:5]
+    read = lambda path: open(path).read()
+    with gleaner_client.connect(address) as client:
+        slow = client.submit_job(read(slow_file), display_name=slow_file)
+        assert slow.name == "slow", slow
+        queued = client.submit_job(read(queued_file))
+        assert queued.queue_position == 1, queued
+        print("submit_job: slow runs, queued waits at position 1")
+
+        info = client.status("queued")
+        assert info.state.name == "queued" and info.queue_position == 1, info
+        assert phase(client.status("slow")) in ("JOB_PENDING", "JOB_RUNNING"), client.status("slow")
+        message = expect_error(grpc.StatusCode.NOT_FOUND, client.status, "never-submitted")
+        print(f"status: queued at position 1; unknown job: {message}")
+
+        assert phase(client.cancel("queued")) == "JOB_CANCELLED"
+        assert phase(client.status("queued")) == "JOB_CANCELLED"
+        assert phase(client.cancel("slow")) == "JOB_CANCELLED"
+        expect_error(grpc.StatusCode.FAILED_PRECONDITION, client.cancel, "slow")
+        assert {i.state.name: phase(i) for i in client.list_jobs()} == {
+            "queued": "JOB_CANCELLED", "slow": "JOB_CANCELLED"}
+        print("cancel: queued and running jobs cancelled; cancelling again is FAILED_PRECONDITION")
+
+        schedule = client.schedule(read(scheduled_file))
+        assert (schedule.name, schedule.cron) == ("nightly", "30 2 * * *"), schedule
+        assert schedule.next_run_micros > 0, schedule
+        hourly = client.schedule(read(scheduled_file), cron="0 * * * *")
+        assert hourly.cron == "0 * * * *", hourly
+        assert [(s.name, s.cron) for s in client.list_schedules()] == [("nightly", "0 * * * *")]
+        expect_error(grpc.StatusCode.INVALID_ARGUMENT, client.schedule, read(scheduled_file),
+                     "61 * * * *")
+        client.unschedule("nightly")
+        assert client.list_schedules() == []
+        expect_error(grpc.StatusCode.NOT_FOUND, client.unschedule, "nightly")
+        print("schedule: job's own cron, --cron override, bad cron refused, unschedule")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
