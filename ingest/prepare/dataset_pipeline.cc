@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <memory>
@@ -262,10 +262,10 @@ class Pipeline {
       failing.insert(failing.end(), samples.begin(), samples.end());
       if (refusal.ok()) {
         refusal = Status::Aborted("check '" + c.rule + "' failed on " + std::to_string(c.failed) +
-                               " of " + std::to_string(c.evaluated) + " rows; mostly " +
-                               shards::FormatDouble(c.mostly) +
-                               " requires at least that fraction to " + "pass (passed " +
-                               shards::FormatDouble(passed) + "); nothing was written");
+                                  " of " + std::to_string(c.evaluated) + " rows; mostly " +
+                                  shards::FormatDouble(c.mostly) +
+                                  " requires at least that fraction to " + "pass (passed " +
+                                  shards::FormatDouble(passed) + "); nothing was written");
       }
     }
     // In staging order, across the refusing checks.

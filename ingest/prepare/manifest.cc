@@ -135,7 +135,8 @@ nlohmann::ordered_json RulesReportJson(const PrepareReport& report) {
 
 nlohmann::ordered_json WarningsJson(const std::vector<PrepareWarning>& warnings) {
   Json out = Json::array();
-  for (const PrepareWarning& w : warnings) out.push_back({{"kind", w.kind}, {"message", w.message}});
+  for (const PrepareWarning& w : warnings)
+    out.push_back({{"kind", w.kind}, {"message", w.message}});
   return out;
 }
 

@@ -51,11 +51,10 @@ Status SourceKeyCensus::Check() const {
                         "' reads staged key '" + field.source + "', which none of the " +
                         std::to_string(records_) + " records has";
   if (!closest.empty()) message += " (did you mean '" + std::string(closest) + "'?)";
-  message += keys.empty() ? "; the records have no keys at all"
-                          : "; the records have: " + have;
+  message += keys.empty() ? "; the records have no keys at all" : "; the records have: " + have;
   if (unseen_ > 1) {
-    message += " (and " + std::to_string(unseen_ - 1) + " more field" +
-               (unseen_ > 2 ? "s" : "") + " read keys no record has)";
+    message += " (and " + std::to_string(unseen_ - 1) + " more field" + (unseen_ > 2 ? "s" : "") +
+               " read keys no record has)";
   }
   return Status::InvalidArgument(message + "; nothing was written");
 }

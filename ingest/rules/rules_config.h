@@ -128,8 +128,8 @@ struct SplitRule {
   // Declared fields, or "url" / "source_url". Empty (the default): the record's
   // identity, source_url and index_in_page, so each record of a page hashes alone.
   std::vector<std::string> key;
-  std::string group;             // optional: rows sharing this field's value share a split
-  std::string stratify;          // optional: keep this field's class proportions per split
+  std::string group;     // optional: rows sharing this field's value share a split
+  std::string stratify;  // optional: keep this field's class proportions per split
   uint64_t seed = 0;
   double train = 0.8, validation = 0.1, test = 0.1;  // sum to 1
   SourcePos pos;

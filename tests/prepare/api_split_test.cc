@@ -22,14 +22,7 @@ TEST_CASE("records of one API page are split one by one under the default split 
   TempDir tmp;
   WriteFile(tmp / "rules.yaml",
             "fields:\n  id: {type: int, required: true}\n  title: {type: string}\n");
-  WriteFile(tmp / "job.yaml", "name: api\nsources:\n  - kind: json\n    url: \"" +
-                                  site->BaseUrl() +
-                                  "/api/items?page=1\"\n    records: \"$.items[*]\"\n"
-                                  "    paginate: {next: \"$.links.next\"}\n"
-                                  "    fields: {id: \"$.id\", title: \"$.title\"}\n"
-                                  "politeness: {delay_ms: 0}\n"
-                                  "prepare: {rules: rules.yaml, out: " +
-                                  (tmp / "out") + "}\n");
+  WriteFile(tmp / "job.yaml", ApiJobYaml("api", site->BaseUrl(), tmp / "rules.yaml", tmp / "out"));
   const ProcessResult run = Gleaner({"run", tmp / "job.yaml", "--data", tmp / "data"});
   INFO(run.out << run.err);
   REQUIRE(run.exit_code == 0);

@@ -92,14 +92,9 @@ TEST_CASE("gleaner run refuses a rules field that the crawled records never have
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir tmp;
-  WriteFile(tmp / "rules.yaml", "fields:\n  id: {type: int}\n  title: {type: string, from: titel}\n");
-  WriteFile(tmp / "job.yaml", "name: api\nsources:\n  - kind: json\n    url: \"" +
-                                  site->BaseUrl() +
-                                  "/api/items?page=1\"\n    records: \"$.items[*]\"\n"
-                                  "    fields: {id: \"$.id\", title: \"$.title\"}\n"
-                                  "politeness: {delay_ms: 0}\n"
-                                  "prepare: {rules: rules.yaml, out: " +
-                                  (tmp / "out") + "}\n");
+  WriteFile(tmp / "rules.yaml",
+            "fields:\n  id: {type: int}\n  title: {type: string, from: titel}\n");
+  WriteFile(tmp / "job.yaml", ApiJobYaml("api", site->BaseUrl(), tmp / "rules.yaml", tmp / "out"));
   const ProcessResult run = Gleaner({"run", tmp / "job.yaml", "--data", tmp / "data"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 2);
@@ -115,9 +110,8 @@ TEST_CASE("a job without records is not checked for keys and says why the datase
   StageRecords(store, "empty", {});
   WriteFile(tmp / "typo.yaml", kTypoRules);
   const std::string out = tmp / "out";
-  const ProcessResult prepare =
-      Gleaner({"prepare", "--job", "empty", "--rules", tmp / "typo.yaml", "--out", out, "--data",
-               store});
+  const ProcessResult prepare = Gleaner(
+      {"prepare", "--job", "empty", "--rules", tmp / "typo.yaml", "--out", out, "--data", store});
   INFO(prepare.out << prepare.err);
   REQUIRE(prepare.exit_code == 0);
   CHECK(prepare.out.find("warning: the job has no staged records") != std::string::npos);
@@ -125,8 +119,8 @@ TEST_CASE("a job without records is not checked for keys and says why the datase
   REQUIRE(manifest["warnings"].size() == 1);
   CHECK(manifest["warnings"][0]["kind"] == "no_records");
 
-  const ProcessResult dry = Gleaner(
-      {"rules", "check", tmp / "typo.yaml", "--job", "empty", "--data", store, "--json"});
+  const ProcessResult dry =
+      Gleaner({"rules", "check", tmp / "typo.yaml", "--job", "empty", "--data", store, "--json"});
   INFO(dry.out << dry.err);
   REQUIRE(dry.exit_code == 0);
   CHECK(json::parse(dry.out)["warnings"][0]["kind"] == "no_records");

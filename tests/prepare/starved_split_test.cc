@@ -32,8 +32,8 @@ Prepared PrepareTwice(const TempDir& tmp, const std::string& rules_text) {
   WriteFile(tmp / "rules.yaml", rules_text);
   const std::string store = tmp / "store";
   const auto prepare = [&](const std::string& out, bool as_json) {
-    std::vector<std::string> args = {"prepare", "--job", "shop", "--rules", tmp / "rules.yaml",
-                                     "--out", out, "--data", store};
+    std::vector<std::string> args = {"prepare", "--job", "shop",   "--rules", tmp / "rules.yaml",
+                                     "--out",   out,     "--data", store};
     if (as_json) args.push_back("--json");
     return Gleaner(args);
   };
@@ -51,6 +51,14 @@ std::vector<std::string> Messages(const json& manifest, const std::string& kind)
     if (w["kind"] == kind) messages.push_back(w["message"]);
   }
   return messages;
+}
+
+// Whether a warning of `kind` says `text`.
+bool Warned(const json& manifest, const std::string& kind, const std::string& text) {
+  for (const std::string& m : Messages(manifest, kind)) {
+    if (m.find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 TEST_CASE("splits left empty by whole groups are warned about everywhere the dataset reports") {
@@ -73,11 +81,7 @@ split: {group: brand, seed: 3}
     if (p.manifest["splits"][split]["rows"] != 0) continue;
     ++empty;
     const std::string message = std::string("split '") + split + "' has 0 of 200 rows";
-    bool named = false;
-    for (const std::string& m : Messages(p.manifest, "empty_split")) {
-      named = named || m.find(message) != std::string::npos;
-    }
-    CHECK(named);
+    CHECK(Warned(p.manifest, "empty_split", message));
     CHECK(p.summary.out.find("warning: " + message) != std::string::npos);
   }
   CHECK(empty >= 1);
@@ -131,11 +135,7 @@ split: {key: [cls], seed: 1}
     starved += rows > 0;
     const std::string message =
         std::string("split '") + split + "' has " + std::to_string(rows) + " of 1000 rows";
-    bool named = false;
-    for (const std::string& m : Messages(p.manifest, kind)) {
-      named = named || m.find(message) != std::string::npos;
-    }
-    CHECK(named);
+    CHECK(Warned(p.manifest, kind, message));
   }
   CHECK(starved >= 1);
   CHECK(p.manifest["warnings"].size() == 2);

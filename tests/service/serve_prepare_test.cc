@@ -367,7 +367,8 @@ TEST_CASE("PrepareDataset and CheckRules refuse a field whose key no staged reco
   ServeProcess server(shop.dir, data, {});
   Datasets datasets(server);
   // `prize` starts at column 30 of line 3; the demo's records have `price`.
-  const std::string typo = "fields:\n  title: {type: string}\n  price: {type: float, from: prize}\n";
+  const std::string typo =
+      "fields:\n  title: {type: string}\n  price: {type: float, from: prize}\n";
 
   v1::CheckRulesResponse unchecked;
   REQUIRE(datasets.Check(typo, "", &unchecked).ok());
