@@ -8,6 +8,7 @@
 
 #include "crawler/job/job_parser.h"
 #include "ingest/prepare/dataset_export.h"
+#include "ingest/prepare/manifest.h"
 #include "ingest/rules/rules_parser.h"
 #include "storage/staging_store.h"
 #include "tools/commands.h"
@@ -25,20 +26,49 @@ void PrintRuleCounts(const prepare::PrepareReport& report, std::ostream& out) {
   table.Print(out);
 }
 
+void PrintWarnings(const prepare::PrepareReport& report, std::ostream& out) {
+  for (const prepare::PrepareWarning& w : report.warnings) out << "warning: " << w.message << '\n';
+}
+
 nlohmann::ordered_json ReportJson(const prepare::PrepareReport& report) {
-  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
-  for (const rules::RuleCount& c : report.rules) {
-    rules.push_back({{"rule", c.rule},
-                     {"severity", rules::SeverityName(c.severity)},
-                     {"evaluated", c.evaluated},
-                     {"failed", c.failed}});
-  }
   return {{"records_scanned", report.records_scanned},
-          {"rules", rules},
+          {"rules", prepare::RulesReportJson(report)},
           {"train", report.split_rows[0]},
           {"validation", report.split_rows[1]},
           {"test", report.split_rows[2]},
-          {"quarantine", report.quarantined}};
+          {"quarantine", report.quarantined},
+          {"warnings", prepare::WarningsJson(report.warnings)}};
+}
+
+// What a `fail` check's refusal of the dataset shows, as a dry run would: the
+// counts per rule and the first rows the refusing checks dropped, with their
+// reasons (the error itself goes to stderr). Nothing was written.
+void PrintRefusal(const Status& refusal, const prepare::PrepareReport& report, bool json) {
+  if (json) {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const prepare::QuarantinedRow& row : report.failing_rows) {
+      rows.push_back({{"source_url", row.source_url},
+                      {"fetch_time", shards::FormatTimestampMicros(row.fetch_time_micros)},
+                      {"rule", row.rule},
+                      {"reason", row.reason},
+                      {"record", nlohmann::ordered_json::parse(row.record_json, nullptr, false)}});
+    }
+    std::cout << DumpJson({{"refused", refusal.message()},
+                           {"records_scanned", report.records_scanned},
+                           {"rules", prepare::RulesReportJson(report)},
+                           {"failing_rows", rows}},
+                          2)
+              << '\n';
+    return;
+  }
+  std::cout << "refused after " << report.records_scanned << " records; nothing written\n";
+  PrintRuleCounts(report, std::cout);
+  std::cout << "first " << report.failing_rows.size() << " rows the refusing checks dropped:\n";
+  TablePrinter rows({"SOURCE_URL", "RULE", "REASON"});
+  for (const prepare::QuarantinedRow& row : report.failing_rows) {
+    rows.AddRow({Truncate(row.source_url, 60), row.rule, Truncate(row.reason, 100)});
+  }
+  rows.Print(std::cout);
 }
 
 Status OpenStoreForReading(const std::string& data_flag,
@@ -82,7 +112,9 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
   const char* tmp = std::getenv("TMPDIR");
   options.spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
   prepare::PrepareReport report;
-  GLEANER_RETURN_IF_ERROR(prepare::RunPipeline(&reader, job, rules, options, &sink, &report));
+  const Status status = prepare::RunPipeline(&reader, job, rules, options, &sink, &report);
+  if (status.code() == Status::Code::kAborted) PrintRefusal(status, report, json);
+  GLEANER_RETURN_IF_ERROR(status);
   if (json) {
     std::cout << DumpJson(ReportJson(report), 2) << '\n';
     return Status::OK();
@@ -93,6 +125,7 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
   std::cout << "would keep: train " << report.split_rows[0] << ", validation "
             << report.split_rows[1] << ", test " << report.split_rows[2] << "; quarantine "
             << report.quarantined << '\n';
+  PrintWarnings(report, std::cout);
   return Status::OK();
 }
 
@@ -129,7 +162,9 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
   }
   options.rules_path = rules.file;
   prepare::ExportResult result;
-  GLEANER_RETURN_IF_ERROR(prepare::PrepareDataset(store, job, rules, out_dir, options, &result));
+  const Status status = prepare::PrepareDataset(store, job, rules, out_dir, options, &result);
+  if (status.code() == Status::Code::kAborted) PrintRefusal(status, result.report, json);
+  GLEANER_RETURN_IF_ERROR(status);
   if (json) {
     std::ifstream manifest(result.manifest_path);
     std::cout << manifest.rdbuf();
@@ -152,6 +187,7 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
     dropped += (dropped.empty() ? "" : ", ") + c.rule + " " + std::to_string(c.failed);
   }
   std::cout << "dropped: " << (dropped.empty() ? "none" : dropped) << '\n';
+  PrintWarnings(r, std::cout);
   std::cout << "version " << result.version << "; manifest " << result.manifest_path << '\n';
   return Status::OK();
 }

@@ -2,14 +2,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
 
 #include "ingest/prepare/dedup_index.h"
 #include "ingest/prepare/row_spill.h"
+#include "ingest/prepare/source_key_census.h"
 #include "ingest/shards/text_encoding.h"
 #include "ingest/split/split_assigner.h"
 
@@ -98,14 +101,19 @@ class Pipeline {
  public:
   Pipeline(const rules::RulesConfig& rules, const PipelineOptions& options, DatasetSink* sink,
            PrepareReport* report)
-      : rules_(rules), options_(options), sink_(sink), report_(report) {}
+      : rules_(rules), options_(options), sink_(sink), report_(report), census_(rules) {}
 
   Status Run(storage::StoreReader* reader, std::string_view job) {
     GLEANER_RETURN_IF_ERROR(Setup());
     GLEANER_RETURN_IF_ERROR(FirstPass(reader, job));
-    GLEANER_RETURN_IF_ERROR(CheckFailRules());
+    GLEANER_RETURN_IF_ERROR(census_.Check());
+    // Before the fail checks, so that a refused dataset still reports every rule.
     Decide();
-    return SecondPass();
+    GLEANER_RETURN_IF_ERROR(CheckFailRules());
+    GLEANER_RETURN_IF_ERROR(SecondPass());
+    report_->warnings =
+        SplitWarnings(rules_.split, report_->records_scanned, report_->split_rows, ClassRows());
+    return Status::OK();
   }
 
  private:
@@ -128,6 +136,9 @@ class Pipeline {
       }
     }
     GLEANER_RETURN_IF_ERROR(rules::RowCleaner::Create(rules_, &cleaner_));
+    for (const auto& check : rules_.checks) {
+      if (check.severity == rules::Severity::kFail) failing_samples_.try_emplace(check.name);
+    }
     for (const auto& name : rules_.dedup.key) dedup_fields_.push_back(FieldIndex(name));
     if (rules_.outliers.size() > kMaxOutlierRules) {
       return Status::InvalidArgument(rules_.file + ": at most " + std::to_string(kMaxOutlierRules) +
@@ -189,6 +200,7 @@ class Pipeline {
     Status spill_status;
     GLEANER_RETURN_IF_ERROR(reader->ScanRecords(job, [&](const v1::Record& record) {
       ++report_->records_scanned;
+      census_.Observe(record);
       row.source_url = record.source_url();
       row.fetch_time_micros = record.fetch_time_micros();
       row.index_in_page = record.index_in_page();
@@ -199,6 +211,7 @@ class Pipeline {
         row.values[0].set_string_value(rejection.rule);
         row.values[1].set_string_value(rejection.reason);
         row.values[2].set_string_value(FieldsJson(staged_));
+        SampleFailing(row);
         spill_status = spill_.Append(row);
         return spill_status.ok();
       }
@@ -229,19 +242,39 @@ class Pipeline {
     }
   }
 
+  // Keeps the first rows each fail check drops, for the report of a refusal.
+  void SampleFailing(const SpilledRow& row) {
+    auto it = failing_samples_.find(row.values[0].string_value());
+    if (it == failing_samples_.end() || it->second.size() >= kMaxFailingRows) return;
+    it->second.push_back({report_->records_scanned,
+                          {row.source_url, row.fetch_time_micros, row.values[0].string_value(),
+                           row.values[1].string_value(), row.values[2].string_value()}});
+  }
+
   Status CheckFailRules() {
+    std::vector<std::pair<int64_t, QuarantinedRow>> failing;
+    Status refusal;
     for (const rules::RuleCount& c : cleaner_->counts()) {
       if (c.severity != rules::Severity::kFail || c.evaluated == 0) continue;
       const double passed = static_cast<double>(c.evaluated - c.failed) / c.evaluated;
-      if (passed < c.mostly) {
-        return Status::Aborted("check '" + c.rule + "' failed on " + std::to_string(c.failed) +
-                               " of " + std::to_string(c.evaluated) + " rows; mostly " +
-                               shards::FormatDouble(c.mostly) +
-                               " requires at least that fraction to " + "pass (passed " +
-                               shards::FormatDouble(passed) + "); nothing was written");
+      if (passed >= c.mostly) continue;
+      const auto& samples = failing_samples_[c.rule];
+      failing.insert(failing.end(), samples.begin(), samples.end());
+      if (refusal.ok()) {
+        refusal = Status::Aborted("check '" + c.rule + "' failed on " + std::to_string(c.failed) +
+                                  " of " + std::to_string(c.evaluated) + " rows; mostly " +
+                                  shards::FormatDouble(c.mostly) +
+                                  " requires at least that fraction to " + "pass (passed " +
+                                  shards::FormatDouble(passed) + "); nothing was written");
       }
     }
-    return Status::OK();
+    // In staging order, across the refusing checks.
+    std::stable_sort(failing.begin(), failing.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < failing.size() && i < kMaxFailingRows; ++i) {
+      report_->failing_rows.push_back(std::move(failing[i].second));
+    }
+    return refusal;
   }
 
   void Decide() {
@@ -404,9 +437,21 @@ class Pipeline {
         row.values.emplace_back().set_timestamp_micros(row.fetch_time_micros);
       }
       ++report_->split_rows[static_cast<int>(split)];
+      if (cuts_ != nullptr) ++class_rows_[strata_[i]][static_cast<int>(split)];
       GLEANER_RETURN_IF_ERROR(sink_->Write(split, row.values));
     }
     return status;
+  }
+
+  // Kept rows per stratify class and split; empty without stratify.
+  std::vector<ClassSplitRows> ClassRows() const {
+    std::vector<ClassSplitRows> classes;
+    for (const auto& [id, rows] : class_rows_) {
+      const std::string& name = class_ids_.NameOf(id);
+      // ValueIds names a null value "", as groups are shown elsewhere.
+      classes.push_back({name.empty() ? "null" : name, rows});
+    }
+    return classes;
   }
 
   // Every group was seen in the first pass.
@@ -444,6 +489,10 @@ class Pipeline {
   std::vector<uint32_t> strata_;
   std::vector<uint64_t> split_hashes_;
   std::vector<uint8_t> decisions_;
+  std::map<uint32_t, std::array<int64_t, 3>> class_rows_;  // by class id, in first-seen order
+  SourceKeyCensus census_;
+  // Per fail check: (scan ordinal, row) of the first rows it dropped.
+  std::map<std::string, std::vector<std::pair<int64_t, QuarantinedRow>>> failing_samples_;
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "ingest/outliers/outlier_bounds.h"
 #include "ingest/prepare/dataset_sink.h"
+#include "ingest/prepare/split_warnings.h"
 #include "ingest/rules/row_cleaner.h"
 #include "ingest/rules/rules_config.h"
 #include "ingest/shards/shard_writer.h"
@@ -44,7 +45,14 @@ struct PrepareReport {
   std::array<int64_t, 3> split_rows{};  // by split::Split
   int64_t quarantined = 0;
   std::vector<OutlierReport> outliers;
+  // Empty or starved splits and classes, an empty job (split_warnings.h).
+  std::vector<PrepareWarning> warnings;
+  // When a `fail` check refuses the dataset: the first kMaxFailingRows rows,
+  // in staging order, that the refusing checks dropped, with their reasons.
+  std::vector<QuarantinedRow> failing_rows;
 };
+
+inline constexpr size_t kMaxFailingRows = 20;
 
 // The columns every split is written with: the rules' fields in order, then
 // source_url and fetch_time unless output.metadata_columns is off.
@@ -58,9 +66,11 @@ struct PipelineOptions {
 };
 
 // Runs the pipeline over `job` as `reader` sees it. InvalidArgument for rules
-// that cannot apply (an output column name clash, a missing redaction salt),
+// that cannot apply (an output column name clash, a missing redaction salt, a
+// field reading a key that none of the job's records has: source_key_census.h),
 // NotFound for an unknown job, Aborted when a `fail` check's pass fraction is
-// below its `mostly` — before any row reaches the sink.
+// below its `mostly` — before any row reaches the sink. On Aborted the report
+// still holds the scan, the per-rule counts and the failing rows.
 Status RunPipeline(storage::StoreReader* reader, std::string_view job,
                    const rules::RulesConfig& rules, const PipelineOptions& options,
                    DatasetSink* sink, PrepareReport* report);

@@ -122,6 +122,24 @@ Status DatasetVersion(const std::string& dataset_dir,
   return Status::OK();
 }
 
+nlohmann::ordered_json RulesReportJson(const PrepareReport& report) {
+  Json rules = Json::array();
+  for (const rules::RuleCount& c : report.rules) {
+    rules.push_back({{"rule", c.rule},
+                     {"severity", rules::SeverityName(c.severity)},
+                     {"evaluated", c.evaluated},
+                     {"failed", c.failed}});
+  }
+  return rules;
+}
+
+nlohmann::ordered_json WarningsJson(const std::vector<PrepareWarning>& warnings) {
+  Json out = Json::array();
+  for (const PrepareWarning& w : warnings)
+    out.push_back({{"kind", w.kind}, {"message", w.message}});
+  return out;
+}
+
 nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string& version) {
   const rules::RulesConfig& rules = *in.rules;
   const PrepareReport& report = *in.report;
@@ -149,16 +167,12 @@ nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string
   m["quarantine"]["schema"] = SchemaJson(QuarantineColumns());
 
   Json dropped = Json::object();
-  Json report_rules = Json::array();
   for (const rules::RuleCount& c : report.rules) {
-    report_rules.push_back({{"rule", c.rule},
-                            {"severity", rules::SeverityName(c.severity)},
-                            {"evaluated", c.evaluated},
-                            {"failed", c.failed}});
     if (c.severity != rules::Severity::kWarn) dropped[c.rule] = c.failed;
   }
   m["dropped_per_rule"] = dropped;
-  m["rules_report"] = report_rules;
+  m["rules_report"] = RulesReportJson(report);
+  m["warnings"] = WarningsJson(report.warnings);
 
   Json outliers = Json::array();
   for (const OutlierReport& o : report.outliers) outliers.push_back(OutlierJson(o));

@@ -1,9 +1,9 @@
 // manifest.json of a prepared dataset: what a user (or training code) needs to
 // trust and reproduce the shards — schema, rows per split and per shard, rows
 // dropped per rule, the outlier bounds used, the split config, the source job
-// and staging state, and the dataset version: a content hash of the schema and
-// every shard's bytes, so two exports with equal version hold equal data. Pure
-// functions over their arguments.
+// and staging state, warnings (empty or starved splits), and the dataset
+// version: a content hash of the schema and every shard's bytes, so two
+// exports with equal version hold equal data. Pure functions over their arguments.
 #pragma once
 
 #include <array>
@@ -37,5 +37,10 @@ Status DatasetVersion(const std::string& dataset_dir,
                       const std::array<std::vector<ShardInfo>, 4>& shards, std::string* version);
 
 nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string& version);
+
+// Parts of the manifest that dry runs and refusals print too: the per-rule
+// counts [{rule, severity, evaluated, failed}] and [{kind, message}].
+nlohmann::ordered_json RulesReportJson(const PrepareReport& report);
+nlohmann::ordered_json WarningsJson(const std::vector<PrepareWarning>& warnings);
 
 }  // namespace gleaner::prepare

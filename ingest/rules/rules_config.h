@@ -57,6 +57,7 @@ struct FieldRule {
   OnError on_error = OnError::kDrop;  // a value that does not coerce: drop the row or null it
   RedactMode redact = RedactMode::kNone;
   SourcePos pos;
+  SourcePos source_pos;  // of the `from:` value, or of the field's name when it has none
 };
 
 // A named check on typed values, run after every field has been coerced.
@@ -124,9 +125,11 @@ struct OutlierRule {
 };
 
 struct SplitRule {
-  std::vector<std::string> key;  // declared fields, or "url" / "source_url"; default [source_url]
-  std::string group;             // optional: rows sharing this field's value share a split
-  std::string stratify;          // optional: keep this field's class proportions per split
+  // Declared fields, or "url" / "source_url". Empty (the default): the record's
+  // identity, source_url and index_in_page, so each record of a page hashes alone.
+  std::vector<std::string> key;
+  std::string group;     // optional: rows sharing this field's value share a split
+  std::string stratify;  // optional: keep this field's class proportions per split
   uint64_t seed = 0;
   double train = 0.8, validation = 0.1, test = 0.1;  // sum to 1
   SourcePos pos;

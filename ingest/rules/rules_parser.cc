@@ -354,6 +354,7 @@ class Parser {
     out->pos = PosOf(key);
     if (key.ReadString(&out->name) && out->name.empty()) key.FailExpected("a field name");
     out->source = out->name;
+    out->source_pos = out->pos;
     MapReader map = node.AsMap(kFieldKeys);
     map.Get("type").ReadEnum({{"string", FieldType::kString},
                               {"int", FieldType::kInt},
@@ -366,6 +367,7 @@ class Parser {
     if (from.ReadString(&out->source) && out->source.empty()) {
       from.FailExpected("the name of a staged field");
     }
+    if (from.present()) out->source_pos = PosOf(from);
     ParseParseMode(map, out);
     ParseRequired(map, out);
     map.Get("null_values").ReadStringList(&out->null_values);
@@ -466,18 +468,10 @@ class Parser {
   }
 
   std::string DidYouMean(std::string_view typo) const {
-    const FieldRule* best = nullptr;
-    int best_distance = std::numeric_limits<int>::max();
-    for (const FieldRule& field : config_.fields) {
-      const int distance = yaml::EditDistance(typo, field.name);
-      if (distance < best_distance) {
-        best_distance = distance;
-        best = &field;
-      }
-    }
-    const int tolerance = std::max<int>(1, static_cast<int>(typo.size()) / 3);
-    if (best == nullptr || best_distance > tolerance) return "";
-    return "did you mean '" + best->name + "'?";
+    std::vector<std::string_view> names;
+    for (const FieldRule& field : config_.fields) names.push_back(field.name);
+    const std::string_view closest = yaml::ClosestWord(typo, names);
+    return closest.empty() ? "" : "did you mean '" + std::string(closest) + "'?";
   }
 
   void ReserveFieldRuleNames() {
@@ -784,7 +778,6 @@ class Parser {
   void ParseSplit(const Node& node) {
     SplitRule& split = config_.split;
     split.pos = PosOf(node);
-    split.key = {"source_url"};
     MapReader map = node.AsMap(kSplitKeys);
     Node key = map.Get("key");
     if (key.present()) {

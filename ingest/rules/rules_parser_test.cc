@@ -223,7 +223,7 @@ TEST_CASE("a minimal rules file takes every default") {
   CHECK(config.dedup.key.empty());
   CHECK(config.redact.empty());
   CHECK(config.salt.salt_env == "GLEANER_REDACT_SALT");
-  CHECK(config.split.key == std::vector<std::string>{"source_url"});
+  CHECK(config.split.key.empty());  // the record's identity
   CHECK(config.split.train == 0.8);
   CHECK(config.split.validation == 0.1);
   CHECK(config.split.test == 0.1);

@@ -52,6 +52,17 @@ void StageRecords(const std::string& dir, const std::string& job,
   REQUIRE(writer->Commit().ok());
 }
 
+std::string ApiJobYaml(const std::string& name, const std::string& base_url,
+                       const std::string& rules, const std::string& out) {
+  return "name: " + name + "\nsources:\n  - kind: json\n    url: \"" + base_url +
+         "/api/items?page=1\"\n    records: \"$.items[*]\"\n"
+         "    paginate: {next: \"$.links.next\"}\n"
+         "    fields: {id: \"$.id\", title: \"$.title\"}\n"
+         "politeness: {delay_ms: 0}\n"
+         "prepare: {rules: " +
+         rules + ", out: " + out + "}\n";
+}
+
 json ReadJsonFile(const std::string& path) {
   INFO("reading " << path);
   REQUIRE(fs::exists(path));

@@ -33,6 +33,12 @@ v1::Record Scraped(const std::string& job, const std::string& url, int64_t fetch
 void StageRecords(const std::string& dir, const std::string& job,
                   const std::vector<v1::Record>& records, size_t batch = 20000);
 
+// A job file crawling the fixture's JSON API at `base_url` (every page, by its
+// next links) into job `name`, extracting id and title, prepared with
+// `rules` into `out` (both absolute paths).
+std::string ApiJobYaml(const std::string& name, const std::string& base_url,
+                       const std::string& rules, const std::string& out);
+
 nlohmann::json ReadJsonFile(const std::string& path);
 // Every file below `dir` with its bytes, to prove a failed command changed nothing.
 std::map<std::string, std::string> Snapshot(const std::string& dir);

@@ -230,7 +230,7 @@ TEST_CASE("an unknown job or an --out that is not a dataset is refused with exit
   CHECK(Snapshot(other) == before);
 }
 
-TEST_CASE("a fail check whose mostly is not met aborts with exit 1 and writes nothing") {
+TEST_CASE("a fail check whose mostly is not met aborts with exit 1, writes nothing, and reports") {
   Cli cli;
   std::string text = kGoodRules;
   text.replace(text.find("not_null: true}"), 15, "not_null: true, severity: fail, mostly: 0.9}");
@@ -242,6 +242,35 @@ TEST_CASE("a fail check whose mostly is not met aborts with exit 1 and writes no
   INFO(result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("price_present") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+  // The refusal still reports, as a dry run does: the count per rule, and the
+  // rows the refusing check dropped with their reasons.
+  CHECK(result.out.find("refused after 6 records; nothing written") != std::string::npos);
+  CHECK(result.out.find("price.type") != std::string::npos);
+  CHECK(result.out.find("first 1 rows the refusing checks dropped") != std::string::npos);
+  CHECK(result.out.find("https://shop.example/3") != std::string::npos);
+
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"prepare", "--job", "shop", "--rules", rules, "--out", out,
+                                 "--data", cli.store(), "--json"},
+        std::vector<std::string>{"rules", "check", rules, "--job", "shop", "--data", cli.store(),
+                                 "--json"}}) {
+    const ProcessResult refused = Gleaner(command);
+    INFO(command[0] << ": " << refused.out << refused.err);
+    CHECK(refused.exit_code == 1);
+    const json doc = json::parse(refused.out);
+    CHECK(doc["refused"].get<std::string>().find("price_present") != std::string::npos);
+    CHECK(doc["records_scanned"] == 6);
+    std::map<std::string, std::pair<int64_t, int64_t>> counts;  // rule → evaluated, failed
+    for (const json& r : doc["rules"]) counts[r["rule"]] = {r["evaluated"], r["failed"]};
+    CHECK(counts["price_present"] == std::pair<int64_t, int64_t>{4, 1});
+    CHECK(counts["dedup"] == std::pair<int64_t, int64_t>{3, 1});
+    REQUIRE(doc["failing_rows"].size() == 1);
+    CHECK(doc["failing_rows"][0]["source_url"] == "https://shop.example/3");
+    CHECK(doc["failing_rows"][0]["rule"] == "price_present");
+    CHECK_FALSE(doc["failing_rows"][0]["reason"].get<std::string>().empty());
+    CHECK(doc["failing_rows"][0]["record"]["sku"] == "S3");
+  }
   CHECK_FALSE(fs::exists(out));
 
   // Met (0.75 >= 0.7): the row is quarantined like a drop and the rest is written.

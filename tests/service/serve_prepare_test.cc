@@ -360,3 +360,37 @@ TEST_CASE("with --token-file PrepareDataset and CheckRules need the token") {
   CHECK(checked.problems().empty());
   REQUIRE(server.Terminate().exit_code == 0);
 }
+
+TEST_CASE("PrepareDataset and CheckRules refuse a field whose key no staged record has") {
+  CrawledShop shop;
+  const std::string data = shop.dir / "data";
+  ServeProcess server(shop.dir, data, {});
+  Datasets datasets(server);
+  // `prize` starts at column 30 of line 3; the demo's records have `price`.
+  const std::string typo =
+      "fields:\n  title: {type: string}\n  price: {type: float, from: prize}\n";
+
+  v1::CheckRulesResponse unchecked;
+  REQUIRE(datasets.Check(typo, "", &unchecked).ok());
+  CHECK(unchecked.problems().empty());  // no job: no records to compare with
+
+  v1::CheckRulesResponse checked;
+  grpc::Status s = datasets.Check(typo, "demo", &checked);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  REQUIRE(checked.problems_size() == 1);
+  CHECK(checked.problems(0).line() == 3);
+  CHECK(checked.problems(0).column() == 30);
+  CHECK(checked.problems(0).message().find("field 'price' reads staged key 'prize'") !=
+        std::string::npos);
+  CHECK(checked.problems(0).message().find("did you mean 'price'?") != std::string::npos);
+
+  v1::PrepareDatasetRequest request = DemoRequest("typo");
+  request.set_rules_yaml(typo);
+  v1::PrepareDatasetResponse response;
+  s = datasets.Prepare(request, &response);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message().rfind("rules:3:30: field 'price' reads staged key 'prize'", 0) == 0);
+  CHECK_FALSE(fs::exists(data + "/datasets/typo"));
+  REQUIRE(server.Terminate().exit_code == 0);
+}
