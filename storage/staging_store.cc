@@ -198,7 +198,9 @@ Status StagingStore::OpenPrimary(const std::string& dir, const Options& options,
   Status opened = FromRocks(s, "opening store " + dir);
   if (opened.code() == Status::Code::kUnavailable) {
     LockHolder holder = FindLockHolder(dir);
-    if (holder.pid != 0) return Status::Unavailable(opened.message() + " (" + holder.Describe() + ")");
+    if (holder.pid != 0) {
+      return Status::Unavailable(opened.message() + " (" + holder.Describe() + ")");
+    }
   }
   GLEANER_RETURN_IF_ERROR(opened);
   store->db_.reset(raw);

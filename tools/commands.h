@@ -49,7 +49,8 @@ Status OpenStoreToCrawl(const std::string& data_flag, const std::string& job_pat
                         std::unique_ptr<storage::StagingStore>* store);
 
 // Runs `job` into `store` with a progress line on stderr, then prints the
-// summary; a run that fetched no page is an error (exit 1). `ca_file` (may be empty) is trusted for https besides the system's CAs.
+// summary; a run that fetched no page is an error (exit 1). `ca_file` (may be empty) is trusted for
+// https besides the system's CAs.
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
                       const std::string& ca_file = "");
 

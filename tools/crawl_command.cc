@@ -18,10 +18,10 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
     out << "job '" << job << "' is already complete; nothing to do\n";
     return;
   }
-  out << (s.stopped ? "stopped" : s.failed ? "failed" : "finished") << " job '" << job << "' in " << s.duration_s
-      << " s: " << s.pages_fetched << " pages (" << s.bytes_fetched << " bytes), " << s.records
-      << " records, " << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
-      << " blocked by robots.txt\n";
+  const char* ended = s.stopped ? "stopped" : (s.failed ? "failed" : "finished");
+  out << ended << " job '" << job << "' in " << s.duration_s << " s: " << s.pages_fetched
+      << " pages (" << s.bytes_fetched << " bytes), " << s.records << " records, " << s.errors
+      << " errors, " << s.retries << " retries, " << s.robots_blocked << " blocked by robots.txt\n";
   if (s.links_over_cap > 0) {
     out << "  " << s.links_over_cap << " links not followed: their pages had more than "
         << crawler::kMaxLinksPerPage << " links\n";

@@ -105,7 +105,7 @@ struct HttpFetcher::Transfer {
   FetchResult result;
   bool too_large = false;
   bool decoded_too_large = false;
-  std::string refused_address;  // this hop's private address not connected to
+  std::string refused_address;            // this hop's private address not connected to
   char curl_error[CURL_ERROR_SIZE] = {};  // curl's detailed message for a failed hop
 
   ~Transfer() { curl_slist_free_all(header_list); }

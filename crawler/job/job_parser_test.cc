@@ -197,9 +197,9 @@ TEST_CASE("a relative prepare path with no folder in the display name stays as w
   REQUIRE(ParseJobYaml(WithValidHead("prepare: {rules: r.yaml, out: o}\n"), "t.yaml", &job).ok());
   CHECK(job.prepare_rules == "r.yaml");
   CHECK(job.prepare_out == "o");
-  REQUIRE(ParseJobYaml(WithValidHead("prepare: {rules: /etc/r.yaml, out: /srv/o}\n"), "a/t.yaml",
-                       &job)
-              .ok());
+  REQUIRE(
+      ParseJobYaml(WithValidHead("prepare: {rules: /etc/r.yaml, out: /srv/o}\n"), "a/t.yaml", &job)
+          .ok());
   CHECK(job.prepare_rules == "/etc/r.yaml");
   CHECK(job.prepare_out == "/srv/o");
 }

@@ -223,7 +223,7 @@ void JobRunner::RunOne(Entry entry) {
   // resumes the job.
   if (log_) {
     *log_ << "serve: job '" << entry.name << "' "
-          << (summary.stopped ? "stopped" : summary.failed ? "failed" : "ended") << ": "
+          << (summary.stopped ? "stopped" : (summary.failed ? "failed" : "ended")) << ": "
           << summary.pages_fetched << " pages, " << summary.records << " records, "
           << summary.errors << " errors" << (run.ok() ? "" : "; " + run.message())
           << (summary.end_reason.empty() ? "" : "; " + summary.end_reason)

@@ -65,8 +65,7 @@ TEST_CASE("a crawl whose every seed is refused fails naming the cause; run again
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   std::vector<std::string> fetched = PageRequests(*site);
-  CHECK(std::set<std::string>(fetched.begin(), fetched.end()) ==
-        std::set<std::string>{"/", "/x"});
+  CHECK(std::set<std::string>(fetched.begin(), fetched.end()) == std::set<std::string>{"/", "/x"});
   state = StageJob(dir / "data", "refused");
   CHECK(state["phase"] == "succeeded");
   CHECK(state["message"] == "");
