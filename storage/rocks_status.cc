@@ -15,7 +15,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
                               "); restore it from a copy or re-crawl into a new store");
   }
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return Status::FailedPrecondition(context + ": the store is in use by another writing process");
+    // The caller's input is fine; the store is busy (exit 1, not 2).
+    return Status::Unavailable(context + ": the store is in use by another writing process");
   }
   return Status::IOError(context + ": " + s.ToString());
 }

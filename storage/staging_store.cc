@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "storage/keys.h"
+#include "storage/lock_holder.h"
 #include "storage/rocks_status.h"
 
 namespace gleaner::storage {
@@ -194,7 +195,14 @@ Status StagingStore::OpenPrimary(const std::string& dir, const Options& options,
   if (!s.ok() && s.IsInvalidArgument()) {
     return Status::InvalidArgument(dir + " is not a Gleaner store (" + s.ToString() + ")");
   }
-  GLEANER_RETURN_IF_ERROR(FromRocks(s, "opening store " + dir));
+  Status opened = FromRocks(s, "opening store " + dir);
+  if (opened.code() == Status::Code::kUnavailable) {
+    LockHolder holder = FindLockHolder(dir);
+    if (holder.pid != 0) {
+      return Status::Unavailable(opened.message() + " (" + holder.Describe() + ")");
+    }
+  }
+  GLEANER_RETURN_IF_ERROR(opened);
   store->db_.reset(raw);
   store->default_handle_ = handles[0];
   for (int i = 0; i < kFamilyCount; ++i) store->handles_[i] = handles[i + 1];

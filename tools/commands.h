@@ -42,8 +42,15 @@ void AddClientFlags(CLI::App* cmd, service::ClientFlags* flags);
 // Prints the end-of-crawl summary shared by `crawl`, `run` and `demo`.
 void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, std::ostream& out);
 
+// Opens the store --data names for crawling `job_path`. When a running
+// `gleaner serve` holds it, the error says so and suggests `gleaner jobs
+// submit` (Unavailable: exit 1, the input is fine).
+Status OpenStoreToCrawl(const std::string& data_flag, const std::string& job_path,
+                        std::unique_ptr<storage::StagingStore>* store);
+
 // Runs `job` into `store` with a progress line on stderr, then prints the
-// summary. `ca_file` (may be empty) is trusted for https besides the system's CAs.
+// summary; a run that fetched no page is an error (exit 1). `ca_file` (may be empty) is trusted for
+// https besides the system's CAs.
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
                       const std::string& ca_file = "");
 

@@ -2,11 +2,13 @@
 // the same command again after a crash or Ctrl-C continues where it stopped.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/extract/html_extractor.h"
 #include "crawler/job/job_parser.h"
+#include "storage/lock_holder.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {
@@ -16,10 +18,10 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
     out << "job '" << job << "' is already complete; nothing to do\n";
     return;
   }
-  out << (s.stopped ? "stopped" : "finished") << " job '" << job << "' in " << s.duration_s
-      << " s: " << s.pages_fetched << " pages (" << s.bytes_fetched << " bytes), " << s.records
-      << " records, " << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
-      << " blocked by robots.txt\n";
+  const char* ended = s.stopped ? "stopped" : (s.failed ? "failed" : "finished");
+  out << ended << " job '" << job << "' in " << s.duration_s << " s: " << s.pages_fetched
+      << " pages (" << s.bytes_fetched << " bytes), " << s.records << " records, " << s.errors
+      << " errors, " << s.retries << " retries, " << s.robots_blocked << " blocked by robots.txt\n";
   if (s.links_over_cap > 0) {
     out << "  " << s.links_over_cap << " links not followed: their pages had more than "
         << crawler::kMaxLinksPerPage << " links\n";
@@ -35,6 +37,8 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
     out << '\n';
   }
   if (s.stopped) out << "  run the same command again to continue\n";
+  if (s.failed) out << "  run the same command again to retry\n";
+  if (!s.failed && !s.end_reason.empty()) out << "  " << s.end_reason << '\n';
 }
 
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
@@ -47,7 +51,34 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
   crawler::CrawlSummary summary;
   Status s = engine.Run(&summary);
   PrintCrawlSummary(job.name, summary, std::cout);
+  if (s.ok() && summary.failed) {
+    return Status::Aborted("job '" + job.name + "' failed: " + summary.end_reason);
+  }
   return s;
+}
+
+// The address a `gleaner serve` command line listens on: "" for the
+// default (the clients' too) or an ephemeral port, which it does not tell.
+std::string ListenAddress(const std::vector<std::string>& argv) {
+  std::string listen;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--listen" && i + 1 < argv.size()) listen = argv[i + 1];
+    if (argv[i].starts_with("--listen=")) listen = argv[i].substr(9);
+  }
+  return listen.ends_with(":0") ? "" : listen;
+}
+
+Status OpenStoreToCrawl(const std::string& data_flag, const std::string& job_path,
+                        std::unique_ptr<storage::StagingStore>* store) {
+  const std::string dir = ResolveDataDir(data_flag);
+  Status s = storage::StagingStore::OpenPrimary(dir, {}, store);
+  if (s.code() != Status::Code::kUnavailable) return s;
+  storage::LockHolder holder = storage::FindLockHolder(dir);
+  if (std::find(holder.argv.begin(), holder.argv.end(), "serve") == holder.argv.end()) return s;
+  std::string listen = ListenAddress(holder.argv);
+  return Status::Unavailable("the store " + dir + " is held by a running gleaner serve (" +
+                             holder.Describe() + "); submit the job to it instead: gleaner jobs " +
+                             "submit " + job_path + (listen.empty() ? "" : " --server " + listen));
 }
 
 void AddCaFileFlag(CLI::App* cmd, std::string* ca_file) {
@@ -61,8 +92,7 @@ Status RunCrawl(const std::string& job_path, const std::string& data_flag,
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(job_path, &job));
   std::unique_ptr<storage::StagingStore> store;
-  GLEANER_RETURN_IF_ERROR(
-      storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
+  GLEANER_RETURN_IF_ERROR(OpenStoreToCrawl(data_flag, job_path, &store));
   return CrawlAndReport(job, store.get(), ca_file);
 }
 

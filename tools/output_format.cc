@@ -86,6 +86,7 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
   for (const auto& [code, n] : j.stats().status_counts()) status_counts[std::to_string(code)] = n;
   return {{"job", j.name()},
           {"phase", PhaseName(j.phase())},
+          {"message", j.message()},  // why it failed, or why its run ended early
           {"records", j.record_count()},
           {"pages", j.page_count()},
           {"errors", j.error_count()},

@@ -141,8 +141,7 @@ Status RunJob(const std::string& job_path, const std::string& out_flag, const st
   rules::RulesConfig rules;
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(job.prepare_rules, &rules));
   std::unique_ptr<storage::StagingStore> store;
-  GLEANER_RETURN_IF_ERROR(
-      storage::StagingStore::OpenPrimary(ResolveDataDir(data_flag), {}, &store));
+  GLEANER_RETURN_IF_ERROR(OpenStoreToCrawl(data_flag, job_path, &store));
   GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get(), ca_file));
   std::string out = out_flag;
   if (out.empty()) out = job.prepare_out.empty() ? "./out/" + job.name : job.prepare_out;

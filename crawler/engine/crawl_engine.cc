@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
@@ -47,6 +48,14 @@ uint64_t ContentHash(const std::vector<v1::Field>& fields) {
 // A lease that expired and was claimed again (a frontier shared by workers)
 // belongs to another worker now: giving it back is moot, not a failure.
 bool LeaseLost(const Status& s) { return s.code() == Status::Code::kAborted; }
+
+// "connect", "robots unavailable": an error kind as a summary names it.
+std::string KindWord(v1::ErrorKind kind) {
+  std::string word = v1::ErrorKind_Name(kind);
+  if (word.starts_with("ERROR_")) word.erase(0, 6);
+  for (char& c : word) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
+  return word;
+}
 
 bool LooksLikeHtml(const std::string& content_type) {
   return content_type.empty() || content_type.find("html") != std::string::npos ||
@@ -109,6 +118,13 @@ class CrawlEngine::Impl {
   void MaybeFinish();
   void ReportProgress(bool final_line);
   bool Allowed(const NormalizedUrl& url);
+  void EndRun();
+  std::string DescribeFailures() const;
+  // The output's run, or this call's own when the output keeps none.
+  v1::CrawlRun* run() {
+    v1::CrawlRun* kept = output_->run();
+    return kept != nullptr ? kept : &own_run_;
+  }
 
   storage::StagingStore* store_;  // null when the caller gave a frontier and an output
   std::unique_ptr<StoreCrawlOutput> store_output_;
@@ -130,8 +146,11 @@ class CrawlEngine::Impl {
   std::unique_ptr<HttpFetcher> fetcher_;
   std::map<std::string, HostRobots> robots_;
   std::vector<std::vector<std::string>> source_headers_;
-  size_t active_ = 0;        // leases being fetched, parked or processed
-  uint64_t dispatched_ = 0;  // page fetches started this run
+  size_t active_ = 0;  // leases being fetched, parked or processed
+  v1::CrawlRun own_run_;
+  bool max_pages_reached_ = false;
+  // Permanent failures of this call by kind: how many, and the first message.
+  std::map<v1::ErrorKind, std::pair<uint64_t, std::string>> failures_;
   bool stopping_ = false;
   bool finished_ = false;
   Status fatal_;
@@ -215,6 +234,7 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
 
   summary_.duration_s = (NowMicros() - started_micros_) / 1e6;
   if (fatal_.ok()) {
+    EndRun();
     Status s = output_->End(summary_.duration_s);
     if (!s.ok()) fatal_ = s.Annotate("committing crawl results");
   }
@@ -259,13 +279,18 @@ void CrawlEngine::Impl::Pump() {
   const size_t limit = static_cast<size_t>(job_.politeness.concurrency);
   bool flushed = false;
   while (active_ < limit && !output_->Full()) {
-    if (job_.max_pages > 0 && dispatched_ >= static_cast<uint64_t>(job_.max_pages)) {
-      stopping_ = true;
-      break;
+    size_t wanted = limit - active_;
+    if (job_.max_pages > 0) {
+      const uint64_t started = run()->pages_started();
+      if (started >= static_cast<uint64_t>(job_.max_pages)) {
+        max_pages_reached_ = true;
+        stopping_ = true;
+        break;
+      }
+      wanted = std::min<uint64_t>(wanted, job_.max_pages - started);
     }
     std::vector<Lease> leases;
     int64_t next_ready = 0;
-    const size_t wanted = limit - active_;
     Status s = frontier_->Claim(wanted, NowMicros(), &leases, &next_ready);
     if (s.ok() && leases.size() < wanted && !flushed) {
       // Links the output still holds back cannot be claimed: commit them, then claim again.
@@ -283,6 +308,8 @@ void CrawlEngine::Impl::Pump() {
     if (leases.empty()) break;
     for (auto& lease : leases) {
       ++active_;
+      // A retry is the same page: max_pages counts the pages a run takes on.
+      if (lease.item.attempts() == 0) run()->set_pages_started(run()->pages_started() + 1);
       Dispatch(std::move(lease));
     }
   }
@@ -348,13 +375,17 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
     hr.state = HostRobots::State::kUnknown;
     for (auto& lease : parked) {
       FetchResult why = r;
-      if (why.error.empty()) why.error = "robots.txt unreachable";
-      why.error = "robots.txt unavailable (" + why.error + ")";
+      if (why.error.empty()) why.error = "unreachable";
+      why.error = "robots.txt: " + why.error;
       if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
         Retry(std::move(lease), why);
       } else {
         lease.item.set_attempts(lease.item.attempts() + 1);
-        Fail(lease, v1::ERROR_ROBOTS_BLOCKED, &why, why.error);
+        // A host that cannot be reached fails its pages for that reason (the
+        // page itself would fail the same way); one that answers 5xx for
+        // robots.txt keeps its pages unavailable, which is not a disallow.
+        Fail(lease, r.curl_code == CURLE_OK ? v1::ERROR_ROBOTS_UNAVAILABLE : r.error_kind, &why,
+             why.error);
       }
     }
     return;
@@ -380,6 +411,8 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
     Status s = frontier_->Release(lease, now);
     if (!s.ok() && !LeaseLost(s)) fatal_ = s;
     --active_;
+    // Given back untried, it counts toward max_pages when claimed again.
+    if (lease.item.attempts() == 0) run()->set_pages_started(run()->pages_started() - 1);
   }
   Commit();
   Pump();
@@ -393,7 +426,6 @@ bool CrawlEngine::Impl::Allowed(const NormalizedUrl& url) {
 }
 
 void CrawlEngine::Impl::Fetch(Lease lease) {
-  ++dispatched_;
   FetchRequest req;
   req.url = lease.item.url();
   req.user_agent = job_.politeness.user_agent;
@@ -431,6 +463,7 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   }
   summary_.bytes_fetched += r.wire_bytes;
   stats->set_bytes_fetched(stats->bytes_fetched() + r.wire_bytes);
+  if (r.ok()) run()->set_pages_ok(run()->pages_ok() + 1);
 
   if (!r.ok()) {
     if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
@@ -590,6 +623,8 @@ void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const Fetch
   Status s = output_->AddError(e);
   if (!s.ok()) fatal_ = s;
   ++summary_.errors;
+  auto& [count, first_message] = failures_[kind];
+  if (count++ == 0) first_message = message;
   Finish(lease);
 }
 
@@ -603,6 +638,37 @@ void CrawlEngine::Impl::Finish(const Lease& lease) {
   }
   --active_;
   Pump();
+}
+
+void CrawlEngine::Impl::EndRun() {
+  // Stopped, the run goes on at the next call; else the frontier is empty or
+  // max_pages was reached.
+  if (summary_.stopped || (!max_pages_reached_ && !frontier_->Done())) return;
+  v1::CrawlRun* r = run();
+  if (output_->run() != nullptr && r->pages_ok() == 0) {
+    summary_.failed = true;
+    summary_.end_reason = "no page fetched" + DescribeFailures();
+    r->set_end(v1::CrawlRun::NOTHING_FETCHED);
+  } else if (!frontier_->Done()) {
+    summary_.end_reason = "max_pages (" + std::to_string(job_.max_pages) + ") reached";
+    r->set_end(v1::CrawlRun::MAX_PAGES);
+  } else {
+    r->set_end(v1::CrawlRun::COMPLETE);
+  }
+  r->set_end_reason(summary_.end_reason);
+}
+
+// ": 3 URLs failed: 2 connect (first message); 1 http status (HTTP 404)", or "".
+std::string CrawlEngine::Impl::DescribeFailures() const {
+  uint64_t total = 0;
+  std::string kinds;
+  for (const auto& [kind, failed] : failures_) {
+    total += failed.first;
+    kinds += (kinds.empty() ? "" : "; ") + std::to_string(failed.first) + ' ' + KindWord(kind) +
+             " (" + failed.second + ')';
+  }
+  if (total == 0) return "";
+  return ": " + std::to_string(total) + (total == 1 ? " URL" : " URLs") + " failed: " + kinds;
 }
 
 void CrawlEngine::Impl::MaybeFinish() {

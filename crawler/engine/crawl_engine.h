@@ -59,6 +59,13 @@ struct CrawlSummary {
   double duration_s = 0;
   bool already_complete = false;  // the job had finished in an earlier run
   bool stopped = false;           // Stop() was called before the frontier emptied
+  // The run ended without fetching any page (every URL failed); the job is
+  // failed and end_reason names the causes. Judged only when the output
+  // keeps runs (CrawlOutput::run).
+  bool failed = false;
+  // Why the run ended, when not by emptying its frontier: "max_pages (N)
+  // reached", or when failed "no page fetched: ...".
+  std::string end_reason;
 };
 
 class CrawlEngine {

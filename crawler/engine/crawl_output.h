@@ -21,10 +21,11 @@ class CrawlOutput {
   virtual ~CrawlOutput() = default;
 
   // Starts the job: queues `seeds` if needed, or sets *already_complete when
-  // an earlier run finished it.
+  // an earlier run finished it. After a run that fetched nothing, queues
+  // `seeds` again so that its failed URLs are retried.
   virtual Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) = 0;
-  // Ends a run that took `duration_s`: makes everything durable, waiting for
-  // it if need be, and records whether the job is complete.
+  // Ends a call of Run that took `duration_s`: makes everything durable,
+  // waiting for it if need be, and records how the run ended (run()).
   virtual Status End(double duration_s) = 0;
 
   virtual Status AddRecord(const v1::Record& record) = 0;
@@ -35,6 +36,11 @@ class CrawlOutput {
   virtual bool records_idempotent() const { return false; }
   // The job's counters, kept with its output.
   virtual v1::JobStats* stats() = 0;
+  // The job's current run, kept with its output: the engine counts its pages
+  // and sets how it ended before End, which records it. Null for an output
+  // that keeps no runs (a worker's: the job's runs are the server's); the
+  // engine then counts one call of Run as the run and judges no outcome.
+  virtual v1::CrawlRun* run() { return nullptr; }
 
   // The serialized robots rules of a host cached less than `ttl_micros` ago
   // (NotFound otherwise), and caching them.

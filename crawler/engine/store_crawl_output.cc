@@ -24,15 +24,27 @@ Status StoreCrawlOutput::Open(storage::StagingStore* store, const JobConfig& job
 
 Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) {
   v1::JobState* state = writer_->mutable_state();
-  *already_complete =
-      state->phase() == v1::JOB_SUCCEEDED && frontier_->seeded() && frontier_->Done();
-  if (*already_complete) return Status::OK();
+  v1::CrawlRun* run = state->mutable_run();
+  // A store written before runs were kept says so by the phase alone.
+  const bool run_ended = run->end() != v1::CrawlRun::OPEN || state->phase() == v1::JOB_SUCCEEDED;
+  const bool run_failed = run->end() == v1::CrawlRun::NOTHING_FETCHED;
+  *already_complete = run_ended && !run_failed && frontier_->seeded() && frontier_->Done();
+  if (*already_complete) {
+    // A server that queued the job again marked it pending meanwhile.
+    if (state->phase() == v1::JOB_SUCCEEDED) return Status::OK();
+    state->set_phase(v1::JOB_SUCCEEDED);
+    return Commit();
+  }
   if (!frontier_->seeded()) {
     size_t added = 0;
     GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
     frontier_->MarkSeeded();
+  } else if (run_failed) {
+    frontier_->Requeue(seeds);
   }
+  if (run_ended) run->Clear();  // this is the next run
   state->set_phase(v1::JOB_RUNNING);
+  state->set_message("");
   state->mutable_spec()->set_name(job_.name);
   state->mutable_spec()->set_source_path(job_.source_path);
   return Commit();
@@ -41,7 +53,18 @@ Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds, bool*
 Status StoreCrawlOutput::End(double duration_s) {
   v1::JobState* state = writer_->mutable_state();
   state->mutable_stats()->set_duration_s(state->stats().duration_s() + duration_s);
-  if (frontier_->Done()) state->set_phase(v1::JOB_SUCCEEDED);
+  switch (state->run().end()) {
+    case v1::CrawlRun::OPEN:  // interrupted: stays running, to be continued
+      break;
+    case v1::CrawlRun::NOTHING_FETCHED:
+      state->set_phase(v1::JOB_FAILED);
+      state->set_message(state->run().end_reason());
+      break;
+    default:
+      state->set_phase(v1::JOB_SUCCEEDED);
+      state->set_message(state->run().end_reason());
+      break;
+  }
   return Commit();
 }
 

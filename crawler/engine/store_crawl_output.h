@@ -2,7 +2,9 @@
 // JobWriter and the frontier is a RocksDbFrontier staging its changes in the
 // same writer batch, so a page's records, its links and its completed lease
 // are committed in one atomic write: `kill -9` at any moment loses and
-// duplicates nothing, and the next run resumes. Finish groups up to
+// duplicates nothing, and the next run resumes. The job's phase follows its
+// run (JobState.run): running, then succeeded, or failed when it fetched
+// nothing (the next crawl retries its seeds). Finish groups up to
 // kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
 // into one write, so a crash costs at most that many re-fetched pages. The
 // store must outlive it.
@@ -31,6 +33,7 @@ class StoreCrawlOutput : public CrawlOutput {
   Status AddPage(v1::Page page) override { return writer_->AddPage(std::move(page)); }
   Status AddError(const v1::FetchError& error) override { return writer_->AddError(error); }
   v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
+  v1::CrawlRun* run() override { return writer_->mutable_state()->mutable_run(); }
   Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
   Status PutRobots(const std::string& host_key, const std::string& rules,
                    int64_t ttl_micros) override;

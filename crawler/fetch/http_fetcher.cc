@@ -62,6 +62,38 @@ std::string AddressText(const sockaddr* addr) {
   return text;
 }
 
+// What kind of failure a transport error is: the user's next step differs
+// (check the name, the host or port, the certificate, the server's speed).
+v1::ErrorKind TransportErrorKind(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return v1::ERROR_DNS;
+    case CURLE_COULDNT_CONNECT:
+      return v1::ERROR_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+      return v1::ERROR_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+      return v1::ERROR_TLS;
+    default:
+      return v1::ERROR_NETWORK;
+  }
+}
+
 }  // namespace
 
 struct HttpFetcher::Transfer {
@@ -73,7 +105,8 @@ struct HttpFetcher::Transfer {
   FetchResult result;
   bool too_large = false;
   bool decoded_too_large = false;
-  std::string refused_address;  // this hop's private address not connected to
+  std::string refused_address;            // this hop's private address not connected to
+  char curl_error[CURL_ERROR_SIZE] = {};  // curl's detailed message for a failed hop
 
   ~Transfer() { curl_slist_free_all(header_list); }
 
@@ -205,6 +238,7 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   t->result.body.clear();
   t->result.headers.clear();
   t->refused_address.clear();
+  t->curl_error[0] = '\0';
   t->too_large = false;
   t->decoded_too_large = false;
   const FetchLimits& lim = t->request.limits;
@@ -224,6 +258,7 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   if (!t->request.keep_body_prefix) {
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
   }
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->curl_error);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_SHARE, share_);
@@ -297,8 +332,10 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
       r.error = "decompressed body larger than " +
                 std::to_string(t->request.limits.max_decompressed_bytes) + " bytes";
     } else {
-      r.error_kind = code == CURLE_OPERATION_TIMEDOUT ? v1::ERROR_TIMEOUT : v1::ERROR_NETWORK;
-      r.error = std::string("curl: ") + curl_easy_strerror(code);
+      // curl's own message names the host, port and reason ("Failed to
+      // connect to example.org port 443 after 3 ms: Couldn't connect to server").
+      r.error_kind = TransportErrorKind(code);
+      r.error = t->curl_error[0] != '\0' ? t->curl_error : curl_easy_strerror(code);
     }
     r.body.clear();
     r.final_url = t->current_url;

@@ -113,27 +113,37 @@ Status RocksDbFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t*
     bool inserted = false;
     GLEANER_RETURN_IF_ERROR(InsertSeen(item.url(), &inserted));
     if (!inserted) continue;
-
-    std::string rest = item.host_key();
-    rest.push_back('\0');
-    for (int shift = 24; shift >= 0; shift -= 8)
-      rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
-    storage::PutFixed64BE(&rest, meta_.next_seq());
-    meta_.set_next_seq(meta_.next_seq() + 1);
-    std::string queue_key = Key('q', rest);
-    writer_->batch()->Put(Family::kFrontier, queue_key, item.SerializeAsString());
-
-    auto [it, fresh] = hosts_.try_emplace(item.host_key());
-    if (fresh) it->second.delay_micros = options_.delay_micros;
-    if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
-    ++it->second.queued;
-    dirty_hosts_.insert(it->first);
-    meta_.set_queued(meta_.queued() + 1);
-    ++uncommitted_items_;
+    Enqueue(item);
     ++*added;
   }
-  if (*added > 0) meta_dirty_ = true;
   return Status::OK();
+}
+
+void RocksDbFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
+  std::unordered_set<std::string> queued;
+  for (const auto& item : items) {
+    if (queued.insert(item.url()).second) Enqueue(item);
+  }
+}
+
+void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
+  std::string rest = item.host_key();
+  rest.push_back('\0');
+  for (int shift = 24; shift >= 0; shift -= 8)
+    rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
+  storage::PutFixed64BE(&rest, meta_.next_seq());
+  meta_.set_next_seq(meta_.next_seq() + 1);
+  std::string queue_key = Key('q', rest);
+  writer_->batch()->Put(Family::kFrontier, queue_key, item.SerializeAsString());
+
+  auto [it, fresh] = hosts_.try_emplace(item.host_key());
+  if (fresh) it->second.delay_micros = options_.delay_micros;
+  if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
+  ++it->second.queued;
+  dirty_hosts_.insert(it->first);
+  meta_.set_queued(meta_.queued() + 1);
+  ++uncommitted_items_;
+  meta_dirty_ = true;
 }
 
 Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,

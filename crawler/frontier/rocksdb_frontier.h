@@ -52,6 +52,9 @@ class RocksDbFrontier : public Frontier {
   // Whether the job's seeds were pushed already (by an earlier run).
   bool seeded() const { return meta_.seeded(); }
   void MarkSeeded();
+  // Queues the items (each URL once) although they were seen: the seeds of a
+  // run that fetched nothing, tried again by the next.
+  void Requeue(const std::vector<v1::FrontierItem>& items);
   // Stages the counters changed since the last commit and commits the
   // writer's batch, this frontier's changes with whatever rows it holds.
   // Commit the writer only through here.
@@ -81,6 +84,7 @@ class RocksDbFrontier : public Frontier {
   Status LeaseKey(const std::string& key, Host& host, int64_t now_micros, std::vector<Lease>* out);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
+  void Enqueue(const v1::FrontierItem& item);  // into its host's queue, seen or not
   uint64_t& SeenCacheSlot(uint64_t fingerprint) {
     return seen_cache_[fingerprint & (seen_cache_.size() - 1)];
   }

@@ -117,8 +117,10 @@ struct JobConfig {
   bool strip_tracking_params = true;  // utm_*, gclid, fbclid, ... removed when normalising
   int64_t max_pages = 0;              // 0 = unlimited
   std::string schedule;               // 5-field cron, used by `gleaner serve`
-  std::string prepare_rules;          // path of the rules file, relative to the job file
-  std::string prepare_out;
+  // Paths as given, a relative one joined to the job file's folder, so that
+  // the job means the same files from any working directory.
+  std::string prepare_rules;  // the rules file
+  std::string prepare_out;    // the dataset directory `gleaner run` writes
 };
 
 }  // namespace gleaner::crawler

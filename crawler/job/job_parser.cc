@@ -403,16 +403,19 @@ void ParseSchedule(const Node& node, std::string* out) {
   if (!s.ok()) node.Fail(s.message());
 }
 
+// A path in a job file means the same file whatever the directory gleaner
+// runs in: a relative one is taken from the job file's folder.
+void ReadJobRelativePath(const Node& node, const std::string& job_path, std::string* out) {
+  if (!node.ReadString(out)) return;
+  std::filesystem::path path(*out);
+  std::filesystem::path job_dir = std::filesystem::path(job_path).parent_path();
+  if (path.is_relative() && !job_dir.empty()) *out = (job_dir / path).lexically_normal().string();
+}
+
 void ParsePrepare(const Node& node, const std::string& job_path, JobConfig* out) {
   MapReader map = node.AsMap({"rules", "out"});
-  if (map.Required("rules").ReadString(&out->prepare_rules)) {
-    std::filesystem::path rules(out->prepare_rules);
-    std::filesystem::path job_dir = std::filesystem::path(job_path).parent_path();
-    if (rules.is_relative() && !job_dir.empty()) {
-      out->prepare_rules = (job_dir / rules).lexically_normal().string();
-    }
-  }
-  map.Get("out").ReadString(&out->prepare_out);
+  ReadJobRelativePath(map.Required("rules"), job_path, &out->prepare_rules);
+  ReadJobRelativePath(map.Get("out"), job_path, &out->prepare_out);
 }
 
 Status ParseJobDocument(yaml::Document& doc, JobConfig* out) {

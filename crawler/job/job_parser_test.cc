@@ -140,8 +140,9 @@ prepare: {rules: ../rules/shop.yaml, out: ./out/shop}
   CHECK_FALSE(job.strip_tracking_params);
   CHECK(job.max_pages == 1000);
   CHECK(job.schedule == "*/30 2-4 1,15 * *");
-  CHECK(job.prepare_rules == "configs/rules/shop.yaml");  // resolved against the job's folder
-  CHECK(job.prepare_out == "./out/shop");
+  // Both paths resolved against the job's folder.
+  CHECK(job.prepare_rules == "configs/rules/shop.yaml");
+  CHECK(job.prepare_out == "configs/jobs/out/shop");
 }
 
 TEST_CASE("a minimal job keeps every default") {
@@ -191,12 +192,16 @@ TEST_CASE("each pagination shape sets its kind and parameters") {
   CHECK(cursor.param == "after");
 }
 
-TEST_CASE("a relative rules path with no folder in the display name stays as written") {
+TEST_CASE("a relative prepare path with no folder in the display name stays as written") {
   JobConfig job;
-  REQUIRE(ParseJobYaml(WithValidHead("prepare: {rules: r.yaml}\n"), "t.yaml", &job).ok());
+  REQUIRE(ParseJobYaml(WithValidHead("prepare: {rules: r.yaml, out: o}\n"), "t.yaml", &job).ok());
   CHECK(job.prepare_rules == "r.yaml");
-  REQUIRE(ParseJobYaml(WithValidHead("prepare: {rules: /etc/r.yaml}\n"), "a/t.yaml", &job).ok());
+  CHECK(job.prepare_out == "o");
+  REQUIRE(
+      ParseJobYaml(WithValidHead("prepare: {rules: /etc/r.yaml, out: /srv/o}\n"), "a/t.yaml", &job)
+          .ok());
   CHECK(job.prepare_rules == "/etc/r.yaml");
+  CHECK(job.prepare_out == "/srv/o");
 }
 
 TEST_CASE("a sitemap alone is enough to start an html source") {
@@ -557,6 +562,7 @@ TEST_CASE("the books example resolves its rules next to the jobs folder") {
   REQUIRE(job.sources.size() == 2);
   CHECK(job.sources[1].paginate.kind == PaginationKind::kNextLink);
   CHECK(job.prepare_rules == root + "/configs/rules/books.yaml");
+  CHECK(job.prepare_out == root + "/out/books");
 }
 
 TEST_CASE("the api example reads its token from the environment and pages by cursor") {

@@ -7,12 +7,6 @@
 
 namespace gleaner::service {
 
-namespace {
-
-const char* kMaxPagesMessage = "stopped at the job's max_pages; resume to continue";
-
-}  // namespace
-
 JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log)
     : store_(store), crawl_(std::move(crawl)), log_(log) {}
 
@@ -222,21 +216,17 @@ void JobRunner::RunOne(Entry entry) {
     written = WritePhase(entry.name, v1::JOB_CANCELLED, "", nullptr);
   } else if (stop_reason_ == StopReason::kPause) {
     written = WritePhase(entry.name, v1::JOB_PAUSED, "", nullptr);
-  } else if (stop_reason_ == StopReason::kNone) {
-    // The engine marks a job succeeded when its frontier is empty; a run that
-    // ended without being stopped and is not succeeded hit max_pages.
-    storage::StoreReader reader(store_);
-    v1::JobState state;
-    written = reader.GetJob(entry.name, &state);
-    if (written.ok() && state.phase() != v1::JOB_SUCCEEDED) {
-      written = WritePhase(entry.name, v1::JOB_PAUSED, kMaxPagesMessage, nullptr);
-    }
   }
-  // kShutdown leaves the phase at running: the next Start resumes the job.
+  // A run that ended by itself wrote its phase with its last pages: succeeded
+  // (its frontier empty, or max_pages reached) or failed (no page fetched),
+  // with the reason. kShutdown leaves the phase at running: the next Start
+  // resumes the job.
   if (log_) {
-    *log_ << "serve: job '" << entry.name << "' " << (summary.stopped ? "stopped" : "ended") << ": "
+    *log_ << "serve: job '" << entry.name << "' "
+          << (summary.stopped ? "stopped" : (summary.failed ? "failed" : "ended")) << ": "
           << summary.pages_fetched << " pages, " << summary.records << " records, "
           << summary.errors << " errors" << (run.ok() ? "" : "; " + run.message())
+          << (summary.end_reason.empty() ? "" : "; " + summary.end_reason)
           << (written.ok() ? "" : "; writing its phase failed: " + written.message()) << '\n'
           << std::flush;
   }

@@ -184,16 +184,22 @@ TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everythi
         "/\"]\n    scope: {max_depth: 1}\npoliteness: {concurrency: 4, per_host: 2, delay_ms: 0}\n"
         "retry: {attempts: 2, backoff_ms: 10}\n";
     ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
-    INFO(run.err);
-    REQUIRE(run.exit_code == 0);
+    INFO(run.out << run.err);
     size_t page_requests = 0;
     for (const auto& e : site->RequestLog()) page_requests += e.target != "/robots.txt";
     nlohmann::json errors = StageErrors(dir / "data", "robots");
     if (mode == fixture::RobotsMode::kUnavailable) {
+      // Nothing fetched: the run failed, for a robots.txt that is not there,
+      // which is no rule blocking anything.
+      CHECK(run.exit_code == 1);
+      CHECK(run.out.find("0 blocked by robots.txt") != std::string::npos);
+      CHECK(run.err.find("no page fetched: 1 URL failed: 1 robots unavailable (robots.txt: "
+                         "HTTP 503)") != std::string::npos);
       CHECK(page_requests == 0);
       REQUIRE(errors.size() == 1);  // the seed, after its attempts
-      CHECK(errors[0]["kind"] == "ERROR_ROBOTS_BLOCKED");
+      CHECK(errors[0]["kind"] == "ERROR_ROBOTS_UNAVAILABLE");
     } else {
+      REQUIRE(run.exit_code == 0);
       CHECK(page_requests > 1);
       CHECK(errors.empty());
     }

@@ -191,9 +191,8 @@ TEST_CASE("a worker without --allow-private-networks connects to no private addr
   INFO(worker_run.err);
   for (int host = 0; host < cluster.site->host_count(); ++host) {
     std::string seed = cluster.site->BaseUrl(host) + "/";
-    CHECK(worker_run.err.find("error: " + seed +
-                              ": ERROR_ROBOTS_BLOCKED: robots.txt unavailable (" + refused +
-                              ") (1 attempts)") != std::string::npos);
+    CHECK(worker_run.err.find("error: " + seed + ": ERROR_OUT_OF_SCOPE: robots.txt: " + refused +
+                              " (1 attempts)") != std::string::npos);
     CHECK(worker_run.err.find("error: " + seed + ": ERROR_OUT_OF_SCOPE: " + refused +
                               " (1 attempts)") != std::string::npos);
   }

@@ -16,10 +16,10 @@ namespace gleaner::testing {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-ProcessResult Gleaner(const std::vector<std::string>& args) {
+ProcessResult Gleaner(const std::vector<std::string>& args, const std::string& cwd) {
   std::vector<std::string> argv = {GLEANER_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunProcess(argv);
+  return RunProcess(argv, {}, cwd);
 }
 
 v1::Record Scraped(const std::string& job, const std::string& url, int64_t fetch_time_micros,

@@ -22,7 +22,8 @@ namespace gleaner::testing {
 // 2023-11-14T22:13:20Z, the fetch time records are staged around.
 constexpr int64_t kT0 = 1700000000000000;
 
-ProcessResult Gleaner(const std::vector<std::string>& args);
+// The real binary, in `cwd` when given.
+ProcessResult Gleaner(const std::vector<std::string>& args, const std::string& cwd = "");
 
 // A staged record of `job` from `url` with one scraped (string) field per pair.
 v1::Record Scraped(const std::string& job, const std::string& url, int64_t fetch_time_micros,

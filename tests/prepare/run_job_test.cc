@@ -68,6 +68,27 @@ TEST_CASE("gleaner run crawls the job and prepares it with the rules it names") 
   CHECK(manifest["dropped_per_rule"]["priced"].get<int64_t>() >= unpriced);
 }
 
+TEST_CASE("gleaner run takes the job file's paths from its folder, not the working directory") {
+  fixture::FixtureOptions options;
+  options.pages = 5;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir tmp;
+  std::filesystem::create_directories(tmp / "project/jobs");
+  std::filesystem::create_directories(tmp / "project/rules");
+  std::filesystem::create_directories(tmp / "elsewhere");
+  WriteFile(tmp / "project/rules/r.yaml", kRules);
+  WriteFile(tmp / "project/jobs/job.yaml",
+            Job(site->BaseUrl(), "prepare: {rules: ../rules/r.yaml, out: ../out/ds}\n"));
+  // The job named relative to the working directory, which is not the job's.
+  const ProcessResult run =
+      Gleaner({"run", "../project/jobs/job.yaml", "--data", tmp / "data"}, tmp / "elsewhere");
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(std::filesystem::exists(tmp / "project/out/ds/manifest.json"));
+  CHECK(std::filesystem::is_empty(tmp / "elsewhere"));
+}
+
 TEST_CASE("gleaner run refuses a job without rules, or with bad rules, before crawling") {
   TempDir tmp;
   WriteFile(tmp / "job.yaml", Job("http://127.0.0.1:9", ""));

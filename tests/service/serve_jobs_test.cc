@@ -12,6 +12,7 @@
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/fixture/fixture_site.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/loopback_port.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;
@@ -51,6 +52,13 @@ nlohmann::json WaitFor(const ServeProcess& server, const std::string& job, Pred 
 nlohmann::json WaitForPhase(const ServeProcess& server, const std::string& job,
                             const std::string& phase) {
   return WaitFor(server, job, [&](const nlohmann::json& s) { return s["phase"] == phase; });
+}
+
+// Waits until `job` has run: its phase is neither pending nor running.
+nlohmann::json WaitForEnd(const ServeProcess& server, const std::string& job) {
+  return WaitFor(server, job, [](const nlohmann::json& s) {
+    return s["phase"] != "pending" && s["phase"] != "running";
+  });
 }
 
 // url -> the records extracted from it, without their fetch times.
@@ -195,6 +203,74 @@ TEST_CASE("cancel stops a running crawl; resubmitting continues it to the end") 
   for (const auto& [url, records] : RecordsByUrl(dir / "served", "slow")) {
     CHECK(records.size() == 1);
   }
+}
+
+TEST_CASE("a served job reaching max_pages is succeeded with the reason, as under gleaner crawl") {
+  fixture::FixtureOptions options;
+  options.pages = 40;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string job =
+      WriteJob(dir, "capped.yaml", SiteJob(*site, "capped", kFast) + "max_pages: 5\n");
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+  nlohmann::json done = WaitForEnd(server, "capped");
+  CHECK(done["phase"] == "succeeded");
+  CHECK(done["message"] == "max_pages (5) reached");
+  size_t pages = 0;
+  for (const auto& e : site->RequestLog()) pages += e.target != "/robots.txt";
+  CHECK(pages == 5);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("a served job that fetched nothing is failed with the cause; resubmitted, it retries") {
+  const int port = FreePort();
+  TempDir dir;
+  std::string job = WriteJob(dir, "down.yaml",
+                             "name: down\nsources:\n  - kind: html\n    seeds: "
+                             "[\"http://127.0.0.1:" +
+                                 std::to_string(port) +
+                                 "/\"]\n    scope: {max_depth: 0}\n"
+                                 "retry: {attempts: 2, backoff_ms: 10}\n");
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+  nlohmann::json failed = WaitForEnd(server, "down");
+  CHECK(failed["phase"] == "failed");
+  CHECK(failed["message"].get<std::string>().starts_with(
+      "no page fetched: 1 URL failed: 1 connect (robots.txt: "));
+
+  // The host comes up; the job submitted again fetches its seed.
+  fixture::FixtureOptions options;
+  options.port = port;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+  nlohmann::json done = WaitForEnd(server, "down");  // submitting made it pending
+  CHECK(done["phase"] == "succeeded");
+  bool seed_fetched = false;
+  for (const auto& e : site->RequestLog()) seed_fetched |= e.target == "/";
+  CHECK(seed_fetched);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("gleaner crawl or run on a store a running server holds says so and exits 1") {
+  TempDir dir;
+  WriteFile(dir / "rules.yaml", "dataset: d\nfields:\n  title: {type: string}\n");
+  std::string job = WriteJob(dir, "job.yaml",
+                             "name: held\nsources:\n  - kind: html\n    seeds: "
+                             "[\"http://127.0.0.1:9/\"]\nprepare: {rules: rules.yaml}\n");
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  for (const char* verb : {"crawl", "run"}) {
+    ProcessResult r = Gleaner({verb, job, "--data", dir / "served"});
+    INFO(verb << ": " << r.err);
+    CHECK(r.exit_code == 1);  // the input is fine; the store is busy
+    CHECK(r.err.find("is held by a running gleaner serve (pid " + std::to_string(server.pid())) !=
+          std::string::npos);
+    CHECK(r.err.find("submit the job to it instead: gleaner jobs submit " + job) !=
+          std::string::npos);
+  }
+  REQUIRE(server.Terminate().exit_code == 0);
 }
 
 TEST_CASE("a bad job file is INVALID_ARGUMENT naming its line and column; nothing is stored") {
