@@ -163,4 +163,8 @@ Status ReadYamlFile(const std::string& path, std::string* text);
 // Edit distance counting an adjacent swap as one edit, used to suggest the key a typo meant.
 int EditDistance(std::string_view a, std::string_view b);
 
+// The word of `words` closest to `typo` if it is close enough to be what was
+// meant (at most a third of the typo's length in edits, at least one), else empty.
+std::string_view ClosestWord(std::string_view typo, const std::vector<std::string_view>& words);
+
 }  // namespace gleaner::yaml

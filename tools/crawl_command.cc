@@ -38,7 +38,7 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
 }
 
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
-                      const std::string& ca_file) {
+                      const std::string& ca_file, std::ostream* summary_out) {
   crawler::CrawlOptions options;
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
@@ -46,7 +46,7 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
   crawler::CrawlEngine engine(store, job, options);
   crawler::CrawlSummary summary;
   Status s = engine.Run(&summary);
-  PrintCrawlSummary(job.name, summary, std::cout);
+  PrintCrawlSummary(job.name, summary, *summary_out);
   return s;
 }
 

@@ -13,7 +13,7 @@ const char* kMaxPagesMessage = "stopped at the job's max_pages; resume to contin
 
 }  // namespace
 
-JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log)
+JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log)
     : store_(store), crawl_(std::move(crawl)), log_(log) {}
 
 JobRunner::~JobRunner() { Shutdown(); }
@@ -41,7 +41,7 @@ Status JobRunner::Start() {
       continue;
     }
     queue_.push_back(std::move(entry));
-    if (log_) *log_ << "serve: job '" << state.name() << "' was interrupted; queued to resume\n";
+    if (log_) log_->Info("job interrupted; queued to resume", {{"job", state.name()}});
   }
   worker_ = std::thread([this] { Work(); });
   return Status::OK();
@@ -209,7 +209,7 @@ void JobRunner::RunOne(Entry entry) {
     // Cancelled or paused between leaving the queue and getting here.
     if (stop_reason_ != StopReason::kNone) engine.Stop();
   }
-  if (log_) *log_ << "serve: job '" << entry.name << "' started\n" << std::flush;
+  if (log_) log_->Info("job started", {{"job", entry.name}});
   crawler::CrawlSummary summary;
   Status run = engine.Run(&summary);
 
@@ -234,11 +234,14 @@ void JobRunner::RunOne(Entry entry) {
   }
   // kShutdown leaves the phase at running: the next Start resumes the job.
   if (log_) {
-    *log_ << "serve: job '" << entry.name << "' " << (summary.stopped ? "stopped" : "ended") << ": "
-          << summary.pages_fetched << " pages, " << summary.records << " records, "
-          << summary.errors << " errors" << (run.ok() ? "" : "; " + run.message())
-          << (written.ok() ? "" : "; writing its phase failed: " + written.message()) << '\n'
-          << std::flush;
+    std::vector<LogField> fields = {{"job", entry.name},
+                                    {"pages", summary.pages_fetched},
+                                    {"records", summary.records},
+                                    {"errors", summary.errors}};
+    if (!run.ok()) fields.emplace_back("error", run.message());
+    if (!written.ok()) fields.emplace_back("phase_write_error", written.message());
+    log_->Log(run.ok() && written.ok() ? LogLevel::kInfo : LogLevel::kError,
+              summary.stopped ? "job stopped" : "job ended", fields);
   }
   running_.clear();
   cv_.notify_all();
