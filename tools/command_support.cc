@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 
 #include "ingest/service/service_client.h"
 #include "tools/commands.h"
@@ -21,6 +22,22 @@ std::string ResolveDataDir(const std::string& flag_value) {
 void AddDataFlag(CLI::App* cmd, std::string* data_dir) {
   cmd->add_option("--data", *data_dir,
                   "Staging store directory (default: $GLEANER_DATA or ./gleaner-data)");
+}
+
+void AddLogFormatFlag(CLI::App* cmd, std::string* log_format) {
+  cmd->add_option("--log-format", *log_format,
+                  "Log lines on stderr as text or json (one object a line)")
+      ->capture_default_str();
+}
+
+int RunLogged(const std::string& log_format, const std::function<Status(Logger* log)>& body) {
+  LogFormat format;
+  Status parsed = ParseLogFormat(log_format, &format);
+  if (!parsed.ok()) return Report(parsed);
+  Logger log(&std::cerr, format);
+  Status s = body(&log);
+  if (!s.ok()) log.Error(s.message());
+  return ExitCodeFor(s);
 }
 
 void AddClientFlags(CLI::App* cmd, service::ClientFlags* flags) {

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <ostream>
+#include <functional>
+#include <iostream>
 #include <string>
+#include <vector>
 
+#include "common/logger.h"
 #include "common/status.h"
 
 namespace gleaner::crawler {
@@ -49,10 +52,18 @@ Status OpenStoreToCrawl(const std::string& data_flag, const std::string& job_pat
                         std::unique_ptr<storage::StagingStore>* store);
 
 // Runs `job` into `store` with a progress line on stderr, then prints the
-// summary; a run that fetched no page is an error (exit 1). `ca_file` (may be empty) is trusted for
-// https besides the system's CAs.
+// summary to `summary_out`; a run that fetched no page is an error (exit 1).
+// `ca_file` (may be empty) is trusted for https besides the system's CAs.
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
-                      const std::string& ca_file = "");
+                      const std::string& ca_file = "", std::ostream* summary_out = &std::cout);
+
+// Adds --log-format (text or json) to a long-running command; see common/logger.h.
+void AddLogFormatFlag(CLI::App* cmd, std::string* log_format);
+
+// Runs a long-running command with a Logger on stderr in `log_format` and
+// returns its exit code; its failure is logged as its last line, so that
+// every line on stderr is a log line (one JSON object each in json).
+int RunLogged(const std::string& log_format, const std::function<Status(Logger* log)>& body);
 
 // Adds --ca-file, the operator's extra CA certificates for https fetches.
 void AddCaFileFlag(CLI::App* cmd, std::string* ca_file);
@@ -73,5 +84,14 @@ void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|st
 void AddJobsCheck(CLI::App* jobs, CommandResult* result);
 void RegisterPull(CLI::App& app, CommandResult* result);
 void RegisterWorker(CLI::App& app, CommandResult* result);  // a multi-machine crawl worker
+// `completion bash|zsh`, from the tree of the commands registered before it.
+void RegisterCompletion(CLI::App& app, CommandResult* result);
+
+// The subcommands of `app` (CLI11's unnamed option groups left out).
+std::vector<const CLI::App*> NamedSubcommands(const CLI::App& app);
+
+// When argv names a command that `app` does not have, "unknown command 'X'
+// (did you mean 'Y'?); ..."; else empty (the parse failed for another reason).
+std::string UnknownCommandMessage(const CLI::App& app, int argc, const char* const* argv);
 
 }  // namespace gleaner::tools

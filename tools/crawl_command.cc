@@ -42,7 +42,7 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
 }
 
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
-                      const std::string& ca_file) {
+                      const std::string& ca_file, std::ostream* summary_out) {
   crawler::CrawlOptions options;
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
@@ -50,7 +50,7 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
   crawler::CrawlEngine engine(store, job, options);
   crawler::CrawlSummary summary;
   Status s = engine.Run(&summary);
-  PrintCrawlSummary(job.name, summary, std::cout);
+  PrintCrawlSummary(job.name, summary, *summary_out);
   if (s.ok() && summary.failed) {
     return Status::Aborted("job '" + job.name + "' failed: " + summary.end_reason);
   }

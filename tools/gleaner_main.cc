@@ -1,6 +1,7 @@
 // The `gleaner` command: one binary, one subcommand per pipeline verb.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
 
 #include "tools/commands.h"
 
@@ -18,13 +19,20 @@ int main(int argc, char** argv) {
   gleaner::tools::RegisterJobs(app, &result);
   gleaner::tools::RegisterPull(app, &result);
   gleaner::tools::RegisterWorker(app, &result);
+  gleaner::tools::RegisterCompletion(app, &result);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    // CLI11 returns 0 for --help/--version; every real parse error is bad usage.
-    return code == 0 ? 0 : 2;
+    // CLI11 exits 0 for --help/--version; every real parse error is bad usage.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::string unknown = gleaner::tools::UnknownCommandMessage(app, argc, argv);
+    if (unknown.empty()) {
+      app.exit(e);
+    } else {
+      std::fprintf(stderr, "gleaner: %s\n", unknown.c_str());
+    }
+    return 2;
   }
   return result.exit_code;
 }

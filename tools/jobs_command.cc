@@ -11,6 +11,7 @@
 #include "ingest/service/grpc_status.h"
 #include "ingest/service/service_client.h"
 #include "schema/gleaner_service.grpc.pb.h"
+#include "storage/job_phase.h"
 #include "tools/commands.h"
 #include "tools/output_format.h"
 
@@ -39,7 +40,7 @@ void PrintInfo(const v1::JobInfo& info, bool json) {
     return;
   }
   const v1::JobState& s = info.state();
-  std::cout << "job:      " << s.name() << '\n' << "phase:    " << PhaseName(s.phase());
+  std::cout << "job:      " << s.name() << '\n' << "phase:    " << storage::JobPhaseWord(s.phase());
   if (info.queue_position() > 0) std::cout << " (queue position " << info.queue_position() << ")";
   std::cout << '\n'
             << "records:  " << s.record_count() << '\n'
@@ -126,7 +127,11 @@ Status Unschedule(const JobsFlags& f) {
   GLEANER_RETURN_IF_ERROR(WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
     return stub.RemoveSchedule(c, request, &response);
   }));
-  std::cout << "removed the schedule of job '" << f.arg << "'\n";
+  if (f.json) {
+    std::cout << DumpJson({{"job", f.arg}, {"schedule", nullptr}}, 2) << '\n';
+  } else {
+    std::cout << "removed the schedule of job '" << f.arg << "'\n";
+  }
   return Status::OK();
 }
 
@@ -139,7 +144,7 @@ Status Submit(const JobsFlags& f) {
   }));
   if (f.json) {
     nlohmann::ordered_json j = {{"job", response.name()},
-                                {"phase", PhaseName(response.phase())},
+                                {"phase", storage::JobPhaseWord(response.phase())},
                                 {"queue_position", response.queue_position()}};
     std::cout << DumpJson(j, 2) << '\n';
   } else {
@@ -167,7 +172,7 @@ Status List(const JobsFlags& f) {
   TablePrinter t({"JOB", "PHASE", "QUEUE", "RECORDS", "PAGES", "ERRORS", "UPDATED"});
   for (const auto& info : response.jobs()) {
     const v1::JobState& s = info.state();
-    t.AddRow({s.name(), PhaseName(s.phase()),
+    t.AddRow({s.name(), storage::JobPhaseWord(s.phase()),
               info.queue_position() ? std::to_string(info.queue_position()) : "-",
               std::to_string(s.record_count()), std::to_string(s.page_count()),
               std::to_string(s.error_count()), shards::FormatTimestampMicros(s.updated_micros())});

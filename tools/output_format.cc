@@ -3,6 +3,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "storage/job_phase.h"
+
 namespace gleaner::tools {
 namespace {
 
@@ -31,8 +33,8 @@ std::string ValueToText(const v1::Value& v) {
 
 nlohmann::ordered_json RecordToJson(const v1::Record& r) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  j["_url"] = r.source_url();
-  j["_fetch_time"] = shards::FormatTimestampMicros(r.fetch_time_micros());
+  j["source_url"] = r.source_url();
+  j["fetch_time"] = shards::FormatTimestampMicros(r.fetch_time_micros());
   for (const auto& f : r.fields()) j[f.name()] = shards::ValueToJson(f.value());
   return j;
 }
@@ -62,30 +64,11 @@ nlohmann::ordered_json PageToJson(const v1::Page& p) {
           {"error", p.error()}};
 }
 
-const char* PhaseName(v1::JobPhase phase) {
-  switch (phase) {
-    case v1::JOB_PENDING:
-      return "pending";
-    case v1::JOB_RUNNING:
-      return "running";
-    case v1::JOB_PAUSED:
-      return "paused";
-    case v1::JOB_SUCCEEDED:
-      return "succeeded";
-    case v1::JOB_FAILED:
-      return "failed";
-    case v1::JOB_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
-}
-
 nlohmann::ordered_json JobToJson(const v1::JobState& j) {
   nlohmann::ordered_json status_counts = nlohmann::ordered_json::object();
   for (const auto& [code, n] : j.stats().status_counts()) status_counts[std::to_string(code)] = n;
   return {{"job", j.name()},
-          {"phase", PhaseName(j.phase())},
+          {"phase", storage::JobPhaseWord(j.phase())},
           {"message", j.message()},  // why it failed, or why its run ended early
           {"records", j.record_count()},
           {"pages", j.page_count()},

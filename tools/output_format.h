@@ -15,12 +15,11 @@ namespace gleaner::tools {
 
 // Plain text of a value for tables and CSV; empty for null.
 std::string ValueToText(const v1::Value& v);
-// A record as one flat object: "_url", "_fetch_time", then its fields in order.
+// A record as one flat object: "source_url", "fetch_time", then its fields in order.
 nlohmann::ordered_json RecordToJson(const v1::Record& r);
 nlohmann::ordered_json ErrorToJson(const v1::FetchError& e);
 nlohmann::ordered_json PageToJson(const v1::Page& p);  // without the body
 nlohmann::ordered_json JobToJson(const v1::JobState& j);
-const char* PhaseName(v1::JobPhase phase);
 
 // Serializes JSON; invalid UTF-8 scraped from the web becomes U+FFFD so the
 // output is always valid JSON.

@@ -142,7 +142,9 @@ Status RunJob(const std::string& job_path, const std::string& out_flag, const st
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(job.prepare_rules, &rules));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(OpenStoreToCrawl(data_flag, job_path, &store));
-  GLEANER_RETURN_IF_ERROR(CrawlAndReport(job, store.get(), ca_file));
+  // With --json, stdout is the manifest alone.
+  GLEANER_RETURN_IF_ERROR(
+      CrawlAndReport(job, store.get(), ca_file, json ? &std::cerr : &std::cout));
   std::string out = out_flag;
   if (out.empty()) out = job.prepare_out.empty() ? "./out/" + job.name : job.prepare_out;
   return PrepareAndReport(store.get(), job.name, rules, out, format, json);
@@ -216,9 +218,11 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   CLI::App* check = rules_cmd->add_subcommand(
       "check", "Validate a rules file; with --job, dry-run it and print counts per rule");
   check->add_option("rules", flags->rules, "Rules file (YAML)")->required();
-  check->add_option("--job", flags->job, "Staged job to dry-run the rules on");
+  CLI::Option* dry_run_job =
+      check->add_option("--job", flags->job, "Staged job to dry-run the rules on");
   check->add_flag("--json", flags->json, "Machine-readable output");
   AddDataFlag(check, &flags->data);
+  check->get_option("--data")->needs(dry_run_job);  // the store is read only for a dry run
   check->callback([flags, result] {
     result->exit_code = Report(RunRulesCheck(flags->rules, flags->job, flags->data, flags->json));
   });

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/logger.h"
 #include "ingest/service/bearer_token.h"
 #include "ingest/service/gleaner_server.h"
 #include "ingest/service/tls_pem.h"
@@ -27,6 +28,7 @@ struct ServeFlags {
   std::string metrics;
   std::string ca_file;
   std::string redis;
+  std::string log_format = "text";
   bool allow_private_networks = false;
 };
 
@@ -55,7 +57,7 @@ Status ReadSecrets(const ServeFlags& flags, service::ServerOptions* options) {
   return Status::OK();
 }
 
-Status Serve(const ServeFlags& flags) {
+Status Serve(const ServeFlags& flags, Logger* log) {
   // Every thread the server starts inherits this mask, so the signals reach
   // only sigwait below (and not, say, a crawl engine's own handler).
   sigset_t signals;
@@ -71,21 +73,24 @@ Status Serve(const ServeFlags& flags) {
   options.metrics_listen = flags.metrics;
   options.ca_file = flags.ca_file;
   options.redis_url = flags.redis;
-  options.log = &std::cerr;
+  options.log = log;
   GLEANER_RETURN_IF_ERROR(ReadSecrets(flags, &options));
   std::unique_ptr<service::GleanerServer> server;
   GLEANER_RETURN_IF_ERROR(service::GleanerServer::Start(options, &server));
+  // stdout names the addresses for scripts; the log says the same for operators.
   // "metrics on" comes first: whoever waits for "listening on" then has both.
   if (!server->metrics_address().empty()) {
     std::cout << "metrics on " << server->metrics_address() << '\n';
+    log->Info("serving metrics", {{"address", server->metrics_address()}});
   }
   std::cout << "listening on " << server->address() << std::endl;
+  log->Info("listening", {{"address", server->address()}});
 
   int sig = 0;
   sigwait(&signals, &sig);
-  std::cerr << "serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+  log->Info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server->Shutdown();
-  std::cerr << "serve: stopped\n";
+  log->Info("stopped");
   return Status::OK();
 }
 
@@ -113,7 +118,11 @@ void RegisterServe(CLI::App& app, CommandResult* result) {
                   "Multi-machine crawls: publish jobs in this Redis (redis://HOST[:PORT][/DB]) for "
                   "`gleaner worker` processes instead of crawling them here");
   AddCaFileFlag(cmd, &flags->ca_file);
-  cmd->callback([flags, result] { result->exit_code = Report(Serve(*flags)); });
+  AddLogFormatFlag(cmd, &flags->log_format);
+  cmd->callback([flags, result] {
+    result->exit_code =
+        RunLogged(flags->log_format, [&](Logger* log) { return Serve(*flags, log); });
+  });
 }
 
 }  // namespace gleaner::tools

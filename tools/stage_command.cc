@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "storage/job_phase.h"
 #include "storage/store_reader.h"
 #include "tools/commands.h"
 #include "tools/output_format.h"
@@ -59,7 +60,7 @@ Status Jobs(const StageFlags& f) {
     }
     TablePrinter t({"JOB", "PHASE", "RECORDS", "PAGES", "ERRORS", "FETCHED", "BYTES", "UPDATED"});
     for (const auto& j : jobs) {
-      t.AddRow({j.name(), PhaseName(j.phase()), std::to_string(j.record_count()),
+      t.AddRow({j.name(), storage::JobPhaseWord(j.phase()), std::to_string(j.record_count()),
                 std::to_string(j.page_count()), std::to_string(j.error_count()),
                 std::to_string(j.stats().pages_fetched()),
                 std::to_string(j.stats().bytes_fetched()),
@@ -212,6 +213,17 @@ Status Dump(const StageFlags& f) {
   return WithReader(f, [&](storage::StoreReader& r) {
     v1::JobState j;
     GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    if (f.json) {  // one array, streamed: a job may not fit in memory
+      bool first = true;
+      std::cout << '[';
+      GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, [&](const v1::Record& rec) {
+        std::cout << (first ? "\n" : ",\n") << DumpJson(RecordToJson(rec));
+        first = false;
+        return true;
+      }));
+      std::cout << "\n]\n";
+      return Status::OK();
+    }
     if (f.format == "jsonl") {
       return r.ScanRecords(f.job, [&](const v1::Record& rec) {
         std::cout << DumpJson(RecordToJson(rec)) << '\n';
@@ -220,7 +232,7 @@ Status Dump(const StageFlags& f) {
     }
     // CSV needs the header first: the union of field names in order of first
     // appearance, from a first pass over the same consistent view.
-    std::vector<std::string> columns = {"_url", "_fetch_time"};
+    std::vector<std::string> columns = {"source_url", "fetch_time"};
     std::map<std::string, size_t> index;
     GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, [&](const v1::Record& rec) {
       for (const auto& field : rec.fields()) {
@@ -256,7 +268,7 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
   auto verb = [&](const char* name, const char* help, Status (*run)(const StageFlags&)) {
     CLI::App* cmd = stage->add_subcommand(name, help);
     AddDataFlag(cmd, &flags->data);
-    cmd->add_flag("--json", flags->json, "Print JSON instead of a table");
+    cmd->add_flag("--json", flags->json, "Print one JSON document instead of a table");
     cmd->callback([flags, run, result] { result->exit_code = Report(run(*flags)); });
     return cmd;
   };
@@ -279,8 +291,10 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
   verb("stats", "Keys and bytes per column family", Stats);
   CLI::App* dump = verb("dump", "Write all of a job's records to stdout", Dump);
   dump->add_option("job", flags->job, "Job name")->required();
-  dump->add_option("--format", flags->format, "jsonl or csv")
-      ->check(CLI::IsMember({"jsonl", "csv"}));
+  // --json is one array; a format is something else, so asking for both is an error.
+  dump->add_option("--format", flags->format, "jsonl (one object a line, the default) or csv")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->excludes(dump->get_option("--json"));
 }
 
 }  // namespace gleaner::tools

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -33,7 +32,7 @@ std::string WorkerId() {
 
 // Reports the worker's counters every second and stops the crawl of a job
 // the server paused or cancelled, until the slot stops.
-void Heartbeat(const std::string& redis_url, CrawlSlot* slot) {
+void Heartbeat(const std::string& redis_url, CrawlSlot* slot, Logger* log) {
   const std::string id = WorkerId();
   const int64_t started = storage::NowMicros();
   std::unique_ptr<service::RedisJobRegistry> registry;
@@ -50,7 +49,7 @@ void Heartbeat(const std::string& redis_url, CrawlSlot* slot) {
     bool active = true;
     GLEANER_RETURN_IF_ERROR(registry->IsActive(stats.job(), &active));
     if (!active) {
-      std::cerr << "worker: job '" << stats.job() << "' was paused or cancelled; stopping it\n";
+      log->Info("job paused or cancelled; stopping it", {{"job", stats.job()}});
       slot->StopJob(stats.job());
     }
     return Status::OK();
@@ -58,7 +57,7 @@ void Heartbeat(const std::string& redis_url, CrawlSlot* slot) {
   while (!slot->stopping()) {
     Status s = beat();
     // One line per outage, not one per second.
-    if (!s.ok() && !failing) std::cerr << "worker: heartbeat: " << s.message() << '\n';
+    if (!s.ok() && !failing) log->Warn("heartbeat failed", {{"error", s.message()}});
     failing = !s.ok();
     slot->Wait(kHeartbeatMicros);
   }
@@ -139,7 +138,7 @@ v1::WorkerStats CrawlSlot::Snapshot() const {
   return stats;
 }
 
-Status RunBoardWorker(const std::string& redis_url, const CrawlJobFn& crawl) {
+Status RunBoardWorker(const std::string& redis_url, Logger* log, const CrawlJobFn& crawl) {
   // Every thread started from here on inherits the mask, so the signals
   // reach only the sigwait below (not a crawl engine's own handler).
   sigset_t signals;
@@ -156,20 +155,20 @@ Status RunBoardWorker(const std::string& redis_url, const CrawlJobFn& crawl) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (!slot.stopping()) {
-      std::cerr << "worker: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-                << ", finishing the pages in flight\n";
+      log->Info("finishing the pages in flight",
+                {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
     }
     slot.Stop();
   });
-  std::thread heartbeat([&] { Heartbeat(redis_url, &slot); });
-  std::cerr << "worker: waiting for jobs in " << redis_url << '\n';
+  std::thread heartbeat([&] { Heartbeat(redis_url, &slot, log); });
+  log->Info("waiting for jobs", {{"redis", redis_url}});
 
   bool redis_away = false;
   while (!slot.stopping()) {
     std::vector<service::RedisJobRegistry::Job> jobs;
     Status s = registry->List(&jobs);
     if (!s.ok()) {
-      if (!redis_away) std::cerr << "worker: reading the jobs: " << s.message() << '\n';
+      if (!redis_away) log->Warn("reading the jobs failed", {{"error", s.message()}});
       redis_away = true;
       slot.Wait(kIdleMicros);
       continue;
@@ -185,22 +184,22 @@ Status RunBoardWorker(const std::string& redis_url, const CrawlJobFn& crawl) {
         found = true;
         break;
       }
-      std::cerr << "worker: skipping job '" << entry.name << "': " << parsed.message() << '\n';
+      log->Warn("skipping job", {{"job", entry.name}, {"error", parsed.message()}});
     }
     if (!found) {
       slot.Wait(kIdleMicros);
       continue;
     }
-    std::cerr << "worker: crawling job '" << job.name << "'\n";
+    log->Info("crawling job", {{"job", job.name}});
     s = crawl(job, &slot);
-    if (!s.ok()) std::cerr << "worker: job '" << job.name << "': " << s.message() << '\n';
+    if (!s.ok()) log->Error("crawl failed", {{"job", job.name}, {"error", s.message()}});
     slot.Wait(s.ok() ? kIdleMicros : kFailedMicros);
   }
 
   // Only the waiter ends the loop: both threads are done or about to be.
   heartbeat.join();
   waiter.join();
-  std::cerr << "worker: stopped\n";
+  log->Info("stopped");
   return Status::OK();
 }
 

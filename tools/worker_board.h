@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/logger.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_config.h"
 #include "ingest/service/ingest_client.h"
@@ -68,6 +69,7 @@ class CrawlSlot {
 // Crawls `job` until it is done or the slot's engine is stopped.
 using CrawlJobFn = std::function<Status(const crawler::JobConfig& job, CrawlSlot* slot)>;
 
-Status RunBoardWorker(const std::string& redis_url, const CrawlJobFn& crawl);
+// Its own lines (jobs taken, signals, Redis away) go to `log`.
+Status RunBoardWorker(const std::string& redis_url, Logger* log, const CrawlJobFn& crawl);
 
 }  // namespace gleaner::tools

@@ -11,13 +11,12 @@
 // Without --job, the worker takes its jobs from `gleaner serve --redis` (see
 // worker_board.h) and runs until SIGTERM; those jobs came over the network, so
 // their crawls connect to public addresses only unless --allow-private-networks.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
 
+#include "common/logger.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/frontier/redis_frontier.h"
 #include "crawler/job/job_parser.h"
@@ -38,6 +37,7 @@ struct WorkerFlags {
   std::string ca_file;
   bool allow_private_networks = false;
   int lease_s = 300;
+  std::string log_format = "text";
   service::ClientFlags client;
 };
 
@@ -45,8 +45,8 @@ struct WorkerFlags {
 // retries with backoff until it answers again, however long that takes; each
 // attempt is bounded by the frontier's timeout. The leases this worker held
 // meanwhile expire and are crawled again, so nothing is lost.
-Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why) {
-  std::cerr << "worker: " << why.message() << "; waiting for redis to answer again\n";
+Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why, Logger* log) {
+  log->Warn("waiting for redis to answer again", {{"error", why.message()}});
   auto since = std::chrono::steady_clock::now();
   auto backoff = std::chrono::milliseconds(100);
   while (true) {
@@ -57,14 +57,14 @@ Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why) {
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
   }
   std::chrono::duration<double> away = std::chrono::steady_clock::now() - since;
-  std::cerr << "worker: redis answers again after " << away.count() << " s; crawling on\n";
+  log->Info("redis answers again after " + std::to_string(away.count()) + " s; crawling on");
   return Status::OK();
 }
 
 // Crawls `job` until no URL of it is queued or leased anywhere, or the
 // slot's engine is stopped.
 Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool public_networks_only,
-                 CrawlSlot* slot) {
+                 CrawlSlot* slot, Logger* log) {
   service::IngestClient::Options io;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &io.config));
   io.job = job.name;
@@ -79,11 +79,13 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool publi
   GLEANER_RETURN_IF_ERROR(crawler::RedisFrontier::Open(fo, &frontier).Annotate(f.redis));
 
   service::IngestClient client(io);
-  WorkerCrawlOutput output(frontier.get(), &client, &std::cerr);
+  WorkerCrawlOutput output(frontier.get(), &client, log);
   CrawlSlot::JobScope in_slot(slot, job.name, &output, &client);
   crawler::CrawlOptions options;
-  options.progress = &std::cerr;
-  options.progress_is_tty = isatty(STDERR_FILENO);
+  // Progress lines are log lines too, with their timestamps.
+  LogStream progress(log, LogLevel::kInfo);
+  options.progress = &progress;
+  options.progress_is_tty = false;
   options.ca_file = f.ca_file;
   options.public_networks_only = public_networks_only;
   while (true) {
@@ -101,7 +103,7 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool publi
     // Here only the frontier fails with IOError (the ingest client's failures
     // show in its status): Redis is away, and the job's state is safe in it.
     if (s.code() == Status::Code::kIOError && more && client.status().ok()) {
-      GLEANER_RETURN_IF_ERROR(WaitForRedis(frontier.get(), s));
+      GLEANER_RETURN_IF_ERROR(WaitForRedis(frontier.get(), s, log));
       continue;
     }
     GLEANER_RETURN_IF_ERROR(s);
@@ -121,16 +123,16 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool publi
 
 // One job from --job (the operator's own file: not restricted), or every job
 // `gleaner serve --redis` publishes.
-Status Work(const WorkerFlags& f) {
+Status Work(const WorkerFlags& f, Logger* log) {
   if (f.job.empty()) {
-    return RunBoardWorker(f.redis, [&f](const crawler::JobConfig& job, CrawlSlot* slot) {
-      return RunWorker(f, job, !f.allow_private_networks, slot);
+    return RunBoardWorker(f.redis, log, [&f, log](const crawler::JobConfig& job, CrawlSlot* slot) {
+      return RunWorker(f, job, !f.allow_private_networks, slot, log);
     });
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
   CrawlSlot slot;
-  return RunWorker(f, job, /*public_networks_only=*/false, &slot);
+  return RunWorker(f, job, /*public_networks_only=*/false, &slot, log);
 }
 
 }  // namespace
@@ -155,7 +157,11 @@ void RegisterWorker(CLI::App& app, CommandResult* result) {
                 "Let the server's jobs (without --job) reach loopback, private and link-local "
                 "addresses; by default their fetches refuse to connect to those");
   AddCaFileFlag(cmd, &flags->ca_file);
-  cmd->callback([flags, result] { result->exit_code = Report(Work(*flags)); });
+  AddLogFormatFlag(cmd, &flags->log_format);
+  cmd->callback([flags, result] {
+    result->exit_code =
+        RunLogged(flags->log_format, [&](Logger* log) { return Work(*flags, log); });
+  });
 }
 
 }  // namespace gleaner::tools

@@ -23,8 +23,8 @@ Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
 
 Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
   ++errors_;
-  *log_ << "error: " << error.url() << ": " << v1::ErrorKind_Name(error.kind()) << ": "
-        << error.message() << " (" << error.attempts() << " attempts)\n";
+  log_->Warn("error: " + error.url() + ": " + v1::ErrorKind_Name(error.kind()) + ": " +
+             error.message() + " (" + std::to_string(error.attempts()) + " attempts)");
   return Status::OK();
 }
 

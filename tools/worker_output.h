@@ -10,8 +10,8 @@
 
 #include <atomic>
 #include <deque>
-#include <ostream>
 
+#include "common/logger.h"
 #include "crawler/engine/crawl_output.h"
 #include "crawler/frontier/redis_frontier.h"
 #include "ingest/service/ingest_client.h"
@@ -20,9 +20,8 @@ namespace gleaner::tools {
 
 class WorkerCrawlOutput : public crawler::CrawlOutput {
  public:
-  // Fetch errors are written to `log`.
-  WorkerCrawlOutput(crawler::RedisFrontier* frontier, service::IngestClient* client,
-                    std::ostream* log)
+  // Fetch errors are logged to `log`.
+  WorkerCrawlOutput(crawler::RedisFrontier* frontier, service::IngestClient* client, Logger* log)
       : frontier_(frontier), client_(client), log_(log) {}
 
   // Every worker pushes the seeds: the frontier's seen set keeps one of each.
@@ -63,7 +62,7 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
 
   crawler::RedisFrontier* frontier_;
   service::IngestClient* client_;
-  std::ostream* log_;
+  Logger* log_;
   v1::JobStats stats_;
   uint64_t last_record_ = 0;
   std::deque<Waiting> waiting_;  // in the order of last_record

@@ -58,14 +58,17 @@ std::string DisplayValue(const v1::Value& v) {
 }
 
 // Maps the distinct values of a field to small ids, so per-row state is an
-// integer and the names are kept once.
+// integer and the names are kept once. Null is named "null", as in reasons.
 class ValueIds {
  public:
   uint32_t IdOf(const v1::Value& v) {
     key_.clear();
     split::AppendKeyBytes(v, &key_);
     auto [it, inserted] = ids_.try_emplace(key_, static_cast<uint32_t>(names_.size()));
-    if (inserted) names_.push_back(IsNull(v) ? std::string() : DisplayValue(v));
+    if (inserted) {
+      if (IsNull(v)) null_id_ = it->second;
+      names_.push_back(DisplayValue(v));
+    }
     return it->second;
   }
   uint32_t Find(const v1::Value& v) const {
@@ -74,9 +77,15 @@ class ValueIds {
     return ids_.at(key);
   }
   const std::string& NameOf(uint32_t id) const { return names_[id]; }
+  // The name of a value for reports: nullopt for null.
+  std::optional<std::string> ReportedNameOf(uint32_t id) const {
+    if (null_id_ == id) return std::nullopt;
+    return names_[id];
+  }
   size_t size() const { return names_.size(); }
 
  private:
+  std::optional<uint32_t> null_id_;
   std::string key_;
   std::unordered_map<std::string, uint32_t> ids_;
   std::vector<std::string> names_;
@@ -301,7 +310,8 @@ class Pipeline {
       report_->rules.push_back(count);
       OutlierReport out{o.rule, {}};
       for (size_t g = 0; g < o.bounds.size(); ++g) {
-        out.groups.push_back({o.by >= 0 ? o.group_ids.NameOf(g) : "", o.bounds[g], o.flagged[g]});
+        out.groups.push_back(
+            {o.by >= 0 ? o.group_ids.ReportedNameOf(g) : std::nullopt, o.bounds[g], o.flagged[g]});
       }
       report_->outliers.push_back(std::move(out));
     }

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,10 @@
 
 namespace gleaner::prepare {
 
-// The bounds an outlier rule used, per group ("" when the rule has no `by`).
+// The bounds an outlier rule used, per group: the `by` field's value as
+// text, nullopt for the rows where it is null (and for a rule without `by`).
 struct OutlierGroupReport {
-  std::string group;
+  std::optional<std::string> group;
   outliers::Bounds bounds;
   int64_t flagged = 0;  // rows outside the bounds (dropped, or clipped)
 };

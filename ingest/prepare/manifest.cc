@@ -11,6 +11,7 @@
 #include "ingest/shards/row_validation.h"
 #include "ingest/shards/text_encoding.h"
 #include "ingest/split/split_assigner.h"
+#include "storage/job_phase.h"
 
 namespace gleaner::prepare {
 namespace {
@@ -60,7 +61,7 @@ Json OutlierJson(const OutlierReport& o) {
   Json groups = Json::array();
   for (const OutlierGroupReport& g : o.groups) {
     const outliers::Bounds& b = g.bounds;
-    Json group = {{"group", g.group},
+    Json group = {{"group", g.group ? Json(*g.group) : Json()},
                   {"count", b.count},
                   {"lo", Number(b.lo)},
                   {"hi", Number(b.hi)},
@@ -151,7 +152,7 @@ nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string
   m["compression"] = in.compression;
   m["source"] = {{"job", in.job->name()},
                  {"store", in.store_dir},
-                 {"job_phase", v1::JobPhase_Name(in.job->phase())},
+                 {"job_phase", storage::JobPhaseWord(in.job->phase())},
                  {"job_records", in.job->record_count()},
                  {"job_updated", shards::FormatTimestampMicros(in.job->updated_micros())},
                  {"records_scanned", report.records_scanned}};

@@ -62,7 +62,7 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
   // now is mended by the next PrepareDataset into that directory, so the server starts anyway.
   if (Status s = prepare::RecoverPublishesBelow(prepare::DatasetsDir(options.data_dir));
       !s.ok() && options.log != nullptr) {
-    *options.log << "serve: " << s.message() << '\n';
+    options.log->Warn(s.message());
   }
   if (options.redis_url.empty()) {
     crawler::CrawlOptions crawl;

@@ -9,9 +9,9 @@
 #pragma once
 
 #include <memory>
-#include <ostream>
 #include <string>
 
+#include "common/logger.h"
 #include "common/status.h"
 
 namespace gleaner::service {
@@ -32,8 +32,8 @@ struct ServerOptions {
   // redis://HOST[:PORT][/DB]: jobs go to `gleaner worker` processes through
   // this Redis (RedisJobBoard); empty: this process crawls them (JobRunner).
   std::string redis_url;
-  std::string ca_file;          // extra CA certificates for the crawls' https fetches; may be empty
-  std::ostream* log = nullptr;  // job start/end lines
+  std::string ca_file;    // extra CA certificates for the crawls' https fetches; may be empty
+  Logger* log = nullptr;  // jobs started and ended, schedules run, recovery
 };
 
 class GleanerServer {

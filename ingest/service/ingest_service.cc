@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "ingest/service/grpc_status.h"
+#include "storage/job_phase.h"
 #include "storage/job_writer.h"
 #include "storage/keys.h"
 #include "storage/store_reader.h"
@@ -99,7 +100,7 @@ grpc::Status IngestServiceImpl::Stats(grpc::ServerContext* context, const v1::St
   }
   auto& by_phase = *response->mutable_jobs_by_phase();
   for (const auto& j : jobs) {
-    ++by_phase[v1::JobPhase_Name(j.phase())];
+    ++by_phase[storage::JobPhaseWord(j.phase())];
     response->set_records(response->records() + j.record_count());
     response->set_pages(response->pages() + j.page_count());
     response->set_errors(response->errors() + j.error_count());

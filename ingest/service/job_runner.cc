@@ -7,7 +7,7 @@
 
 namespace gleaner::service {
 
-JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log)
+JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log)
     : store_(store), crawl_(std::move(crawl)), log_(log) {}
 
 JobRunner::~JobRunner() { Shutdown(); }
@@ -35,7 +35,7 @@ Status JobRunner::Start() {
       continue;
     }
     queue_.push_back(std::move(entry));
-    if (log_) *log_ << "serve: job '" << state.name() << "' was interrupted; queued to resume\n";
+    if (log_) log_->Info("job interrupted; queued to resume", {{"job", state.name()}});
   }
   worker_ = std::thread([this] { Work(); });
   return Status::OK();
@@ -203,7 +203,7 @@ void JobRunner::RunOne(Entry entry) {
     // Cancelled or paused between leaving the queue and getting here.
     if (stop_reason_ != StopReason::kNone) engine.Stop();
   }
-  if (log_) *log_ << "serve: job '" << entry.name << "' started\n" << std::flush;
+  if (log_) log_->Info("job started", {{"job", entry.name}});
   crawler::CrawlSummary summary;
   Status run = engine.Run(&summary);
 
@@ -222,13 +222,16 @@ void JobRunner::RunOne(Entry entry) {
   // with the reason. kShutdown leaves the phase at running: the next Start
   // resumes the job.
   if (log_) {
-    *log_ << "serve: job '" << entry.name << "' "
-          << (summary.stopped ? "stopped" : (summary.failed ? "failed" : "ended")) << ": "
-          << summary.pages_fetched << " pages, " << summary.records << " records, "
-          << summary.errors << " errors" << (run.ok() ? "" : "; " + run.message())
-          << (summary.end_reason.empty() ? "" : "; " + summary.end_reason)
-          << (written.ok() ? "" : "; writing its phase failed: " + written.message()) << '\n'
-          << std::flush;
+    std::vector<LogField> fields = {{"job", entry.name},
+                                    {"pages", summary.pages_fetched},
+                                    {"records", summary.records},
+                                    {"errors", summary.errors}};
+    if (!run.ok()) fields.emplace_back("error", run.message());
+    if (!summary.end_reason.empty()) fields.emplace_back("reason", summary.end_reason);
+    if (!written.ok()) fields.emplace_back("phase_write_error", written.message());
+    log_->Log(run.ok() && written.ok() && !summary.failed ? LogLevel::kInfo : LogLevel::kError,
+              summary.stopped ? "job stopped" : (summary.failed ? "job failed" : "job ended"),
+              fields);
   }
   running_.clear();
   cv_.notify_all();

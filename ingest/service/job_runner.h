@@ -13,10 +13,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <ostream>
 #include <string>
 #include <thread>
 
+#include "common/logger.h"
 #include "common/status.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_config.h"
@@ -28,10 +28,10 @@ namespace gleaner::service {
 
 class JobRunner : public JobQueue {
  public:
-  // `log` (may be null) receives one line per job started and ended; every
+  // `log` (may be null) gets a line per job started and ended; every
   // crawl runs with `crawl` (the operator's CA file, whether private networks
   // are off limits).
-  JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, std::ostream* log);
+  JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log);
   ~JobRunner() override;  // Shutdown()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -88,7 +88,7 @@ class JobRunner : public JobQueue {
 
   storage::StagingStore* store_;
   crawler::CrawlOptions crawl_;
-  std::ostream* log_;
+  Logger* log_;
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changed, a run ended, or shutdown
   std::deque<Entry> queue_;

@@ -19,8 +19,7 @@ TimePoint FromMicros(int64_t micros) { return TimePoint(std::chrono::microsecond
 
 }  // namespace
 
-JobScheduler::JobScheduler(storage::StagingStore* store, SubmitFn submit, std::ostream* log,
-                           Clock clock)
+JobScheduler::JobScheduler(storage::StagingStore* store, SubmitFn submit, Logger* log, Clock clock)
     : store_(store), submit_(std::move(submit)), log_(log), clock_(std::move(clock)) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
@@ -125,8 +124,9 @@ void JobScheduler::RunDue() {
       s.set_last_run_micros(ToMicros(now));
       s.set_next_run_micros(next ? ToMicros(*next) : INT64_MAX);
       Status p = Persist(s);
-      if (!p.ok() && log_)
-        *log_ << "serve: saving the schedule of '" << name << "': " << p.message() << '\n';
+      if (!p.ok() && log_) {
+        log_->Error("saving a schedule failed", {{"job", name}, {"error", p.message()}});
+      }
       due.push_back(s);
     }
   }
@@ -134,10 +134,9 @@ void JobScheduler::RunDue() {
     crawler::JobConfig job;
     Status r = crawler::ParseJobYaml(s.spec().yaml(), s.spec().source_path(), &job);
     if (r.ok()) r = submit_(job, s.spec().yaml());
-    if (log_) {
-      *log_ << "serve: scheduled run of '" << s.name() << "' "
-            << (r.ok() ? "queued" : "skipped: " + r.message()) << '\n'
-            << std::flush;
+    if (log_ && r.ok()) log_->Info("scheduled run queued", {{"job", s.name()}});
+    if (log_ && !r.ok()) {
+      log_->Warn("scheduled run skipped", {{"job", s.name()}, {"reason", r.message()}});
     }
   }
 }

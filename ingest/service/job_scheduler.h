@@ -11,11 +11,11 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/logger.h"
 #include "common/status.h"
 #include "crawler/job/cron_expression.h"
 #include "crawler/job/job_config.h"
@@ -31,8 +31,7 @@ class JobScheduler {
 
   // `clock` defaults to the system clock; tests pass their own and call
   // RunDue instead of Start.
-  JobScheduler(storage::StagingStore* store, SubmitFn submit, std::ostream* log,
-               Clock clock = nullptr);
+  JobScheduler(storage::StagingStore* store, SubmitFn submit, Logger* log, Clock clock = nullptr);
   ~JobScheduler();  // Shutdown()
   JobScheduler(const JobScheduler&) = delete;
   JobScheduler& operator=(const JobScheduler&) = delete;
@@ -64,7 +63,7 @@ class JobScheduler {
 
   storage::StagingStore* store_;
   SubmitFn submit_;
-  std::ostream* log_;
+  Logger* log_;
   Clock clock_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

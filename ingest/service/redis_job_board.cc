@@ -19,7 +19,7 @@ constexpr int64_t kReconcileEveryMicros = 10 * 1000000LL;
 
 }  // namespace
 
-Status RedisJobBoard::Open(storage::StagingStore* store, Options options, std::ostream* log,
+Status RedisJobBoard::Open(storage::StagingStore* store, Options options, Logger* log,
                            std::unique_ptr<RedisJobBoard>* out) {
   std::unique_ptr<RedisJobRegistry> registry;
   GLEANER_RETURN_IF_ERROR(RedisJobRegistry::Open(options.url, &registry).Annotate(options.url));
@@ -62,7 +62,7 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
   watched.published_micros = storage::NowMicros();
   GLEANER_RETURN_IF_ERROR(registry_->Publish(job.name, yaml, watched.published_micros));
   jobs_[job.name] = std::move(watched);
-  if (log_) *log_ << "serve: job '" << job.name << "' published for the workers\n" << std::flush;
+  if (log_) log_->Info("job published for the workers", {{"job", job.name}});
   return Status::OK();
 }
 
@@ -235,7 +235,7 @@ std::vector<v1::WorkerStats> RedisJobBoard::Workers() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<v1::WorkerStats> workers;
   Status s = registry_->Workers(storage::NowMicros(), options_.worker_ttl_micros, &workers);
-  if (!s.ok() && log_) *log_ << "serve: reading the workers: " << s.message() << '\n';
+  if (!s.ok() && log_) log_->Warn("reading the workers failed", {{"error", s.message()}});
   return workers;
 }
 
@@ -249,7 +249,7 @@ bool RedisJobBoard::Check(const std::string& name, Watched* job) {
   if (done() || now - job->reconciled_micros >= kReconcileEveryMicros) {
     Status s = job->frontier->Reconcile(now);
     if (!s.ok()) {
-      if (log_) *log_ << "serve: checking job '" << name << "': " << s.message() << '\n';
+      if (log_) log_->Warn("checking a job failed", {{"job", name}, {"error", s.message()}});
       return false;
     }
     job->reconciled_micros = now;
@@ -261,9 +261,9 @@ bool RedisJobBoard::Check(const std::string& name, Watched* job) {
     Status s = SetPhase(name, v1::JOB_SUCCEEDED, "", nullptr);
     if (s.ok()) s = registry_->Retire(name);
     if (log_) {
-      *log_ << "serve: job '" << name << "' ended: " << stats.seen << " URLs crawled by workers"
-            << (s.ok() ? "" : "; retiring it failed: " + s.message()) << '\n'
-            << std::flush;
+      std::vector<LogField> fields = {{"job", name}, {"urls", stats.seen}};
+      if (!s.ok()) fields.emplace_back("retire_error", s.message());
+      log_->Log(s.ok() ? LogLevel::kInfo : LogLevel::kError, "job ended", fields);
     }
     return s.ok();
   }
@@ -271,7 +271,7 @@ bool RedisJobBoard::Check(const std::string& name, Watched* job) {
   if (job->phase == v1::JOB_PENDING && (stats.in_flight > 0 || stats.queued < stats.seen)) {
     Status s = SetPhase(name, v1::JOB_RUNNING, "", nullptr);
     if (s.ok()) job->phase = v1::JOB_RUNNING;
-    if (log_) *log_ << "serve: job '" << name << "' started by the workers\n" << std::flush;
+    if (log_) log_->Info("job started by the workers", {{"job", name}});
   }
   return false;
 }

@@ -17,10 +17,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <ostream>
 #include <string>
 #include <thread>
 
+#include "common/logger.h"
 #include "crawler/frontier/redis_frontier.h"
 #include "ingest/service/job_queue.h"
 #include "ingest/service/redis_job_registry.h"
@@ -37,7 +37,7 @@ class RedisJobBoard : public JobQueue {
 
   // Connects (IOError when Redis cannot be reached). `log` (may be null)
   // receives one line per job published and ended.
-  static Status Open(storage::StagingStore* store, Options options, std::ostream* log,
+  static Status Open(storage::StagingStore* store, Options options, Logger* log,
                      std::unique_ptr<RedisJobBoard>* out);
   ~RedisJobBoard() override;  // Shutdown()
 
@@ -71,7 +71,7 @@ class RedisJobBoard : public JobQueue {
     int64_t reconciled_micros = 0;
   };
 
-  RedisJobBoard(storage::StagingStore* store, Options options, std::ostream* log,
+  RedisJobBoard(storage::StagingStore* store, Options options, Logger* log,
                 std::unique_ptr<RedisJobRegistry> registry)
       : store_(store), options_(std::move(options)), log_(log), registry_(std::move(registry)) {}
 
@@ -86,7 +86,7 @@ class RedisJobBoard : public JobQueue {
 
   storage::StagingStore* store_;
   const Options options_;
-  std::ostream* log_;
+  Logger* log_;
   // Held across Redis round trips, but never by Ingest's writes, which take
   // write_mu_ only (and the board takes it after mu_).
   mutable std::mutex mu_;

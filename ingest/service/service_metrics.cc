@@ -1,23 +1,15 @@
 #include "ingest/service/service_metrics.h"
 
-#include <cctype>
 #include <map>
 
 #include "ingest/service/job_queue.h"
 #include "schema/gleaner.pb.h"
+#include "storage/job_phase.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
 
 namespace {
-
-// JOB_SUCCEEDED → "succeeded", as `gleaner jobs` prints it.
-std::string PhaseLabel(v1::JobPhase phase) {
-  std::string name = v1::JobPhase_Name(phase);
-  if (name.rfind("JOB_", 0) == 0) name.erase(0, 4);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
 
 MetricFamily Total(const char* name, const char* help, uint64_t value) {
   return {name, help, MetricType::kCounter, {}, {}, {{{}, static_cast<double>(value), {}, 0}}};
@@ -44,7 +36,8 @@ void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* 
   // Every phase, 0 included, so a query for one never finds the series missing.
   for (int p = v1::JobPhase_MIN; p <= v1::JobPhase_MAX; ++p) {
     if (!v1::JobPhase_IsValid(p)) continue;
-    phases.samples.push_back({{PhaseLabel(static_cast<v1::JobPhase>(p))}, by_phase[p], {}, 0});
+    phases.samples.push_back(
+        {{storage::JobPhaseWord(static_cast<v1::JobPhase>(p))}, by_phase[p], {}, 0});
   }
   out->push_back(std::move(phases));
   out->push_back(Total("gleaner_pages_fetched_total", "Pages fetched by all jobs", pages));

@@ -73,7 +73,7 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   CHECK(errors.size() == 10);
 
   std::map<std::string, nlohmann::json> records;
-  for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["_url"])] = r;
+  for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["source_url"])] = r;
   REQUIRE(records.count("/fault/malformed"));
   fixture::ExpectedProduct malformed = fixture::SiteCatalog::MalformedProduct();
   CHECK(records["/fault/malformed"]["title"] == malformed.title);

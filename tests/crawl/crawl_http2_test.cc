@@ -159,7 +159,7 @@ TEST_CASE("an HTTP/2 server is crawled over one multiplexed connection with --ca
 
   std::map<std::string, Product> got;
   for (const auto& rec : DumpRecords(dir / "data", "shop")) {
-    std::string path = PathOf(rec["_url"]);
+    std::string path = PathOf(rec["source_url"]);
     INFO("record from " << path);
     Product p{Text(rec["title"]), Text(rec["price"]), Text(rec["rating"]), Text(rec["upc"]),
               Text(rec["category"])};

@@ -20,8 +20,8 @@ namespace {
 std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::json>& records) {
   std::multimap<std::string, std::string> out;
   for (auto r : records) {
-    std::string url = r["_url"];
-    r.erase("_fetch_time");
+    std::string url = r["source_url"];
+    r.erase("fetch_time");
     out.emplace(url, r.dump());
   }
   return out;

@@ -74,7 +74,7 @@ TEST_CASE("a full crawl stores exactly the site's product records, once each") {
 
   std::map<std::string, nlohmann::json> got;
   for (const auto& rec : DumpRecords(dir / "data", "shop")) {
-    std::string path = PathOf(rec["_url"]);
+    std::string path = PathOf(rec["source_url"]);
     INFO("record from " << path);
     CHECK(got.emplace(path, rec).second);  // one record per page
   }

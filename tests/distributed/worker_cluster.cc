@@ -74,8 +74,8 @@ std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& dat
 std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& data) {
   std::map<std::string, std::vector<std::string>> out;
   for (auto rec : DumpRecords(data, "shop")) {
-    rec.erase("_fetch_time");
-    out[rec["_url"]].push_back(rec.dump());
+    rec.erase("fetch_time");
+    out[rec["source_url"]].push_back(rec.dump());
   }
   for (auto& [url, records] : out) std::sort(records.begin(), records.end());
   return out;

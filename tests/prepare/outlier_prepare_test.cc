@@ -208,5 +208,41 @@ TEST_CASE(
   CHECK(manifest["quarantine"]["rows"] == 3);
 }
 
+// Rows whose `by` field is null form a group of their own. A user must be able
+// to tell it from a category spelled "" (or missing from the report), so it is
+// JSON null in the manifest and "null" in a reason, as null is everywhere else.
+TEST_CASE("a null outlier group is reported as null, not as an empty name") {
+  TempDir tmp;
+  std::vector<v1::Record> records;
+  const char* values[] = {"1", "2", "3", "4", "100"};
+  for (int i = 0; i < 5; ++i) {  // no `cat` field: the group is null
+    records.push_back(Scraped("nulls", "https://n.example/" + std::to_string(i), kT0,
+                              {{"id", Id(i)}, {"a", values[i]}}));
+  }
+  StageRecords(tmp / "store", "nulls", records);
+  WriteFile(tmp / "rules.yaml", kRules);
+  const ProcessResult result =
+      Gleaner({"prepare", "--job", "nulls", "--rules", tmp / "rules.yaml", "--out", tmp / "out",
+               "--format", "jsonl", "--data", tmp / "store"});
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+
+  const json manifest = ReadJsonFile(tmp / "out/manifest.json");
+  const json& a = manifest["outliers"][0];
+  INFO(a.dump(2));
+  REQUIRE(a["groups"].size() == 1);
+  CHECK(a["groups"][0]["group"].is_null());
+  CHECK(a["groups"][0]["flagged"] == 1);
+  // A rule without `by` has no group value either.
+  CHECK(manifest["outliers"][1]["groups"][0]["group"].is_null());
+
+  const std::vector<json> quarantined =
+      ReadJsonl(tmp / ("out/" + ShardPaths(manifest, "quarantine").at(0)));
+  REQUIRE(quarantined.size() == 1);
+  CHECK(
+      std::regex_match(quarantined[0]["reason"].get<std::string>(),
+                       std::regex(R"(a: 100(\.0)? is above the upper bound 7 \(iqr, cat=null\))")));
+}
+
 }  // namespace
 }  // namespace gleaner::testing

@@ -52,7 +52,7 @@ TEST_CASE("gleaner run crawls the job and prepares it with the rules it names") 
   const nlohmann::json manifest = ReadJsonFile(tmp / "out/manifest.json");
   CHECK(manifest["dataset"] == "runjob");
   CHECK(manifest["source"]["job"] == "runjob");
-  CHECK(manifest["source"]["job_phase"] == "JOB_SUCCEEDED");
+  CHECK(manifest["source"]["job_phase"] == "succeeded");
   // Every product page was crawled into one record, and each is either kept
   // or quarantined (only unpriced products are dropped).
   int unpriced = 0;

@@ -91,7 +91,7 @@ v1::StatsResponse Stats(const ServeProcess& server, const std::string& token = "
 std::vector<std::string> Stored(const std::string& data_dir, const std::string& job) {
   std::vector<std::string> out;
   for (const auto& rec : DumpRecords(data_dir, job)) {
-    std::string url = rec["_url"];
+    std::string url = rec["source_url"];
     out.push_back(url.substr(std::string("https://feed.example/").size()) + " " +
                   rec["title"].get<std::string>());
   }
@@ -132,7 +132,7 @@ TEST_CASE("acked batches are stored once; resent and overlapping records count a
   v1::StatsResponse stats = Stats(server);
   CHECK(stats.records() == 8);
   CHECK(stats.jobs_by_phase().size() == 1);
-  CHECK(stats.jobs_by_phase().at("JOB_SUCCEEDED") == 1);
+  CHECK(stats.jobs_by_phase().at("succeeded") == 1);
   REQUIRE(server.Terminate().exit_code == 0);
 
   nlohmann::json job = StageJob(dir / "served", "feed");

@@ -54,10 +54,10 @@ nlohmann::json WaitForPhase(const ServeProcess& server, const std::string& job,
   return WaitFor(server, job, [&](const nlohmann::json& s) { return s["phase"] == phase; });
 }
 
-// Waits until `job` has run: its phase is neither pending nor running.
+// Waits until `job` has run: its phase is neither queued nor running.
 nlohmann::json WaitForEnd(const ServeProcess& server, const std::string& job) {
   return WaitFor(server, job, [](const nlohmann::json& s) {
-    return s["phase"] != "pending" && s["phase"] != "running";
+    return s["phase"] != "queued" && s["phase"] != "running";
   });
 }
 
@@ -66,8 +66,8 @@ std::map<std::string, std::vector<nlohmann::json>> RecordsByUrl(const std::strin
                                                                 const std::string& job) {
   std::map<std::string, std::vector<nlohmann::json>> out;
   for (auto rec : DumpRecords(data, job)) {
-    rec.erase("_fetch_time");
-    out[rec["_url"]].push_back(rec);
+    rec.erase("fetch_time");
+    out[rec["source_url"]].push_back(rec);
   }
   return out;
 }
@@ -88,7 +88,7 @@ TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` st
   REQUIRE(submit.exit_code == 0);
   nlohmann::json submitted = nlohmann::json::parse(submit.out);
   CHECK(submitted["job"] == "shop");
-  CHECK(submitted["phase"] == "pending");
+  CHECK(submitted["phase"] == "queued");
 
   nlohmann::json done = WaitForPhase(server, "shop", "succeeded");
   CHECK(done["queue_position"] == 0);
@@ -112,7 +112,7 @@ TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` st
   v1::StatsResponse stats;
   REQUIRE(ingest->Stats(&context, v1::StatsRequest(), &stats).ok());
   CHECK(stats.jobs_by_phase().size() == 1);
-  CHECK(stats.jobs_by_phase().at("JOB_SUCCEEDED") == 1);
+  CHECK(stats.jobs_by_phase().at("succeeded") == 1);
   CHECK(stats.records() == done["records"]);
   CHECK(stats.queued() == 0);
   CHECK(stats.running().empty());

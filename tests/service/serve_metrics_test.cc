@@ -96,7 +96,7 @@ void Next(grpc::CompletionQueue* cq, void* want) {
 }
 
 const char* kReflection = "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
-const char* kPhases[] = {"pending", "running", "paused", "succeeded", "failed", "cancelled"};
+const char* kPhases[] = {"queued", "running", "paused", "succeeded", "failed", "cancelled"};
 
 }  // namespace
 

@@ -227,17 +227,17 @@ TEST_CASE("stage scan lists records in insertion order") {
 
   json records = cli.StageJson({"scan", "books"});
   REQUIRE(records.size() == 3);
-  CHECK(records[0] == json{{"_url", kPageA},
-                           {"_fetch_time", "2023-11-14T22:13:20.000000Z"},
+  CHECK(records[0] == json{{"source_url", kPageA},
+                           {"fetch_time", "2023-11-14T22:13:20.000000Z"},
                            {"title", "Alpha"},
                            {"price", 12}});
   CHECK(records[1]["price"] == 7.5);
   CHECK(records[2]["isbn"] == "978-0");
-  // Field order is kept: _url, _fetch_time, then extraction order.
+  // Field order is kept: source_url, fetch_time, then extraction order.
   auto ordered = nlohmann::ordered_json::parse(cli.Stage({"scan", "books", "--json"}).out);
   std::vector<std::string> keys;
   for (const auto& [key, value] : ordered[2].items()) keys.push_back(key);
-  CHECK(keys == std::vector<std::string>{"_url", "_fetch_time", "title", "isbn"});
+  CHECK(keys == std::vector<std::string>{"source_url", "fetch_time", "title", "isbn"});
 }
 
 TEST_CASE("stage scan --prefix and --limit narrow the records") {
@@ -265,7 +265,7 @@ TEST_CASE("stage scan --prefix and --limit narrow the records") {
 TEST_CASE("stage scan of a job never shows the rows of a job whose name extends it") {
   StageCli cli;
   json books = cli.StageJson({"scan", "books"});
-  for (const auto& r : books) CHECK(r["_url"] != "https://old.example/x");
+  for (const auto& r : books) CHECK(r["source_url"] != "https://old.example/x");
   json old = cli.StageJson({"scan", "books.old"});
   REQUIRE(old.size() == 1);
   CHECK(old[0]["title"] == "Old");
@@ -371,18 +371,18 @@ TEST_CASE("stage dump writes every record as JSONL or CSV") {
   REQUIRE(jsonl.exit_code == 0);
   CHECK(
       jsonl.out ==
-      R"({"_url":"https://books.example/a","_fetch_time":"2023-11-14T22:13:20.000000Z","title":"Alpha","price":12})"
+      R"({"source_url":"https://books.example/a","fetch_time":"2023-11-14T22:13:20.000000Z","title":"Alpha","price":12})"
       "\n"
-      R"({"_url":"https://books.example/b","_fetch_time":"2023-11-14T22:13:21.000000Z","title":"Beta, the sequel","price":7.5})"
+      R"({"source_url":"https://books.example/b","fetch_time":"2023-11-14T22:13:21.000000Z","title":"Beta, the sequel","price":7.5})"
       "\n"
-      R"({"_url":"https://books.example/a","_fetch_time":"2023-11-14T22:13:20.000000Z","title":"Gamma","isbn":"978-0"})"
+      R"({"source_url":"https://books.example/a","fetch_time":"2023-11-14T22:13:20.000000Z","title":"Gamma","isbn":"978-0"})"
       "\n");
   CHECK(cli.Stage({"dump", "books", "--format", "jsonl"}).out == jsonl.out);
 
   ProcessResult csv = cli.Stage({"dump", "books", "--format", "csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out ==
-        "_url,_fetch_time,title,price,isbn\r\n"
+        "source_url,fetch_time,title,price,isbn\r\n"
         "https://books.example/a,2023-11-14T22:13:20.000000Z,Alpha,12,\r\n"
         "https://books.example/b,2023-11-14T22:13:21.000000Z,\"Beta, the sequel\",7.5,\r\n"
         "https://books.example/a,2023-11-14T22:13:20.000000Z,Gamma,,978-0\r\n");

@@ -1,0 +1,191 @@
+// `--json` means one JSON document on stdout, on every command that takes
+// it: a script pipes stdout to a JSON parser, so a summary line, a progress
+// line or a second document there breaks it. Each command runs as a user
+// runs it (the real binary, a crawled fixture site, a real server) and its
+// stdout goes through a strict parser, which refuses anything after the first
+// document. A guard walks `--help` so that a command that gains --json
+// without a case here fails the suite.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "tests/crawl/crawl_test_util.h"
+#include "tests/fixture/fixture_site.h"
+#include "tests/service/serve_process.h"
+
+using namespace gleaner;
+using namespace gleaner::testing;
+
+namespace {
+
+// Parses stdout as exactly one JSON document (trailing whitespace allowed).
+nlohmann::json OneDocument(const ProcessResult& r, const std::string& command) {
+  INFO("gleaner " << command << "\nexit " << r.exit_code << "\nstdout:\n"
+                  << r.out << "\nstderr:\n"
+                  << r.err);
+  REQUIRE(r.exit_code == 0);
+  nlohmann::json doc;
+  REQUIRE_NOTHROW(doc = nlohmann::json::parse(r.out));
+  return doc;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// Every command path ("stage scan") whose --help lists --json, found by
+// walking the subcommand lists of --help from the top.
+void CommandsWithJson(const std::vector<std::string>& path, std::set<std::string>* out) {
+  std::vector<std::string> argv = {GLEANER_BINARY};
+  argv.insert(argv.end(), path.begin(), path.end());
+  argv.push_back("--help");
+  ProcessResult help = RunProcess(argv);
+  REQUIRE(help.exit_code == 0);
+  std::istringstream lines(help.out);
+  bool in_subcommands = false;
+  std::vector<std::string> children;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("Subcommands:", 0) == 0) {
+      in_subcommands = true;
+      continue;
+    }
+    if (line.find("--json") != std::string::npos) out->insert(Join(path));
+    if (in_subcommands) {
+      std::istringstream words(line);
+      std::string name;
+      if (line.rfind("  ", 0) == 0 && line[2] != ' ' && (words >> name)) {
+        children.push_back(name);
+      } else if (line.empty() || line[0] != ' ') {
+        in_subcommands = false;
+      }
+    }
+  }
+  for (const std::string& child : children) {
+    std::vector<std::string> next = path;
+    next.push_back(child);
+    CommandsWithJson(next, out);
+  }
+}
+
+std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+                    const std::string& politeness, const std::string& extra = "") {
+  return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
+         "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
+         "\nretry: {attempts: 2, backoff_ms: 10}\n" + extra;
+}
+
+}  // namespace
+
+TEST_CASE("every command that takes --json prints exactly one JSON document on stdout") {
+  fixture::FixtureOptions options;
+  options.pages = 30;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  const std::string rules = std::string(GLEANER_SOURCE_DIR) + "/configs/rules/demo.yaml";
+  const std::string data = dir / "data";
+  const std::string job =
+      WriteJob(dir, "shop.yaml",
+               SiteJob(*site, "shop", "{concurrency: 8, per_host: 4, delay_ms: 0}",
+                       "prepare: {rules: " + rules + ", out: " + (dir / "run-out") + "}\n"));
+  std::set<std::string> covered;
+  auto run = [&](const std::string& command, std::vector<std::string> args) {
+    covered.insert(command);
+    args.push_back("--json");
+    ProcessResult r = Gleaner(args);
+    return OneDocument(r, Join(args));
+  };
+
+  // `run` crawls first: its crawl summary is not the manifest, so not on stdout.
+  nlohmann::json manifest = run("run", {"run", job, "--data", data});
+  CHECK(manifest["source"]["job"] == "shop");
+
+  nlohmann::json scanned = run("stage scan", {"stage", "scan", "shop", "--data", data});
+  REQUIRE(!scanned.empty());
+  const std::string url = scanned[0]["source_url"];
+  run("stage jobs", {"stage", "jobs", "--data", data});
+  run("stage count", {"stage", "count", "shop", "--data", data});
+  run("stage get", {"stage", "get", "shop", url, "--data", data});
+  run("stage errors", {"stage", "errors", "shop", "--data", data});
+  run("stage stats", {"stage", "stats", "--data", data});
+  nlohmann::json dumped = run("stage dump", {"stage", "dump", "shop", "--data", data});
+  CHECK(dumped.size() == scanned.size());
+  CHECK(dumped == scanned);
+
+  run("prepare",
+      {"prepare", "--job", "shop", "--rules", rules, "--out", dir / "out", "--data", data});
+  run("rules check", {"rules", "check", rules});
+  run("rules check", {"rules", "check", rules, "--job", "shop", "--data", data});
+
+  // The clients of a server. A slow job stays running long enough to pause.
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  const std::string slow = WriteJob(
+      dir, "slow.yaml", SiteJob(*site, "slow", "{concurrency: 1, per_host: 1, delay_ms: 200}"));
+  auto client = [&](const std::string& command, std::vector<std::string> args) {
+    covered.insert(command);
+    args.push_back("--json");
+    args.push_back("--server");
+    args.push_back(server.address());
+    return OneDocument(Gleaner(args), Join(args));
+  };
+  client("jobs submit", {"jobs", "submit", slow});
+  client("jobs list", {"jobs", "list"});
+  client("jobs status", {"jobs", "status", "slow"});
+  CHECK(client("jobs pause", {"jobs", "pause", "slow"})["job"] == "slow");
+  client("jobs resume", {"jobs", "resume", "slow"});
+  CHECK(client("jobs cancel", {"jobs", "cancel", "slow"})["job"] == "slow");
+  client("jobs schedule", {"jobs", "schedule", slow, "--cron", "0 0 1 1 *"});
+  client("jobs schedules", {"jobs", "schedules"});
+  nlohmann::json removed = client("jobs unschedule", {"jobs", "unschedule", "slow"});
+  CHECK(removed["job"] == "slow");
+  CHECK(removed["schedule"].is_null());
+  client("jobs workers", {"jobs", "workers"});
+
+  std::set<std::string> with_json;
+  CommandsWithJson({}, &with_json);
+  CHECK(with_json == covered);
+}
+
+TEST_CASE("stage dump --json is one array of the records that --format jsonl gives a line each") {
+  fixture::FixtureOptions options;
+  options.pages = 10;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  const std::string job = WriteJob(
+      dir, "shop.yaml", SiteJob(*site, "shop", "{concurrency: 4, per_host: 4, delay_ms: 0}"));
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "data"}).exit_code == 0);
+  nlohmann::json array =
+      OneDocument(Gleaner({"stage", "dump", "shop", "--json", "--data", dir / "data"}), "dump");
+  REQUIRE(array.is_array());
+  std::vector<nlohmann::json> lines = DumpRecords(dir / "data", "shop");
+  CHECK(array == nlohmann::json(lines));
+  // The record's metadata has the names it has everywhere else.
+  REQUIRE(!lines.empty());
+  CHECK(lines[0].contains("source_url"));
+  CHECK(lines[0].contains("fetch_time"));
+  CHECK(!lines[0].contains("_url"));
+}
+
+TEST_CASE("a flag the command would ignore is a usage error naming both flags") {
+  TempDir dir;
+  ProcessResult dump =
+      Gleaner({"stage", "dump", "shop", "--json", "--format", "csv", "--data", dir / "data"});
+  INFO(dump.err);
+  CHECK(dump.exit_code == 2);
+  CHECK(dump.out.empty());
+  CHECK(dump.err.find("--json") != std::string::npos);
+  CHECK(dump.err.find("--format") != std::string::npos);
+
+  // Without --job nothing is read from the store.
+  const std::string rules = std::string(GLEANER_SOURCE_DIR) + "/configs/rules/demo.yaml";
+  ProcessResult check = Gleaner({"rules", "check", rules, "--data", dir / "data"});
+  INFO(check.err);
+  CHECK(check.exit_code == 2);
+  CHECK(check.out.empty());
+  CHECK(check.err.find("--data") != std::string::npos);
+  CHECK(check.err.find("--job") != std::string::npos);
+}
