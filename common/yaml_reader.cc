@@ -136,20 +136,6 @@ int EditDistance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
-std::string_view ClosestWord(std::string_view typo, const std::vector<std::string_view>& words) {
-  std::string_view best;
-  int best_distance = std::numeric_limits<int>::max();
-  for (std::string_view word : words) {
-    int d = EditDistance(typo, word);
-    if (d < best_distance) {
-      best_distance = d;
-      best = word;
-    }
-  }
-  int tolerance = std::max<int>(1, static_cast<int>(typo.size()) / 3);
-  return best_distance <= tolerance ? best : std::string_view();
-}
-
 // ---------------------------------------------------------------------------
 // Document
 

@@ -166,8 +166,4 @@ int EditDistance(std::string_view a, std::string_view b);
 // meant (at most a third of the typo's length in edits, at least one); else empty.
 std::string_view ClosestWord(std::string_view typo, const std::vector<std::string_view>& words);
 
-// The word of `words` closest to `typo` if it is close enough to be what was
-// meant (at most a third of the typo's length in edits, at least one), else empty.
-std::string_view ClosestWord(std::string_view typo, const std::vector<std::string_view>& words);
-
 }  // namespace gleaner::yaml
