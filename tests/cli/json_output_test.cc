@@ -85,7 +85,16 @@ TEST_CASE("every command that takes --json prints exactly one JSON document on s
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  const std::string rules = std::string(GLEANER_SOURCE_DIR) + "/configs/rules/demo.yaml";
+  // The fields kProductRecordsYaml extracts: a rules field no record has is
+  // refused, so configs/rules/demo.yaml (availability, reviews) would not do.
+  const std::string rules = WriteJob(dir, "rules.yaml", R"(dataset: shop
+fields:
+  title:    {type: string, required: true}
+  price:    {type: float, parse: currency}
+  upc:      {type: string, required: true}
+  category: {type: category}
+dedup: {key: [upc]}
+)");
   const std::string data = dir / "data";
   const std::string job =
       WriteJob(dir, "shop.yaml",
@@ -102,6 +111,7 @@ TEST_CASE("every command that takes --json prints exactly one JSON document on s
   // `run` crawls first: its crawl summary is not the manifest, so not on stdout.
   nlohmann::json manifest = run("run", {"run", job, "--data", data});
   CHECK(manifest["source"]["job"] == "shop");
+  run("jobs check", {"jobs", "check", job});
 
   nlohmann::json scanned = run("stage scan", {"stage", "scan", "shop", "--data", data});
   REQUIRE(!scanned.empty());

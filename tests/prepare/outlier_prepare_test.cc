@@ -215,12 +215,24 @@ TEST_CASE("a null outlier group is reported as null, not as an empty name") {
   TempDir tmp;
   std::vector<v1::Record> records;
   const char* values[] = {"1", "2", "3", "4", "100"};
-  for (int i = 0; i < 5; ++i) {  // no `cat` field: the group is null
+  for (int i = 0; i < 5; ++i) {  // `cat` empty, so null: the group is null
     records.push_back(Scraped("nulls", "https://n.example/" + std::to_string(i), kT0,
-                              {{"id", Id(i)}, {"a", values[i]}}));
+                              {{"id", Id(i)}, {"cat", ""}, {"a", values[i]}, {"b", values[i]}}));
   }
   StageRecords(tmp / "store", "nulls", records);
-  WriteFile(tmp / "rules.yaml", kRules);
+  // Only the fields staged: a rules field whose key no record has is refused.
+  WriteFile(tmp / "rules.yaml", R"(dataset: nulls
+null_values: [""]
+fields:
+  id:  {type: string, required: true}
+  cat: {type: category}
+  a:   {type: float}
+  b:   {type: float}
+outliers:
+  - {field: a, method: iqr, k: 1.5, by: cat}
+  - {field: b, method: mad, threshold: 3.5}
+split: {key: [id], seed: 3, train: 0.8, validation: 0.1, test: 0.1}
+)");
   const ProcessResult result =
       Gleaner({"prepare", "--job", "nulls", "--rules", tmp / "rules.yaml", "--out", tmp / "out",
                "--format", "jsonl", "--data", tmp / "store"});
