@@ -108,6 +108,11 @@ class CrawlEngine::Impl {
     std::shared_ptr<Lease> lease;
   };
   void ParseWhenBudgetAllows(ParseJob job);
+  // Whether a body of `bytes` may start parsing now. The first page always
+  // may, or a page over the budget would wait forever.
+  bool ParseFits(size_t bytes) const {
+    return parse_bytes_ == 0 || parse_bytes_ + bytes <= options_.parse_budget_bytes;
+  }
   void OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome);
   void Retry(Lease lease, const FetchResult& r);
   void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
@@ -483,8 +488,7 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
 
 void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
   size_t bytes = job.result->body.size();
-  // The first page always starts, or a page over the budget would wait forever.
-  if (parse_bytes_ > 0 && parse_bytes_ + bytes > options_.parse_budget_bytes) {
+  if (!ParseFits(bytes)) {
     parse_waiting_.push_back(std::move(job));
     return;
   }
@@ -502,9 +506,7 @@ void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
     result->final_url = page_url;
     asio::post(io_, [this, result, held, outcome, bytes] {
       parse_bytes_ -= bytes;
-      while (!parse_waiting_.empty() &&
-             (parse_bytes_ == 0 || parse_bytes_ + parse_waiting_.front().result->body.size() <=
-                                       options_.parse_budget_bytes)) {
+      while (!parse_waiting_.empty() && ParseFits(parse_waiting_.front().result->body.size())) {
         ParseJob next = std::move(parse_waiting_.front());
         parse_waiting_.pop_front();
         ParseWhenBudgetAllows(std::move(next));
