@@ -95,8 +95,9 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool publi
     Status s = engine.Run(&summary);
     slot->Detach();
     PrintCrawlSummary(job.name, summary, std::cout);
-    // max_pages bounds what one worker fetches, not the job.
-    bool more = !summary.stopped && job.max_pages == 0;
+    // max_pages bounds the job's run, counted job-wide: once it is reached,
+    // the rest of the frontier waits for the next run.
+    bool more = !summary.stopped && !summary.max_pages_reached;
     // The counters the engine saw may be stale after a worker died between a
     // frontier script and its index update; Redis itself has the last word.
     if (s.ok() && more) s = frontier->Reconcile(storage::NowMicros());

@@ -13,7 +13,9 @@ Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds,
 Status WorkerCrawlOutput::End(double duration_s) {
   stats_.set_duration_s(stats_.duration_s() + duration_s);
   GLEANER_RETURN_IF_ERROR(client_->Drain());
-  return Poll();
+  GLEANER_RETURN_IF_ERROR(Poll());
+  // The run's last counts, before the server may judge it.
+  return frontier_->SendDeferred();
 }
 
 Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
@@ -23,6 +25,7 @@ Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
 
 Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
   ++errors_;
+  frontier_->CountFailure(error.kind(), error.message());
   log_->Warn("error: " + error.url() + ": " + v1::ErrorKind_Name(error.kind()) + ": " +
              error.message() + " (" + std::to_string(error.attempts()) + " attempts)");
   return Status::OK();

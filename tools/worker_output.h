@@ -4,7 +4,8 @@
 // worker killed at any moment loses nothing: its unacked leases expire and
 // other workers fetch those pages again, and the server skips the records it
 // stored already. Ingest carries records only: fetch errors are logged (and
-// counted) here and pages are not kept. Robots rules are the frontier's,
+// counted) here and pages are not kept. The run's counts (pages started,
+// fetched, failed by kind) are the job's, kept in the frontier for the server. Robots rules are the frontier's,
 // shared by the job's workers. Its client and frontier must outlive it.
 #pragma once
 
@@ -37,6 +38,12 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   // The ingest service skips records it has by (job, source_url, index_in_page).
   bool records_idempotent() const override { return true; }
   v1::JobStats* stats() override { return &stats_; }
+  // The run is the job's, shared by its workers: counted in the frontier.
+  Status GrantPages(uint64_t fresh, uint64_t max_pages, uint64_t* granted) override {
+    return frontier_->GrantPages(fresh, max_pages, granted);
+  }
+  void UngrantPages(uint64_t count) override { frontier_->UngrantPages(count); }
+  void PageFetched() override { frontier_->CountFetched(); }
   Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
   Status PutRobots(const std::string& host_key, const std::string& rules,
                    int64_t ttl_micros) override;

@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "crawler/engine/page_processor.h"
 #include "crawler/engine/store_crawl_output.h"
 #include "crawler/fetch/http_fetcher.h"
+#include "crawler/frontier/run_tally.h"
 #include "crawler/robots/robots_rules.h"
 #include "crawler/url/url_normalizer.h"
 #include "storage/job_writer.h"  // NowMicros
@@ -48,14 +50,6 @@ uint64_t ContentHash(const std::vector<v1::Field>& fields) {
 // A lease that expired and was claimed again (a frontier shared by workers)
 // belongs to another worker now: giving it back is moot, not a failure.
 bool LeaseLost(const Status& s) { return s.code() == Status::Code::kAborted; }
-
-// "connect", "robots unavailable": an error kind as a summary names it.
-std::string KindWord(v1::ErrorKind kind) {
-  std::string word = v1::ErrorKind_Name(kind);
-  if (word.starts_with("ERROR_")) word.erase(0, 6);
-  for (char& c : word) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
-  return word;
-}
 
 bool LooksLikeHtml(const std::string& content_type) {
   return content_type.empty() || content_type.find("html") != std::string::npos ||
@@ -124,7 +118,8 @@ class CrawlEngine::Impl {
   void ReportProgress(bool final_line);
   bool Allowed(const NormalizedUrl& url);
   void EndRun();
-  std::string DescribeFailures() const;
+  // Gives back `leases` untried: the run may not start them.
+  void GiveBack(std::vector<Lease> leases);
   // The output's run, or this call's own when the output keeps none.
   v1::CrawlRun* run() {
     v1::CrawlRun* kept = output_->run();
@@ -155,7 +150,7 @@ class CrawlEngine::Impl {
   v1::CrawlRun own_run_;
   bool max_pages_reached_ = false;
   // Permanent failures of this call by kind: how many, and the first message.
-  std::map<v1::ErrorKind, std::pair<uint64_t, std::string>> failures_;
+  RunTally failures_;
   bool stopping_ = false;
   bool finished_ = false;
   Status fatal_;
@@ -311,12 +306,34 @@ void CrawlEngine::Impl::Pump() {
     }
     if (next_ready) ArmPump(next_ready);
     if (leases.empty()) break;
+    // A retry is the same page: max_pages counts the pages a run takes on.
+    // Retries go first, so that any refused below are fresh ones.
+    std::stable_partition(leases.begin(), leases.end(),
+                          [](const Lease& l) { return l.item.attempts() > 0; });
+    const uint64_t fresh = std::count_if(leases.begin(), leases.end(),
+                                         [](const Lease& l) { return l.item.attempts() == 0; });
+    uint64_t granted = fresh;
+    if (fresh > 0) {
+      s = output_->GrantPages(fresh, static_cast<uint64_t>(std::max<int64_t>(0, job_.max_pages)), &granted);
+      if (!s.ok()) {
+        fatal_ = s;
+        granted = 0;
+      }
+    }
+    if (granted < fresh) {
+      GiveBack(std::vector<Lease>(std::make_move_iterator(leases.end() - (fresh - granted)),
+                                  std::make_move_iterator(leases.end())));
+      leases.resize(leases.size() - (fresh - granted));
+      // The run's budget is spent where the output counts it (job-wide).
+      if (fatal_.ok()) max_pages_reached_ = true;
+      stopping_ = true;
+    }
+    run()->set_pages_started(run()->pages_started() + granted);
     for (auto& lease : leases) {
       ++active_;
-      // A retry is the same page: max_pages counts the pages a run takes on.
-      if (lease.item.attempts() == 0) run()->set_pages_started(run()->pages_started() + 1);
       Dispatch(std::move(lease));
     }
+    if (stopping_) break;
   }
   MaybeFinish();
 }
@@ -417,7 +434,10 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
     if (!s.ok() && !LeaseLost(s)) fatal_ = s;
     --active_;
     // Given back untried, it counts toward max_pages when claimed again.
-    if (lease.item.attempts() == 0) run()->set_pages_started(run()->pages_started() - 1);
+    if (lease.item.attempts() == 0) {
+      run()->set_pages_started(run()->pages_started() - 1);
+      output_->UngrantPages(1);
+    }
   }
   Commit();
   Pump();
@@ -468,7 +488,10 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   }
   summary_.bytes_fetched += r.wire_bytes;
   stats->set_bytes_fetched(stats->bytes_fetched() + r.wire_bytes);
-  if (r.ok()) run()->set_pages_ok(run()->pages_ok() + 1);
+  if (r.ok()) {
+    run()->set_pages_ok(run()->pages_ok() + 1);
+    output_->PageFetched();
+  }
 
   if (!r.ok()) {
     if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {
@@ -625,8 +648,7 @@ void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const Fetch
   Status s = output_->AddError(e);
   if (!s.ok()) fatal_ = s;
   ++summary_.errors;
-  auto& [count, first_message] = failures_[kind];
-  if (count++ == 0) first_message = message;
+  failures_.AddFailures(kind, 1, message);
   Finish(lease);
 }
 
@@ -642,6 +664,14 @@ void CrawlEngine::Impl::Finish(const Lease& lease) {
   Pump();
 }
 
+void CrawlEngine::Impl::GiveBack(std::vector<Lease> leases) {
+  const int64_t now = NowMicros();
+  for (const auto& lease : leases) {
+    Status s = frontier_->Release(lease, now);
+    if (!s.ok() && !LeaseLost(s)) fatal_ = s;
+  }
+}
+
 void CrawlEngine::Impl::EndRun() {
   // Stopped, the run goes on at the next call; else the frontier is empty or
   // max_pages was reached.
@@ -649,28 +679,16 @@ void CrawlEngine::Impl::EndRun() {
   v1::CrawlRun* r = run();
   if (output_->run() != nullptr && r->pages_ok() == 0) {
     summary_.failed = true;
-    summary_.end_reason = "no page fetched" + DescribeFailures();
+    summary_.end_reason = "no page fetched" + failures_.DescribeFailures();
     r->set_end(v1::CrawlRun::NOTHING_FETCHED);
   } else if (!frontier_->Done()) {
+    summary_.max_pages_reached = true;
     summary_.end_reason = "max_pages (" + std::to_string(job_.max_pages) + ") reached";
     r->set_end(v1::CrawlRun::MAX_PAGES);
   } else {
     r->set_end(v1::CrawlRun::COMPLETE);
   }
   r->set_end_reason(summary_.end_reason);
-}
-
-// ": 3 URLs failed: 2 connect (first message); 1 http status (HTTP 404)", or "".
-std::string CrawlEngine::Impl::DescribeFailures() const {
-  uint64_t total = 0;
-  std::string kinds;
-  for (const auto& [kind, failed] : failures_) {
-    total += failed.first;
-    kinds += (kinds.empty() ? "" : "; ") + std::to_string(failed.first) + ' ' + KindWord(kind) +
-             " (" + failed.second + ')';
-  }
-  if (total == 0) return "";
-  return ": " + std::to_string(total) + (total == 1 ? " URL" : " URLs") + " failed: " + kinds;
 }
 
 void CrawlEngine::Impl::MaybeFinish() {

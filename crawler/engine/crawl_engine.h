@@ -63,6 +63,9 @@ struct CrawlSummary {
   // failed and end_reason names the causes. Judged only when the output
   // keeps runs (CrawlOutput::run).
   bool failed = false;
+  // The run took on max_pages URLs (counted job-wide for a worker) and left
+  // the rest of its frontier for the next run.
+  bool max_pages_reached = false;
   // Why the run ended, when not by emptying its frontier: "max_pages (N)
   // reached", or when failed "no page fetched: ...".
   std::string end_reason;

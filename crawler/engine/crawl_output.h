@@ -6,6 +6,7 @@
 // store (StoreCrawlOutput), or when the ingest service acks them (a worker).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -41,6 +42,20 @@ class CrawlOutput {
   // that keeps no runs (a worker's: the job's runs are the server's); the
   // engine then counts one call of Run as the run and judges no outcome.
   virtual v1::CrawlRun* run() { return nullptr; }
+  // For an output whose run several engines share (a worker's, counted
+  // job-wide in Redis): `fresh` URLs were just taken on, under the job's
+  // `max_pages` (0: no limit); *granted is how many of them the run may still
+  // start, and they count as started. The
+  // engine gives the rest back untried and ends its call as max_pages
+  // reached. UngrantPages returns URLs granted before and given back untried;
+  // PageFetched counts a response that is not an error. The defaults grant
+  // everything and count nothing: the engine's run() is then the count.
+  virtual Status GrantPages(uint64_t fresh, uint64_t /*max_pages*/, uint64_t* granted) {
+    *granted = fresh;
+    return Status::OK();
+  }
+  virtual void UngrantPages(uint64_t /*count*/) {}
+  virtual void PageFetched() {}
 
   // The serialized robots rules of a host cached less than `ttl_micros` ago
   // (NotFound otherwise), and caching them.

@@ -13,7 +13,9 @@ namespace gleaner::crawler {
 
 namespace {
 
-enum Script { kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kIndex, kRecount };
+enum Script {
+  kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kIndex, kRecount, kGrantPages
+};
 
 // Shared by the host scripts. KEYS: the host's g, q, d, l keys (the seen
 // buckets are named after them, in the same slot); ARGV[1..3]: now, per_host,
@@ -112,11 +114,13 @@ for _, k in ipairs(out) do r[#r + 1] = k end
 return r
 )lua";
 
-// ARGV[4..]: (fingerprint, depth, item) per item. Returns state, added.
+// ARGV[4]: 1 to queue every item, seen before or not (a requeue), else 0;
+// ARGV[5..]: (fingerprint, depth, item) per item. Returns state, added.
 constexpr char kPushBody[] = R"lua(
 local added, seq = 0, num(redis.call('HGET', g, 'seq'))
-for i = 4, #ARGV, 3 do
-  if seen_add(ARGV[i]) then
+local every = ARGV[4] == '1'
+for i = 5, #ARGV, 3 do
+  if seen_add(ARGV[i]) or every then
     seq = seq + 1
     local dep = tonumber(ARGV[i + 1])
     local key = struct.pack('>I4I4I4', dep, math.floor(seq / 4294967296), seq % 4294967296)
@@ -202,6 +206,16 @@ redis.call('HSET', KEYS[2], 'queued', sums[1], 'in_flight', sums[2], 'seen', sum
 return 1
 )lua";
 
+// The run's page budget, job-wide. KEYS: the run hash; ARGV: URLs just taken
+// on, max_pages. Returns how many of them the run may start, counted.
+constexpr char kGrantPagesScript[] = R"lua(
+local fresh, max = tonumber(ARGV[1]), tonumber(ARGV[2])
+local started = tonumber(redis.call('HGET', KEYS[1], 'started')) or 0
+local granted = math.max(0, math.min(fresh, max - started))
+if granted > 0 then redis.call('HINCRBY', KEYS[1], 'started', granted) end
+return granted
+)lua";
+
 std::vector<std::string> Scripts() {
   std::vector<std::string> s;
   for (const char* body :
@@ -210,6 +224,7 @@ std::vector<std::string> Scripts() {
   }
   s.push_back(kIndexScript);
   s.push_back(kRecountScript);
+  s.push_back(kGrantPagesScript);
   return s;
 }
 
@@ -306,11 +321,22 @@ Status RedisFrontier::TakeHostReply(const std::string& host_key, const RedisRepl
 }
 
 Status RedisFrontier::Push(const std::vector<v1::FrontierItem>& items, size_t* added) {
+  return PushItems(items, /*every=*/false, added);
+}
+
+Status RedisFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
+  size_t added = 0;
+  return PushItems(items, /*every=*/true, &added);
+}
+
+Status RedisFrontier::PushItems(const std::vector<v1::FrontierItem>& items, bool every,
+                                size_t* added) {
   *added = 0;
   std::map<std::string, std::vector<std::string>> args_by_host;
   for (const auto& item : items) {
     if (item.host_key().empty()) return Status::InvalidArgument("frontier item without a host");
     auto& args = args_by_host[item.host_key()];
+    if (args.empty()) args.push_back(every ? "1" : "0");
     args.push_back(std::to_string(static_cast<int64_t>(UrlFingerprint(item.url()))));
     args.push_back(std::to_string(item.depth()));
     args.push_back(item.SerializeAsString());
@@ -559,6 +585,72 @@ Status RedisFrontier::PutRobots(const std::string& host_key, const std::string& 
                               &replies));
   if (replies[0].is_error()) return ReplyError(replies[0], "caching robots rules");
   return Status::OK();
+}
+
+Status RedisFrontier::GrantPages(uint64_t fresh, uint64_t max_pages, uint64_t* granted) {
+  if (max_pages == 0) {  // no budget to check: counted with the next round trip
+    deferred_.push_back(
+        {-1, {"HINCRBY", job_prefix_ + "run", "started", std::to_string(fresh)}});
+    *granted = fresh;
+    return Status::OK();
+  }
+  std::vector<RedisReply> replies;
+  GLEANER_RETURN_IF_ERROR(Run({{kGrantPages,
+                                {"1", job_prefix_ + "run", std::to_string(fresh),
+                                 std::to_string(max_pages)}}},
+                              &replies));
+  if (replies[0].is_error()) return ReplyError(replies[0], "counting the run's pages");
+  *granted = static_cast<uint64_t>(std::max<int64_t>(0, replies[0].integer));
+  return Status::OK();
+}
+
+void RedisFrontier::UngrantPages(uint64_t count) {
+  deferred_.push_back(
+      {-1, {"HINCRBY", job_prefix_ + "run", "started", "-" + std::to_string(count)}});
+}
+
+void RedisFrontier::CountFetched() {
+  deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "ok", "1"}});
+}
+
+void RedisFrontier::CountFailure(v1::ErrorKind kind, const std::string& message) {
+  const std::string k = std::to_string(static_cast<int>(kind));
+  deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "f:" + k, "1"}});
+  deferred_.push_back({-1, {"HSETNX", job_prefix_ + "run", "m:" + k, message}});
+}
+
+Status RedisFrontier::ReadRun(RunTally* tally) const {
+  *tally = RunTally();
+  std::vector<RedisReply> replies;
+  GLEANER_RETURN_IF_ERROR(Run({{-1, {"HGETALL", job_prefix_ + "run"}}}, &replies));
+  if (replies[0].is_error()) return ReplyError(replies[0], "reading the run");
+  std::map<std::string, std::string> fields;
+  const auto& e = replies[0].elements;
+  for (size_t i = 0; i + 1 < e.size(); i += 2) fields[e[i].str] = e[i + 1].str;
+  auto count = [](const std::string& v) { return std::strtoull(v.c_str(), nullptr, 10); };
+  tally->started = count(fields["started"]);
+  tally->ok = count(fields["ok"]);
+  for (const auto& [name, value] : fields) {
+    if (!name.starts_with("f:")) continue;
+    int kind = std::atoi(name.c_str() + 2);
+    if (!v1::ErrorKind_IsValid(kind)) continue;
+    tally->AddFailures(static_cast<v1::ErrorKind>(kind), count(value),
+                       fields["m:" + name.substr(2)]);
+  }
+  return Status::OK();
+}
+
+Status RedisFrontier::ResetRun() {
+  std::vector<RedisReply> replies;
+  GLEANER_RETURN_IF_ERROR(Run({{-1, {"DEL", job_prefix_ + "run"}}}, &replies));
+  if (replies[0].is_error()) return ReplyError(replies[0], "starting a run");
+  return Status::OK();
+}
+
+Status RedisFrontier::SendDeferred() {
+  if (deferred_.empty()) return Status::OK();
+  std::vector<RedisReply> replies;
+  return Run({}, &replies);
 }
 
 }  // namespace gleaner::crawler

@@ -17,6 +17,7 @@
 //   gl:{<job>}:idx                  zset host -> earliest time a claim may succeed
 //   gl:{<job>}:hv                   hash host -> "version queued leased seen" last indexed
 //   gl:{<job>}:st                   hash queued, in_flight, seen: sums over hv
+//   gl:{<job>}:run                  hash started, ok, f:<kind>, m:<kind>: the current run (RunTally)
 //
 // The seen set is exact: the 64-bit fingerprints of a host in linear-hashing
 // buckets of at most a few hundred, which Redis keeps as sorted integer arrays
@@ -51,6 +52,7 @@
 
 #include "crawler/frontier/frontier.h"
 #include "crawler/frontier/redis_client.h"
+#include "crawler/frontier/run_tally.h"
 
 namespace gleaner::crawler {
 
@@ -98,6 +100,26 @@ class RedisFrontier : public Frontier {
   Status GetRobots(const std::string& host_key, std::string* rules);
   Status PutRobots(const std::string& host_key, const std::string& rules, int64_t ttl_micros);
 
+  // Queues `items` whether they were seen before or not: the seeds of a run
+  // that fetched nothing, retried by the next. Only when nothing is queued.
+  Status Requeue(const std::vector<v1::FrontierItem>& items);
+
+  // The job's current run, counted by every worker in one hash. GrantPages
+  // counts `fresh` URLs just taken on as started, atomically and at most up
+  // to `max_pages`, and says how many (one round trip; none when max_pages
+  // is 0, no limit). The other counts
+  // travel with the next round trip, so a page is counted before its lease
+  // completes; a round trip lost to a Redis failure may send them twice.
+  Status GrantPages(uint64_t fresh, uint64_t max_pages, uint64_t* granted);
+  void UngrantPages(uint64_t count);
+  void CountFetched();
+  void CountFailure(v1::ErrorKind kind, const std::string& message);
+  Status ReadRun(RunTally* tally) const;
+  // The next run starts: every count back to zero.
+  Status ResetRun();
+  // Sends what waits for the next round trip (counts, host settings) now.
+  Status SendDeferred();
+
   uint64_t round_trips() const { return client_->round_trips(); }
 
  private:
@@ -107,6 +129,8 @@ class RedisFrontier : public Frontier {
   };
 
   RedisFrontier(const Options& options, std::unique_ptr<RedisClient> client);
+  // Push, or with `every` Requeue.
+  Status PushItems(const std::vector<v1::FrontierItem>& items, bool every, size_t* added);
   std::string HostPrefix(const std::string& host_key) const;
   // A host script's command: its four host keys, then now, per_host, the
   // default delay and `args`.

@@ -52,9 +52,10 @@ class JobQueue {
   virtual void Shutdown() = 0;
 };
 
-// Writes phase, message and (when given) spec of job `name` in one commit.
-// The caller makes sure nothing else writes that job meanwhile.
+// Writes phase, message and (when given) spec and run of job `name` in one
+// commit. The caller makes sure nothing else writes that job meanwhile.
 Status WriteJobPhase(storage::StagingStore* store, const std::string& name, v1::JobPhase phase,
-                     const std::string& message, const v1::JobSpec* spec);
+                     const std::string& message, const v1::JobSpec* spec,
+                     const v1::CrawlRun* run = nullptr);
 
 }  // namespace gleaner::service

@@ -6,6 +6,7 @@
 
 #include "crawler/engine/page_processor.h"
 #include "crawler/job/job_parser.h"
+#include "storage/job_phase.h"
 #include "storage/job_writer.h"  // NowMicros
 #include "storage/store_reader.h"
 
@@ -30,9 +31,10 @@ Status RedisJobBoard::Open(storage::StagingStore* store, Options options, Logger
 RedisJobBoard::~RedisJobBoard() { Shutdown(); }
 
 Status RedisJobBoard::SetPhase(const std::string& name, v1::JobPhase phase,
-                               const std::string& message, const v1::JobSpec* spec) {
+                               const std::string& message, const v1::JobSpec* spec,
+                               const v1::CrawlRun* run) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return WriteJobPhase(store_, name, phase, message, spec);
+  return WriteJobPhase(store_, name, phase, message, spec, run);
 }
 
 Status RedisJobBoard::Watch(const crawler::JobConfig& job, const std::string& yaml,
@@ -44,6 +46,7 @@ Status RedisJobBoard::Watch(const crawler::JobConfig& job, const std::string& ya
   fo.delay_micros = static_cast<int64_t>(job.politeness.delay_ms) * 1000;
   GLEANER_RETURN_IF_ERROR(crawler::RedisFrontier::Open(fo, &watched->frontier));
   watched->yaml = yaml;
+  watched->max_pages = job.max_pages;
   return Status::OK();
 }
 
@@ -51,6 +54,17 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
                               const v1::JobSpec* spec) {
   Watched watched;
   GLEANER_RETURN_IF_ERROR(Watch(job, yaml, &watched));
+  v1::JobState last;
+  Status found;
+  {
+    storage::StoreReader reader(store_);
+    found = reader.GetJob(job.name, &last);
+  }
+  if (!found.ok() && !found.IsNotFound()) return found;
+  // A job paused, or interrupted by a restart, continues its run.
+  const bool next_run = !found.ok() || last.phase() == v1::JOB_SUCCEEDED ||
+                        last.phase() == v1::JOB_FAILED || last.phase() == v1::JOB_CANCELLED;
+  if (next_run) GLEANER_RETURN_IF_ERROR(watched.frontier->ResetRun());
   // Seeded before it is published, so that no one finds the job without work.
   std::unique_ptr<crawler::PageProcessor> processor;
   GLEANER_RETURN_IF_ERROR(crawler::PageProcessor::Build(job, &processor));
@@ -58,7 +72,14 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
   GLEANER_RETURN_IF_ERROR(processor->SeedItems(&seeds));
   size_t added = 0;
   GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
-  GLEANER_RETURN_IF_ERROR(SetPhase(job.name, v1::JOB_PENDING, "", spec));
+  // The seeds failed last time, and the frontier saw them: queue them again.
+  if (found.ok() && last.phase() == v1::JOB_FAILED &&
+      last.run().end() == v1::CrawlRun::NOTHING_FETCHED) {
+    GLEANER_RETURN_IF_ERROR(watched.frontier->Requeue(seeds));
+  }
+  const v1::CrawlRun fresh_run;
+  GLEANER_RETURN_IF_ERROR(
+      SetPhase(job.name, v1::JOB_PENDING, "", spec, next_run ? &fresh_run : nullptr));
   watched.published_micros = storage::NowMicros();
   GLEANER_RETURN_IF_ERROR(registry_->Publish(job.name, yaml, watched.published_micros));
   jobs_[job.name] = std::move(watched);
@@ -242,38 +263,79 @@ std::vector<v1::WorkerStats> RedisJobBoard::Workers() const {
 bool RedisJobBoard::Check(const std::string& name, Watched* job) {
   if (job->phase == v1::JOB_PAUSED) return false;
   crawler::FrontierStats stats = job->frontier->Stats();
-  auto done = [&] { return stats.queued == 0 && stats.in_flight == 0; };
+  crawler::RunTally tally;
+  auto read_run = [&]() -> Status {
+    return job->max_pages > 0 ? job->frontier->ReadRun(&tally) : Status::OK();
+  };
+  // Over when nothing is leased and either nothing is queued or the run's
+  // page budget is spent (the queued rest waits for the next run).
+  auto over = [&] {
+    bool spent = job->max_pages > 0 && tally.started >= static_cast<uint64_t>(job->max_pages);
+    return stats.in_flight == 0 && (stats.queued == 0 || spent);
+  };
+  Status s = read_run();
   int64_t now = storage::NowMicros();
   // The counters may be stale (a worker died between a frontier script and
-  // its index update): only the hosts' own keys may say that a job is done.
-  if (done() || now - job->reconciled_micros >= kReconcileEveryMicros) {
-    Status s = job->frontier->Reconcile(now);
-    if (!s.ok()) {
-      if (log_) log_->Warn("checking a job failed", {{"job", name}, {"error", s.message()}});
-      return false;
+  // its index update): only the hosts' own keys may say that a job is over.
+  if (s.ok() && (over() || now - job->reconciled_micros >= kReconcileEveryMicros)) {
+    s = job->frontier->Reconcile(now);
+    if (s.ok()) {
+      job->reconciled_micros = now;
+      stats = job->frontier->Stats();
     }
-    job->reconciled_micros = now;
-    stats = job->frontier->Stats();
   }
-  if (done()) {
+  if (!s.ok()) {
+    if (log_) log_->Warn("checking a job failed", {{"job", name}, {"error", s.message()}});
+    return false;
+  }
+  if (over()) {
     // Every lease was completed, and a worker completes one only once the
-    // records of its page were acked: they are all stored.
-    Status s = SetPhase(name, v1::JOB_SUCCEEDED, "", nullptr);
-    if (s.ok()) s = registry_->Retire(name);
-    if (log_) {
-      std::vector<LogField> fields = {{"job", name}, {"urls", stats.seen}};
-      if (!s.ok()) fields.emplace_back("retire_error", s.message());
-      log_->Log(s.ok() ? LogLevel::kInfo : LogLevel::kError, "job ended", fields);
-    }
+    // records of its page were acked, after sending its counts: they are all
+    // stored and counted.
+    s = job->frontier->ReadRun(&tally);
+    if (s.ok()) s = End(name, *job, stats, tally);
+    if (!s.ok() && log_) log_->Error("ending a job failed", {{"job", name}, {"error", s.message()}});
     return s.ok();
   }
   // queued counts leased URLs too, so it is below seen once any was completed.
   if (job->phase == v1::JOB_PENDING && (stats.in_flight > 0 || stats.queued < stats.seen)) {
-    Status s = SetPhase(name, v1::JOB_RUNNING, "", nullptr);
+    s = SetPhase(name, v1::JOB_RUNNING, "", nullptr);
     if (s.ok()) job->phase = v1::JOB_RUNNING;
     if (log_) log_->Info("job started by the workers", {{"job", name}});
   }
   return false;
+}
+
+Status RedisJobBoard::End(const std::string& name, const Watched& job,
+                          const crawler::FrontierStats& stats, const crawler::RunTally& tally) {
+  v1::CrawlRun run;
+  run.set_pages_started(tally.started);
+  run.set_pages_ok(tally.ok);
+  v1::JobPhase phase = v1::JOB_SUCCEEDED;
+  // A URL was tried and none answered: as `gleaner crawl` judges a run.
+  if (tally.started > 0 && tally.ok == 0) {
+    phase = v1::JOB_FAILED;
+    run.set_end(v1::CrawlRun::NOTHING_FETCHED);
+    run.set_end_reason("no page fetched" + tally.DescribeFailures());
+  } else if (stats.queued > 0) {
+    run.set_end(v1::CrawlRun::MAX_PAGES);
+    run.set_end_reason("max_pages (" + std::to_string(job.max_pages) + ") reached");
+  } else {
+    run.set_end(v1::CrawlRun::COMPLETE);
+  }
+  GLEANER_RETURN_IF_ERROR(SetPhase(name, phase, run.end_reason(), nullptr, &run));
+  GLEANER_RETURN_IF_ERROR(registry_->Retire(name));
+  if (log_) {
+    std::vector<LogField> fields = {{"job", name},
+                                    {"phase", storage::JobPhaseWord(phase)},
+                                    {"urls", stats.seen},
+                                    {"pages_started", tally.started},
+                                    {"pages_fetched", tally.ok}};
+    if (!run.end_reason().empty()) fields.emplace_back("reason", run.end_reason());
+    log_->Log(phase == v1::JOB_SUCCEEDED ? LogLevel::kInfo : LogLevel::kError, "job ended",
+              fields);
+  }
+  return Status::OK();
 }
 
 void RedisJobBoard::Loop() {

@@ -3,10 +3,13 @@
 // and publishes it in the RedisJobRegistry, where `gleaner worker` processes
 // on any machine find it, crawl it and send its records to IngestService. A
 // thread watches every active job's frontier and marks the job running once a
-// worker took a URL, and succeeded once nothing is queued or leased (checked
-// exactly by Reconcile; every record was acked by then, since workers
-// complete a lease only after its records' ack), then retires it from the
-// registry. Pause and Cancel take the job off the active list at once
+// worker took a URL, and ended once nothing is queued or leased, or the run
+// took on the job's max_pages URLs and none is leased (checked exactly by
+// Reconcile; every record was acked by then, since workers complete a lease
+// only after its records' ack), then retires it from the registry. A run
+// is counted job-wide in the frontier (RunTally): it ended failed when it
+// fetched no page, naming the causes, and the next Submit retries its seeds;
+// it succeeded otherwise, saying when max_pages stopped it. Pause and Cancel take the job off the active list at once
 // (workers stop within a second or so, finishing their pages in flight);
 // Resume or a new Submit publishes it again on the frontier it left, so the
 // crawl continues. Jobs stay in Redis while the server is down; Start takes
@@ -67,6 +70,7 @@ class RedisJobBoard : public JobQueue {
     std::string yaml;
     std::unique_ptr<crawler::RedisFrontier> frontier;
     v1::JobPhase phase = v1::JOB_PENDING;  // pending, running or paused
+    int max_pages = 0;                     // the job's: a run takes on at most this many URLs
     int64_t published_micros = 0;
     int64_t reconciled_micros = 0;
   };
@@ -75,13 +79,17 @@ class RedisJobBoard : public JobQueue {
                 std::unique_ptr<RedisJobRegistry> registry)
       : store_(store), options_(std::move(options)), log_(log), registry_(std::move(registry)) {}
 
-  // Seeds the frontier and publishes `job`, recording it as pending. mu_ held.
+  // Seeds the frontier and publishes `job`, recording it as pending; a job
+  // that had ended starts its next run. mu_ held.
   Status Publish(const crawler::JobConfig& job, const std::string& yaml, const v1::JobSpec* spec);
+  // Records how a job's run ended and retires it. mu_ held.
+  Status End(const std::string& name, const Watched& job, const crawler::FrontierStats& stats,
+             const crawler::RunTally& tally);
   Status Watch(const crawler::JobConfig& job, const std::string& yaml, Watched* watched) const;
   // Checks one job; true when it is done and was retired. mu_ held.
   bool Check(const std::string& name, Watched* job);
   Status SetPhase(const std::string& name, v1::JobPhase phase, const std::string& message,
-                  const v1::JobSpec* spec);
+                  const v1::JobSpec* spec, const v1::CrawlRun* run = nullptr);
   void Loop();
 
   storage::StagingStore* store_;

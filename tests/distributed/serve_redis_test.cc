@@ -2,7 +2,9 @@
 // `gleaner worker` processes that take them from Redis (no --job), and the
 // server sees the job through to succeeded and lists its workers; schedules
 // fire into Redis as they fire into the in-process runner; a worker without
-// --allow-private-networks connects to no private address for them. Real
+// --allow-private-networks connects to no private address for them. A run is
+// the job's across its workers: max_pages bounds it job-wide, and one that
+// fetched nothing ends failed and is retried by the next submit. Real
 // redis-server, server and workers, all on 127.0.0.1.
 #include <signal.h>
 
@@ -174,8 +176,9 @@ TEST_CASE("a worker without --allow-private-networks connects to no private addr
     auto worker = StartBoardWorker(cluster.redis, server, /*allow_private_networks=*/false);
     REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
     REQUIRE(Client(server, {"jobs", "submit", direct}).exit_code == 0);
-    WaitForPhase(server, "shop", "succeeded");
-    WaitForPhase(server, "direct", "succeeded");
+    // Every seed failed: no page of either run was fetched.
+    WaitForPhase(server, "shop", "failed");
+    WaitForPhase(server, "direct", "failed");
     worker->Kill(SIGTERM);
     worker_run = ExpectExit0(*worker);
     CHECK(server.Terminate().exit_code == 0);
@@ -196,4 +199,64 @@ TEST_CASE("a worker without --allow-private-networks connects to no private addr
     CHECK(worker_run.err.find("error: " + seed + ": ERROR_OUT_OF_SCOPE: " + refused +
                               " (1 attempts)") != std::string::npos);
   }
+}
+
+// Pages the fixture served, robots.txt aside: what a run took on.
+std::multiset<std::string> PagesServed(const fixture::FixtureSite& site) {
+  std::multiset<std::string> pages;
+  for (const auto& e : site.RequestLog()) {
+    if (e.target != "/robots.txt") pages.insert(std::to_string(e.host) + e.target);
+  }
+  return pages;
+}
+
+TEST_CASE("max_pages bounds a run across workers, which ends succeeded; the next run goes on") {
+  // Without robots.txt every URL a run takes on is a request the site sees
+  // (with it, links to /private/ would be taken on and blocked).
+  ShopCluster cluster({.politeness = "{concurrency: 2, per_host: 8, robots: false}",
+                       .extra_yaml = "max_pages: 30\n"});
+  ServeProcess server(cluster.dir, cluster.dir / "served",
+                      {"--redis", cluster.redis.url(), "--allow-private-networks"});
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
+
+  for (size_t run = 1; run <= 2; ++run) {
+    REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
+    WaitForPhase(server, "shop", "succeeded");
+    nlohmann::json status = ClientJson(server, {"jobs", "status", "shop", "--json"});
+    CHECK(status["message"] == "max_pages (30) reached");
+    // Each run took on exactly 30 URLs between the two workers, none twice.
+    std::multiset<std::string> served = PagesServed(*cluster.site);
+    CHECK(served.size() == 30 * run);
+    CHECK(std::set<std::string>(served.begin(), served.end()).size() == served.size());
+  }
+  for (auto& w : workers) {
+    w->Kill(SIGTERM);
+    ExpectExit0(*w);
+  }
+  CHECK(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("a run that fetched nothing ends failed with its cause; the next submit retries it") {
+  ShopCluster cluster({.pages = 20, .politeness = kFastPoliteness});
+  ServeProcess server(cluster.dir, cluster.dir / "served",
+                      {"--redis", cluster.redis.url(), "--allow-private-networks"});
+  auto refusing = StartBoardWorker(cluster.redis, server, /*allow_private_networks=*/false);
+  REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
+  WaitForPhase(server, "shop", "failed");
+  std::string message = ClientJson(server, {"jobs", "status", "shop", "--json"})["message"];
+  CHECK(message.starts_with("no page fetched: 1 URL failed: 1 out of scope (robots.txt: refused "
+                            "to connect to 127.0.0.1"));
+  refusing->Kill(SIGTERM);
+  ExpectExit0(*refusing);
+
+  // The seed had been seen, and failed: the next run fetches it again.
+  auto worker = StartBoardWorker(cluster.redis, server);
+  REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
+  WaitForPhase(server, "shop", "succeeded");
+  CHECK(ClientJson(server, {"jobs", "status", "shop", "--json"})["message"] == "");
+  worker->Kill(SIGTERM);
+  ExpectExit0(*worker);
+  CHECK(server.Terminate().exit_code == 0);
+  ExpectRecordsOfOneCrawl(cluster.job, cluster.dir / "served", cluster.dir / "crawled", 10);
 }
