@@ -369,3 +369,71 @@ TEST_CASE("Redis away: IOError, never a crash nor a false Done; back with its AO
   REQUIRE(f->Complete(rest[0]).ok());
   CHECK(f->Done());
 }
+
+TEST_CASE("workers granting pages together never start more than the run's max_pages") {
+  gleaner::testing::RedisServer server;
+  auto a = Open(WorkerOptions(server, 8, 0));
+  auto b = Open(WorkerOptions(server, 8, 0));
+  uint64_t total = 0;
+  // Asked for 3 at a time, alternately, against a budget of 10: 3, 3, 3, then 1, then none.
+  std::vector<uint64_t> grants;
+  for (int i = 0; i < 6; ++i) {
+    uint64_t granted = 99;
+    REQUIRE((i % 2 ? *b : *a).GrantPages(3, 10, &granted).ok());
+    grants.push_back(granted);
+    total += granted;
+  }
+  CHECK(grants == std::vector<uint64_t>{3, 3, 3, 1, 0, 0});
+  CHECK(total == 10);
+  // One given back untried may be taken on by another worker.
+  a->UngrantPages(1);
+  REQUIRE(a->SendDeferred().ok());
+  uint64_t granted = 0;
+  REQUIRE(b->GrantPages(3, 10, &granted).ok());
+  CHECK(granted == 1);
+
+  b->CountFetched();
+  b->CountFailure(v1::ERROR_CONNECT, "refused");
+  b->CountFailure(v1::ERROR_CONNECT, "refused again");
+  a->CountFailure(v1::ERROR_TIMEOUT, "slow");
+  REQUIRE(a->SendDeferred().ok());
+  REQUIRE(b->SendDeferred().ok());
+  crawler::RunTally tally;
+  REQUIRE(a->ReadRun(&tally).ok());
+  CHECK(tally.started == 10);
+  CHECK(tally.ok == 1);
+  CHECK(tally.DescribeFailures() == ": 3 URLs failed: 1 timeout (slow); 2 connect (refused)");
+
+  // The next run counts from zero; without max_pages nothing is refused.
+  REQUIRE(a->ResetRun().ok());
+  REQUIRE(a->GrantPages(5, 0, &granted).ok());
+  CHECK(granted == 5);
+  REQUIRE(a->SendDeferred().ok());
+  REQUIRE(b->ReadRun(&tally).ok());
+  CHECK(tally.started == 5);
+  CHECK(tally.ok == 0);
+  CHECK(tally.failures.empty());
+}
+
+TEST_CASE("Requeue queues URLs the frontier has seen, so that a failed run's seeds are retried") {
+  gleaner::testing::RedisServer server;
+  auto f = Open(WorkerOptions(server, 8, 0));
+  size_t added = 0;
+  REQUIRE(f->Push({Item("http://a", "/", 0)}, &added).ok());
+  auto leases = Claim(*f, 8, 1);
+  REQUIRE(leases.size() == 1);
+  REQUIRE(f->Complete(leases[0]).ok());
+  REQUIRE(f->Done());
+  REQUIRE(f->Push({Item("http://a", "/", 0)}, &added).ok());
+  CHECK(added == 0);
+  CHECK(f->Done());
+
+  REQUIRE(f->Requeue({Item("http://a", "/", 0)}).ok());
+  CHECK_FALSE(f->Done());
+  leases = Claim(*f, 8, 2);
+  REQUIRE(leases.size() == 1);
+  CHECK(leases[0].item.url() == "http://a/");
+  // Still seen: a plain push does not queue it a second time.
+  REQUIRE(f->Push({Item("http://a", "/", 0)}, &added).ok());
+  CHECK(added == 0);
+}
