@@ -36,7 +36,7 @@ struct WorkerFlags {
   std::string job;
   std::string ca_file;
   bool allow_private_networks = false;
-  int lease_s = 300;
+  int lease_s = 15;
   std::string log_format = "text";
   service::ClientFlags client;
 };
@@ -152,7 +152,8 @@ void RegisterWorker(CLI::App& app, CommandResult* result) {
   cmd->add_option("--ingest", flags->client.server,
                   "HOST:PORT of the server's ingest service (same as --server)");
   cmd->add_option("--lease-s", flags->lease_s,
-                  "Seconds a claimed URL stays this worker's before others may take it")
+                  "Seconds a claimed URL stays this worker's without a renewal (renewed every "
+                  "third of that while the worker lives) before others may take it")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--allow-private-networks", flags->allow_private_networks,
                 "Let the server's jobs (without --job) reach loopback, private and link-local "

@@ -69,6 +69,7 @@ class CrawlEngine::Impl {
         options_(options),
         pump_timer_(io_),
         progress_timer_(io_),
+        lease_timer_(io_),
         signals_(io_),
         rng_(std::random_device{}()) {}
 
@@ -116,6 +117,7 @@ class CrawlEngine::Impl {
   void Poll();
   void MaybeFinish();
   void ReportProgress(bool final_line);
+  void KeepLeases();
   bool Allowed(const NormalizedUrl& url);
   void EndRun();
   // Gives back `leases` untried: the run may not start them.
@@ -141,6 +143,7 @@ class CrawlEngine::Impl {
   asio::steady_timer pump_timer_;
   int64_t pump_at_ = 0;
   asio::steady_timer progress_timer_;
+  asio::steady_timer lease_timer_;  // when the frontier wants KeepLeases
   asio::signal_set signals_;
   std::unique_ptr<PageProcessor> processor_;
   std::unique_ptr<HttpFetcher> fetcher_;
@@ -228,6 +231,7 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
   last_progress_micros_ = started_micros_;
   ReportProgress(false);
   asio::post(io_, [this] { Pump(); });
+  KeepLeases();
   io_.run();
   output_->SetWakeup(nullptr);
   pool_->join();
@@ -698,6 +702,7 @@ void CrawlEngine::Impl::MaybeFinish() {
   finished_ = true;
   pump_timer_.cancel();
   progress_timer_.cancel();
+  lease_timer_.cancel();
   signals_.cancel();
   io_.stop();
 }
@@ -725,6 +730,21 @@ void CrawlEngine::Impl::ReportProgress(bool final_line) {
   progress_timer_.expires_after(std::chrono::milliseconds(options_.progress_is_tty ? 500 : 5000));
   progress_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) ReportProgress(false);
+  });
+}
+
+void CrawlEngine::Impl::KeepLeases() {
+  // A failed renewal is not the crawl's failure: at worst a lease expires and
+  // another worker fetches that page again (its records are stored once).
+  int64_t next = 0;
+  Status kept = frontier_->KeepLeases(NowMicros(), &next);
+  if (!kept.ok() && options_.progress != nullptr && !options_.progress_is_tty) {
+    *options_.progress << "renewing leases failed: " << kept.message() << '\n' << std::flush;
+  }
+  if (next == 0) return;
+  lease_timer_.expires_after(std::chrono::microseconds(std::max<int64_t>(0, next - NowMicros())));
+  lease_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) KeepLeases();
   });
 }
 

@@ -58,6 +58,16 @@ class Frontier {
   virtual void SetHostDelay(const std::string& host_key, int64_t delay_micros) = 0;
   virtual void PauseHost(const std::string& host_key, int64_t until_micros) = 0;
 
+  // For a frontier whose leases expire (shared by processes, one of which
+  // may die): keeps the leases this process holds alive, and sets
+  // *next_micros to when it wants to be called again (0: never; leases do
+  // not expire). The engine calls it from its io thread from the start of a
+  // run. A failure costs at most a page fetched twice.
+  virtual Status KeepLeases(int64_t /*now_micros*/, int64_t* next_micros) {
+    *next_micros = 0;
+    return Status::OK();
+  }
+
   virtual FrontierStats Stats() const = 0;
   // True when nothing is queued and nothing is leased: the crawl is over.
   bool Done() const {

@@ -14,7 +14,7 @@ namespace gleaner::crawler {
 namespace {
 
 enum Script {
-  kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kIndex, kRecount, kGrantPages
+  kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kRenew, kIndex, kRecount, kGrantPages
 };
 
 // Shared by the host scripts. KEYS: the host's g, q, d, l keys (the seen
@@ -172,6 +172,23 @@ return 1
 
 constexpr char kStateBody[] = "return state(false)";
 
+// ARGV[4]: the new expiry; ARGV[5..]: lease keys. Returns state, then per
+// key 1 when it was still held (and now expires later), else 0.
+constexpr char kRenewBody[] = R"lua(
+local held = {}
+for i = 5, #ARGV do
+  if redis.call('ZSCORE', l, ARGV[i]) then
+    redis.call('ZADD', l, 'XX', ARGV[4], ARGV[i])
+    held[#held + 1] = 1
+  else
+    held[#held + 1] = 0
+  end
+end
+local r = state(true)
+for _, h in ipairs(held) do r[#r + 1] = h end
+return r
+)lua";
+
 // The job-wide index update. KEYS: idx, hv, st; ARGV: host, then the state a
 // host script returned. An update older than the one recorded is ignored, so
 // updates may arrive in any order; counters are sums of the recorded states.
@@ -219,7 +236,8 @@ return granted
 std::vector<std::string> Scripts() {
   std::vector<std::string> s;
   for (const char* body :
-       {kClaimBody, kPushBody, kSeenBody, kCompleteBody, kReleaseBody, kPauseBody, kStateBody}) {
+       {kClaimBody, kPushBody, kSeenBody, kCompleteBody, kReleaseBody, kPauseBody, kStateBody,
+        kRenewBody}) {
     s.push_back(std::string(kHostPrelude) + body);
   }
   s.push_back(kIndexScript);
@@ -452,6 +470,7 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
             !lease.item.ParseFromString(key.str.substr(bar + 1 + kMemberHeader))) {
           return Status::Corruption("unreadable frontier item in redis");
         }
+        held_[ready[i]].insert(lease.key);
         out->push_back(std::move(lease));
       }
     }
@@ -467,8 +486,16 @@ Status RedisFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>* 
   return Status::OK();
 }
 
+void RedisFrontier::Forget(const Lease& lease) {
+  auto it = held_.find(lease.item.host_key());
+  if (it == held_.end()) return;
+  it->second.erase(lease.key);
+  if (it->second.empty()) held_.erase(it);
+}
+
 Status RedisFrontier::Complete(const Lease& lease) {
   const std::string& host = lease.item.host_key();
+  Forget(lease);
   std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(Run({HostScript(kComplete, host, 0, {lease.key})}, &replies));
   std::vector<RedisReply> payload;
@@ -482,6 +509,7 @@ Status RedisFrontier::Complete(const Lease& lease) {
 
 Status RedisFrontier::Release(const Lease& lease, int64_t not_before_micros) {
   const std::string& host = lease.item.host_key();
+  Forget(lease);
   std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(Run(
       {HostScript(kRelease, host, 0,
@@ -503,6 +531,37 @@ void RedisFrontier::SetHostDelay(const std::string& host_key, int64_t delay_micr
 
 void RedisFrontier::PauseHost(const std::string& host_key, int64_t until_micros) {
   deferred_.push_back(HostScript(kPause, host_key, 0, {std::to_string(until_micros)}));
+}
+
+Status RedisFrontier::KeepLeases(int64_t now_micros, int64_t* next_micros) {
+  const int64_t every = std::max<int64_t>(1, options_.lease_ttl_micros / 3);
+  *next_micros = now_micros + every;
+  if (held_.empty() || now_micros - renewed_micros_ < every) return Status::OK();
+  const std::string expiry = std::to_string(now_micros + options_.lease_ttl_micros);
+  std::vector<std::string> hosts;
+  std::vector<RedisCommand> commands;
+  for (const auto& [host, keys] : held_) {
+    std::vector<std::string> args = {expiry};
+    args.insert(args.end(), keys.begin(), keys.end());
+    hosts.push_back(host);
+    commands.push_back(HostScript(kRenew, host, now_micros, std::move(args)));
+  }
+  std::vector<RedisReply> replies;
+  GLEANER_RETURN_IF_ERROR(Run(std::move(commands), &replies));
+  renewed_micros_ = now_micros;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    std::vector<RedisReply> payload;
+    GLEANER_RETURN_IF_ERROR(TakeHostReply(hosts[i], replies[i], &payload));
+    NoteHostScore(hosts[i], replies[i]);
+    // Expired and claimed by another worker: completing it will say so.
+    auto& keys = held_[hosts[i]];
+    size_t k = 0;
+    for (auto it = keys.begin(); it != keys.end() && k < payload.size(); ++k) {
+      it = payload[k].integer == 1 ? std::next(it) : keys.erase(it);
+    }
+    if (keys.empty()) held_.erase(hosts[i]);
+  }
+  return Status::OK();
 }
 
 FrontierStats RedisFrontier::Stats() const {

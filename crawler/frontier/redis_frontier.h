@@ -4,7 +4,9 @@
 // are Lua scripts, each atomic on one host, so no two workers lease the same
 // URL or start two requests on a host inside its delay. A lease expires
 // lease_ttl_micros after its claim; a later Claim on the host puts it back in
-// the queue, so the URLs of a worker that died are crawled by the others.
+// the queue, so the URLs of a worker that died are crawled by the others;
+// a live worker renews the leases it holds (KeepLeases, every third of the
+// TTL), so the TTL can be short and a dead worker's URLs come back soon.
 //
 // Key layout. Per host, all in the host's Redis Cluster slot (hash tag):
 //   gl:<job>:{<host_key>}:g         hash: next (gate), delay, seq, tok, ver, sn/sl/sp (seen set)
@@ -45,7 +47,9 @@
 // crawl at about 2.6-2.8 round trips per page (bench/README.md).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +67,8 @@ class RedisFrontier : public Frontier {
     std::string job;                             // namespaces every key
     int per_host = 8;                            // leases in flight per host
     int64_t delay_micros = 250000;               // default gap between request starts on a host
-    int64_t lease_ttl_micros = 300 * 1000000LL;  // a lease not completed by then is requeued
+    // A lease neither completed nor renewed by then is requeued.
+    int64_t lease_ttl_micros = 15 * 1000000LL;
     // Longest wait Claim suggests when nothing is ready: other workers may
     // push work or complete leases at any time.
     int64_t poll_micros = 500000;
@@ -87,6 +92,11 @@ class RedisFrontier : public Frontier {
   // Job-wide counters, one round trip. When Redis cannot be reached it returns
   // the last figures it read with queued at least 1: a frontier it cannot read
   // is not done (the next call that returns a Status meets the error itself).
+  // Renews, in one round trip, every lease this frontier claimed and has not
+  // completed or released, once a third of the TTL passed since the last
+  // renewal (asking to be called again then); a lease found expired and
+  // taken by another worker is dropped.
+  Status KeepLeases(int64_t now_micros, int64_t* next_micros) override;
   FrontierStats Stats() const override;
 
   // Recomputes the index entry of every host the job has indexed from the
@@ -129,6 +139,8 @@ class RedisFrontier : public Frontier {
   };
 
   RedisFrontier(const Options& options, std::unique_ptr<RedisClient> client);
+  // The lease is no longer this frontier's to renew.
+  void Forget(const Lease& lease);
   // Push, or with `every` Requeue.
   Status PushItems(const std::vector<v1::FrontierItem>& items, bool every, size_t* added);
   std::string HostPrefix(const std::string& host_key) const;
@@ -166,6 +178,10 @@ class RedisFrontier : public Frontier {
   // are seen at the latest then. The engine asks after every event; without
   // this, asks that found nothing were 2 of 5 round trips a page.
   int64_t quiet_until_micros_ = 0;
+  // The leases claimed here and not yet completed or released, by host:
+  // what KeepLeases renews.
+  std::map<std::string, std::set<std::string>> held_;
+  int64_t renewed_micros_ = 0;
 };
 
 }  // namespace gleaner::crawler

@@ -437,3 +437,37 @@ TEST_CASE("Requeue queues URLs the frontier has seen, so that a failed run's see
   REQUIRE(f->Push({Item("http://a", "/", 0)}, &added).ok());
   CHECK(added == 0);
 }
+
+TEST_CASE("a lease its holder keeps renewing never expires; once it stops, the URL comes back") {
+  gleaner::testing::RedisServer server;
+  auto options = WorkerOptions(server, 8, 0);
+  options.lease_ttl_micros = 9000;
+  auto slow = Open(options);
+  auto other = Open(options);
+  size_t added = 0;
+  REQUIRE(slow->Push({Item("http://a", "/x", 0), Item("http://a", "/y", 0)}, &added).ok());
+  auto held = Claim(*slow, 2, 1000);  // expire at 10000 unless renewed
+  REQUIRE(held.size() == 2);
+  REQUIRE(slow->Complete(held[1]).ok());  // no longer held: not renewed
+  // Before a third of the TTL has passed since the last renewal: no round trip.
+  uint64_t trips = slow->round_trips();
+  int64_t next = 0;
+  REQUIRE(slow->KeepLeases(2000, &next).ok());
+  CHECK(slow->round_trips() == trips);
+  CHECK(next == 5000);  // every third of the TTL
+  // Renewed at 4000, 7000, ..., 31000: alive long past the first expiry.
+  for (int64_t now = 4000; now <= 31000; now += 3000) REQUIRE(slow->KeepLeases(now, &next).ok());
+  CHECK(slow->round_trips() == trips + 10);
+  int64_t next_ready = 0;
+  CHECK(Claim(*other, 2, 39999, &next_ready).empty());
+  CHECK(next_ready == 40000);  // 31000 + the TTL
+  // The holder died: at the expiry another worker takes the URL.
+  auto taken = Claim(*other, 2, 40000);
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].item.url() == "http://a/x");
+  // Renewing a lease another worker holds now does not steal it back.
+  REQUIRE(slow->KeepLeases(43000, &next).ok());
+  CHECK(slow->Complete(held[0]).code() == Status::Code::kAborted);
+  REQUIRE(other->Complete(taken[0]).ok());
+  CHECK(other->Done());
+}
