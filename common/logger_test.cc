@@ -70,7 +70,7 @@ TEST_CASE("a LogStream logs each line written to it, and a last partial line at 
   CHECK(messages == std::vector<std::string>{"first line", "second line", "unfinished"});
 }
 
-TEST_CASE("log formats are text or json; anything else names the choices") {
+TEST_CASE("log formats are text or json, anything else names the choices") {
   LogFormat format;
   CHECK(ParseLogFormat("json", &format).ok());
   CHECK(format == LogFormat::kJson);

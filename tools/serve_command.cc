@@ -2,11 +2,23 @@
 // down gracefully (see GleanerServer) and exits 0; a crawl it interrupted
 // resumes when the server starts again on the same store. With --redis, jobs
 // are crawled by `gleaner worker` processes instead (see RedisJobBoard).
+//
+// Test hook, deliberately not a flag: with GLEANER_TEST_SCHEDULER_CLOCK=FILE
+// in the environment the schedules run by the time in FILE (Unix seconds,
+// reread as it changes) instead of the system clock, so a test fires a cron
+// schedule by writing its minute there instead of waiting for the real one.
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <cctype>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
 
 #include "common/logger.h"
 #include "ingest/service/bearer_token.h"
@@ -57,6 +69,37 @@ Status ReadSecrets(const ServeFlags& flags, service::ServerOptions* options) {
   return Status::OK();
 }
 
+constexpr char kTestSchedulerClock[] = "GLEANER_TEST_SCHEDULER_CLOCK";
+
+Status ReadUnixSeconds(const std::string& path, int64_t* seconds) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *seconds);
+  if (!in || s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+    return Status::InvalidArgument(path + ": expected Unix seconds");
+  }
+  return Status::OK();
+}
+
+// The test hook of the header comment; a FILE being rewritten reads as the
+// time last read.
+Status SetTestSchedulerClock(service::ServerOptions* options) {
+  const char* path = std::getenv(kTestSchedulerClock);
+  if (path == nullptr) return Status::OK();
+  int64_t seconds = 0;
+  GLEANER_RETURN_IF_ERROR(ReadUnixSeconds(path, &seconds).Annotate(kTestSchedulerClock));
+  auto last = std::make_shared<std::atomic<int64_t>>(seconds);
+  options->scheduler_clock = [file = std::string(path), last] {
+    int64_t now = 0;
+    if (ReadUnixSeconds(file, &now).ok()) last->store(now);
+    return std::chrono::system_clock::time_point(std::chrono::seconds(last->load()));
+  };
+  return Status::OK();
+}
+
 Status Serve(const ServeFlags& flags, Logger* log) {
   // Every thread the server starts inherits this mask, so the signals reach
   // only sigwait below (and not, say, a crawl engine's own handler).
@@ -75,6 +118,7 @@ Status Serve(const ServeFlags& flags, Logger* log) {
   options.redis_url = flags.redis;
   options.log = log;
   GLEANER_RETURN_IF_ERROR(ReadSecrets(flags, &options));
+  GLEANER_RETURN_IF_ERROR(SetTestSchedulerClock(&options));
   std::unique_ptr<service::GleanerServer> server;
   GLEANER_RETURN_IF_ERROR(service::GleanerServer::Start(options, &server));
   // stdout names the addresses for scripts; the log says the same for operators.

@@ -295,7 +295,7 @@ TEST_CASE("count: true is the number of matches in the record, 0 when none", "[h
   CHECK(Show(got.records[1]) == "notes=int:0 | links=int:1");
 }
 
-TEST_CASE("text keeps a code block's layout inside pre; text: raw keeps all whitespace", "[html]") {
+TEST_CASE("text keeps a code block's layout inside pre, text: raw keeps all whitespace", "[html]") {
   HtmlRecordSpec spec;
   spec.fields = {Field("code", "pre"), Field("para", "p"),
                  Field("raw_para", "p", TakeMode::kRawText),

@@ -341,7 +341,7 @@ TEST_CASE("robots rules are shared by the workers until they expire") {
   CHECK(ttl[0].integer <= 60000);
 }
 
-TEST_CASE("Redis away: IOError, never a crash nor a false Done; back with its AOF: carries on") {
+TEST_CASE("Redis away: IOError, never a crash nor a false Done, back with its AOF: carries on") {
   gleaner::testing::RedisServer server(/*aof=*/true);
   auto options = WorkerOptions(server, 8, 0);
   options.timeout_micros = 1000000;

@@ -128,7 +128,7 @@ TEST_CASE("a released lease waits until its not-before time and keeps its attemp
 }
 
 TEST_CASE(
-    "recovery: queued and leased-but-unfinished URLs survive a restart; finished ones do not") {
+    "recovery: queued and leased-but-unfinished URLs survive a restart, finished ones do not") {
   Fixture f({8, 0});
   size_t added = 0;
   REQUIRE(

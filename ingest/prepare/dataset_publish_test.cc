@@ -79,7 +79,7 @@ TEST_CASE("a writer killed after the swap leaves the old dataset in OUT.tmp-PID,
   CHECK(Entries(tmp.path()) == std::set<std::string>{"out"});
 }
 
-TEST_CASE("a dataset stranded in OUT.old-PID with OUT absent is restored; beside OUT removed") {
+TEST_CASE("a dataset stranded in OUT.old-PID with OUT absent is restored, beside OUT removed") {
   TempDir tmp;
   const std::string out = tmp / "out";
   // Killed between moving the old dataset aside and renaming the new one in.

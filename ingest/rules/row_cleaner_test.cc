@@ -76,7 +76,7 @@ TEST_CASE("currency text becomes a float, or drops the row with a reason") {
   CHECK(r.row.at(0).double_value() == 12.0);
 }
 
-TEST_CASE("date coercion failure quotes the expected format; long text is cut") {
+TEST_CASE("date coercion failure quotes the expected format, long text is cut") {
   FieldRule updated = Field("updated", FieldType::kTimestamp);
   updated.parse = ParseMode::kDate;
   updated.format = "%Y-%m-%d";
@@ -108,7 +108,7 @@ TEST_CASE("on_error: null nulls a bad value and counts it without dropping") {
   CHECK(c->counts()[0].failed == 1);
 }
 
-TEST_CASE("required: missing and null drop; optional fields become null") {
+TEST_CASE("required: missing and null drop, optional fields become null") {
   FieldRule title = Field("title");
   title.required = true;
   RulesConfig config = OneField(title);
@@ -179,7 +179,7 @@ TEST_CASE("map replaces exact text before coercion, keys folded like the text") 
                "rating: not an integer: \"three\"");
 }
 
-TEST_CASE("regex must match the text; numbers are matched as their text") {
+TEST_CASE("regex must match the text, numbers are matched as their text") {
   FieldRule sku = Field("sku");
   sku.regex = "^[A-Z]{2}-\\d+$";
   FieldRule code = Field("code", FieldType::kInt);

@@ -88,7 +88,7 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
         uint32_t position = 0;
         return runner->Submit(job, yaml, &position);
       },
-      options.log);
+      options.log, options.scheduler_clock);
   p.jobs = std::make_unique<JobServiceImpl>(p.store.get(), p.runner.get(), p.scheduler.get(),
                                             p.auth.get(),
                                             JobServiceOptions{options.allow_private_networks});

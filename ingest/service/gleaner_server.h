@@ -8,6 +8,8 @@
 // commits and stays resumable, the store is closed. Thread-safe.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +36,9 @@ struct ServerOptions {
   std::string redis_url;
   std::string ca_file;    // extra CA certificates for the crawls' https fetches; may be empty
   Logger* log = nullptr;  // jobs started and ended, schedules run, recovery
+  // The time the schedules run by (JobScheduler::Clock); null: the system
+  // clock. Only tests set another, through `gleaner serve`'s test hook.
+  std::function<std::chrono::system_clock::time_point()> scheduler_clock;
 };
 
 class GleanerServer {

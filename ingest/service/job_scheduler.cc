@@ -15,12 +15,16 @@ int64_t ToMicros(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
-TimePoint FromMicros(int64_t micros) { return TimePoint(std::chrono::microseconds(micros)); }
-
 }  // namespace
 
 JobScheduler::JobScheduler(storage::StagingStore* store, SubmitFn submit, Logger* log, Clock clock)
-    : store_(store), submit_(std::move(submit)), log_(log), clock_(std::move(clock)) {
+    : store_(store),
+      submit_(std::move(submit)),
+      log_(log),
+      clock_(std::move(clock)),
+      // Cron has minute resolution, so rechecking the system clock once a
+      // minute also absorbs its jumps.
+      recheck_(clock_ ? kSetClockRecheck : std::chrono::minutes(1)) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
 }
 
@@ -144,13 +148,14 @@ void JobScheduler::RunDue() {
 void JobScheduler::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!shutting_down_) {
-    // Wakes for a new schedule or shutdown too; cron has minute resolution,
-    // so waking at least once a minute also absorbs clock jumps.
-    int64_t wake = ToMicros(clock_() + std::chrono::minutes(1));
+    // Sleeps until the earliest run by clock_, which need not be the system
+    // clock, for at most recheck_; a new schedule or shutdown wakes it too.
+    int64_t now = ToMicros(clock_());
+    int64_t sleep = std::chrono::duration_cast<std::chrono::microseconds>(recheck_).count();
     for (const auto& [name, entry] : entries_) {
-      wake = std::min(wake, entry.schedule.next_run_micros());
+      sleep = std::min(sleep, entry.schedule.next_run_micros() - now);
     }
-    cv_.wait_until(lock, FromMicros(wake));
+    cv_.wait_for(lock, std::chrono::microseconds(std::max<int64_t>(sleep, 0)));
     if (shutting_down_) break;
     lock.unlock();
     RunDue();

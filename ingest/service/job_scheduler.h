@@ -29,9 +29,11 @@ class JobScheduler {
   using Clock = std::function<std::chrono::system_clock::time_point()>;
   using SubmitFn = std::function<Status(const crawler::JobConfig& job, const std::string& yaml)>;
 
-  // `clock` defaults to the system clock; tests pass their own and call
-  // RunDue instead of Start.
+  // `clock` defaults to the system clock. Tests pass their own and call
+  // RunDue, or Start: since a clock set by hand jumps, the thread then
+  // rereads it every kSetClockRecheck instead of sleeping to the next run.
   JobScheduler(storage::StagingStore* store, SubmitFn submit, Logger* log, Clock clock = nullptr);
+  static constexpr std::chrono::milliseconds kSetClockRecheck{100};
   ~JobScheduler();  // Shutdown()
   JobScheduler(const JobScheduler&) = delete;
   JobScheduler& operator=(const JobScheduler&) = delete;
@@ -65,6 +67,7 @@ class JobScheduler {
   SubmitFn submit_;
   Logger* log_;
   Clock clock_;
+  std::chrono::milliseconds recheck_;  // longest sleep between two reads of clock_
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Entry> entries_;

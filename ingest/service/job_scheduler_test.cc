@@ -82,7 +82,7 @@ TEST_CASE("a schedule fires when its cron time comes, once, then waits for the n
   CHECK(listed[0].next_run_micros() == Micros(At(10, 10)));
 }
 
-TEST_CASE("a job that is still busy skips a run; the schedule moves on") {
+TEST_CASE("a job that is still busy skips a run, the schedule moves on") {
   storage::testing::TempDir dir;
   auto store = Open(dir.path());
   Harness h(store.get());

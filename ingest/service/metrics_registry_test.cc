@@ -58,7 +58,7 @@ TEST_CASE("collectors add families computed at each render, in registration orde
   CHECK(scrapes == 2);
 }
 
-TEST_CASE("a labelled family has no series until one is used; the same labels give the same one") {
+TEST_CASE("a labelled family has no series until one is used, the same labels give the same one") {
   MetricsRegistry registry;
   Family<Counter>* f = registry.AddCounterFamily("f_total", "F", {"k"});
   CHECK(registry.Render() == "# HELP f_total F\n# TYPE f_total counter\n");

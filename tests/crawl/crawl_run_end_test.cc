@@ -33,7 +33,7 @@ std::vector<std::string> PageRequests(const fixture::FixtureSite& site) {
 
 }  // namespace
 
-TEST_CASE("a crawl whose every seed is refused fails naming the cause; run again, it retries") {
+TEST_CASE("a crawl whose every seed is refused fails naming the cause, run again, it retries") {
   TempDir dir;
   const int port = FreePort();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
@@ -71,7 +71,7 @@ TEST_CASE("a crawl whose every seed is refused fails naming the cause; run again
   CHECK(state["message"] == "");
 }
 
-TEST_CASE("a seed answering 404 fails the run; gleaner run then prepares nothing") {
+TEST_CASE("a seed answering 404 fails the run, gleaner run then prepares nothing") {
   fixture::FixtureOptions options;
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
@@ -89,7 +89,7 @@ TEST_CASE("a seed answering 404 fails the run; gleaner run then prepares nothing
   CHECK_FALSE(std::filesystem::exists(dir / "out"));
 }
 
-TEST_CASE("max_pages ends a run succeeded with the reason; the next run takes the next pages") {
+TEST_CASE("max_pages ends a run succeeded with the reason, the next run takes the next pages") {
   fixture::FixtureOptions options;
   options.pages = 40;
   std::unique_ptr<fixture::FixtureSite> site;

@@ -171,7 +171,7 @@ TEST_CASE("politeness: request starts on one host are at least delay_ms apart") 
   CHECK(site->MinStartGap(0) >= std::chrono::milliseconds(120));
 }
 
-TEST_CASE("robots.txt answering 503 blocks the host for now; 404 allows everything") {
+TEST_CASE("robots.txt answering 503 blocks the host for now, 404 allows everything") {
   for (auto mode : {fixture::RobotsMode::kUnavailable, fixture::RobotsMode::kNotFound}) {
     fixture::FixtureOptions options;
     options.pages = 10;

@@ -99,7 +99,7 @@ TEST_CASE("workers without --job crawl what the server publishes, to the records
         DumpRecords(cluster.dir / "crawled", "shop").size());
 }
 
-TEST_CASE("a paused job leaves its workers idle; resumed, it completes with every record once") {
+TEST_CASE("a paused job leaves its workers idle, resumed, it completes with every record once") {
   ShopCluster cluster({});
 
   {
@@ -140,13 +140,19 @@ TEST_CASE("a schedule fires into the board and a worker crawls the job to the en
   ShopCluster cluster(
       {.pages = 20, .politeness = kFastPoliteness, .extra_yaml = "schedule: \"* * * * *\"\n"});
   {
+    // The server's schedules run by a clock this test moves, not by the real minute.
+    const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
+                           std::chrono::hours(10) + std::chrono::seconds(30);
+    SchedulerClock clock(cluster.dir, half_past);
     ServeProcess server(cluster.dir, cluster.dir / "served",
-                        {"--redis", cluster.redis.url(), "--allow-private-networks"});
+                        {"--redis", cluster.redis.url(), "--allow-private-networks"}, clock.env());
     auto worker = StartBoardWorker(cluster.redis, server);
     ProcessResult add = Client(server, {"jobs", "schedule", cluster.job});
     INFO(add.err);
     REQUIRE(add.exit_code == 0);
-    // Unknown until the schedule fires at the next minute boundary (≤ 60 s).
+    // Unknown until the schedule fires, at the next minute by that clock.
+    CHECK(Client(server, {"jobs", "status", "shop"}).exit_code == 2);
+    clock.Set(half_past + std::chrono::seconds(30));
     bool done = false;
     for (int i = 0; i < 1200 && !done; ++i) {
       ProcessResult r = Client(server, {"jobs", "status", "shop", "--json"});

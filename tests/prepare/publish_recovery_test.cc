@@ -112,7 +112,7 @@ bool KillWhen(const std::vector<std::string>& args, const std::function<bool(pid
   return killed;
 }
 
-TEST_CASE("prepare killed at each step of its publish leaves OUT whole; the next run cleans up") {
+TEST_CASE("prepare killed at each step of its publish leaves OUT whole, the next run cleans up") {
   Store store;
   const std::string out = store.tmp() / "out";
   REQUIRE(store.Prepare(out, "jsonl").exit_code == 0);

@@ -170,7 +170,7 @@ TEST_CASE("hostile rules files exit 2 with a positioned message under memory and
   CHECK(dir.err == "gleaner: " + tmp.path() + ": is a directory, expected a YAML file\n");
 }
 
-TEST_CASE("rules check accepts a good file; with --job it counts per rule and writes nothing") {
+TEST_CASE("rules check accepts a good file, with --job it counts per rule and writes nothing") {
   Cli cli;
   const std::string rules = cli.Rules("good.yaml", kGoodRules);
   const ProcessResult ok = Gleaner({"rules", "check", rules});

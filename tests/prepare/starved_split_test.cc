@@ -112,7 +112,7 @@ split: {stratify: cls}
   CHECK(Messages(p.manifest, "starved_split").empty());
 }
 
-TEST_CASE("a split under a tenth of its fraction is starved; one near its fraction is not") {
+TEST_CASE("a split under a tenth of its fraction is starved, one near its fraction is not") {
   TempDir tmp;
   std::vector<v1::Record> records;
   // Keyed by class: 995 rows of one class go to one split together, and the

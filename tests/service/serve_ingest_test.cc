@@ -105,7 +105,7 @@ std::string ExpectError(grpc::Status s, grpc::StatusCode code) {
 
 }  // namespace
 
-TEST_CASE("acked batches are stored once; resent and overlapping records count as duplicates") {
+TEST_CASE("acked batches are stored once, resent and overlapping records count as duplicates") {
   TempDir dir;
   ServeProcess server(dir, dir / "served", {});
   {
@@ -190,7 +190,7 @@ TEST_CASE("ingested records prepare and pull exactly like the crawled records th
   CHECK(ReadFile(pulled) == ReadFile(shop.dir / "out-data/train/part-00000.jsonl"));
 }
 
-TEST_CASE("a bad batch fails the stream naming it; acked batches stay and it writes nothing") {
+TEST_CASE("a bad batch fails the stream naming it, acked batches stay and it writes nothing") {
   TempDir dir;
   ServeProcess server(dir, dir / "served", {});
   {
@@ -234,7 +234,7 @@ TEST_CASE("a bad batch fails the stream naming it; acked batches stay and it wri
   CHECK(Stored(dir / "served", "feed") == std::vector<std::string>{"g G0", "g G1", "h H0"});
 }
 
-TEST_CASE("a producer that cancels mid-stream keeps its acked batches; the server goes on") {
+TEST_CASE("a producer that cancels mid-stream keeps its acked batches, the server goes on") {
   TempDir dir;
   ServeProcess server(dir, dir / "served", {});
   v1::IngestBatch unacked = Batch("feed", 2, {Rec("d", 0, "D0"), Rec("e", 0, "E0")});

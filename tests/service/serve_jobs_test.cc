@@ -160,7 +160,7 @@ TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes 
   for (const auto& [url, records] : served) CHECK(records.size() == 1);
 }
 
-TEST_CASE("cancel stops a running crawl; resubmitting continues it to the end") {
+TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") {
   fixture::FixtureOptions options;
   options.pages = 40;
   std::unique_ptr<fixture::FixtureSite> site;
@@ -224,7 +224,7 @@ TEST_CASE("a served job reaching max_pages is succeeded with the reason, as unde
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a served job that fetched nothing is failed with the cause; resubmitted, it retries") {
+TEST_CASE("a served job that fetched nothing is failed with the cause, resubmitted, it retries") {
   const int port = FreePort();
   TempDir dir;
   std::string job = WriteJob(dir, "down.yaml",
@@ -273,7 +273,7 @@ TEST_CASE("gleaner crawl or run on a store a running server holds says so and ex
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a bad job file is INVALID_ARGUMENT naming its line and column; nothing is stored") {
+TEST_CASE("a bad job file is INVALID_ARGUMENT naming its line and column, nothing is stored") {
   TempDir dir;
   // Line 3, column 27 is the value of concurrency.
   std::string job = WriteJob(dir, "bad.yaml",
@@ -291,7 +291,7 @@ TEST_CASE("a bad job file is INVALID_ARGUMENT naming its line and column; nothin
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("an unknown job is NOT_FOUND; a malformed name is INVALID_ARGUMENT") {
+TEST_CASE("an unknown job is NOT_FOUND, a malformed name is INVALID_ARGUMENT") {
   TempDir dir;
   ServeProcess server(dir, dir / "served", {});
   for (const char* verb : {"status", "cancel", "pause", "resume"}) {
@@ -352,12 +352,17 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
   TempDir dir;
   std::string job = WriteJob(dir, "minutely.yaml",
                              SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
-  ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
+  // The server's schedules run by a clock this test moves, not by the real minute.
+  const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
+                         std::chrono::hours(10) + std::chrono::seconds(30);
+  SchedulerClock clock(dir, half_past);
+  ServeProcess server(dir, dir / "served", {"--allow-private-networks"}, clock.env());
   ProcessResult add = Client(server, {"jobs", "schedule", job});
   INFO(add.err);
   REQUIRE(add.exit_code == 0);
-  // Unknown until the schedule fires, at the next minute boundary (≤ 60 s).
+  // Unknown until the schedule fires, at the next minute by that clock.
   CHECK(Client(server, {"jobs", "status", "minutely"}).exit_code == 2);
+  clock.Set(half_past + std::chrono::seconds(30));
   bool ran = false;
   for (int i = 0; i < 900 && !ran; ++i) {
     ProcessResult r = Client(server, {"jobs", "status", "minutely", "--json"});

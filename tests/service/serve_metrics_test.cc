@@ -200,7 +200,7 @@ TEST_CASE("/metrics counts the calls the server answered, by method and code") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("job series are read from the store; a bare port listens on loopback") {
+TEST_CASE("job series are read from the store, a bare port listens on loopback") {
   fixture::FixtureOptions options;
   options.pages = 12;
   std::unique_ptr<fixture::FixtureSite> site;
@@ -248,7 +248,7 @@ TEST_CASE("a taken metrics port stops the server before it listens") {
 }
 
 TEST_CASE(
-    "end to end: a submitted job's pulled splits equal `gleaner prepare`'s; /metrics counts them") {
+    "end to end: a submitted job's pulled splits equal `gleaner prepare`'s, /metrics counts them") {
   fixture::FixtureOptions options;
   options.pages = 120;
   std::unique_ptr<fixture::FixtureSite> site;

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -52,6 +53,21 @@ ServeProcess::ServeProcess(const TempDir& scratch, const std::string& data_dir,
 ProcessResult ServeProcess::Terminate() {
   child_.Kill(SIGTERM);
   return child_.Wait();
+}
+
+SchedulerClock::SchedulerClock(const TempDir& scratch, std::chrono::system_clock::time_point now)
+    : path_(scratch / "scheduler-clock") {
+  Set(now);
+}
+
+std::map<std::string, std::string> SchedulerClock::env() const {
+  return {{"GLEANER_TEST_SCHEDULER_CLOCK", path_}};
+}
+
+void SchedulerClock::Set(std::chrono::system_clock::time_point now) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  WriteFile(path_ + ".new", std::to_string(seconds.count()));
+  std::filesystem::rename(path_ + ".new", path_);
 }
 
 ProcessResult Client(const ServeProcess& server, std::vector<std::string> args,

@@ -3,6 +3,8 @@
 // stopped with a signal so the test sees how it exits.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,20 @@ class ServeProcess {
   ChildProcess child_;
   std::string address_;
   std::string metrics_address_;
+};
+
+// The time by which a `gleaner serve` started with env() runs its schedules,
+// set by the test (the GLEANER_TEST_SCHEDULER_CLOCK hook of serve_command.cc):
+// a cron schedule fires when the test moves this clock to its minute, not at
+// the real one.
+class SchedulerClock {
+ public:
+  SchedulerClock(const TempDir& scratch, std::chrono::system_clock::time_point now);
+  std::map<std::string, std::string> env() const;
+  void Set(std::chrono::system_clock::time_point now);  // whole, never half-written
+
+ private:
+  std::string path_;
 };
 
 // `gleaner ARGS... --server ADDRESS`.

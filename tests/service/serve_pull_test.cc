@@ -107,7 +107,7 @@ TEST_CASE("each pulled split equals the split `gleaner prepare` writes") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a pull without --out writes the split to stdout; Parquet to a terminal is refused") {
+TEST_CASE("a pull without --out writes the split to stdout, Parquet to a terminal is refused") {
   CrawledShop shop;
   PrepareDemoJsonl(shop.dir / "data", shop.dir / "prepared");
   ServeProcess server(shop.dir, shop.dir / "data", {});
@@ -267,7 +267,7 @@ TEST_CASE("cancelled streams leave the server serving, its threads and descripto
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a pull whose deadline passes ends DEADLINE_EXCEEDED; the server keeps serving") {
+TEST_CASE("a pull whose deadline passes ends DEADLINE_EXCEEDED, the server keeps serving") {
   CrawledShop shop;
   ServeProcess server(shop.dir, shop.dir / "data", {});
   auto stub = OwnConnection(server);

@@ -79,7 +79,7 @@ std::string ReflectionAnswer(const std::string& address, const std::string& requ
 
 }  // namespace
 
-TEST_CASE("with --token-file every call needs the token; health checks do not") {
+TEST_CASE("with --token-file every call needs the token, health checks do not") {
   TempDir dir;
   WriteFile(dir / "token", "s3cret\n");
   WriteFile(dir / "wrong", "guess\n");

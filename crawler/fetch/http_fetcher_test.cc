@@ -1,0 +1,283 @@
+// HttpFetcher's guards against a scripted HTTP/1.1 server on 127.0.0.1: the
+// caps on bytes received and after decompression, the redirect count and the
+// schemes a redirect may lead to, the timeouts, and the refusals that happen
+// before any connection (other schemes, private addresses).
+#include "crawler/fetch/http_fetcher.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "tests/support/loopback_port.h"
+
+using namespace gleaner;
+using namespace gleaner::crawler;
+
+namespace {
+
+// Answers each request path with its scripted raw bytes, one connection at a
+// time on its own thread, then closes the connection; a `stall` reply sends
+// its bytes and then holds the connection open, silent, until the server is
+// destroyed. Unknown paths get a 404.
+class ScriptedServer {
+ public:
+  struct Reply {
+    std::string bytes;
+    bool stall = false;
+  };
+  // A whole response with a Content-Length, and a 302 to `location`.
+  static std::string Http(int status, const std::string& body, const std::string& headers = "") {
+    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n" + headers + "\r\n" + body;
+  }
+  static std::string Redirect(const std::string& location) {
+    return Http(302, "", "Location: " + location + "\r\n");
+  }
+
+  explicit ScriptedServer(std::map<std::string, Reply> replies) : replies_(std::move(replies)) {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr = testing::LoopbackAddress(0);
+    REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    REQUIRE(listen(listen_fd_, 16) == 0);
+    socklen_t len = sizeof(addr);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+
+  ~ScriptedServer() {
+    shutdown(listen_fd_, SHUT_RDWR);  // wakes the blocked accept
+    thread_.join();
+    for (int fd : stalled_) close(fd);
+    close(listen_fd_);
+  }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int requests() const { return requests_; }
+
+ private:
+  void Serve() {
+    for (;;) {
+      int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      std::string head;
+      char buf[4096];
+      while (head.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        head.append(buf, static_cast<size_t>(n));
+      }
+      ++requests_;
+      // "GET /path HTTP/1.1"
+      size_t start = head.find(' ') + 1;
+      std::string path = head.substr(start, head.find(' ', start) - start);
+      auto it = replies_.find(path);
+      Reply reply = it != replies_.end() ? it->second : Reply{Http(404, "")};
+      send(fd, reply.bytes.data(), reply.bytes.size(), MSG_NOSIGNAL);
+      if (reply.stall) {
+        stalled_.push_back(fd);
+      } else {
+        close(fd);
+      }
+    }
+  }
+
+  std::map<std::string, Reply> replies_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> requests_{0};
+  std::vector<int> stalled_;  // only the server thread touches it until the join
+  std::thread thread_;
+};
+
+using Reply = ScriptedServer::Reply;
+
+FetchRequest Request(const std::string& url) {
+  FetchRequest request;
+  request.url = url;
+  request.user_agent = "gleaner-test";
+  request.limits.connect_timeout_ms = 5000;
+  request.limits.total_timeout_ms = 10000;
+  return request;
+}
+
+// Runs one fetch to its end on an io_context of its own.
+FetchResult Fetch(FetchRequest request, HttpFetcher::Options options = {}) {
+  boost::asio::io_context io;
+  HttpFetcher fetcher(io, {}, std::move(options));
+  FetchResult out;
+  bool done = false;
+  fetcher.Fetch(std::move(request), [&](FetchResult r) {
+    out = std::move(r);
+    done = true;
+  });
+  io.run();
+  REQUIRE(done);
+  return out;
+}
+
+std::string ZstdOfZeros(size_t inflated_bytes) {
+  std::string zeros(inflated_bytes, '\0');
+  std::string out(ZSTD_compressBound(zeros.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), zeros.data(), zeros.size(), 19);
+  REQUIRE_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a body over max_body_bytes fails as too large, declared or not") {
+  std::string chunked_2000 = "HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  for (int i = 0; i < 20; ++i) chunked_2000 += "64\r\n" + std::string(100, 'c') + "\r\n";
+  chunked_2000 += "0\r\n\r\n";
+  ScriptedServer server({{"/small", {ScriptedServer::Http(200, std::string(1000, 's'))}},
+                         {"/declared", {ScriptedServer::Http(200, std::string(2000, 'd'))}},
+                         {"/chunked", {chunked_2000}}});
+  FetchRequest request = Request(server.Url("/small"));
+  request.limits.max_body_bytes = 1000;
+  FetchResult small = Fetch(request);
+  INFO(small.error);
+  CHECK(small.ok());
+  CHECK(small.body == std::string(1000, 's'));
+
+  for (const char* path : {"/declared", "/chunked"}) {
+    INFO(path);
+    request.url = server.Url(path);
+    FetchResult big = Fetch(request);
+    CHECK(big.error_kind == v1::ERROR_TOO_LARGE);
+    CHECK(big.error == "body larger than 1000 bytes");
+    CHECK(big.body.empty());
+    CHECK_FALSE(big.retryable());
+  }
+}
+
+TEST_CASE("a compressed body inflating past max_decompressed_bytes fails, or keeps its start") {
+  const std::string bomb = ZstdOfZeros(1 << 20);
+  ScriptedServer server(
+      {{"/bomb", {ScriptedServer::Http(200, bomb, "Content-Encoding: zstd\r\n")}}});
+  FetchRequest request = Request(server.Url("/bomb"));
+  request.limits.max_decompressed_bytes = 64 << 10;
+  FetchResult refused = Fetch(request);
+  CHECK(refused.error_kind == v1::ERROR_TOO_LARGE);
+  CHECK(refused.error == "decompressed body larger than 65536 bytes");
+  CHECK(refused.body.empty());
+  CHECK(refused.wire_bytes < 64 << 10);  // small on the wire: only the inflated size is capped
+
+  request.keep_body_prefix = true;  // robots.txt: its first bytes are the answer
+  FetchResult prefix = Fetch(request);
+  INFO(prefix.error);
+  CHECK(prefix.ok());
+  CHECK(prefix.body == std::string(64 << 10, '\0'));
+}
+
+TEST_CASE("redirects are followed up to max_redirects hops, each recorded, and no further") {
+  std::map<std::string, Reply> replies;
+  for (int i = 0; i < 6; ++i) {
+    std::string next = i < 5 ? "/hop/" + std::to_string(i + 1) : "/end";
+    replies["/hop/" + std::to_string(i)] = {ScriptedServer::Redirect(next)};
+  }
+  replies["/end"] = {ScriptedServer::Http(200, "arrived")};
+  ScriptedServer server(replies);
+  FetchRequest request = Request(server.Url("/hop/0"));
+  request.limits.max_redirects = 6;
+  FetchResult followed = Fetch(request);
+  INFO(followed.error);
+  CHECK(followed.ok());
+  CHECK(followed.body == "arrived");
+  CHECK(followed.final_url == server.Url("/end"));
+  REQUIRE(followed.redirects.size() == 6);
+  CHECK(followed.redirects[0] == server.Url("/hop/1"));
+  CHECK(server.requests() == 7);
+
+  request.limits.max_redirects = 5;
+  FetchResult stopped = Fetch(request);
+  CHECK(stopped.error_kind == v1::ERROR_TOO_MANY_REDIRECTS);
+  CHECK(stopped.error == "more than 5 redirects");
+  CHECK(stopped.final_url == server.Url("/hop/5"));
+  CHECK(server.requests() == 7 + 6);  // /end was not asked for
+}
+
+TEST_CASE("a redirect to another scheme or refused by the policy is not followed") {
+  ScriptedServer server({{"/to-file", {ScriptedServer::Redirect("file:///etc/passwd")}},
+                         {"/to-ftp", {ScriptedServer::Redirect("ftp://127.0.0.1/x")}},
+                         {"/elsewhere", {ScriptedServer::Redirect("/outside")}}});
+  for (const char* path : {"/to-file", "/to-ftp"}) {
+    INFO(path);
+    FetchResult r = Fetch(Request(server.Url(path)));
+    CHECK(r.error_kind == v1::ERROR_BAD_URL);
+    CHECK(r.error.starts_with("redirect to a non-http(s) URL: "));
+  }
+  FetchRequest request = Request(server.Url("/elsewhere"));
+  std::string asked;
+  request.redirect_policy = [&](const std::string& next) {
+    asked = next;
+    return std::string("out of scope");
+  };
+  FetchResult refused = Fetch(request);
+  CHECK(asked == server.Url("/outside"));
+  CHECK(refused.error_kind == v1::ERROR_OUT_OF_SCOPE);
+  CHECK(refused.error == "redirect to " + server.Url("/outside") + " refused: out of scope");
+  CHECK_FALSE(refused.retryable());
+  CHECK(server.requests() == 3);  // /outside was never fetched
+}
+
+TEST_CASE("a server that goes silent times out by the total or the low-speed limit") {
+  ScriptedServer server(
+      {{"/silent", {"HTTP/1.1 200 X\r\nContent-Length: 1000\r\n\r\nfirst bytes", true}}});
+  FetchRequest request = Request(server.Url("/silent"));
+  request.limits.total_timeout_ms = 300;
+  auto start = std::chrono::steady_clock::now();
+  FetchResult total = Fetch(request);
+  CHECK(total.error_kind == v1::ERROR_TIMEOUT);
+  CHECK(total.retryable());
+  CHECK(total.body.empty());
+
+  // curl measures low speed in whole seconds: this case takes one.
+  request.limits.total_timeout_ms = 30000;
+  request.limits.low_speed_bytes_per_s = 100;
+  request.limits.low_speed_time_s = 1;
+  FetchResult slow = Fetch(request);
+  CHECK(slow.error_kind == v1::ERROR_TIMEOUT);
+  CHECK(slow.retryable());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("a port nobody listens on fails to connect, retryably") {
+  FetchResult r = Fetch(Request("http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/"));
+  CHECK(r.error_kind == v1::ERROR_CONNECT);
+  CHECK(r.retryable());
+}
+
+TEST_CASE("schemes other than http and https are refused without a connection") {
+  ScriptedServer server({});
+  std::string authority = server.Url("/x").substr(std::string("http").size());  // "://127.0.0.1:P/x"
+  for (std::string url : {"ftp" + authority, "gopher" + authority, "telnet" + authority,
+                          std::string("file:///etc/passwd")}) {
+    INFO(url);
+    FetchResult r = Fetch(Request(url));
+    CHECK(r.curl_code == CURLE_UNSUPPORTED_PROTOCOL);
+    CHECK_FALSE(r.ok());
+    CHECK(r.body.empty());
+  }
+  CHECK(server.requests() == 0);
+}
+
+TEST_CASE("restricted to public networks, a loopback address is refused before connecting") {
+  ScriptedServer server({{"/", {ScriptedServer::Http(200, "private")}}});
+  FetchResult r = Fetch(Request(server.Url("/")), {.ca_file = "", .public_networks_only = true});
+  CHECK(r.error_kind == v1::ERROR_OUT_OF_SCOPE);
+  CHECK(r.error.find("refused to connect to 127.0.0.1") != std::string::npos);
+  CHECK_FALSE(r.retryable());
+  CHECK(server.requests() == 0);
+}
