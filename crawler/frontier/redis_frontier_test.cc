@@ -438,7 +438,7 @@ TEST_CASE("Requeue queues URLs the frontier has seen, so that a failed run's see
   CHECK(added == 0);
 }
 
-TEST_CASE("a lease its holder keeps renewing never expires; once it stops, the URL comes back") {
+TEST_CASE("a lease its holder keeps renewing never expires, and once it stops the URL comes back") {
   gleaner::testing::RedisServer server;
   auto options = WorkerOptions(server, 8, 0);
   options.lease_ttl_micros = 9000;

@@ -216,7 +216,7 @@ std::multiset<std::string> PagesServed(const fixture::FixtureSite& site) {
   return pages;
 }
 
-TEST_CASE("max_pages bounds a run across workers, which ends succeeded; the next run goes on") {
+TEST_CASE("max_pages bounds a run across workers, which ends succeeded, and the next run goes on") {
   // Without robots.txt every URL a run takes on is a request the site sees
   // (with it, links to /private/ would be taken on and blocked).
   ShopCluster cluster({.politeness = "{concurrency: 2, per_host: 8, robots: false}",
@@ -243,7 +243,7 @@ TEST_CASE("max_pages bounds a run across workers, which ends succeeded; the next
   CHECK(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a run that fetched nothing ends failed with its cause; the next submit retries it") {
+TEST_CASE("a run that fetched nothing ends failed with its cause, and the next submit retries it") {
   ShopCluster cluster({.pages = 20, .politeness = kFastPoliteness});
   ServeProcess server(cluster.dir, cluster.dir / "served",
                       {"--redis", cluster.redis.url(), "--allow-private-networks"});
