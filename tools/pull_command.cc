@@ -12,10 +12,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "ingest/service/grpc_status.h"
-#include "ingest/service/service_client.h"
 #include "ingest/shards/shard_writer.h"
 #include "schema/gleaner_service.grpc.pb.h"
+#include "service/client/grpc_status.h"
+#include "service/client/service_client.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "crawler/job/job_parser.h"
-#include "ingest/service/redis_job_registry.h"
+#include "distributed/redis_job_registry.h"
 #include "storage/job_writer.h"
 
 namespace gleaner::tools {

@@ -16,8 +16,8 @@
 #include "common/logger.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_config.h"
-#include "ingest/service/ingest_client.h"
 #include "schema/gleaner_service.pb.h"
+#include "service/ingest/ingest_client.h"
 #include "tools/worker_output.h"
 
 namespace gleaner::tools {

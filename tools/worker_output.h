@@ -14,7 +14,7 @@
 #include "common/logger.h"
 #include "crawler/engine/crawl_output.h"
 #include "crawler/frontier/redis_frontier.h"
-#include "ingest/service/ingest_client.h"
+#include "service/ingest/ingest_client.h"
 
 namespace gleaner::tools {
 
