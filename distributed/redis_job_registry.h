@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/redis_client.h"
 #include "common/status.h"
-#include "crawler/frontier/redis_client.h"
 #include "schema/gleaner_service.pb.h"
 
 namespace gleaner::service {

@@ -49,8 +49,8 @@
 #include <string>
 #include <vector>
 
+#include "common/redis_client.h"
 #include "crawler/frontier/frontier.h"
-#include "crawler/frontier/redis_client.h"
 
 namespace gleaner::crawler {
 

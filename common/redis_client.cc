@@ -1,4 +1,4 @@
-#include "crawler/frontier/redis_client.h"
+#include "common/redis_client.h"
 
 #include <hiredis/hiredis.h>
 

@@ -1,4 +1,4 @@
-#include "tools/worker_output.h"
+#include "distributed/worker_output.h"
 
 namespace gleaner::tools {
 

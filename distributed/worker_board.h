@@ -1,8 +1,9 @@
 // `gleaner worker` without --job: takes its jobs from the RedisJobRegistry
 // that `gleaner serve --redis` publishes them in, the oldest active one
 // first, crawls it until the whole job is done (or the server pauses or
-// cancels it), and looks for the next; it runs until SIGTERM or SIGINT,
-// finishing the pages it holds. Every second it reports its counters
+// cancels it), and looks for the next; it runs until its CrawlSlot is
+// stopped (the command does so on SIGTERM or SIGINT), finishing the pages it
+// holds. Every second it reports its counters
 // (v1.WorkerStats, id "host:pid") to the registry, where the server shows
 // them; a worker silent for 30 s is forgotten.
 #pragma once
@@ -16,9 +17,9 @@
 #include "common/logger.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_config.h"
+#include "distributed/worker_output.h"
 #include "schema/gleaner_service.pb.h"
 #include "service/ingest/ingest_client.h"
-#include "tools/worker_output.h"
 
 namespace gleaner::tools {
 
@@ -69,7 +70,9 @@ class CrawlSlot {
 // Crawls `job` until it is done or the slot's engine is stopped.
 using CrawlJobFn = std::function<Status(const crawler::JobConfig& job, CrawlSlot* slot)>;
 
-// Its own lines (jobs taken, signals, Redis away) go to `log`.
-Status RunBoardWorker(const std::string& redis_url, Logger* log, const CrawlJobFn& crawl);
+// Runs until `slot` is stopped (from another thread: a signal handler's).
+// Its own lines (jobs taken, Redis away) go to `log`.
+Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log,
+                      const CrawlJobFn& crawl);
 
 }  // namespace gleaner::tools
