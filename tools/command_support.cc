@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "ingest/service/service_client.h"
+#include "service/client/service_client.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {

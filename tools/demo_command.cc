@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "crawler/job/job_parser.h"
+#include "demo/fixture_site.h"
 #include "ingest/rules/rules_parser.h"
 #include "storage/staging_store.h"
-#include "tests/fixture/fixture_site.h"
 #include "tools/commands.h"
 #include "tools/embedded_configs.h"
 

@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "common/yaml_reader.h"
-#include "ingest/service/grpc_status.h"
-#include "ingest/service/service_client.h"
 #include "schema/gleaner_service.grpc.pb.h"
+#include "service/client/grpc_status.h"
+#include "service/client/service_client.h"
 #include "storage/job_phase.h"
 #include "tools/commands.h"
 #include "tools/output_format.h"

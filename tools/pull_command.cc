@@ -3,8 +3,8 @@
 // default; Parquet is refused on a terminal), written by the same shard
 // writers as `gleaner prepare`.
 // A stream that breaks (the server restarts, the network drops) is resumed
-// from the last batch received, so no row is lost or repeated.
-#include <grpcpp/grpcpp.h>
+// from the last batch received by DatasetPuller (service/client/dataset_puller.h),
+// so no row is lost or repeated.
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,18 +12,15 @@
 #include <iostream>
 #include <sstream>
 
-#include "ingest/service/grpc_status.h"
-#include "ingest/service/service_client.h"
 #include "ingest/shards/shard_writer.h"
-#include "schema/gleaner_service.grpc.pb.h"
+#include "schema/gleaner_service.pb.h"
+#include "service/client/dataset_puller.h"
+#include "service/client/service_client.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {
 
 namespace {
-
-// Attempts per pull when the stream breaks with UNAVAILABLE.
-constexpr int kAttempts = 4;
 
 struct PullFlags {
   service::ClientFlags client;
@@ -81,10 +78,14 @@ Status Pull(const PullFlags& f) {
   std::stringstream rules;
   rules << in.rdbuf();
 
-  service::ClientConfig config;
-  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
-  config.timeout_s = f.timeout_s;
-  auto stub = v1::DatasetService::NewStub(service::OpenConnectedChannel(config));
+  service::DatasetPuller::Options options;
+  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &options.config));
+  options.config.timeout_s = f.timeout_s;
+  options.on_resume = [](const std::string& why) {
+    std::cerr << "gleaner: stream broken (" << why << "); resuming\n";
+  };
+  const std::string server = options.config.server;
+  service::DatasetPuller puller(std::move(options));
   v1::PullDatasetRequest request;
   request.set_job(f.job);
   request.set_rules_yaml(rules.str());
@@ -98,36 +99,26 @@ Status Pull(const PullFlags& f) {
   std::unique_ptr<shards::ShardWriter> writer;
   std::vector<v1::Value> row;
   int64_t rows = 0;
-  grpc::Status status;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    grpc::ClientContext context;
-    service::PrepareCall(config, &context);
-    auto stream = stub->PullDataset(&context, request);
-    v1::PullDatasetResponse batch;
-    while (stream->Read(&batch)) {
-      if (writer == nullptr) {
-        std::vector<shards::ColumnSpec> columns;
-        for (const auto& c : batch.columns()) {
-          columns.push_back({c.name(), FromProto(c.type()), c.nullable()});
-        }
-        GLEANER_RETURN_IF_ERROR(shards::OpenShardWriter(format, write_path, columns, {}, &writer));
+  Status pulled = puller.Pull(request, [&](const v1::PullDatasetResponse& batch) -> Status {
+    if (writer == nullptr) {
+      std::vector<shards::ColumnSpec> columns;
+      for (const auto& c : batch.columns()) {
+        columns.push_back({c.name(), FromProto(c.type()), c.nullable()});
       }
-      for (const auto& r : batch.rows()) {
-        row.assign(r.values().begin(), r.values().end());
-        GLEANER_RETURN_IF_ERROR(writer->Append(row));
-        ++rows;
-      }
-      request.set_resume_token(batch.resume_token());
+      GLEANER_RETURN_IF_ERROR(shards::OpenShardWriter(format, write_path, columns, {}, &writer));
     }
-    status = stream->Finish();
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-    std::cerr << "gleaner: stream broken (" << status.error_message() << "); resuming\n";
-  }
-  if (!status.ok()) {
+    for (const auto& r : batch.rows()) {
+      row.assign(r.values().begin(), r.values().end());
+      GLEANER_RETURN_IF_ERROR(writer->Append(row));
+      ++rows;
+    }
+    return Status::OK();
+  });
+  if (!pulled.ok()) {
     if (writer != nullptr && !to_stdout) std::remove(write_path.c_str());
-    return service::FromGrpc(status).Annotate("server " + config.server);
+    return pulled;
   }
-  if (writer == nullptr) return Status::IOError("server " + config.server + " sent no columns");
+  if (writer == nullptr) return Status::IOError("server " + server + " sent no columns");
   GLEANER_RETURN_IF_ERROR(writer->Close(nullptr));
   if (!to_stdout && std::rename(write_path.c_str(), f.out.c_str()) != 0) {
     return Status::IOError("cannot rename " + write_path + " to " + f.out);

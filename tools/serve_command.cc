@@ -21,9 +21,9 @@
 #include <sstream>
 
 #include "common/logger.h"
-#include "ingest/service/bearer_token.h"
-#include "ingest/service/gleaner_server.h"
-#include "ingest/service/tls_pem.h"
+#include "service/security/bearer_token.h"
+#include "service/security/tls_pem.h"
+#include "service/server/gleaner_server.h"
 #include "tools/commands.h"
 
 namespace gleaner::tools {

@@ -9,23 +9,21 @@
 // waits for Redis to answer again and carries on.
 //
 // Without --job, the worker takes its jobs from `gleaner serve --redis` (see
-// worker_board.h) and runs until SIGTERM; those jobs came over the network, so
+// distributed/worker_board.h) and runs until SIGTERM; those jobs came over the network, so
 // their crawls connect to public addresses only unless --allow-private-networks.
-#include <algorithm>
-#include <chrono>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
 #include <iostream>
 #include <thread>
 
 #include "common/logger.h"
-#include "crawler/engine/crawl_engine.h"
-#include "crawler/frontier/redis_frontier.h"
 #include "crawler/job/job_parser.h"
-#include "ingest/service/ingest_client.h"
-#include "ingest/service/service_client.h"
-#include "storage/job_writer.h"
+#include "distributed/crawl_worker.h"
+#include "distributed/worker_board.h"
+#include "service/client/service_client.h"
 #include "tools/commands.h"
-#include "tools/worker_board.h"
-#include "tools/worker_output.h"
 
 namespace gleaner::tools {
 
@@ -41,99 +39,73 @@ struct WorkerFlags {
   service::ClientFlags client;
 };
 
-// Redis went away under the crawl (restarted, failed over, unreachable):
-// retries with backoff until it answers again, however long that takes; each
-// attempt is bounded by the frontier's timeout. The leases this worker held
-// meanwhile expire and are crawled again, so nothing is lost.
-Status WaitForRedis(crawler::RedisFrontier* frontier, const Status& why, Logger* log) {
-  log->Warn("waiting for redis to answer again", {{"error", why.message()}});
-  auto since = std::chrono::steady_clock::now();
-  auto backoff = std::chrono::milliseconds(100);
-  while (true) {
-    std::this_thread::sleep_for(backoff);
-    Status s = frontier->Reconcile(storage::NowMicros());
-    if (s.ok()) break;
-    if (s.code() != Status::Code::kIOError) return s;
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+// Stops `slot` on the first SIGTERM or SIGINT while it lives. Every thread
+// started after it inherits the blocked mask, so the signals reach only its
+// own sigwait (not a crawl engine's handler).
+class StopOnSignal {
+ public:
+  StopOnSignal(CrawlSlot* slot, Logger* log) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    waiter_ = std::thread([this, slot, log] {
+      int sig = 0;
+      sigwait(&signals_, &sig);
+      if (done_) return;
+      if (!slot->stopping()) {
+        log->Info("finishing the pages in flight",
+                  {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      }
+      slot->Stop();
+    });
   }
-  std::chrono::duration<double> away = std::chrono::steady_clock::now() - since;
-  log->Info("redis answers again after " + std::to_string(away.count()) + " s; crawling on");
-  return Status::OK();
-}
-
-// Crawls `job` until no URL of it is queued or leased anywhere, or the
-// slot's engine is stopped.
-Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool public_networks_only,
-                 CrawlSlot* slot, Logger* log) {
-  service::IngestClient::Options io;
-  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &io.config));
-  io.job = job.name;
-
-  crawler::RedisFrontier::Options fo;
-  fo.url = f.redis;
-  fo.job = job.name;
-  fo.per_host = job.politeness.per_host;
-  fo.delay_micros = static_cast<int64_t>(job.politeness.delay_ms) * 1000;
-  fo.lease_ttl_micros = static_cast<int64_t>(f.lease_s) * 1000000;
-  std::unique_ptr<crawler::RedisFrontier> frontier;
-  GLEANER_RETURN_IF_ERROR(crawler::RedisFrontier::Open(fo, &frontier).Annotate(f.redis));
-
-  service::IngestClient client(io);
-  WorkerCrawlOutput output(frontier.get(), &client, log);
-  CrawlSlot::JobScope in_slot(slot, job.name, &output, &client);
-  crawler::CrawlOptions options;
-  // Progress lines are log lines too, with their timestamps.
-  LogStream progress(log, LogLevel::kInfo);
-  options.progress = &progress;
-  options.progress_is_tty = false;
-  options.ca_file = f.ca_file;
-  options.public_networks_only = public_networks_only;
-  while (true) {
-    crawler::CrawlEngine engine(frontier.get(), &output, job, options);
-    crawler::CrawlSummary summary;
-    if (!slot->Attach(&engine)) break;
-    Status s = engine.Run(&summary);
-    slot->Detach();
-    PrintCrawlSummary(job.name, summary, std::cout);
-    // max_pages bounds the job's run, counted job-wide: once it is reached,
-    // the rest of the frontier waits for the next run.
-    bool more = !summary.stopped && !summary.max_pages_reached;
-    // The counters the engine saw may be stale after a worker died between a
-    // frontier script and its index update; Redis itself has the last word.
-    if (s.ok() && more) s = frontier->Reconcile(storage::NowMicros());
-    // Here only the frontier fails with IOError (the ingest client's failures
-    // show in its status): Redis is away, and the job's state is safe in it.
-    if (s.code() == Status::Code::kIOError && more && client.status().ok()) {
-      GLEANER_RETURN_IF_ERROR(WaitForRedis(frontier.get(), s, log));
-      continue;
-    }
-    GLEANER_RETURN_IF_ERROR(s);
-    if (!more || frontier->Done()) break;
-    // Other workers still hold leases (or one that died does, until they
-    // expire): wait for them with the rest.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The worker ended without a signal (Redis unreachable at start): wakes
+  // the waiter with one of its own.
+  ~StopOnSignal() {
+    done_ = true;
+    pthread_kill(waiter_.native_handle(), SIGTERM);
+    waiter_.join();
   }
-  service::IngestClient::Counters c = client.counters();
-  std::cout << "  ingest: " << c.records_stored << " records stored, " << c.duplicates
-            << " already there, " << c.batches_acked << " batches, " << c.reconnects
-            << " reconnects; " << output.errors() << " fetch errors logged, "
-            << output.lost_leases() << " leases lost to expiry\n";
-  std::cout << "  redis: " << frontier->round_trips() << " round trips\n";
-  return Status::OK();
-}
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  sigset_t signals_;
+  std::atomic<bool> done_{false};
+  std::thread waiter_;
+};
 
 // One job from --job (the operator's own file: not restricted), or every job
 // `gleaner serve --redis` publishes.
 Status Work(const WorkerFlags& f, Logger* log) {
+  CrawlWorkerOptions options;
+  options.redis_url = f.redis;
+  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &options.ingest));
+  options.ca_file = f.ca_file;
+  options.lease_ttl_micros = static_cast<int64_t>(f.lease_s) * 1000000;
+  options.on_run = [](const std::string& job, const crawler::CrawlSummary& summary) {
+    PrintCrawlSummary(job, summary, std::cout);
+  };
+  options.on_job_end = [](const std::string&, const WorkerJobTotals& t) {
+    std::cout << "  ingest: " << t.ingest.records_stored << " records stored, "
+              << t.ingest.duplicates << " already there, " << t.ingest.batches_acked << " batches, "
+              << t.ingest.reconnects << " reconnects; " << t.fetch_errors
+              << " fetch errors logged, " << t.lost_leases << " leases lost to expiry\n";
+    std::cout << "  redis: " << t.redis_round_trips << " round trips\n";
+  };
+  CrawlWorker worker(std::move(options), log);
+  CrawlSlot slot;
   if (f.job.empty()) {
-    return RunBoardWorker(f.redis, log, [&f, log](const crawler::JobConfig& job, CrawlSlot* slot) {
-      return RunWorker(f, job, !f.allow_private_networks, slot, log);
-    });
+    StopOnSignal stop(&slot, log);
+    return RunBoardWorker(f.redis, &slot, log,
+                          [&f, &worker](const crawler::JobConfig& job, CrawlSlot* slot) {
+                            return worker.CrawlJob(job, !f.allow_private_networks, slot);
+                          });
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
-  CrawlSlot slot;
-  return RunWorker(f, job, /*public_networks_only=*/false, &slot, log);
+  return worker.CrawlJob(job, /*public_networks_only=*/false, &slot);
 }
 
 }  // namespace

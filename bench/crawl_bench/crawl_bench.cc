@@ -28,9 +28,9 @@
 #include "crawler/extract/html_extractor.h"
 #include "crawler/frontier/rocksdb_frontier.h"
 #include "crawler/job/job_parser.h"
+#include "demo/fixture_site.h"
+#include "demo/site_catalog.h"
 #include "storage/job_writer.h"
-#include "tests/fixture/fixture_site.h"
-#include "tests/fixture/site_catalog.h"
 
 namespace gleaner::bench {
 namespace {

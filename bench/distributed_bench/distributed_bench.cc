@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "bench/support/resource_usage.h"
-#include "crawler/frontier/redis_client.h"
+#include "common/redis_client.h"
 #include "crawler/frontier/redis_frontier.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/child_process.h"

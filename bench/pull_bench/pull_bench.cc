@@ -19,8 +19,8 @@
 #include "bench/support/resource_usage.h"
 #include "ingest/prepare/dataset_export.h"
 #include "ingest/rules/rules_parser.h"
-#include "ingest/service/gleaner_server.h"
 #include "schema/gleaner_service.grpc.pb.h"
+#include "service/server/gleaner_server.h"
 
 namespace gleaner::bench {
 namespace {

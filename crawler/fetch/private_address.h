@@ -1,7 +1,7 @@
 // Which addresses a crawl restricted to public networks must not reach: a
 // crawler run for others must not become a proxy into the network it runs in
 // (SSRF). This is the one address classifier for every target, checked at
-// submit time (ingest/service/network_policy) and at connect time
+// submit time (service/security/network_policy) and at connect time
 // (HttpFetcher). Pure functions over a constant table; thread-safe.
 #pragma once
 

@@ -54,8 +54,8 @@
 #include <string>
 #include <vector>
 
+#include "common/redis_client.h"
 #include "crawler/frontier/frontier.h"
-#include "crawler/frontier/redis_client.h"
 #include "crawler/frontier/run_tally.h"
 
 namespace gleaner::crawler {

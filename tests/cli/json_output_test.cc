@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/service/serve_process.h"
 
 using namespace gleaner;

@@ -4,8 +4,8 @@
 // the records read back with `gleaner stage dump` as a user would.
 #include <catch2/catch.hpp>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

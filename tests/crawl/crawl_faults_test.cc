@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/support/hostile_yaml.h"
 
 using namespace gleaner;

@@ -6,11 +6,11 @@
 #include <map>
 #include <set>
 
+#include "demo/fixture_site.h"
 #include "storage/body_codec.h"
 #include "storage/staging_store.h"
 #include "storage/store_reader.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

@@ -8,8 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

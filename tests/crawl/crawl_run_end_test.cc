@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <set>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/support/loopback_port.h"
 
 using namespace gleaner;

@@ -7,9 +7,9 @@
 
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/job/job_parser.h"
+#include "demo/fixture_site.h"
+#include "demo/site_catalog.h"
 #include "storage/staging_store.h"
-#include "tests/fixture/fixture_site.h"
-#include "tests/fixture/site_catalog.h"
 #include "tests/support/child_process.h"
 
 namespace gleaner {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/support/child_process.h"
 #include "tests/support/redis_server.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "ingest/service/ingest_batch.h"
+#include "service/ingest/ingest_batch.h"
 #include "storage/keys.h"
 #include "tests/fuzz/fuzz_support.h"
 

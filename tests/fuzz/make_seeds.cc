@@ -14,9 +14,9 @@
 
 #include "crawler/extract/css_selector.h"
 #include "crawler/job/job_parser.h"
+#include "demo/api_catalog.h"
+#include "demo/site_catalog.h"
 #include "schema/gleaner_service.pb.h"
-#include "tests/fixture/api_catalog.h"
-#include "tests/fixture/site_catalog.h"
 #include "tests/fuzz/extraction_spec.h"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "tests/fixture/fixture_site.h"
+#include "demo/fixture_site.h"
 #include "tests/prepare/prepare_test_util.h"
 
 namespace gleaner::testing {

@@ -11,8 +11,8 @@
 #include <set>
 #include <vector>
 
-#include "tests/fixture/fixture_site.h"
-#include "tests/fixture/site_catalog.h"
+#include "demo/fixture_site.h"
+#include "demo/site_catalog.h"
 #include "tests/prepare/prepare_test_util.h"
 
 namespace gleaner::testing {

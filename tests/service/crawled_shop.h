@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 
 namespace gleaner::testing {
 

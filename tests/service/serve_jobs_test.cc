@@ -8,9 +8,9 @@
 #include <map>
 #include <thread>
 
+#include "demo/fixture_site.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/loopback_port.h"
 

@@ -12,8 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
-#include "tests/fixture/fixture_site.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
 

@@ -1,0 +1,65 @@
+#include "distributed/worker_output.h"
+
+namespace gleaner::tools {
+
+Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds,
+                                bool* already_complete) {
+  *already_complete = false;
+  size_t added = 0;
+  GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+  return Poll();
+}
+
+Status WorkerCrawlOutput::End(double duration_s) {
+  stats_.set_duration_s(stats_.duration_s() + duration_s);
+  GLEANER_RETURN_IF_ERROR(client_->Drain());
+  GLEANER_RETURN_IF_ERROR(Poll());
+  // The run's last counts, before the server may judge it.
+  return frontier_->SendDeferred();
+}
+
+Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
+  last_record_ = client_->Add(record);
+  return Status::OK();
+}
+
+Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
+  ++errors_;
+  frontier_->CountFailure(error.kind(), error.message());
+  log_->Warn("error: " + error.url() + ": " + v1::ErrorKind_Name(error.kind()) + ": " +
+             error.message() + " (" + std::to_string(error.attempts()) + " attempts)");
+  return Status::OK();
+}
+
+Status WorkerCrawlOutput::GetRobots(const std::string& host_key, int64_t /*ttl: Redis expires*/,
+                                    std::string* rules) {
+  return frontier_->GetRobots(host_key, rules);
+}
+
+Status WorkerCrawlOutput::PutRobots(const std::string& host_key, const std::string& rules,
+                                    int64_t ttl_micros) {
+  return frontier_->PutRobots(host_key, rules, ttl_micros);
+}
+
+Status WorkerCrawlOutput::Finish(const crawler::Lease& lease) {
+  pages_.store(stats_.pages_fetched(), std::memory_order_relaxed);
+  waiting_.push_back(Waiting{last_record_, lease});
+  return Poll();
+}
+
+Status WorkerCrawlOutput::Poll() {
+  GLEANER_RETURN_IF_ERROR(client_->status());
+  uint64_t acked = client_->acked();
+  while (!waiting_.empty() && waiting_.front().last_record <= acked) {
+    Status s = frontier_->Complete(waiting_.front().lease);
+    if (s.code() == Status::Code::kAborted) {
+      ++lost_leases_;
+    } else if (!s.ok()) {
+      return s;
+    }
+    waiting_.pop_front();
+  }
+  return Status::OK();
+}
+
+}  // namespace gleaner::tools

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Fails when an #include points up or sideways between the tree's stages.
+
+Every include is spelled from the project root ("storage/staging_store.h"), so
+its first folders say which part of the system it reaches into. ALLOWED below
+gives, for each folder, the folders its files may include; a file belongs to
+the longest folder of the table that holds it. The order is the data flow:
+crawler and ingest both stand on storage and never on each other; service/,
+distributed/ and tools/ stand above them; tests/ and bench/ may use anything.
+A unit test beside its code (*_test.cc) may also use the test helpers.
+
+Usage: scripts/check-layering.py [SOURCE_DIR]   (registered with ctest as
+layering_check). Exit 0 when every include is allowed, 1 otherwise, with one
+line per offending include: FILE:LINE: ...
+"""
+import os
+import re
+import sys
+
+BASE = ["common", "schema", "storage"]
+SERVICE_PARTS = ["service/security", "service/client", "service/jobs", "service/metrics",
+                 "service/dataset", "service/ingest"]
+PRODUCT = BASE + ["crawler", "ingest"] + SERVICE_PARTS + ["distributed", "service/server",
+                                                         "demo", "tools"]
+
+# folder -> the folders its files may include (itself always among them).
+ALLOWED = {
+    "common": ["common"],
+    "schema": ["schema"],
+    "storage": BASE,
+    # Inside crawler/ the folders include one another freely for now
+    # (crawler/extract and crawler/job still include each other, #13 item 6).
+    "crawler": BASE + ["crawler"],
+    "ingest": BASE + ["ingest"],
+    # service/: one library per part, each on the ones listed before it.
+    "service/security": BASE + ["crawler", "service/security"],
+    "service/client": BASE + ["service/security", "service/client"],
+    "service/jobs": BASE + ["crawler", "service/security", "service/client", "service/jobs"],
+    "service/metrics": BASE + ["service/client", "service/jobs", "service/metrics"],
+    "service/dataset": BASE + ["ingest", "service/security", "service/client", "service/metrics",
+                               "service/dataset"],
+    "service/ingest": BASE + ["service/security", "service/client", "service/jobs",
+                              "service/metrics", "service/ingest"],
+    # Workers and the Redis job board: a crawl shipping records to Ingest, a JobQueue.
+    "distributed": BASE + ["crawler", "service/client", "service/jobs", "service/ingest",
+                           "distributed"],
+    # The server assembles every part, the Redis job board included.
+    "service/server": BASE + ["crawler", "ingest"] + SERVICE_PARTS + ["distributed",
+                                                                     "service/server"],
+    "demo": ["common", "demo"],
+    "tools": PRODUCT,
+    "clients": PRODUCT + ["clients"],
+    "tests": PRODUCT + ["clients", "tests"],
+    "bench": PRODUCT + ["tests", "bench"],
+}
+# What a *_test.cc beside production code may include besides its folder's row.
+TEST_HELPERS = ["tests/support", "tests/parquet_readers"]
+
+SOURCE_SUFFIXES = (".cc", ".h", ".cpp", ".hpp")
+SKIPPED_DIRS = {".git", "node_modules", "__pycache__"}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def within(path, folder):
+    return path == folder or path.startswith(folder + "/")
+
+
+def owner(rel_dir):
+    """The longest folder of ALLOWED holding rel_dir, or None."""
+    best = None
+    for folder in ALLOWED:
+        if within(rel_dir, folder) and (best is None or len(folder) > len(best)):
+            best = folder
+    return best
+
+
+def main():
+    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
+                           os.path.join(os.path.dirname(__file__), ".."))
+    top_folders = {name for name in os.listdir(root) if os.path.isdir(os.path.join(root, name))}
+    problems = []
+    checked = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS
+                             and not (rel_dir == "." and d.startswith("build")))
+        for name in sorted(filenames):
+            if not name.endswith(SOURCE_SUFFIXES):
+                continue
+            rel = os.path.normpath(os.path.join(rel_dir, name))
+            folder = owner(os.path.dirname(rel))
+            if folder is None:
+                problems.append(f"{rel}: its folder has no row in scripts/check-layering.py; "
+                                "add one saying what it may include")
+                continue
+            allowed = list(ALLOWED[folder])
+            if name.endswith("_test.cc"):
+                allowed += TEST_HELPERS
+            with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as f:
+                for number, line in enumerate(f, 1):
+                    m = INCLUDE.match(line)
+                    if not m or m.group(1).split("/")[0] not in top_folders:
+                        continue  # a header beside the file or a library's, not a stage's
+                    checked += 1
+                    target = m.group(1)
+                    if not any(within(target, a) for a in allowed):
+                        problems.append(f"{rel}:{number}: includes \"{target}\", but {folder}/ "
+                                        f"may include only {', '.join(sorted(set(allowed)))}")
+    for p in problems:
+        print(p)
+    print(f"check-layering: {checked} includes checked, {len(problems)} not allowed",
+          file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

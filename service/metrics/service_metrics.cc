@@ -1,0 +1,90 @@
+#include "service/metrics/service_metrics.h"
+
+#include <map>
+
+#include "schema/gleaner.pb.h"
+#include "service/jobs/job_queue.h"
+#include "storage/job_phase.h"
+#include "storage/store_reader.h"
+
+namespace gleaner::service {
+
+namespace {
+
+MetricFamily Total(const char* name, const char* help, uint64_t value) {
+  return {name, help, MetricType::kCounter, {}, {}, {{{}, static_cast<double>(value), {}, 0}}};
+}
+
+// One read of every job's state per scrape. A store that cannot be read
+// leaves these series out of that scrape rather than reporting zeros.
+void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* out) {
+  std::vector<v1::JobState> jobs;
+  {
+    storage::StoreReader reader(store);
+    if (!reader.ListJobs(&jobs).ok()) return;
+  }
+  MetricFamily phases{
+      "gleaner_jobs", "Jobs in the store, by phase", MetricType::kGauge, {"phase"}, {}, {}};
+  std::map<int, double> by_phase;
+  uint64_t pages = 0, bytes = 0, errors = 0;
+  for (const auto& j : jobs) {
+    ++by_phase[j.phase()];
+    pages += j.stats().pages_fetched();
+    bytes += j.stats().bytes_fetched();
+    errors += j.error_count();
+  }
+  // Every phase, 0 included, so a query for one never finds the series missing.
+  for (int p = v1::JobPhase_MIN; p <= v1::JobPhase_MAX; ++p) {
+    if (!v1::JobPhase_IsValid(p)) continue;
+    phases.samples.push_back(
+        {{storage::JobPhaseWord(static_cast<v1::JobPhase>(p))}, by_phase[p], {}, 0});
+  }
+  out->push_back(std::move(phases));
+  out->push_back(Total("gleaner_pages_fetched_total", "Pages fetched by all jobs", pages));
+  out->push_back(Total("gleaner_fetched_bytes_total", "Bytes fetched by all jobs", bytes));
+  out->push_back(Total("gleaner_fetch_errors_total", "Fetch errors recorded by all jobs", errors));
+}
+
+// What the live workers last reported, one series per worker and counter.
+void CollectWorkers(const JobQueue* queue, std::vector<MetricFamily>* out) {
+  std::vector<v1::WorkerStats> workers = queue->Workers();
+  out->push_back({"gleaner_workers",
+                  "Crawl workers that reported in the last 30 s",
+                  MetricType::kGauge,
+                  {},
+                  {},
+                  {{{}, static_cast<double>(workers.size()), {}, 0}}});
+  auto per_worker = [&](const char* name, const char* help,
+                        uint64_t (v1::WorkerStats::*get)() const) {
+    MetricFamily family{name, help, MetricType::kCounter, {"worker"}, {}, {}};
+    for (const auto& w : workers) {
+      family.samples.push_back({{w.id()}, static_cast<double>((w.*get)()), {}, 0});
+    }
+    out->push_back(std::move(family));
+  };
+  per_worker("gleaner_worker_pages_total", "Pages fetched by a worker since it started",
+             &v1::WorkerStats::pages);
+  per_worker("gleaner_worker_records_total", "Records extracted by a worker since it started",
+             &v1::WorkerStats::records);
+  per_worker("gleaner_worker_errors_total", "Fetch errors of a worker since it started",
+             &v1::WorkerStats::errors);
+}
+
+}  // namespace
+
+ServiceMetrics AddServiceMetrics(MetricsRegistry* registry, const storage::StagingStore* store,
+                                 const JobQueue* workers) {
+  registry->AddCollector([store](std::vector<MetricFamily>* out) { CollectJobs(store, out); });
+  if (workers != nullptr) {
+    registry->AddCollector(
+        [workers](std::vector<MetricFamily>* out) { CollectWorkers(workers, out); });
+  }
+  ServiceMetrics metrics;
+  metrics.records_ingested = registry->AddCounter("gleaner_records_ingested_total",
+                                                  "Records received through IngestService.Ingest");
+  metrics.records_pulled = registry->AddCounter("gleaner_records_pulled_total",
+                                                "Records streamed by DatasetService.PullDataset");
+  return metrics;
+}
+
+}  // namespace gleaner::service
