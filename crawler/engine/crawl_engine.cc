@@ -581,7 +581,15 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
     *page.mutable_timings() = r.timings;
     page.set_fetch_time_micros(fetched_at);
     page.set_depth(lease.item.depth());
-    (void)output_->AddPage(std::move(page));
+    // A page the output refuses leaves its writer unable to commit: stop now,
+    // with the cause, as for a record.
+    Status added_page = output_->AddPage(std::move(page));
+    if (!added_page.ok()) {
+      fatal_ = added_page.Annotate("storing page " + page_url);
+      stopping_ = true;
+      --active_;
+      return MaybeFinish();
+    }
   }
   Finish(lease);
 }
