@@ -1,7 +1,5 @@
 #include "tools/worker_board.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -138,39 +136,22 @@ v1::WorkerStats CrawlSlot::Snapshot() const {
   return stats;
 }
 
-Status RunBoardWorker(const std::string& redis_url, Logger* log, const CrawlJobFn& crawl) {
-  // Every thread started from here on inherits the mask, so the signals
-  // reach only the sigwait below (not a crawl engine's own handler).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log,
+                      const CrawlJobFn& crawl) {
   std::unique_ptr<service::RedisJobRegistry> registry;
   GLEANER_RETURN_IF_ERROR(
       service::RedisJobRegistry::Open(redis_url, &registry).Annotate(redis_url));
-  CrawlSlot slot;
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (!slot.stopping()) {
-      log->Info("finishing the pages in flight",
-                {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-    }
-    slot.Stop();
-  });
-  std::thread heartbeat([&] { Heartbeat(redis_url, &slot, log); });
+  std::thread heartbeat([&] { Heartbeat(redis_url, slot, log); });
   log->Info("waiting for jobs", {{"redis", redis_url}});
 
   bool redis_away = false;
-  while (!slot.stopping()) {
+  while (!slot->stopping()) {
     std::vector<service::RedisJobRegistry::Job> jobs;
     Status s = registry->List(&jobs);
     if (!s.ok()) {
       if (!redis_away) log->Warn("reading the jobs failed", {{"error", s.message()}});
       redis_away = true;
-      slot.Wait(kIdleMicros);
+      slot->Wait(kIdleMicros);
       continue;
     }
     redis_away = false;
@@ -187,18 +168,17 @@ Status RunBoardWorker(const std::string& redis_url, Logger* log, const CrawlJobF
       log->Warn("skipping job", {{"job", entry.name}, {"error", parsed.message()}});
     }
     if (!found) {
-      slot.Wait(kIdleMicros);
+      slot->Wait(kIdleMicros);
       continue;
     }
     log->Info("crawling job", {{"job", job.name}});
-    s = crawl(job, &slot);
+    s = crawl(job, slot);
     if (!s.ok()) log->Error("crawl failed", {{"job", job.name}, {"error", s.message()}});
-    slot.Wait(s.ok() ? kIdleMicros : kFailedMicros);
+    slot->Wait(s.ok() ? kIdleMicros : kFailedMicros);
   }
 
-  // Only the waiter ends the loop: both threads are done or about to be.
+  // Only slot->Stop() ends the loop: the heartbeat is done or about to be.
   heartbeat.join();
-  waiter.join();
   log->Info("stopped");
   return Status::OK();
 }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/logger.h"
+#include "common/stop_signals.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/frontier/redis_frontier.h"
 #include "crawler/job/job_parser.h"
@@ -124,14 +125,21 @@ Status RunWorker(const WorkerFlags& f, const crawler::JobConfig& job, bool publi
 // One job from --job (the operator's own file: not restricted), or every job
 // `gleaner serve --redis` publishes.
 Status Work(const WorkerFlags& f, Logger* log) {
+  // SIGTERM or SIGINT: finish the pages in flight (their records shipped and
+  // acked), then exit; the rest stays in Redis for the other workers.
+  CrawlSlot slot;
+  StopSignals stop_signals([&slot, log](const char* signal) {
+    if (!slot.stopping()) log->Info("finishing the pages in flight", {{"signal", signal}});
+    slot.Stop();
+  });
   if (f.job.empty()) {
-    return RunBoardWorker(f.redis, log, [&f, log](const crawler::JobConfig& job, CrawlSlot* slot) {
-      return RunWorker(f, job, !f.allow_private_networks, slot, log);
-    });
+    return RunBoardWorker(f.redis, &slot, log,
+                          [&f, log](const crawler::JobConfig& job, CrawlSlot* slot) {
+                            return RunWorker(f, job, !f.allow_private_networks, slot, log);
+                          });
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
-  CrawlSlot slot;
   return RunWorker(f, job, /*public_networks_only=*/false, &slot, log);
 }
 

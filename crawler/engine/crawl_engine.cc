@@ -2,9 +2,9 @@
 
 #include <xxhash.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cctype>
@@ -75,7 +75,6 @@ class CrawlEngine::Impl {
         options_(options),
         pump_timer_(io_),
         progress_timer_(io_),
-        signals_(io_),
         rng_(std::random_device{}()) {}
 
   Status Run(CrawlSummary* summary);
@@ -146,7 +145,6 @@ class CrawlEngine::Impl {
   asio::steady_timer pump_timer_;
   int64_t pump_at_ = 0;
   asio::steady_timer progress_timer_;
-  asio::signal_set signals_;
   std::unique_ptr<PageProcessor> processor_;
   std::unique_ptr<HttpFetcher> fetcher_;
   std::map<std::string, HostRobots> robots_;
@@ -220,19 +218,14 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
   int threads = options_.worker_threads > 0 ? options_.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<asio::thread_pool>(threads);
-  signals_.add(SIGINT);
-  signals_.add(SIGTERM);
-  signals_.async_wait([this](const boost::system::error_code& ec, int) {
-    if (!ec) {
-      summary_.stopped = true;
-      stopping_ = true;
-      MaybeFinish();
-    }
-  });
   output_->SetWakeup([this] { asio::post(io_, [this] { Poll(); }); });
   last_progress_micros_ = started_micros_;
   ReportProgress(false);
   asio::post(io_, [this] { Pump(); });
+  // io_ runs until MaybeFinish stops it. While every page in flight is being
+  // parsed on the pool, io_ has no handler of its own pending and would
+  // return early without this.
+  auto keep_running = asio::make_work_guard(io_);
   io_.run();
   output_->SetWakeup(nullptr);
   pool_->join();
@@ -688,7 +681,6 @@ void CrawlEngine::Impl::MaybeFinish() {
   finished_ = true;
   pump_timer_.cancel();
   progress_timer_.cancel();
-  signals_.cancel();
   io_.stop();
 }
 
