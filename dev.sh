@@ -4,6 +4,7 @@
 #   ./dev.sh test        install deps, build, run the whole test suite
 #   ./dev.sh test-asan   the same suite built with AddressSanitizer + UBSan
 #   ./dev.sh build       install deps and build only (build/)
+# GLEANER_WERROR=ON (set by .ci/run) builds with warnings as errors.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,9 +14,13 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 configure_and_build() {  # build_dir [extra cmake args...]
   local dir=$1; shift
+  local werror=${GLEANER_WERROR:-OFF}
   bash scripts/install-deps.sh
-  if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  # Configure a new build directory, or one built with the other -Werror setting.
+  if [ ! -f "$dir/build.ninja" ] ||
+     ! grep -qx "GLEANER_WERROR:BOOL=$werror" "$dir/CMakeCache.txt"; then
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLEANER_WERROR="$werror" \
+      "$@" >/dev/null
   fi
   cmake --build "$dir" --parallel "$jobs"
 }

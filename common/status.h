@@ -9,7 +9,7 @@
 
 namespace gleaner {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,

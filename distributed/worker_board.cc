@@ -177,7 +177,7 @@ Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log
     slot->Wait(s.ok() ? kIdleMicros : kFailedMicros);
   }
 
-  // Only the slot's Stop ends the loop: the heartbeat is done or about to be.
+  // Only slot->Stop() ends the loop: the heartbeat is done or about to be.
   heartbeat.join();
   log->Info("stopped");
   return Status::OK();

@@ -70,8 +70,9 @@ class CrawlSlot {
 // Crawls `job` until it is done or the slot's engine is stopped.
 using CrawlJobFn = std::function<Status(const crawler::JobConfig& job, CrawlSlot* slot)>;
 
-// Runs until `slot` is stopped (from another thread: a signal handler's).
-// Its own lines (jobs taken, Redis away) go to `log`.
+// Runs until slot->Stop() (the command calls it on SIGTERM or SIGINT), which
+// also stops the crawl in progress. Its own lines (jobs taken, Redis away) go
+// to `log`.
 Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log,
                       const CrawlJobFn& crawl);
 

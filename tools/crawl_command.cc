@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "common/stop_signals.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/extract/html_extractor.h"
 #include "crawler/job/job_parser.h"
@@ -48,6 +49,9 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
   options.progress_is_tty = isatty(STDERR_FILENO);
   options.ca_file = ca_file;
   crawler::CrawlEngine engine(store, job, options);
+  // Ctrl-C or SIGTERM: finish the pages in flight, commit them and stop; the
+  // same command run again continues from there.
+  StopSignals stop_signals([&engine](const char*) { engine.Stop(); });
   crawler::CrawlSummary summary;
   Status s = engine.Run(&summary);
   PrintCrawlSummary(job.name, summary, *summary_out);

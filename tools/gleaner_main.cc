@@ -3,12 +3,13 @@
 #include <cstdio>
 #include <string>
 
+#include "common/version.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"gleaner: turn web sites and JSON APIs into clean, split, model-ready datasets"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "gleaner 0.1.0");
+  app.set_version_flag("--version", std::string("gleaner ") + gleaner::kVersion);
 
   gleaner::tools::CommandResult result;
   gleaner::tools::RegisterStage(app, &result);

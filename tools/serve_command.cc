@@ -102,7 +102,7 @@ Status SetTestSchedulerClock(service::ServerOptions* options) {
 
 Status Serve(const ServeFlags& flags, Logger* log) {
   // Every thread the server starts inherits this mask, so the signals reach
-  // only sigwait below (and not, say, a crawl engine's own handler).
+  // only sigwait below.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

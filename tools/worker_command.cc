@@ -11,14 +11,10 @@
 // Without --job, the worker takes its jobs from `gleaner serve --redis` (see
 // distributed/worker_board.h) and runs until SIGTERM; those jobs came over the network, so
 // their crawls connect to public addresses only unless --allow-private-networks.
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "common/logger.h"
+#include "common/stop_signals.h"
 #include "crawler/job/job_parser.h"
 #include "distributed/crawl_worker.h"
 #include "distributed/worker_board.h"
@@ -37,43 +33,6 @@ struct WorkerFlags {
   int lease_s = 15;
   std::string log_format = "text";
   service::ClientFlags client;
-};
-
-// Stops `slot` on the first SIGTERM or SIGINT while it lives. Every thread
-// started after it inherits the blocked mask, so the signals reach only its
-// own sigwait (not a crawl engine's handler).
-class StopOnSignal {
- public:
-  StopOnSignal(CrawlSlot* slot, Logger* log) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
-    waiter_ = std::thread([this, slot, log] {
-      int sig = 0;
-      sigwait(&signals_, &sig);
-      if (done_) return;
-      if (!slot->stopping()) {
-        log->Info("finishing the pages in flight",
-                  {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-      }
-      slot->Stop();
-    });
-  }
-  // The worker ended without a signal (Redis unreachable at start): wakes
-  // the waiter with one of its own.
-  ~StopOnSignal() {
-    done_ = true;
-    pthread_kill(waiter_.native_handle(), SIGTERM);
-    waiter_.join();
-  }
-  StopOnSignal(const StopOnSignal&) = delete;
-  StopOnSignal& operator=(const StopOnSignal&) = delete;
-
- private:
-  sigset_t signals_;
-  std::atomic<bool> done_{false};
-  std::thread waiter_;
 };
 
 // One job from --job (the operator's own file: not restricted), or every job
@@ -95,9 +54,14 @@ Status Work(const WorkerFlags& f, Logger* log) {
     std::cout << "  redis: " << t.redis_round_trips << " round trips\n";
   };
   CrawlWorker worker(std::move(options), log);
+  // SIGTERM or SIGINT: finish the pages in flight (their records shipped and
+  // acked), then exit; the rest stays in Redis for the other workers.
   CrawlSlot slot;
+  StopSignals stop_signals([&slot, log](const char* signal) {
+    if (!slot.stopping()) log->Info("finishing the pages in flight", {{"signal", signal}});
+    slot.Stop();
+  });
   if (f.job.empty()) {
-    StopOnSignal stop(&slot, log);
     return RunBoardWorker(f.redis, &slot, log,
                           [&f, &worker](const crawler::JobConfig& job, CrawlSlot* slot) {
                             return worker.CrawlJob(job, !f.allow_private_networks, slot);

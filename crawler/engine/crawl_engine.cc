@@ -2,9 +2,9 @@
 
 #include <xxhash.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <algorithm>
@@ -70,7 +70,6 @@ class CrawlEngine::Impl {
         pump_timer_(io_),
         progress_timer_(io_),
         lease_timer_(io_),
-        signals_(io_),
         rng_(std::random_device{}()) {}
 
   Status Run(CrawlSummary* summary);
@@ -144,7 +143,6 @@ class CrawlEngine::Impl {
   int64_t pump_at_ = 0;
   asio::steady_timer progress_timer_;
   asio::steady_timer lease_timer_;  // when the frontier wants KeepLeases
-  asio::signal_set signals_;
   std::unique_ptr<PageProcessor> processor_;
   std::unique_ptr<HttpFetcher> fetcher_;
   std::map<std::string, HostRobots> robots_;
@@ -218,20 +216,15 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
   int threads = options_.worker_threads > 0 ? options_.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
   pool_ = std::make_unique<asio::thread_pool>(threads);
-  signals_.add(SIGINT);
-  signals_.add(SIGTERM);
-  signals_.async_wait([this](const boost::system::error_code& ec, int) {
-    if (!ec) {
-      summary_.stopped = true;
-      stopping_ = true;
-      MaybeFinish();
-    }
-  });
   output_->SetWakeup([this] { asio::post(io_, [this] { Poll(); }); });
   last_progress_micros_ = started_micros_;
   ReportProgress(false);
   asio::post(io_, [this] { Pump(); });
   KeepLeases();
+  // io_ runs until MaybeFinish stops it. While every page in flight is being
+  // parsed on the pool, io_ has no handler of its own pending and would
+  // return early without this.
+  auto keep_running = asio::make_work_guard(io_);
   io_.run();
   output_->SetWakeup(nullptr);
   pool_->join();
@@ -608,7 +601,15 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
     *page.mutable_timings() = r.timings;
     page.set_fetch_time_micros(fetched_at);
     page.set_depth(lease.item.depth());
-    (void)output_->AddPage(std::move(page));
+    // A page the output refuses leaves its writer unable to commit: stop now,
+    // with the cause, as for a record.
+    Status added_page = output_->AddPage(std::move(page));
+    if (!added_page.ok()) {
+      fatal_ = added_page.Annotate("storing page " + page_url);
+      stopping_ = true;
+      --active_;
+      return MaybeFinish();
+    }
   }
   Finish(lease);
 }
@@ -703,7 +704,6 @@ void CrawlEngine::Impl::MaybeFinish() {
   pump_timer_.cancel();
   progress_timer_.cancel();
   lease_timer_.cancel();
-  signals_.cancel();
   io_.stop();
 }
 

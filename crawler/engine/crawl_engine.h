@@ -6,7 +6,9 @@
 // records, its discovered links and its frontier entry, so `kill -9` at any
 // moment loses and duplicates nothing. Given a Frontier and a CrawlOutput
 // instead (a worker of a multi-machine crawl), it crawls those. Run blocks;
-// Stop may be called from any thread.
+// Stop may be called from any thread. The engine installs no signal handler:
+// the program running it decides what SIGINT or SIGTERM do (`gleaner crawl`
+// calls Stop, common/stop_signals.h).
 #pragma once
 
 #include <atomic>
@@ -79,7 +81,9 @@ class CrawlEngine {
   ~CrawlEngine();
 
   Status Run(CrawlSummary* summary);
-  // Finishes in-flight work, commits, and makes Run return; resumable later.
+  // Finishes in-flight work, commits, and makes Run return with
+  // summary->stopped set; resumable later. Thread-safe, and safe to call
+  // before Run starts (Run then stops at once) or after it returned (no-op).
   void Stop();
 
  private:

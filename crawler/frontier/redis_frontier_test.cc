@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "crawler/frontier/frontier_test_items.h"
+#include "tests/support/frontier_test_items.h"
 #include "tests/support/redis_server.h"
 
 using namespace gleaner;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "crawler/frontier/frontier_test_items.h"
+#include "tests/support/frontier_test_items.h"
 #include "tests/support/child_process.h"
 
 using namespace gleaner;

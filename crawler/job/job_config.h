@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/version.h"
+
 namespace gleaner::crawler {
 
 // How an HTML field takes its value from the elements its selector matches.
@@ -87,7 +89,8 @@ struct Politeness {
   int per_host = 8;      // requests in flight per host
   int delay_ms = 250;    // minimum gap between request starts on one host
   bool robots = true;
-  std::string user_agent = "gleaner/0.1 (+https://github.com/gleaner)";
+  std::string user_agent =
+      std::string("gleaner/") + kVersionMajorMinor + " (+https://github.com/gleaner)";
 };
 
 struct RetryPolicy {

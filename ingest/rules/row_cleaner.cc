@@ -407,10 +407,7 @@ Status RowCleaner::Create(const RulesConfig& config, std::unique_ptr<RowCleaner>
 
   for (const RedactRule& rr : cfg.redact) needs_salt |= rr.mode == RedactMode::kHash;
   if (needs_salt) {
-    m.salt = cfg.salt.salt;
-    if (m.salt.empty() && !cfg.salt.salt_env.empty()) {
-      if (const char* env = std::getenv(cfg.salt.salt_env.c_str())) m.salt = env;
-    }
+    m.salt = cfg.salt.salt;  // salt_env was resolved when the rules were loaded
     if (m.salt.empty()) {
       const std::string env = cfg.salt.salt_env.empty() ? "GLEANER_REDACT_SALT" : cfg.salt.salt_env;
       return Status::InvalidArgument("redact: hash needs a salt: set the " + env +

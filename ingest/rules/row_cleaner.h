@@ -40,8 +40,9 @@ struct RuleCount {
 
 class RowCleaner {
  public:
-  // Compiles the config's regexes and resolves the redaction salt (an
-  // InvalidArgument naming the env var when a hash redaction has no salt).
+  // Compiles the config's regexes; an InvalidArgument naming salt_env when a
+  // hash redaction has no salt. It reads no environment: the rules parser
+  // resolved salt_env into the salt.
   static Status Create(const RulesConfig& config, std::unique_ptr<RowCleaner>* out);
   ~RowCleaner();
 

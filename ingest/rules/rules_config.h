@@ -104,8 +104,9 @@ struct RedactRule {
   SourcePos pos;
 };
 // Salt for RedactMode::kHash (HMAC-SHA-256, hex): the literal `salt`, or the
-// environment variable named by `salt_env` (default GLEANER_REDACT_SALT) read
-// when the rules are applied; a hash redaction without a salt is an error then.
+// environment variable named by `salt_env` (default GLEANER_REDACT_SALT),
+// which the parser reads into `salt` when it loads the rules; applying a hash
+// redaction with an empty `salt` is an error naming `salt_env`.
 struct RedactSalt {
   std::string salt;
   std::string salt_env = "GLEANER_REDACT_SALT";

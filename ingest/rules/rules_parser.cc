@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -704,6 +705,11 @@ class Parser {
     }
     if (salt.present() && salt_env.present()) {
       salt_env.Fail("give either salt or salt_env, not both");
+    }
+    // The environment is read here, once, when the rules are loaded; the
+    // cleaner that applies them takes the salt as given.
+    if (config_.salt.salt.empty()) {
+      if (const char* env = std::getenv(config_.salt.salt_env.c_str())) config_.salt.salt = env;
     }
   }
 

@@ -1,6 +1,7 @@
 #include "ingest/rules/rules_parser.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <string>
 
 namespace gleaner::rules {
@@ -452,6 +453,25 @@ TEST_CASE("redact takes one rule or a list of them") {
 
   CHECK(ErrorOf(WithFields("salt: pepper\nsalt_env: PEPPER\n")) ==
         "r.yaml:6:11: salt_env: give either salt or salt_env, not both");
+}
+
+TEST_CASE("salt_env is read when the rules are loaded, and a literal salt wins over it") {
+  setenv("GLEANER_TEST_SALT_FOR_RULES", "Jefe", 1);
+  RulesConfig from_env;
+  Status s = ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml",
+                            &from_env);
+  RulesConfig literal;
+  Status t = ParseRulesYaml(WithFields("salt: pepper\n"), "r.yaml", &literal);
+  unsetenv("GLEANER_TEST_SALT_FOR_RULES");
+  REQUIRE(s.message() == "");
+  REQUIRE(t.message() == "");
+  CHECK(from_env.salt.salt == "Jefe");
+  CHECK(literal.salt.salt == "pepper");
+
+  RulesConfig unset;
+  REQUIRE(ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml", &unset)
+              .message() == "");
+  CHECK(unset.salt.salt.empty());
 }
 
 TEST_CASE("the books rules parse") {

@@ -90,7 +90,7 @@ struct CoercionSpec {
   FieldType type = FieldType::kString;
   ParseMode parse = ParseMode::kNone;
   DecimalStyle style = DecimalStyle::kPoint;
-  std::string date_format;  // parse: date; empty = ISO 8601
+  std::string date_format = "";  // parse: date; empty = ISO 8601
 };
 
 // Coerces a non-null staged value; `text` is ValueText(in) (normalised for

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/version.h"
 #include "ingest/shards/column_stats.h"
 #include "ingest/shards/output_file.h"
 #include "ingest/shards/rle_hybrid.h"
@@ -541,7 +542,7 @@ class ParquetWriter : public ShardWriter {
       w.FieldI64(6, compressed);
       w.EndStruct();
     }
-    w.FieldBinary(6, "gleaner version 0.1.0");
+    w.FieldBinary(6, std::string("gleaner version ") + kVersion);
     // TYPE_ORDER for every column: min_value/max_value follow the logical
     // type's order (unsigned bytes for strings).
     w.BeginListField(7, CompactType::kStruct, static_cast<uint32_t>(columns_.size()));

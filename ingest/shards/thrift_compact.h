@@ -1,7 +1,7 @@
-// A minimal Thrift compact-protocol encoder (what the Parquet footer and page
-// headers need) and a generic decoder that turns bytes back into a tree of
-// values, used by tests and tools to inspect what was written. Both are plain
-// value types with no shared state; use one instance per thread.
+// A minimal Thrift compact-protocol encoder: what the Parquet footer and page
+// headers need. A plain value type with no shared state; use one instance per
+// thread. (The tests read its output back with
+// tests/support/thrift_compact_decoder.h.)
 #pragma once
 
 #include <cstdint>
@@ -71,26 +71,5 @@ class CompactWriter {
   // Last field id written in each open struct, innermost last.
   std::vector<int16_t> last_field_ids_;
 };
-
-// One decoded value. Which members are meaningful depends on `type`:
-// integers (and bytes) in `integer`, booleans in `boolean`, doubles in
-// `floating`, binary in `binary`, list/set elements in `elements`, struct
-// fields in `fields` keyed by field id.
-struct CompactValue {
-  CompactType type = CompactType::kStop;
-  int64_t integer = 0;
-  bool boolean = false;
-  double floating = 0;
-  std::string binary;
-  std::vector<CompactValue> elements;
-  std::map<int16_t, CompactValue> fields;
-
-  // Convenience for tests: the field with this id, or nullptr.
-  const CompactValue* Field(int16_t id) const;
-};
-
-// Decodes one struct starting at the front of `bytes`; sets *consumed to the
-// number of bytes it took. Maps are not supported (Parquet uses none).
-Status DecodeCompactStruct(std::string_view bytes, CompactValue* out, size_t* consumed);
 
 }  // namespace gleaner::shards

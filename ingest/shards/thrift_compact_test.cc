@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/thrift_compact_decoder.h"
+
 namespace gleaner::shards {
 namespace {
 

@@ -72,3 +72,50 @@ TEST_CASE(
   CHECK(got == expected);
   CHECK(StageJob(dir / "crashed", "resume")["phase"] == "succeeded");
 }
+
+TEST_CASE("SIGINT or SIGTERM stops a crawl cleanly: exit 0, and the same command continues") {
+  const int sig = GENERATE(SIGINT, SIGTERM);
+  fixture::FixtureOptions options;
+  options.pages = 150;
+  std::unique_ptr<fixture::FixtureSite> site;
+  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  const std::string body = "sources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                           "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml;
+  // One page at a time, 20 ms apart: the crawl is still running when the signal comes.
+  std::string job = WriteJob(dir, "job.yaml",
+                             "name: stop\n" + body +
+                                 "politeness: {concurrency: 1, per_host: 1, delay_ms: 20}\n");
+  std::string fast = WriteJob(dir, "fast.yaml", "name: stop\n" + body +
+                                                    "politeness: {concurrency: 8, per_host: 8, "
+                                                    "delay_ms: 0}\n");
+  REQUIRE(Gleaner({"crawl", fast, "--data", dir / "reference"}).exit_code == 0);
+  auto expected = Contents(DumpRecords(dir / "reference", "stop"));
+
+  ChildProcess crawl;
+  crawl.Start({GLEANER_BINARY, "crawl", job, "--data", dir / "stopped"});
+  // Once records are stored the crawl runs, its signal handling in place.
+  auto staged = [&] {
+    try {
+      return DumpRecords(dir / "stopped", "stop").size();
+    } catch (const std::runtime_error&) {
+      return size_t{0};  // the store or the job is not there yet
+    }
+  };
+  for (int i = 0; i < 1000 && staged() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  crawl.Kill(sig);
+  ProcessResult stopped = crawl.Wait();
+  INFO(stopped.err);
+  REQUIRE(stopped.exit_code == 0);
+  CHECK(stopped.out.find("stopped job 'stop'") != std::string::npos);
+  CHECK(stopped.out.find("run the same command again to continue") != std::string::npos);
+  CHECK(staged() < expected.size());
+
+  ProcessResult resumed = Gleaner({"crawl", job, "--data", dir / "stopped"});
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(resumed.out.find("finished job 'stop'") != std::string::npos);
+  CHECK(Contents(DumpRecords(dir / "stopped", "stop")) == expected);
+}

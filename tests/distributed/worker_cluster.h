@@ -35,7 +35,7 @@ struct ShopCluster {
   struct Options {
     int pages = 200;
     std::string politeness = kSlowPoliteness;
-    std::string extra_yaml;
+    std::string extra_yaml = "";  // none: the job is SiteJob alone
     int hosts = 1;
     int site_threads = 1;
     bool redis_aof = false;
