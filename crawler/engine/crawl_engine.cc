@@ -111,6 +111,9 @@ class CrawlEngine::Impl {
   void Fail(const Lease& lease, v1::ErrorKind kind, const FetchResult* r,
             const std::string& message);
   void Finish(const Lease& lease);  // the output completes it; then the next
+  // The run stops on an error and will not finish `lease`: nothing may keep
+  // it alive (another run or worker takes it once it expires).
+  void Abandon(const Lease& lease);
   void Commit();
   void Poll();
   void MaybeFinish();
@@ -271,7 +274,8 @@ void CrawlEngine::Impl::ArmPump(int64_t at_micros) {
 }
 
 void CrawlEngine::Impl::Pump() {
-  if (stopping_ || finished_) return MaybeFinish();
+  // After an error no new URL is taken on: the ones under way end, then the run.
+  if (stopping_ || finished_ || !fatal_.ok()) return MaybeFinish();
   const size_t limit = static_cast<size_t>(job_.politeness.concurrency);
   bool flushed = false;
   while (active_ < limit && !output_->Full()) {
@@ -536,10 +540,7 @@ void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
 }
 
 void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutcome outcome) {
-  if (!fatal_.ok()) {
-    --active_;
-    return MaybeFinish();
-  }
+  if (!fatal_.ok()) return Abandon(lease);
   if (!outcome.parse_error.empty()) {
     return Fail(lease, v1::ERROR_PARSE, &r, outcome.parse_error);
   }
@@ -565,8 +566,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   if (!s.ok()) {
     fatal_ = s;
     stopping_ = true;
-    --active_;
-    return MaybeFinish();
+    return Abandon(lease);
   }
   int64_t fetched_at = NowMicros();
   if (!duplicate) {
@@ -582,8 +582,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
       if (!added_record.ok()) {
         fatal_ = added_record;
         stopping_ = true;
-        --active_;
-        return MaybeFinish();
+        return Abandon(lease);
       }
       ++summary_.records;
     }
@@ -606,8 +605,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
     if (!added_page.ok()) {
       fatal_ = added_page.Annotate("storing page " + page_url);
       stopping_ = true;
-      --active_;
-      return MaybeFinish();
+      return Abandon(lease);
     }
   }
   Finish(lease);
@@ -657,15 +655,21 @@ void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const Fetch
 }
 
 void CrawlEngine::Impl::Finish(const Lease& lease) {
-  if (fatal_.ok()) {
-    Status s = output_->Finish(lease);
-    if (!s.ok()) {
-      fatal_ = s.Annotate("committing crawl results");
-      stopping_ = true;
-    }
+  if (!fatal_.ok()) return Abandon(lease);
+  // Refused, the lease stays the output's: a worker's completes it later.
+  Status s = output_->Finish(lease);
+  if (!s.ok()) {
+    fatal_ = s.Annotate("committing crawl results");
+    stopping_ = true;
   }
   --active_;
   Pump();
+}
+
+void CrawlEngine::Impl::Abandon(const Lease& lease) {
+  frontier_->Abandon(lease);
+  --active_;
+  MaybeFinish();
 }
 
 void CrawlEngine::Impl::GiveBack(std::vector<Lease> leases) {

@@ -68,6 +68,12 @@ class Frontier {
     return Status::OK();
   }
 
+  // Stops keeping `lease` alive: the caller gives it up without a word to
+  // the frontier, because it stops on an error (which may be the frontier's
+  // own). The lease then expires and is claimed again. A frontier whose
+  // leases do not expire needs nothing: they come back when it is opened again.
+  virtual void Abandon(const Lease& /*lease*/) {}
+
   virtual FrontierStats Stats() const = 0;
   // True when nothing is queued and nothing is leased: the crawl is over.
   bool Done() const {

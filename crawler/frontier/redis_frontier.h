@@ -89,14 +89,16 @@ class RedisFrontier : public Frontier {
   // These two are sent with the next call's commands (they return no Status).
   void SetHostDelay(const std::string& host_key, int64_t delay_micros) override;
   void PauseHost(const std::string& host_key, int64_t until_micros) override;
+  // Renews, in one round trip, every lease this frontier claimed and has not
+  // completed, released or abandoned, once a third of the TTL passed since
+  // the last renewal (asking to be called again then); a lease found expired
+  // and taken by another worker is dropped.
+  Status KeepLeases(int64_t now_micros, int64_t* next_micros) override;
+  // No round trip: the lease is left to expire.
+  void Abandon(const Lease& lease) override { Forget(lease); }
   // Job-wide counters, one round trip. When Redis cannot be reached it returns
   // the last figures it read with queued at least 1: a frontier it cannot read
   // is not done (the next call that returns a Status meets the error itself).
-  // Renews, in one round trip, every lease this frontier claimed and has not
-  // completed or released, once a third of the TTL passed since the last
-  // renewal (asking to be called again then); a lease found expired and
-  // taken by another worker is dropped.
-  Status KeepLeases(int64_t now_micros, int64_t* next_micros) override;
   FrontierStats Stats() const override;
 
   // Recomputes the index entry of every host the job has indexed from the
