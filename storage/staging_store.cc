@@ -321,7 +321,17 @@ Status StagingStore::DeleteJob(std::string_view job) {
   batch.Delete(handle(Family::kJobs), rocksdb::Slice(job.data(), job.size()));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return FromRocks(db_->Write(wo, &batch), "deleting job " + std::string(job));
+  GLEANER_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "deleting job " + std::string(job)));
+  // Range tombstones free nothing until a compaction passes over them: give
+  // the space back now, as a user deleting a job expects.
+  rocksdb::Slice from(begin), to(end);
+  for (Family f :
+       {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
+    GLEANER_RETURN_IF_ERROR(FromRocks(
+        db_->CompactRange(rocksdb::CompactRangeOptions(), handle(f), &from, &to),
+        "compacting after deleting job " + std::string(job)));
+  }
+  return Status::OK();
 }
 
 Status StagingStore::Get(Family f, std::string_view key, std::string* value) const {

@@ -76,7 +76,8 @@ class StagingStore {
   // Applies the batch atomically with the WAL on. Fails on a follower.
   Status Write(const StoreBatch& batch);
   // Removes every row of one job (records, pages, errors, URL index, frontier
-  // and its state) in one atomic batch. Fails on a follower.
+  // and its state) in one atomic batch, then compacts that key range so the
+  // disk space comes back at once. Fails on a follower.
   Status DeleteJob(std::string_view job);
   // Point read from the latest state; NotFound when absent.
   Status Get(Family f, std::string_view key, std::string* value) const;

@@ -1,5 +1,6 @@
-// `gleaner stage ...`: read-only inspection of the staging store. Every verb
-// opens the store as a follower, so it works while a crawl is writing.
+// `gleaner stage ...`: inspection of the staging store. Every reading verb
+// opens the store as a follower, so it works while a crawl is writing;
+// `delete`, the one that writes, needs the store to itself.
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@ struct StageFlags {
   std::string prefix;
   int64_t limit = -1;
   std::string format = "jsonl";
+  bool yes = false;
 };
 
 // Opens the follower and a reader over it, then runs `body`.
@@ -257,12 +259,50 @@ Status Dump(const StageFlags& f) {
   });
 }
 
+Status Delete(const StageFlags& f) {
+  const std::string dir = ResolveDataDir(f.data);
+  std::unique_ptr<storage::StagingStore> store;
+  storage::StagingStore::Options options;
+  options.create_if_missing = false;
+  Status opened = storage::StagingStore::OpenPrimary(dir, options, &store);
+  if (opened.code() == Status::Code::kUnavailable) {
+    return opened.Annotate("job " + f.job + " cannot be deleted while another process writes " +
+                           dir);
+  }
+  GLEANER_RETURN_IF_ERROR(opened);
+  storage::StoreReader reader(store.get());
+  v1::JobState j;
+  GLEANER_RETURN_IF_ERROR(RequireJob(reader, f.job, &j));
+  auto counted = [](uint64_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+  };
+  const std::string what = counted(j.record_count(), "record") + ", " +
+                           counted(j.page_count(), "page") + " and " +
+                           counted(j.error_count(), "error");
+  if (!f.yes) {
+    return Status::InvalidArgument("stage delete removes job " + f.job + " (" + what +
+                                   ") from " + dir + " for good; add --yes to do it");
+  }
+  GLEANER_RETURN_IF_ERROR(store->DeleteJob(f.job));
+  if (f.json) {
+    std::cout << DumpJson({{"job", f.job},
+                           {"deleted", true},
+                           {"records", j.record_count()},
+                           {"pages", j.page_count()},
+                           {"errors", j.error_count()}})
+              << '\n';
+  } else {
+    std::cout << "deleted job " << f.job << ": " << what << '\n';
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 void RegisterStage(CLI::App& app, CommandResult* result) {
   auto flags = std::make_shared<StageFlags>();
   CLI::App* stage = app.add_subcommand(
-      "stage", "Inspect the staging store (read-only; safe while a crawl writes)");
+      "stage", "Inspect the staging store (safe while a crawl writes), or delete a job from it");
   stage->require_subcommand(1);
 
   auto verb = [&](const char* name, const char* help, Status (*run)(const StageFlags&)) {
@@ -295,6 +335,10 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
   dump->add_option("--format", flags->format, "jsonl (one object a line, the default) or csv")
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->excludes(dump->get_option("--json"));
+  CLI::App* del = verb("delete", "Remove a job's staged data: records, pages, errors, frontier",
+                       Delete);
+  del->add_option("job", flags->job, "Job name")->required();
+  del->add_flag("--yes", flags->yes, "Really delete (without it, say what would go)");
 }
 
 }  // namespace gleaner::tools

@@ -475,5 +475,56 @@ TEST_CASE("bad flags are bad usage") {
   CHECK(cli.Run({}).exit_code == 2);  // `gleaner stage` without a verb
 }
 
+TEST_CASE("stage delete without --yes says what would go and deletes nothing") {
+  StageCli cli;
+  CheckBadInput(cli.Stage({"delete", "books"}),
+                "stage delete removes job books (3 records, 1 page and 1 error) from " +
+                    cli.store_dir() + " for good; add --yes to do it");
+  CHECK(cli.Stage({"count", "books"}).out == "3\n");
+}
+
+TEST_CASE("stage delete --yes removes that job's rows and no other job's") {
+  StageCli cli;
+  ProcessResult r = cli.Stage({"delete", "books", "--yes"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "deleted job books: 3 records, 1 page and 1 error\n");
+  CheckBadInput(cli.Stage({"count", "books"}), "no job 'books' in the store");
+  json jobs = cli.StageJson({"jobs"});
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0]["job"] == "books.old");  // its name extends "books": untouched
+  CHECK(cli.Stage({"count", "books.old"}).out == "1\n");
+  // What FillStore wrote for books.old is all that is left: one record and its URL entry.
+  json stats = cli.StageJson({"stats"});
+  CHECK(stats["records"]["keys"] == 1);
+  CHECK(stats["urls"]["keys"] == 1);
+  CHECK(stats["pages"]["keys"] == 0);
+  CHECK(stats["errors"]["keys"] == 0);
+
+  CHECK(cli.StageJson({"delete", "books.old", "--yes"}) ==
+        json{{"job", "books.old"}, {"deleted", true}, {"records", 1}, {"pages", 0}, {"errors", 0}});
+  CHECK(cli.StageJson({"jobs"}) == json::array());
+}
+
+TEST_CASE("stage delete of an unknown job is bad input and changes nothing") {
+  StageCli cli;
+  CheckBadInput(cli.Stage({"delete", "nope", "--yes"}), "no job 'nope' in the store");
+  CHECK(cli.StageJson({"jobs"}).size() == 2);
+}
+
+TEST_CASE("stage delete refuses while another process writes the store, and names it") {
+  StageCli cli;
+  {
+    std::unique_ptr<storage::StagingStore> writer;  // as a running crawl holds it
+    REQUIRE(storage::StagingStore::OpenPrimary(cli.store_dir(), {}, &writer).ok());
+    ProcessResult r = cli.Stage({"delete", "books", "--yes"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("job books cannot be deleted while another process writes " +
+                                      cli.store_dir()));
+    CHECK_THAT(r.err, Catch::Contains("pid " + std::to_string(getpid())));
+  }
+  CHECK(cli.Stage({"count", "books"}).out == "3\n");
+}
+
 }  // namespace
 }  // namespace gleaner
