@@ -48,17 +48,7 @@ std::optional<uint64_t> CutAt(const std::vector<uint64_t>& sorted, size_t rows) 
 
 }  // namespace
 
-const char* SplitName(Split split) {
-  switch (split) {
-    case Split::kTrain:
-      return "train";
-    case Split::kValidation:
-      return "validation";
-    case Split::kTest:
-      return "test";
-  }
-  return "test";
-}
+const char* SplitName(Split split) { return WordOf(kSplitWords, split); }
 
 void AppendKeyBytes(const v1::Value& value, std::string* out) {
   // The oneof's field number is the tag: stable on the wire, so it never
