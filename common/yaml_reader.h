@@ -60,16 +60,17 @@ class Node {
   bool ReadDouble(double min, double max, double* out) const;
   bool ReadStringList(std::vector<std::string>* out) const;
   bool ReadStringMap(std::map<std::string, std::string>* out) const;
-  // One word out of a fixed set: ReadEnum({{"html", Kind::kHtml}, {"json", Kind::kJson}}, &kind).
+  // One word out of a fixed set: ReadEnum({{"html", Kind::kHtml}, {"json", Kind::kJson}}, &kind),
+  // or out of an enum's word table (common/word_table.h): ReadEnum(kKindWords, &kind).
   template <typename E>
   bool ReadEnum(std::initializer_list<std::pair<std::string_view, std::type_identity_t<E>>> words,
                 E* out) const {
-    std::vector<std::string_view> names;
-    for (const auto& [name, value] : words) names.push_back(name);
-    int index = -1;
-    if (!ReadWord(names, &index)) return false;
-    *out = (words.begin() + index)->second;
-    return true;
+    return ReadEnumOf(words.begin(), words.size(), out);
+  }
+  template <typename E, size_t N>
+  bool ReadEnum(const std::pair<std::string_view, std::type_identity_t<E>> (&words)[N],
+                E* out) const {
+    return ReadEnumOf(words, N, out);
   }
 
   // The elements of a list; records an error and returns none if this is not a list.
@@ -89,6 +90,15 @@ class Node {
 
   bool ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* out) const;
   bool ReadWord(const std::vector<std::string_view>& words, int* index) const;
+  template <typename E>
+  bool ReadEnumOf(const std::pair<std::string_view, E>* words, size_t count, E* out) const {
+    std::vector<std::string_view> names;
+    for (size_t i = 0; i < count; ++i) names.push_back(words[i].first);
+    int index = -1;
+    if (!ReadWord(names, &index)) return false;
+    *out = words[index].second;
+    return true;
+  }
 
   Document* doc_ = nullptr;
   const Value* value_ = nullptr;  // null when absent

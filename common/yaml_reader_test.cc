@@ -1,7 +1,6 @@
 #include "common/yaml_reader.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -9,6 +8,8 @@
 #include <fstream>
 #include <functional>
 #include <string>
+
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::yaml {
 namespace {
@@ -101,13 +102,11 @@ TEST_CASE("an endless file such as /dev/zero is read only up to the size limit")
 }
 
 TEST_CASE("a directory given as a YAML file is named as a directory") {
-  char dir[] = "/tmp/yaml_reader_test_XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
+  testing::TempDir dir;
   Document doc;
-  Status s = doc.LoadFile(dir);
-  rmdir(dir);
+  Status s = doc.LoadFile(dir.path());
   CHECK(s.IsInvalidArgument());
-  CHECK(s.message() == std::string(dir) + ": is a directory, expected a YAML file");
+  CHECK(s.message() == dir.path() + ": is a directory, expected a YAML file");
 }
 
 TEST_CASE("10,000 nested flow lists stop at the nesting limit, positioned") {

@@ -12,12 +12,13 @@
 #include "storage/keys.h"
 #include "storage/store_reader.h"
 #include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::storage {
 namespace {
 
 using testing::MakeRecord;
-using testing::TempDir;
+using gleaner::testing::TempDir;
 
 std::unique_ptr<StagingStore> OpenStore(const std::string& dir) {
   std::unique_ptr<StagingStore> store;
@@ -50,7 +51,7 @@ std::vector<std::string> RecordUrls(StagingStore* store, const std::string& job)
 
 TEST_CASE("records, pages and errors read back as written, page bodies zstd-compressed") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   auto writer = OpenWriter(store.get(), "books");
   CHECK(writer->state().phase() == v1::JOB_PENDING);
 
@@ -114,7 +115,7 @@ TEST_CASE("records, pages and errors read back as written, page bodies zstd-comp
 
 TEST_CASE("a job whose name is a prefix of another's never sees the other's rows") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   auto a = OpenWriter(store.get(), "a");
   auto ab = OpenWriter(store.get(), "a.b");
   REQUIRE(a->AddRecord(MakeRecord("a", "https://x.example/same", 0)).ok());
@@ -148,7 +149,7 @@ TEST_CASE("a job whose name is a prefix of another's never sees the other's rows
 // would sort seq 256 before seq 1 and 65536 before 256.
 TEST_CASE("scans keep insertion order past sequence numbers 255 and 65535") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   auto writer = OpenWriter(store.get(), "big");
   const int kRows = 65540;
   for (int i = 0; i < kRows; ++i) {
@@ -169,7 +170,7 @@ TEST_CASE("scans keep insertion order past sequence numbers 255 and 65535") {
 
 TEST_CASE("a writer reopened on an existing job appends after its rows") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   {
     auto writer = OpenWriter(store.get(), "j");
     REQUIRE(writer->AddRecord(MakeRecord("j", "first", 0)).ok());
@@ -185,7 +186,7 @@ TEST_CASE("a writer reopened on an existing job appends after its rows") {
 
 TEST_CASE("a batch poisoned by one bad row writes nothing, even after reopening") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   {
     auto store = OpenStore(dir);
     auto writer = OpenWriter(store.get(), "j");
@@ -215,7 +216,7 @@ TEST_CASE("a batch poisoned by one bad row writes nothing, even after reopening"
 
 TEST_CASE("rows without a URL poison the batch") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   auto writer = OpenWriter(store.get(), "j");
   CHECK(writer->AddRecord(MakeRecord("j", "", 0)).IsInvalidArgument());
   CHECK_FALSE(writer->Commit().ok());
@@ -228,7 +229,7 @@ TEST_CASE("rows without a URL poison the batch") {
 
 TEST_CASE("Discard drops staged rows and clears the poison") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   auto writer = OpenWriter(store.get(), "j");
   REQUIRE(writer->AddRecord(MakeRecord("j", "kept", 0)).ok());
   REQUIRE(writer->Commit().ok());
@@ -247,7 +248,7 @@ TEST_CASE("Discard drops staged rows and clears the poison") {
 
 TEST_CASE("job names outside the allowed alphabet are refused") {
   TempDir tmp;
-  auto store = OpenStore(tmp.Child("store"));
+  auto store = OpenStore(tmp / "store");
   std::unique_ptr<JobWriter> writer;
   CHECK(JobWriter::Open(store.get(), "", &writer).IsInvalidArgument());
   CHECK(JobWriter::Open(store.get(), "a/b", &writer).IsInvalidArgument());
@@ -283,7 +284,7 @@ TEST_CASE("crash child: commit numbered batches until killed", "[.][crash_child]
 
 TEST_CASE("after SIGKILL mid-write the counters equal the rows and every batch is whole") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   int progress[2];
   REQUIRE(pipe(progress) == 0);
   pid_t child = fork();

@@ -17,17 +17,6 @@ Status ValidateJobName(std::string_view job) {
   return Status::OK();
 }
 
-void PutFixed64BE(std::string* dst, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8)
-    dst->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-uint64_t GetFixed64BE(std::string_view src) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(src[i]);
-  return v;
-}
-
 std::string JobPrefix(std::string_view job) {
   std::string k(job);
   k.push_back('\0');
@@ -45,7 +34,7 @@ bool DecodeSeqKey(std::string_view key, std::string_view job, uint64_t* seq) {
       key[job.size()] != '\0') {
     return false;
   }
-  *seq = GetFixed64BE(key.substr(job.size() + 1));
+  *seq = DecodeFixed64BE(key.data() + job.size() + 1);
   return true;
 }
 
@@ -59,8 +48,7 @@ std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t in
   std::string k = UrlPrefix(job, url);
   k.push_back('\0');
   k.push_back('r');
-  for (int shift = 24; shift >= 0; shift -= 8)
-    k.push_back(static_cast<char>((index_in_page >> shift) & 0xff));
+  PutFixed32BE(&k, index_in_page);
   return k;
 }
 

@@ -9,11 +9,12 @@
 #include <fstream>
 
 #include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::storage {
 namespace {
 
-using testing::TempDir;
+using gleaner::testing::TempDir;
 
 TEST_CASE("the process holding a store's LOCK is named with its command line") {
   TempDir tmp;

@@ -7,12 +7,13 @@
 #include <fstream>
 
 #include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::storage {
 namespace {
 
 using testing::ListTree;
-using testing::TempDir;
+using gleaner::testing::TempDir;
 
 std::unique_ptr<StagingStore> OpenPrimaryOrDie(const std::string& dir) {
   std::unique_ptr<StagingStore> store;
@@ -30,7 +31,7 @@ void RequireFormatVersionWritten(const std::string& dir, const std::string& vers
 
 TEST_CASE("values written in one batch are read back from every family") {
   TempDir tmp;
-  auto store = OpenPrimaryOrDie(tmp.Child("store"));
+  auto store = OpenPrimaryOrDie(tmp / "store");
   StoreBatch batch(store.get());
   batch.Put(Family::kJobs, "j", "job-state");
   batch.Put(Family::kFrontier, "j\0url", "frontier-entry");
@@ -49,7 +50,7 @@ TEST_CASE("values written in one batch are read back from every family") {
 
 TEST_CASE("a delete in a batch removes the key") {
   TempDir tmp;
-  auto store = OpenPrimaryOrDie(tmp.Child("store"));
+  auto store = OpenPrimaryOrDie(tmp / "store");
   StoreBatch put(store.get());
   put.Put(Family::kFrontier, "k", "v");
   REQUIRE(store->Write(put).ok());
@@ -62,7 +63,7 @@ TEST_CASE("a delete in a batch removes the key") {
 
 TEST_CASE("data survives closing and reopening the store") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   {
     auto store = OpenPrimaryOrDie(dir);
     StoreBatch batch(store.get());
@@ -86,7 +87,7 @@ TEST_CASE("a second writer on the same directory is refused while the first is o
 
 TEST_CASE("a follower refuses writes") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   OpenPrimaryOrDie(dir);
   std::unique_ptr<StagingStore> follower;
   REQUIRE(StagingStore::OpenFollower(dir, &follower).ok());
@@ -98,7 +99,7 @@ TEST_CASE("a follower refuses writes") {
 
 TEST_CASE("opening a missing directory read-only fails and creates nothing") {
   TempDir tmp;
-  std::string dir = tmp.Child("absent");
+  std::string dir = tmp / "absent";
   std::unique_ptr<StagingStore> store;
 
   Status s = StagingStore::OpenFollower(dir, &store);
@@ -114,7 +115,7 @@ TEST_CASE("opening a missing directory read-only fails and creates nothing") {
 
 TEST_CASE("a directory without a database is not a store, and is left as it was") {
   TempDir tmp;
-  std::ofstream(tmp.Child("notes.txt")) << "mine";
+  std::ofstream(tmp / "notes.txt") << "mine";
   std::unique_ptr<StagingStore> store;
 
   Status follower = StagingStore::OpenFollower(tmp.path(), &store);
@@ -144,7 +145,7 @@ TEST_CASE("a RocksDB database that is not a Gleaner store is refused") {
 
 TEST_CASE("a store written by a newer gleaner is refused with an upgrade hint") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   RequireFormatVersionWritten(dir, std::to_string(kFormatVersion + 1));
   std::set<std::string> before = ListTree(dir);
   std::string expected = dir + " has store format version " + std::to_string(kFormatVersion + 1) +
@@ -164,7 +165,7 @@ TEST_CASE("a store written by a newer gleaner is refused with an upgrade hint") 
 
 TEST_CASE("a store of an older format is refused rather than misread") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   RequireFormatVersionWritten(dir, "0");
   std::unique_ptr<StagingStore> store;
   Status s = StagingStore::OpenFollower(dir, &store);
@@ -176,7 +177,7 @@ TEST_CASE("a store of an older format is refused rather than misread") {
 
 TEST_CASE("a garbled format version is reported as corruption") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   RequireFormatVersionWritten(dir, "1x");
   std::unique_ptr<StagingStore> store;
   Status s = StagingStore::OpenFollower(dir, &store);
@@ -186,7 +187,7 @@ TEST_CASE("a garbled format version is reported as corruption") {
 
 TEST_CASE("a fresh store records the current format version") {
   TempDir tmp;
-  auto store = OpenPrimaryOrDie(tmp.Child("store"));
+  auto store = OpenPrimaryOrDie(tmp / "store");
   std::string value;
   REQUIRE(store->Get(Family::kMeta, "format_version", &value).ok());
   CHECK(value == std::to_string(kFormatVersion));

@@ -4,16 +4,17 @@
 
 #include "storage/job_writer.h"
 #include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::storage {
 namespace {
 
 using testing::MakeRecord;
-using testing::TempDir;
+using gleaner::testing::TempDir;
 
 class StoreFixture {
  public:
-  StoreFixture() : dir_(tmp_.Child("store")) {
+  StoreFixture() : dir_(tmp_ / "store") {
     Status s = StagingStore::OpenPrimary(dir_, StagingStore::Options(), &store_);
     INFO(s.ToString());
     REQUIRE(s.ok());

@@ -1,31 +1,14 @@
 #include "storage/store_test_util.h"
 
 #include <rocksdb/db.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 
 #include "storage/staging_store.h"
 
 namespace gleaner::storage::testing {
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "gleaner-test-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
-std::string TempDir::Child(std::string_view name) const {
-  return (fs::path(path_) / name).string();
-}
 
 std::set<std::string> ListTree(const std::string& dir) {
   std::set<std::string> out;

@@ -1,8 +1,8 @@
 // Test-only helpers shared by the storage unit tests and the `gleaner stage`
-// integration tests: a scratch directory that is removed with its owner, a
-// listing of a directory tree (to prove a failing call created nothing), and
-// a builder for records, and a way to fake a store of another format
-// version. Not thread-safe.
+// integration tests: a listing of a directory tree (to prove a failing call
+// created nothing), a builder for records, and a way to fake a store of
+// another format version. (Scratch directories: tests/support/temp_dir.h.)
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,22 +14,6 @@
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::storage::testing {
-
-class TempDir {
- public:
-  // Creates a fresh, empty directory under the system temp directory.
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // `path()/name`, not created.
-  std::string Child(std::string_view name) const;
-
- private:
-  std::string path_;
-};
 
 // Every file and directory below `dir`, as paths relative to it; empty when
 // `dir` does not exist.

@@ -31,10 +31,12 @@
 #include "demo/fixture_site.h"
 #include "demo/site_catalog.h"
 #include "storage/job_writer.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::bench {
 namespace {
 namespace fs = std::filesystem;
+using testing::TempDir;
 
 struct Flags {
   int pages = 20000;
@@ -87,19 +89,6 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   }
   return text;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "crawl_bench.XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The fixture site, served either by threads of this process or by a
 // gleaner-fixture child, so the crawler's own CPU time can be read apart.

@@ -23,6 +23,7 @@
 #include "tests/service/serve_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::bench {
 namespace {

@@ -1,10 +1,10 @@
 #include "crawler/extract/css_selector.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cstring>
+#include <iterator>
 
 #include "crawler/extract/gumbo_node.h"
+#include "crawler/extract/text_scanner.h"
 
 namespace gleaner::crawler {
 namespace {
@@ -54,7 +54,7 @@ int64_t ElementPosition(const GumboNode* element) {
 // offset where the text stopped making sense.
 class CssSelectorParser {
  public:
-  explicit CssSelectorParser(std::string_view text) : text_(text) {}
+  explicit CssSelectorParser(std::string_view text) : in_("css selector", text) {}
 
   Status Parse(std::vector<CssSelector::Complex>* alternatives) {
     SkipWhitespace();
@@ -62,8 +62,8 @@ class CssSelectorParser {
       CssSelector::Complex complex;
       GLEANER_RETURN_IF_ERROR(ParseComplex(&complex));
       alternatives->push_back(std::move(complex));
-      if (AtEnd()) return Status::OK();
-      ++pos_;  // ParseComplex stops only at the end or at ','
+      if (in_.AtEnd()) return Status::OK();
+      in_.Next();  // ParseComplex stops only at the end or at ','
       SkipWhitespace();
     }
   }
@@ -75,51 +75,46 @@ class CssSelectorParser {
       GLEANER_RETURN_IF_ERROR(ParseCompound(&compound));
       complex->compounds.push_back(std::move(compound));
       bool had_whitespace = SkipWhitespace();
-      if (AtEnd() || Peek() == ',') return Status::OK();
-      if (Peek() == '>') {
-        ++pos_;
+      if (in_.AtEnd() || in_.Peek() == ',') return Status::OK();
+      if (in_.Consume('>')) {
         SkipWhitespace();
         complex->combinators.push_back(CssSelector::Combinator::kChild);
         continue;
       }
-      if (Peek() == '+' || Peek() == '~') {
-        return Error("' ' or '>' as combinator ('" + std::string(1, Peek()) +
-                     "' is not supported)");
+      if (in_.Peek() == '+' || in_.Peek() == '~') {
+        return in_.Error("' ' or '>' as combinator ('" + std::string(1, in_.Peek()) +
+                         "' is not supported)");
       }
-      if (!had_whitespace) return Error("',', '>', whitespace or the end of the selector");
+      if (!had_whitespace) return in_.Error("',', '>', whitespace or the end of the selector");
       complex->combinators.push_back(CssSelector::Combinator::kDescendant);
     }
   }
 
   Status ParseCompound(CssSelector::Compound* compound) {
-    size_t start = pos_;
-    if (!AtEnd() && Peek() == '*') {
-      ++pos_;
-    } else if (!AtEnd() && (IsNameChar(Peek()) || Peek() == '\\')) {
+    size_t start = in_.pos();
+    if (!in_.Consume('*') && !in_.AtEnd() && (IsNameChar(in_.Peek()) || in_.Peek() == '\\')) {
       compound->type = AsciiLowercase(ParseName());
       compound->tag = gumbo_tagn_enum(compound->type.data(), compound->type.size());
     }
-    while (!AtEnd()) {
-      char c = Peek();
+    while (!in_.AtEnd()) {
+      char c = in_.Peek();
       if (c == '.' || c == '#') {
-        ++pos_;
+        in_.Next();
         std::string name = ParseName();
-        if (name.empty()) return Error(c == '.' ? "a class name" : "an id");
+        if (name.empty()) return in_.Error(c == '.' ? "a class name" : "an id");
         compound->attributes.push_back(
             {c == '.' ? "class" : "id",
              c == '.' ? CssSelector::AttributeOp::kIncludesWord : CssSelector::AttributeOp::kEquals,
              std::move(name)});
-      } else if (c == '[') {
-        ++pos_;
+      } else if (in_.Consume('[')) {
         GLEANER_RETURN_IF_ERROR(ParseAttribute(compound));
-      } else if (c == ':') {
-        ++pos_;
+      } else if (in_.Consume(':')) {
         GLEANER_RETURN_IF_ERROR(ParsePseudoClass(compound));
       } else {
         break;
       }
     }
-    if (pos_ == start) return Error("a selector");
+    if (in_.pos() == start) return in_.Error("a selector");
     return Status::OK();
   }
 
@@ -127,112 +122,95 @@ class CssSelectorParser {
     SkipWhitespace();
     CssSelector::AttributeTest test;
     test.name = AsciiLowercase(ParseName());
-    if (test.name.empty()) return Error("an attribute name");
+    if (test.name.empty()) return in_.Error("an attribute name");
     SkipWhitespace();
-    if (!AtEnd() && Peek() != ']') {
+    if (!in_.AtEnd() && in_.Peek() != ']') {
       static constexpr struct {
-        const char* token;
+        std::string_view token;
         CssSelector::AttributeOp op;
       } kOperators[] = {{"=", CssSelector::AttributeOp::kEquals},
                         {"^=", CssSelector::AttributeOp::kPrefix},
                         {"$=", CssSelector::AttributeOp::kSuffix},
                         {"*=", CssSelector::AttributeOp::kContains},
                         {"~=", CssSelector::AttributeOp::kIncludesWord}};
-      bool found = false;
-      for (const auto& candidate : kOperators) {
-        if (text_.substr(pos_).starts_with(candidate.token)) {
-          test.op = candidate.op;
-          pos_ += std::strlen(candidate.token);
-          found = true;
-          break;
-        }
-      }
-      if (!found) return Error("']' or one of = ^= $= *= ~=");
+      const auto found = std::find_if(std::begin(kOperators), std::end(kOperators),
+                                      [&](const auto& op) { return in_.Consume(op.token); });
+      if (found == std::end(kOperators)) return in_.Error("']' or one of = ^= $= *= ~=");
+      test.op = found->op;
       SkipWhitespace();
       GLEANER_RETURN_IF_ERROR(ParseAttributeValue(&test.value));
       SkipWhitespace();
     }
-    if (AtEnd() || Peek() != ']') return Error("']'");
-    ++pos_;
+    if (!in_.Consume(']')) return in_.Error("']'");
     compound->attributes.push_back(std::move(test));
     return Status::OK();
   }
 
   Status ParseAttributeValue(std::string* value) {
-    if (AtEnd()) return Error("an attribute value");
-    char quote = Peek();
-    if (quote != '"' && quote != '\'') {
-      // Bare values are more lenient than CSS identifiers so that
-      // [href=/about] works unquoted; they end at whitespace or ']'.
-      while (!AtEnd() && !IsCssWhitespace(Peek()) && Peek() != ']') value->push_back(text_[pos_++]);
-      if (value->empty()) return Error("an attribute value");
-      return Status::OK();
-    }
-    ++pos_;
-    while (!AtEnd() && Peek() != quote) {
-      if (Peek() == '\\' && pos_ + 1 < text_.size()) ++pos_;
-      value->push_back(text_[pos_++]);
-    }
-    if (AtEnd()) return Error(std::string("closing ") + quote);
-    ++pos_;
+    if (in_.AtEnd()) return in_.Error("an attribute value");
+    if (in_.Peek() == '"' || in_.Peek() == '\'') return in_.QuotedString(value);
+    // Bare values are more lenient than CSS identifiers so that
+    // [href=/about] works unquoted; they end at whitespace or ']'.
+    *value = in_.TakeWhile([](char c) { return !IsCssWhitespace(c) && c != ']'; });
+    if (value->empty()) return in_.Error("an attribute value");
     return Status::OK();
   }
 
   Status ParsePseudoClass(CssSelector::Compound* compound) {
-    size_t name_start = pos_;
+    size_t name_start = in_.pos();
     std::string name = AsciiLowercase(ParseName());
     if (name == "first-child") {
       compound->positions.push_back({0, 1});
       return Status::OK();
     }
-    if (name == "nth-child" && !AtEnd() && Peek() == '(') {
-      ++pos_;
+    if (name == "nth-child" && in_.Consume('(')) {
       SkipWhitespace();
       CssSelector::Compound::NthChild nth;
       GLEANER_RETURN_IF_ERROR(ParseNthFormula(&nth));
       SkipWhitespace();
-      if (AtEnd() || Peek() != ')') return Error("')'");
-      ++pos_;
+      if (!in_.Consume(')')) return in_.Error("')'");
       compound->positions.push_back(nth);
       return Status::OK();
     }
-    pos_ = name_start;
-    return Error(":first-child or :nth-child(...)");
+    in_.Rewind(name_start);
+    return in_.Error(":first-child or :nth-child(...)");
   }
 
   // an+b | +n | -n+3 | 5 | odd | even, with optional spaces around the sign of b.
   Status ParseNthFormula(CssSelector::Compound::NthChild* nth) {
-    size_t word_start = pos_;
+    size_t word_start = in_.pos();
     std::string word = AsciiLowercase(ParseName());
     if (word == "odd" || word == "even") {
       *nth = {2, word == "odd" ? 1 : 0};
       return Status::OK();
     }
-    pos_ = word_start;
+    in_.Rewind(word_start);
     int64_t sign = ParseSign();
-    bool has_digits = !AtEnd() && Peek() >= '0' && Peek() <= '9';
+    bool has_digits = PeekDigit();
     int64_t number = 1;
     if (has_digits) GLEANER_RETURN_IF_ERROR(ParseInteger(&number));
-    if (AtEnd() || (Peek() != 'n' && Peek() != 'N')) {
-      if (!has_digits) return Error("an+b, a number, odd or even");
+    if (in_.AtEnd() || (in_.Peek() != 'n' && in_.Peek() != 'N')) {
+      if (!has_digits) return in_.Error("an+b, a number, odd or even");
       *nth = {0, sign * number};
       return Status::OK();
     }
-    ++pos_;
+    in_.Next();
     nth->a = sign * number;
     SkipWhitespace();
-    if (AtEnd() || (Peek() != '+' && Peek() != '-')) return Status::OK();
+    if (in_.AtEnd() || (in_.Peek() != '+' && in_.Peek() != '-')) return Status::OK();
     int64_t b_sign = ParseSign();
     SkipWhitespace();
-    if (AtEnd() || Peek() < '0' || Peek() > '9') return Error("a number");
+    if (!PeekDigit()) return in_.Error("a number");
     GLEANER_RETURN_IF_ERROR(ParseInteger(&number));
     nth->b = b_sign * number;
     return Status::OK();
   }
 
+  bool PeekDigit() const { return !in_.AtEnd() && in_.Peek() >= '0' && in_.Peek() <= '9'; }
+
   int64_t ParseSign() {
-    if (AtEnd()) return 1;
-    if (Peek() == '+' || Peek() == '-') return text_[pos_++] == '-' ? -1 : 1;
+    if (in_.Consume('-')) return -1;
+    in_.Consume('+');
     return 1;
   }
 
@@ -240,23 +218,18 @@ class CssSelectorParser {
     // Positions beyond a million children are meaningless; the cap keeps the
     // a*k+b arithmetic far from overflow.
     constexpr int64_t kMaxInteger = 1'000'000;
-    const char* begin = text_.data() + pos_;
-    const char* end = text_.data() + text_.size();
-    auto [stop, error] = std::from_chars(begin, end, *out);
-    if (error != std::errc() || *out > kMaxInteger) return Error("a number up to 1000000");
-    pos_ += static_cast<size_t>(stop - begin);
-    return Status::OK();
+    return in_.Integer("a number up to 1000000", out, kMaxInteger);
   }
 
   // Identifier characters plus backslash escapes; empty when none follow.
   std::string ParseName() {
     std::string name;
-    while (!AtEnd()) {
-      if (Peek() == '\\' && pos_ + 1 < text_.size()) {
-        name.push_back(text_[pos_ + 1]);
-        pos_ += 2;
-      } else if (IsNameChar(Peek())) {
-        name.push_back(text_[pos_++]);
+    while (!in_.AtEnd()) {
+      if (in_.Peek() == '\\' && in_.rest().size() > 1) {
+        in_.Next();
+        name.push_back(in_.Next());
+      } else if (IsNameChar(in_.Peek())) {
+        name.push_back(in_.Next());
       } else {
         break;
       }
@@ -264,21 +237,9 @@ class CssSelectorParser {
     return name;
   }
 
-  bool SkipWhitespace() {
-    size_t start = pos_;
-    while (!AtEnd() && IsCssWhitespace(Peek())) ++pos_;
-    return pos_ > start;
-  }
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
+  bool SkipWhitespace() { return !in_.TakeWhile(IsCssWhitespace).empty(); }
 
-  Status Error(std::string_view expected) const {
-    return Status::InvalidArgument("css selector '" + std::string(text_) + "': expected " +
-                                   std::string(expected) + " at offset " + std::to_string(pos_));
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
+  TextScanner in_;
 };
 
 Status CssSelector::Parse(std::string_view text, CssSelector* out) {

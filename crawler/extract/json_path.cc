@@ -1,26 +1,23 @@
 #include "crawler/extract/json_path.h"
 
-#include <charconv>
+#include "crawler/extract/text_scanner.h"
 
 namespace gleaner::crawler {
 
 class JsonPathParser {
  public:
-  explicit JsonPathParser(std::string_view text) : text_(text) {}
+  explicit JsonPathParser(std::string_view text) : in_("json path", text) {}
 
   Status Parse(std::vector<JsonPath::Step>* steps) {
-    if (AtEnd() || Peek() != '$') return Error("'$'");
-    ++pos_;
-    while (!AtEnd()) {
+    if (!in_.Consume('$')) return in_.Error("'$'");
+    while (!in_.AtEnd()) {
       JsonPath::Step step;
-      if (Peek() == '.') {
-        ++pos_;
+      if (in_.Consume('.')) {
         GLEANER_RETURN_IF_ERROR(ParseDotStep(&step));
-      } else if (Peek() == '[') {
-        ++pos_;
+      } else if (in_.Consume('[')) {
         GLEANER_RETURN_IF_ERROR(ParseBracketStep(&step));
       } else {
-        return Error("'.' or '['");
+        return in_.Error("'.' or '['");
       }
       steps->push_back(std::move(step));
     }
@@ -29,45 +26,33 @@ class JsonPathParser {
 
  private:
   Status ParseDotStep(JsonPath::Step* step) {
-    if (!AtEnd() && Peek() == '*') {
-      ++pos_;
+    if (in_.Consume('*')) {
       step->kind = JsonPath::Step::Kind::kWildcard;
       return Status::OK();
     }
-    while (!AtEnd() && IsNameChar(Peek())) step->key.push_back(text_[pos_++]);
-    if (step->key.empty()) return Error("a key name or '*'");
+    step->key = in_.TakeWhile(IsNameChar);
+    if (step->key.empty()) return in_.Error("a key name or '*'");
     step->kind = JsonPath::Step::Kind::kKey;
     return Status::OK();
   }
 
   Status ParseBracketStep(JsonPath::Step* step) {
     SkipSpaces();
-    if (AtEnd()) return Error("an index, a quoted key or '*'");
-    char c = Peek();
-    if (c == '*') {
-      ++pos_;
+    if (in_.AtEnd()) return in_.Error("an index, a quoted key or '*'");
+    char c = in_.Peek();
+    if (in_.Consume('*')) {
       step->kind = JsonPath::Step::Kind::kWildcard;
     } else if (c == '\'' || c == '"') {
-      ++pos_;
-      while (!AtEnd() && Peek() != c) {
-        if (Peek() == '\\' && pos_ + 1 < text_.size()) ++pos_;
-        step->key.push_back(text_[pos_++]);
-      }
-      if (AtEnd()) return Error(std::string("closing ") + c);
-      ++pos_;
+      GLEANER_RETURN_IF_ERROR(in_.QuotedString(&step->key));
       step->kind = JsonPath::Step::Kind::kKey;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      const char* begin = text_.data() + pos_;
-      auto [stop, error] = std::from_chars(begin, text_.data() + text_.size(), step->index);
-      if (error != std::errc()) return Error("an integer index");
-      pos_ += static_cast<size_t>(stop - begin);
+      GLEANER_RETURN_IF_ERROR(in_.Integer("an integer index", &step->index));
       step->kind = JsonPath::Step::Kind::kIndex;
     } else {
-      return Error("an index, a quoted key or '*'");
+      return in_.Error("an index, a quoted key or '*'");
     }
     SkipSpaces();
-    if (AtEnd() || Peek() != ']') return Error("']'");
-    ++pos_;
+    if (!in_.Consume(']')) return in_.Error("']'");
     return Status::OK();
   }
 
@@ -78,18 +63,10 @@ class JsonPathParser {
            c != '\t' && c != '\n' && c != '\r';
   }
   void SkipSpaces() {
-    while (!AtEnd() && Peek() == ' ') ++pos_;
-  }
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
-
-  Status Error(std::string_view expected) const {
-    return Status::InvalidArgument("json path '" + std::string(text_) + "': expected " +
-                                   std::string(expected) + " at offset " + std::to_string(pos_));
+    in_.TakeWhile([](char c) { return c == ' '; });
   }
 
-  std::string_view text_;
-  size_t pos_ = 0;
+  TextScanner in_;
 };
 
 Status JsonPath::Parse(std::string_view text, JsonPath* out) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/word_table.h"
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_publish.h"
 #include "ingest/prepare/manifest.h"
@@ -15,17 +16,10 @@ namespace fs = std::filesystem;
 
 const char* FormatName(shards::Format f) { return shards::FileExtension(f); }
 
+// Only Parquet compresses; text shards are written as they are.
 const char* CompressionName(shards::Format f, shards::Compression c) {
-  if (f != shards::Format::kParquet) return "none";
-  switch (c) {
-    case shards::Compression::kNone:
-      return "none";
-    case shards::Compression::kSnappy:
-      return "snappy";
-    case shards::Compression::kZstd:
-      return "zstd";
-  }
-  return "?";
+  return WordOf(shards::kCompressionWords,
+                f == shards::Format::kParquet ? c : shards::Compression::kNone);
 }
 
 // An existing output directory may be replaced only when it is empty or holds

@@ -12,6 +12,7 @@
 
 #include "ingest/prepare/dataset_location.h"
 #include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::prepare {
 namespace {

@@ -4,21 +4,19 @@
 #include <filesystem>
 
 #include "ingest/prepare/dataset_pipeline.h"
+#include "ingest/split/split_assigner.h"
 
 namespace gleaner::prepare {
 
+// The three split sets are named as their splits are.
+static_assert(static_cast<int>(ShardSet::kTrain) == static_cast<int>(split::Split::kTrain) &&
+              static_cast<int>(ShardSet::kValidation) ==
+                  static_cast<int>(split::Split::kValidation) &&
+              static_cast<int>(ShardSet::kTest) == static_cast<int>(split::Split::kTest));
+
 const char* ShardSetName(ShardSet set) {
-  switch (set) {
-    case ShardSet::kTrain:
-      return "train";
-    case ShardSet::kValidation:
-      return "validation";
-    case ShardSet::kTest:
-      return "test";
-    case ShardSet::kQuarantine:
-      return "quarantine";
-  }
-  return "?";
+  if (set == ShardSet::kQuarantine) return "quarantine";
+  return split::SplitName(static_cast<split::Split>(set));
 }
 
 DatasetWriter::DatasetWriter(std::string dir, std::vector<shards::ColumnSpec> columns,

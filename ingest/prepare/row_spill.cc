@@ -1,8 +1,11 @@
 #include "ingest/prepare/row_spill.h"
 
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "common/coding.h"
 
 namespace gleaner::prepare {
 namespace {
@@ -12,59 +15,38 @@ namespace {
 // time, index in page, value count, and per value a kind tag and its bytes.
 enum Tag : uint8_t { kNull, kString, kInt, kDouble, kBool, kTimestamp, kBytes, kJson };
 
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
 void PutString(const std::string& s, std::string* out) {
-  PutVarint(s.size(), out);
+  PutVarint64(out, s.size());
   out->append(s);
 }
 
-uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-}
-int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
-
 class Decoder {
  public:
-  Decoder(const char* p, const char* end) : p_(p), end_(end) {}
-  bool Varint(uint64_t* v) {
-    *v = 0;
-    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
-      uint8_t b = static_cast<uint8_t>(*p_++);
-      *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  }
+  explicit Decoder(std::string_view input) : rest_(input) {}
+  bool Varint(uint64_t* v) { return GetVarint64(&rest_, v); }
   bool String(std::string* s) {
     uint64_t n = 0;
-    if (!Varint(&n) || n > static_cast<uint64_t>(end_ - p_)) return false;
-    s->assign(p_, n);
-    p_ += n;
+    if (!Varint(&n) || n > rest_.size()) return false;
+    s->assign(rest_.substr(0, n));
+    rest_.remove_prefix(n);
     return true;
   }
   bool Byte(uint8_t* b) {
-    if (p_ == end_) return false;
-    *b = static_cast<uint8_t>(*p_++);
+    if (rest_.empty()) return false;
+    *b = static_cast<uint8_t>(rest_.front());
+    rest_.remove_prefix(1);
     return true;
   }
   bool Double(double* d) {
-    if (end_ - p_ < 8) return false;
-    std::memcpy(d, p_, 8);
-    p_ += 8;
+    if (rest_.size() < 8) return false;
+    *d = std::bit_cast<double>(DecodeFixed64(rest_.data()));
+    rest_.remove_prefix(8);
     return true;
   }
-  bool AtEnd() const { return p_ == end_; }
+  bool AtEnd() const { return rest_.empty(); }
 
  private:
-  const char* p_;
-  const char* end_;
+  std::string_view rest_;
 };
 
 void EncodeValue(const v1::Value& v, std::string* out) {
@@ -75,12 +57,11 @@ void EncodeValue(const v1::Value& v, std::string* out) {
       break;
     case v1::Value::kIntValue:
       out->push_back(kInt);
-      PutVarint(ZigZag(v.int_value()), out);
+      PutVarint64(out, ZigZagEncode64(v.int_value()));
       break;
     case v1::Value::kDoubleValue: {
       out->push_back(kDouble);
-      double d = v.double_value();
-      out->append(reinterpret_cast<const char*>(&d), 8);
+      PutFixed64(out, std::bit_cast<uint64_t>(v.double_value()));
       break;
     }
     case v1::Value::kBoolValue:
@@ -89,7 +70,7 @@ void EncodeValue(const v1::Value& v, std::string* out) {
       break;
     case v1::Value::kTimestampMicros:
       out->push_back(kTimestamp);
-      PutVarint(ZigZag(v.timestamp_micros()), out);
+      PutVarint64(out, ZigZagEncode64(v.timestamp_micros()));
       break;
     case v1::Value::kBytesValue:
       out->push_back(kBytes);
@@ -117,7 +98,7 @@ bool DecodeValue(Decoder* d, v1::Value* v) {
       return d->String(v->mutable_string_value());
     case kInt:
       if (!d->Varint(&u)) return false;
-      v->set_int_value(UnZigZag(u));
+      v->set_int_value(ZigZagDecode64(u));
       return true;
     case kDouble: {
       double x = 0;
@@ -133,7 +114,7 @@ bool DecodeValue(Decoder* d, v1::Value* v) {
     }
     case kTimestamp:
       if (!d->Varint(&u)) return false;
-      v->set_timestamp_micros(UnZigZag(u));
+      v->set_timestamp_micros(ZigZagDecode64(u));
       return true;
     case kBytes:
       return d->String(v->mutable_bytes_value());
@@ -169,12 +150,12 @@ Status RowSpill::Append(const SpilledRow& row) {
   buffer_.clear();
   buffer_.push_back(row.quarantined ? 1 : 0);
   PutString(row.source_url, &buffer_);
-  PutVarint(ZigZag(row.fetch_time_micros), &buffer_);
-  PutVarint(row.index_in_page, &buffer_);
-  PutVarint(row.values.size(), &buffer_);
+  PutVarint64(&buffer_, ZigZagEncode64(row.fetch_time_micros));
+  PutVarint64(&buffer_, row.index_in_page);
+  PutVarint64(&buffer_, row.values.size());
   for (const v1::Value& v : row.values) EncodeValue(v, &buffer_);
   std::string header;
-  PutVarint(buffer_.size(), &header);
+  PutVarint64(&header, buffer_.size());
   if (std::fwrite(header.data(), 1, header.size(), file_) != header.size() ||
       std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
     return Status::IOError("writing spill file " + path_ + ": " + std::strerror(errno));
@@ -192,33 +173,38 @@ Status RowSpill::FinishWriting() {
 }
 
 bool RowSpill::Next(SpilledRow* row, Status* status) {
-  uint64_t size = 0;
-  for (int shift = 0;; shift += 7) {
+  // The row length is a varint read a byte at a time: the file is a stream.
+  std::string length_bytes;
+  for (;;) {
     int c = std::fgetc(file_);
     if (c == EOF) {
-      if (shift != 0) *status = Status::Corruption("spill file " + path_ + " ends inside a row");
+      if (!length_bytes.empty()) {
+        *status = Status::Corruption("spill file " + path_ + " ends inside a row");
+      }
       return false;
     }
-    size |= static_cast<uint64_t>(c & 0x7f) << shift;
-    if (!(c & 0x80)) break;
-    if (shift > 56) {
-      *status = Status::Corruption("spill file " + path_ + ": bad row length");
-      return false;
-    }
+    length_bytes.push_back(static_cast<char>(c));
+    if ((c & 0x80) == 0 || length_bytes.size() == kMaxVarint64Bytes) break;
+  }
+  std::string_view length_view = length_bytes;
+  uint64_t size = 0;
+  if (!GetVarint64(&length_view, &size)) {
+    *status = Status::Corruption("spill file " + path_ + ": bad row length");
+    return false;
   }
   buffer_.resize(size);
   if (std::fread(buffer_.data(), 1, size, file_) != size) {
     *status = Status::Corruption("spill file " + path_ + " ends inside a row");
     return false;
   }
-  Decoder d(buffer_.data(), buffer_.data() + buffer_.size());
+  Decoder d(buffer_);
   uint64_t time = 0, index = 0, count = 0;
   uint8_t quarantined = 0;
   bool ok = d.Byte(&quarantined) && d.String(&row->source_url) && d.Varint(&time) &&
             d.Varint(&index) && d.Varint(&count) && count <= size;
   if (ok) {
     row->quarantined = quarantined != 0;
-    row->fetch_time_micros = UnZigZag(time);
+    row->fetch_time_micros = ZigZagDecode64(time);
     row->index_in_page = static_cast<uint32_t>(index);
     row->values.resize(count);
     for (v1::Value& v : row->values) ok = ok && DecodeValue(&d, &v);

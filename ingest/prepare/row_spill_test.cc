@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::prepare {
 namespace {
@@ -30,9 +30,9 @@ SpilledRow SampleRow() {
 }
 
 TEST_CASE("spilled rows read back in order with every value kind intact") {
-  storage::testing::TempDir dir;
+  testing::TempDir dir;
   RowSpill spill;
-  REQUIRE(spill.Create(dir.Child("spill")).ok());
+  REQUIRE(spill.Create(dir / "spill").ok());
   SpilledRow first = SampleRow();
   SpilledRow second;
   second.quarantined = true;
@@ -73,8 +73,8 @@ TEST_CASE("spilled rows read back in order with every value kind intact") {
 }
 
 TEST_CASE("a spill file cut short is Corruption, not a partial row") {
-  storage::testing::TempDir dir;
-  const std::string path = dir.Child("spill");
+  testing::TempDir dir;
+  const std::string path = dir / "spill";
   RowSpill spill;
   REQUIRE(spill.Create(path).ok());
   REQUIRE(spill.Append(SampleRow()).ok());
@@ -87,8 +87,8 @@ TEST_CASE("a spill file cut short is Corruption, not a partial row") {
 }
 
 TEST_CASE("the spill file is removed with the spill") {
-  storage::testing::TempDir dir;
-  const std::string path = dir.Child("spill");
+  testing::TempDir dir;
+  const std::string path = dir / "spill";
   {
     RowSpill spill;
     REQUIRE(spill.Create(path).ok());

@@ -37,30 +37,8 @@ const char* FieldTypeName(FieldType type) {
   return "string";
 }
 
-const char* SeverityName(Severity severity) {
-  switch (severity) {
-    case Severity::kDrop:
-      return "drop";
-    case Severity::kWarn:
-      return "warn";
-    case Severity::kFail:
-      return "fail";
-  }
-  return "drop";
-}
+const char* SeverityName(Severity severity) { return WordOf(kSeverityWords, severity); }
 
-const char* OutlierMethodName(OutlierMethod method) {
-  switch (method) {
-    case OutlierMethod::kZScore:
-      return "zscore";
-    case OutlierMethod::kMad:
-      return "mad";
-    case OutlierMethod::kIqr:
-      return "iqr";
-    case OutlierMethod::kPercentile:
-      return "percentile";
-  }
-  return "iqr";
-}
+const char* OutlierMethodName(OutlierMethod method) { return WordOf(kOutlierMethodWords, method); }
 
 }  // namespace gleaner::rules

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/word_table.h"
 #include "ingest/shards/shard_writer.h"
 #include "schema/gleaner.pb.h"
 
@@ -31,6 +32,12 @@ enum class CaseFold { kNone, kLower, kUpper };
 enum class RedactMode { kNone, kMask, kHash };
 enum class OnError { kDrop, kNull };
 enum class Severity { kDrop, kWarn, kFail };
+// The words the rules file spells them with (a field's `redact:` and a
+// redaction's `mode:` share one vocabulary).
+inline constexpr WordPair<RedactMode> kRedactModeWords[] = {{"mask", RedactMode::kMask},
+                                                            {"hash", RedactMode::kHash}};
+inline constexpr WordPair<Severity> kSeverityWords[] = {
+    {"drop", Severity::kDrop}, {"warn", Severity::kWarn}, {"fail", Severity::kFail}};
 
 struct FieldRule {
   std::string name;    // output column name
@@ -113,6 +120,11 @@ struct RedactSalt {
 };
 
 enum class OutlierMethod { kZScore, kMad, kIqr, kPercentile };
+inline constexpr WordPair<OutlierMethod> kOutlierMethodWords[] = {
+    {"zscore", OutlierMethod::kZScore},
+    {"mad", OutlierMethod::kMad},
+    {"iqr", OutlierMethod::kIqr},
+    {"percentile", OutlierMethod::kPercentile}};
 struct OutlierRule {
   std::string name;   // `name:` or "FIELD.METHOD" ("price.iqr")
   std::string field;  // a declared int or float field

@@ -397,8 +397,7 @@ class Parser {
       on_error.ReadEnum({{"drop", OnError::kDrop}, {"null", OnError::kNull}}, &out->on_error);
     }
     Node redact = map.Get("redact");
-    if (redact.ReadEnum({{"mask", RedactMode::kMask}, {"hash", RedactMode::kHash}}, &out->redact) &&
-        !IsText(out->type)) {
+    if (redact.ReadEnum(kRedactModeWords, &out->redact) && !IsText(out->type)) {
       redact.Fail("redact applies to string and category fields; " + TypeOf(*out));
     }
   }
@@ -506,9 +505,7 @@ class Parser {
     if (name.ReadString(&out->name)) ClaimName(name, out->name, "the check at " + At(node));
     Node field_node = map.Get("field");
     const FieldRule* field = ReadFieldRef(field_node, &out->field);
-    map.Get("severity")
-        .ReadEnum({{"drop", Severity::kDrop}, {"warn", Severity::kWarn}, {"fail", Severity::kFail}},
-                  &out->severity);
+    map.Get("severity").ReadEnum(kSeverityWords, &out->severity);
     Node mostly = map.Get("mostly");
     if (mostly.ReadDouble(0, 1, &out->mostly) && out->severity != Severity::kFail) {
       mostly.Fail(
@@ -690,8 +687,7 @@ class Parser {
         item.Fail("redaction applies to string and category fields; " + TypeOf(*field));
       }
     }
-    map.Get("mode").ReadEnum({{"mask", RedactMode::kMask}, {"hash", RedactMode::kHash}},
-                             &out->mode);
+    map.Get("mode").ReadEnum(kRedactModeWords, &out->mode);
   }
 
   void ParseSalt(const MapReader& map) {
@@ -721,11 +717,7 @@ class Parser {
     if (field != nullptr && !IsNumeric(field->type)) {
       field_node.Fail("outliers apply to int and float fields; " + TypeOf(*field));
     }
-    map.Required("method").ReadEnum({{"zscore", OutlierMethod::kZScore},
-                                     {"mad", OutlierMethod::kMad},
-                                     {"iqr", OutlierMethod::kIqr},
-                                     {"percentile", OutlierMethod::kPercentile}},
-                                    &out->method);
+    map.Required("method").ReadEnum(kOutlierMethodWords, &out->method);
     if (!node.ok()) return;
     const std::string method = OutlierMethodName(out->method);
 
@@ -840,15 +832,8 @@ class Parser {
   void ParseOutput(const Node& node) {
     OutputRule& output = config_.output;
     MapReader map = node.AsMap(kOutputKeys);
-    map.Get("format").ReadEnum({{"parquet", shards::Format::kParquet},
-                                {"jsonl", shards::Format::kJsonl},
-                                {"csv", shards::Format::kCsv}},
-                               &output.format);
-    map.Get("compression")
-        .ReadEnum({{"zstd", shards::Compression::kZstd},
-                   {"snappy", shards::Compression::kSnappy},
-                   {"none", shards::Compression::kNone}},
-                  &output.compression);
+    map.Get("format").ReadEnum(shards::kFormatWords, &output.format);
+    map.Get("compression").ReadEnum(shards::kCompressionWords, &output.compression);
     map.Get("shard_rows").ReadInt<int64_t>(1, kMaxInt64, &output.shard_rows);
     map.Get("metadata_columns").ReadBool(&output.metadata_columns);
     if (!output.metadata_columns) return;

@@ -1,11 +1,9 @@
 #include "ingest/shards/csv_writer.h"
 
-#include <stdlib.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
 
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/value_builders.h"
 
 namespace gleaner::shards {
@@ -17,25 +15,11 @@ using testing::Int;
 using testing::Str;
 using testing::Ts;
 
-namespace fs = std::filesystem;
-
+// A shard file in a scratch directory of its own.
 struct TempFile {
-  TempFile() {
-    std::string pattern = (fs::temp_directory_path() / "gleaner_csv_XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    path = (dir / "part-00000.csv").string();
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string Read() const {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  fs::path dir;
-  std::string path;
+  testing::TempDir dir;
+  std::string path = dir / "part-00000.csv";
+  std::string Read() const { return testing::ReadFile(path); }
 };
 
 TEST_CASE("CSV has a header row, CRLF line ends and RFC 4180 quoting") {

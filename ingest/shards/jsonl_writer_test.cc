@@ -1,15 +1,14 @@
 #include "ingest/shards/jsonl_writer.h"
 
-#include <stdlib.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "common/json_nesting.h"
 #include "ingest/shards/text_encoding.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/value_builders.h"
 
 namespace gleaner::shards {
@@ -23,23 +22,11 @@ using testing::Ts;
 
 namespace fs = std::filesystem;
 
+// A shard file in a scratch directory of its own.
 struct TempFile {
-  TempFile() {
-    std::string pattern = (fs::temp_directory_path() / "gleaner_jsonl_XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    path = (dir / "part-00000.jsonl").string();
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string Read() const {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  fs::path dir;
-  std::string path;
+  testing::TempDir dir;
+  std::string path = dir / "part-00000.jsonl";
+  std::string Read() const { return testing::ReadFile(path); }
 };
 
 const std::vector<ColumnSpec> kColumns = {

@@ -4,11 +4,11 @@
 #include <zstd.h>
 
 #include <bit>
-#include <cstring>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
 
+#include "common/coding.h"
 #include "common/version.h"
 #include "ingest/shards/column_stats.h"
 #include "ingest/shards/output_file.h"
@@ -63,17 +63,6 @@ pq::Codec CodecOf(Compression compression) {
   return pq::kUncompressed;
 }
 
-void AppendLittleEndian32(uint32_t value, std::string* out) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-template <typename T>
-void AppendRaw(T value, std::string* out) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out->append(bytes, sizeof(T));
-}
-
 // The PLAIN bytes of a min/max statistic.
 std::string StatisticBytes(const v1::Value& value, bool is_max) {
   std::string out;
@@ -81,17 +70,17 @@ std::string StatisticBytes(const v1::Value& value, bool is_max) {
     case v1::Value::kStringValue:
       return value.string_value();
     case v1::Value::kIntValue:
-      AppendRaw<int64_t>(value.int_value(), &out);
+      PutFixed64(&out, static_cast<uint64_t>(value.int_value()));
       break;
     case v1::Value::kTimestampMicros:
-      AppendRaw<int64_t>(value.timestamp_micros(), &out);
+      PutFixed64(&out, static_cast<uint64_t>(value.timestamp_micros()));
       break;
     case v1::Value::kDoubleValue: {
       // The spec asks for -0.0 as a zero minimum and +0.0 as a zero maximum,
       // so that a reader pruning on either zero keeps the row group.
       double d = value.double_value();
       if (d == 0) d = is_max ? 0.0 : -0.0;
-      AppendRaw<double>(d, &out);
+      PutFixed64(&out, std::bit_cast<uint64_t>(d));
       break;
     }
     case v1::Value::kBoolValue:
@@ -181,7 +170,7 @@ class ParquetWriter : public ShardWriter {
     const std::string footer = EncodeFooter();
     GLEANER_RETURN_IF_ERROR(file_.Append(footer));
     std::string trailer;
-    AppendLittleEndian32(static_cast<uint32_t>(footer.size()), &trailer);
+    PutFixed32(&trailer, static_cast<uint32_t>(footer.size()));
     trailer += kMagic;
     GLEANER_RETURN_IF_ERROR(file_.Append(trailer));
     GLEANER_RETURN_IF_ERROR(file_.Close());
@@ -327,7 +316,7 @@ class ParquetWriter : public ShardWriter {
       case ColumnType::kString:
         for (size_t i = begin; i < end; ++i) {
           const std::string_view value = buffer.string_at(i);
-          AppendLittleEndian32(static_cast<uint32_t>(value.size()), out);
+          PutFixed32(out, static_cast<uint32_t>(value.size()));
           out->append(value);
         }
         break;
@@ -419,7 +408,7 @@ class ParquetWriter : public ShardWriter {
     std::string body;
     if (dictionary) {
       for (std::string_view entry : dictionary->entries) {
-        AppendLittleEndian32(static_cast<uint32_t>(entry.size()), &body);
+        PutFixed32(&body, static_cast<uint32_t>(entry.size()));
         body.append(entry);
       }
       GLEANER_RETURN_IF_ERROR(WritePage(pq::kDictionaryPage, body,
@@ -436,7 +425,7 @@ class ParquetWriter : public ShardWriter {
                       buffer.defined.begin() + page.row_end);
         std::string encoded_levels;
         AppendRleBitPackedHybrid(levels, kDefinitionLevelBitWidth, &encoded_levels);
-        AppendLittleEndian32(static_cast<uint32_t>(encoded_levels.size()), &body);
+        PutFixed32(&body, static_cast<uint32_t>(encoded_levels.size()));
         body += encoded_levels;
       }
       if (dictionary) {

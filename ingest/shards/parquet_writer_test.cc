@@ -3,8 +3,6 @@
 // Expected values come from the rows the test wrote, never from the writer.
 #include "ingest/shards/parquet_writer.h"
 
-#include <stdlib.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/parquet_readers/parquet_read_back.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/value_builders.h"
 
 namespace gleaner::shards {
@@ -23,27 +22,11 @@ using testing::Dbl;
 using testing::Int;
 using testing::Null;
 using testing::Str;
+using testing::TempDir;
 using testing::Ts;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "gleaner_parquet_XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 struct Written {
   std::string path;
@@ -54,7 +37,7 @@ Written WriteRows(const TempDir& dir, const std::string& name,
                   const std::vector<ColumnSpec>& columns,
                   const std::vector<std::vector<v1::Value>>& rows,
                   const WriterOptions& options = WriterOptions()) {
-  Written written{dir.File(name), {}};
+  Written written{dir / name, {}};
   std::unique_ptr<ShardWriter> writer;
   REQUIRE(OpenParquetWriter(written.path, columns, options, &writer).ok());
   for (const auto& row : rows) {
@@ -327,7 +310,7 @@ TEST_CASE(
   const std::vector<ColumnSpec> columns = {{"id", ColumnType::kInt64, false},
                                            {"title", ColumnType::kString, true}};
   std::unique_ptr<ShardWriter> writer;
-  REQUIRE(OpenParquetWriter(dir.File("bad.parquet"), columns, WriterOptions(), &writer).ok());
+  REQUIRE(OpenParquetWriter(dir / "bad.parquet", columns, WriterOptions(), &writer).ok());
   Status s = writer->Append({Str("1"), Str("t")});
   CHECK(s.IsInvalidArgument());
   CHECK(s.message().find("'id'") != std::string::npos);
@@ -341,7 +324,7 @@ TEST_CASE(
   ShardStats stats;
   REQUIRE(writer->Close(&stats).ok());
   CHECK(stats.rows == 1);
-  CheckRows(dir.File("bad.parquet"), columns, {{Int(7), Null()}});
+  CheckRows(dir / "bad.parquet", columns, {{Int(7), Null()}});
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "ingest/shards/thrift_compact.h"
+#include "common/coding.h"
 
 namespace gleaner::shards {
 
@@ -40,7 +40,7 @@ class HybridEncoder {
 
  private:
   void EmitRun(uint32_t value, size_t count) {
-    CompactWriter::AppendVarint(static_cast<uint64_t>(count) << 1, out_);
+    PutVarint64(out_, static_cast<uint64_t>(count) << 1);
     for (int byte = 0; byte < (bit_width_ + 7) / 8; ++byte) {
       out_->push_back(static_cast<char>((value >> (8 * byte)) & 0xFF));
     }
@@ -49,7 +49,7 @@ class HybridEncoder {
   void FlushLiteral() {
     if (literal_.empty()) return;
     literal_.resize((literal_.size() + kGroup - 1) / kGroup * kGroup, 0);
-    CompactWriter::AppendVarint(((literal_.size() / kGroup) << 1) | 1, out_);
+    PutVarint64(out_, ((literal_.size() / kGroup) << 1) | 1);
     uint64_t bits = 0;
     int bit_count = 0;
     for (uint32_t value : literal_) {

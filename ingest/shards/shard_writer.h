@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/word_table.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::shards {
@@ -26,11 +27,14 @@ struct ColumnSpec {
 
 enum class Format { kParquet, kJsonl, kCsv };
 enum class Compression { kNone, kSnappy, kZstd };
+// Their words in rules files, flags, manifests and file names.
+inline constexpr WordPair<Format> kFormatWords[] = {
+    {"parquet", Format::kParquet}, {"jsonl", Format::kJsonl}, {"csv", Format::kCsv}};
+inline constexpr WordPair<Compression> kCompressionWords[] = {
+    {"zstd", Compression::kZstd}, {"snappy", Compression::kSnappy}, {"none", Compression::kNone}};
 
-// Parses "parquet" / "jsonl" / "csv" and "none"|"uncompressed" / "snappy" /
-// "zstd"; anything else is InvalidArgument.
+// Parses "parquet" / "jsonl" / "csv"; anything else is InvalidArgument.
 Status ParseFormat(std::string_view name, Format* out);
-Status ParseCompression(std::string_view name, Compression* out);
 // File extension without the dot: "parquet", "jsonl", "csv".
 const char* FileExtension(Format format);
 

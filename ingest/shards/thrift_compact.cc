@@ -1,21 +1,10 @@
 #include "ingest/shards/thrift_compact.h"
 
+#include "common/coding.h"
+
 namespace gleaner::shards {
 
 CompactWriter::CompactWriter() : last_field_ids_{0} {}
-
-void CompactWriter::AppendVarint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
-}
-
-uint64_t CompactWriter::ZigZag(int64_t value) {
-  // Arithmetic shift of the sign bit gives all-ones for negatives.
-  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-}
 
 void CompactWriter::FieldHeader(int16_t id, CompactType type) {
   int16_t& last = last_field_ids_.back();
@@ -24,7 +13,7 @@ void CompactWriter::FieldHeader(int16_t id, CompactType type) {
     out_.push_back(static_cast<char>((delta << 4) | static_cast<int>(type)));
   } else {
     out_.push_back(static_cast<char>(type));
-    AppendVarint(ZigZag(id), &out_);
+    PutVarint64(&out_, ZigZagEncode64(id));
   }
   last = id;
 }
@@ -35,12 +24,12 @@ void CompactWriter::FieldBool(int16_t id, bool value) {
 
 void CompactWriter::FieldI32(int16_t id, int32_t value) {
   FieldHeader(id, CompactType::kI32);
-  AppendVarint(ZigZag(value), &out_);
+  PutVarint64(&out_, ZigZagEncode64(value));
 }
 
 void CompactWriter::FieldI64(int16_t id, int64_t value) {
   FieldHeader(id, CompactType::kI64);
-  AppendVarint(ZigZag(value), &out_);
+  PutVarint64(&out_, ZigZagEncode64(value));
 }
 
 void CompactWriter::FieldBinary(int16_t id, std::string_view value) {
@@ -59,14 +48,14 @@ void CompactWriter::BeginListField(int16_t id, CompactType element_type, uint32_
     out_.push_back(static_cast<char>((size << 4) | static_cast<int>(element_type)));
   } else {
     out_.push_back(static_cast<char>(0xF0 | static_cast<int>(element_type)));
-    AppendVarint(size, &out_);
+    PutVarint64(&out_, size);
   }
 }
 
-void CompactWriter::ListI32(int32_t value) { AppendVarint(ZigZag(value), &out_); }
+void CompactWriter::ListI32(int32_t value) { PutVarint64(&out_, ZigZagEncode64(value)); }
 
 void CompactWriter::ListBinary(std::string_view value) {
-  AppendVarint(value.size(), &out_);
+  PutVarint64(&out_, value.size());
   out_.append(value);
 }
 

@@ -60,10 +60,6 @@ class CompactWriter {
   // Closes the outermost struct and returns the encoded bytes.
   std::string Finish();
 
-  // Encoding primitives, exposed for page-level code and tests.
-  static void AppendVarint(uint64_t value, std::string* out);
-  static uint64_t ZigZag(int64_t value);
-
  private:
   void FieldHeader(int16_t id, CompactType type);
 

@@ -13,18 +13,6 @@ std::string Bytes(std::initializer_list<int> bytes) {
   return out;
 }
 
-TEST_CASE("varints and zigzag follow the compact-protocol spec byte for byte") {
-  std::string out;
-  CompactWriter::AppendVarint(300, &out);  // 300 = 0b10_0101100
-  CHECK(out == Bytes({0xAC, 0x02}));
-  CHECK(CompactWriter::ZigZag(0) == 0);
-  CHECK(CompactWriter::ZigZag(-1) == 1);
-  CHECK(CompactWriter::ZigZag(1) == 2);
-  CHECK(CompactWriter::ZigZag(-64) == 127);
-  CHECK(CompactWriter::ZigZag(64) == 128);
-  CHECK(CompactWriter::ZigZag(INT64_MIN) == UINT64_MAX);
-}
-
 TEST_CASE("short field headers pack the id delta and type into one byte") {
   CompactWriter w;
   w.FieldI32(1, 5);        // delta 1, type i32 (5); zigzag(5) = 10

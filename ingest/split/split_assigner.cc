@@ -7,16 +7,14 @@
 #include <cmath>
 #include <limits>
 
+#include "common/coding.h"
+
 namespace gleaner::split {
 
 namespace {
 
-void AppendFixed64(uint64_t v, std::string* out) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
 void AppendLengthPrefixed(const std::string& bytes, std::string* out) {
-  AppendFixed64(bytes.size(), out);
+  PutFixed64(out, bytes.size());
   out->append(bytes);
 }
 
@@ -50,17 +48,7 @@ std::optional<uint64_t> CutAt(const std::vector<uint64_t>& sorted, size_t rows) 
 
 }  // namespace
 
-const char* SplitName(Split split) {
-  switch (split) {
-    case Split::kTrain:
-      return "train";
-    case Split::kValidation:
-      return "validation";
-    case Split::kTest:
-      return "test";
-  }
-  return "test";
-}
+const char* SplitName(Split split) { return WordOf(kSplitWords, split); }
 
 void AppendKeyBytes(const v1::Value& value, std::string* out) {
   // The oneof's field number is the tag: stable on the wire, so it never
@@ -77,17 +65,17 @@ void AppendKeyBytes(const v1::Value& value, std::string* out) {
       AppendLengthPrefixed(value.json_value(), out);
       break;
     case v1::Value::kIntValue:
-      AppendFixed64(static_cast<uint64_t>(value.int_value()), out);
+      PutFixed64(out, static_cast<uint64_t>(value.int_value()));
       break;
     case v1::Value::kTimestampMicros:
-      AppendFixed64(static_cast<uint64_t>(value.timestamp_micros()), out);
+      PutFixed64(out, static_cast<uint64_t>(value.timestamp_micros()));
       break;
     case v1::Value::kDoubleValue: {
       // Values that compare equal share a key: -0.0 is 0.0, and every NaN is one NaN.
       double d = value.double_value();
       if (d == 0) d = 0;
       if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
-      AppendFixed64(std::bit_cast<uint64_t>(d), out);
+      PutFixed64(out, std::bit_cast<uint64_t>(d));
       break;
     }
     case v1::Value::kBoolValue:

@@ -18,12 +18,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/word_table.h"
 #include "ingest/rules/rules_config.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::split {
 
 enum class Split { kTrain = 0, kValidation = 1, kTest = 2 };
+// The splits' names in manifests, folders and `pull --split`.
+inline constexpr WordPair<Split> kSplitWords[] = {
+    {"train", Split::kTrain}, {"validation", Split::kValidation}, {"test", Split::kTest}};
 const char* SplitName(Split split);  // "train", "validation", "test"
 
 // Appends the canonical encoding of one value to *out (nulls have their own tag).

@@ -5,10 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/word_table.h"
 #include "ingest/prepare/dataset_export.h"
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_pipeline.h"
 #include "ingest/rules/rules_parser.h"
+#include "ingest/split/split_assigner.h"
 #include "service/client/grpc_status.h"
 #include "service/dataset/output_path.h"
 #include "service/dataset/pull_cursor.h"
@@ -68,13 +70,9 @@ std::string SpillDir() {
 }
 
 Status ParseSplit(const std::string& name, split::Split* out) {
-  for (split::Split s : {split::Split::kTrain, split::Split::kValidation, split::Split::kTest}) {
-    if (name == split::SplitName(s)) {
-      *out = s;
-      return Status::OK();
-    }
-  }
-  return Status::InvalidArgument("split: expected train, validation or test, got \"" + name + "\"");
+  if (ValueOf(split::kSplitWords, name, out)) return Status::OK();
+  return Status::InvalidArgument("split: expected " + WordList(split::kSplitWords) + ", got \"" +
+                                 name + "\"");
 }
 
 v1::ColumnType ToProto(shards::ColumnType t) {

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 

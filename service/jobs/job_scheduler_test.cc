@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "crawler/job/job_parser.h"
-#include "storage/store_test_util.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using TimePoint = std::chrono::system_clock::time_point;
@@ -60,7 +60,7 @@ std::unique_ptr<storage::StagingStore> Open(const std::string& dir) {
 }  // namespace
 
 TEST_CASE("a schedule fires when its cron time comes, once, then waits for the next") {
-  storage::testing::TempDir dir;
+  testing::TempDir dir;
   auto store = Open(dir.path());
   Harness h(store.get());
   v1::Schedule added;
@@ -83,7 +83,7 @@ TEST_CASE("a schedule fires when its cron time comes, once, then waits for the n
 }
 
 TEST_CASE("a job that is still busy skips a run, the schedule moves on") {
-  storage::testing::TempDir dir;
+  testing::TempDir dir;
   auto store = Open(dir.path());
   Harness h(store.get());
   v1::Schedule added;
@@ -97,7 +97,7 @@ TEST_CASE("a job that is still busy skips a run, the schedule moves on") {
 }
 
 TEST_CASE("schedules survive a restart, and runs missed while down fire once") {
-  storage::testing::TempDir dir;
+  testing::TempDir dir;
   {
     auto store = Open(dir.path());
     Harness h(store.get());
@@ -133,7 +133,7 @@ TEST_CASE("schedules survive a restart, and runs missed while down fire once") {
 }
 
 TEST_CASE("a bad or missing cron is INVALID_ARGUMENT and nothing is stored") {
-  storage::testing::TempDir dir;
+  testing::TempDir dir;
   auto store = Open(dir.path());
   Harness h(store.get());
   v1::Schedule added;

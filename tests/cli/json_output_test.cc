@@ -13,6 +13,7 @@
 #include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

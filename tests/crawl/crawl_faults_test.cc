@@ -9,6 +9,7 @@
 #include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/support/hostile_yaml.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

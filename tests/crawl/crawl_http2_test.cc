@@ -23,6 +23,7 @@
 
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/support/loopback_port.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner::testing;
 

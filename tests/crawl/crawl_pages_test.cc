@@ -11,6 +11,7 @@
 #include "storage/staging_store.h"
 #include "storage/store_reader.h"
 #include "tests/crawl/crawl_test_util.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

@@ -10,7 +10,7 @@
 #include "demo/fixture_site.h"
 #include "demo/site_catalog.h"
 #include "storage/staging_store.h"
-#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner {
 namespace {

@@ -13,6 +13,7 @@
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/support/child_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 

@@ -16,12 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "common/coding.h"
 #include "ingest/shards/parquet_writer.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
 using namespace gleaner::shards;
+using gleaner::DecodeFixed32;
 using gleaner::v1::Value;
 
 std::string ScratchPath() {
@@ -128,8 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   FUZZ_CHECK(bytes.size() >= 12, "a %zu-byte file", bytes.size());
   FUZZ_CHECK(bytes.starts_with("PAR1") && bytes.ends_with("PAR1"), "no PAR1 frame");
-  uint32_t footer = 0;
-  std::memcpy(&footer, bytes.data() + bytes.size() - 8, 4);  // little-endian, as x86 is
+  const uint32_t footer = DecodeFixed32(bytes.data() + bytes.size() - 8);
   FUZZ_CHECK(footer > 0 && footer + 12 <= bytes.size(), "footer length %u in a %zu-byte file",
              footer, bytes.size());
   FUZZ_CHECK(stats.rows == rows, "stats say %lld rows, %lld were accepted",

@@ -16,6 +16,7 @@
 
 #include "storage/staging_store.h"
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

@@ -14,6 +14,7 @@
 #include "demo/fixture_site.h"
 #include "demo/site_catalog.h"
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

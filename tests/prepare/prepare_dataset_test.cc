@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "tests/prepare/prepare_test_util.h"
 #include "tests/support/hostile_yaml.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

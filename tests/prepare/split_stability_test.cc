@@ -10,6 +10,7 @@
 #include <set>
 
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/prepare/prepare_test_util.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 namespace {

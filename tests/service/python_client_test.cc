@@ -12,6 +12,7 @@
 
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

@@ -11,6 +11,7 @@
 
 #include "tests/support/child_process.h"
 #include "tests/support/loopback_port.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner::testing;
 

@@ -13,6 +13,7 @@
 #include "storage/store_reader.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/value_builders.h"
 
 using namespace gleaner;

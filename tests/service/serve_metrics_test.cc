@@ -16,6 +16,7 @@
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

@@ -15,6 +15,7 @@
 #include "schema/gleaner_service.grpc.pb.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

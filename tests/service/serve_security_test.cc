@@ -9,6 +9,7 @@
 #include "schema/gleaner_service.grpc.pb.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using namespace gleaner::testing;

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/service/serve_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner::testing;
 

@@ -6,13 +6,14 @@
 
 #include "storage/store_test_util.h"
 #include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner {
 namespace {
 
 TEST_CASE("stage count sees growing counts while another process writes") {
-  storage::testing::TempDir tmp;
-  std::string dir = tmp.Child("store");
+  testing::TempDir tmp;
+  std::string dir = tmp / "store";
   testing::BackgroundProcess writer({STAGE_TEST_WRITER, dir, "live", "50"});
   REQUIRE(writer.ReadLine() == std::optional<std::string>("ready"));
 

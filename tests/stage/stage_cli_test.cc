@@ -9,6 +9,7 @@
 #include "storage/job_writer.h"
 #include "storage/store_test_util.h"
 #include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace gleaner {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 using nlohmann::json;
 using storage::testing::ListTree;
 using storage::testing::MakeRecord;
-using storage::testing::TempDir;
+using testing::TempDir;
 using testing::ProcessResult;
 using testing::RunProcess;
 
@@ -117,7 +118,7 @@ std::vector<std::string> Words(const std::string& line) {
 
 class StageCli {
  public:
-  StageCli() : store_dir_(tmp_.Child("store")) { FillStore(store_dir_); }
+  StageCli() : store_dir_(tmp_ / "store") { FillStore(store_dir_); }
 
   // `gleaner stage ARGS... --data STORE`, with $GLEANER_DATA unset.
   ProcessResult Stage(std::vector<std::string> args) const {
@@ -188,7 +189,7 @@ TEST_CASE("stage jobs lists every job with its counts") {
 
 TEST_CASE("stage jobs on an empty store says so") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   {
     std::unique_ptr<storage::StagingStore> store;
     REQUIRE(storage::StagingStore::OpenPrimary(dir, {}, &store).ok());
@@ -404,7 +405,7 @@ TEST_CASE("every per-job verb refuses an unknown job with exit 2") {
 
 TEST_CASE("a missing store directory is reported and not created") {
   TempDir tmp;
-  std::string missing = tmp.Child("no-such-store");
+  std::string missing = tmp / "no-such-store";
   for (const char* verb : {"jobs", "stats"}) {
     CheckBadInput(RunProcess({GLEANER_BINARY, "stage", verb, "--data", missing}),
                   "no Gleaner store at " + missing + " (directory does not exist)");
@@ -429,15 +430,15 @@ TEST_CASE("$GLEANER_DATA names the store, and --data overrides it") {
   CHECK(r.out == "3\n");
 
   r = RunProcess({GLEANER_BINARY, "stage", "count", "books", "--data", cli.store_dir()},
-                 {{"GLEANER_DATA", cli.tmp().Child("elsewhere")}});
+                 {{"GLEANER_DATA", cli.tmp() / "elsewhere"}});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "3\n");
-  CHECK_FALSE(std::filesystem::exists(cli.tmp().Child("elsewhere")));
+  CHECK_FALSE(std::filesystem::exists(cli.tmp() / "elsewhere"));
 }
 
 TEST_CASE("a directory that is not a Gleaner store is refused and left untouched") {
   TempDir tmp;
-  std::string dir = tmp.Child("empty");
+  std::string dir = tmp / "empty";
   std::filesystem::create_directory(dir);
   CheckBadInput(RunProcess({GLEANER_BINARY, "stage", "jobs", "--data", dir}),
                 dir + " is not a Gleaner store (no RocksDB database in it)");
@@ -446,7 +447,7 @@ TEST_CASE("a directory that is not a Gleaner store is refused and left untouched
 
 TEST_CASE("a store written by a newer gleaner is refused and left untouched") {
   TempDir tmp;
-  std::string dir = tmp.Child("store");
+  std::string dir = tmp / "store";
   REQUIRE(
       storage::testing::WriteFormatVersion(dir, std::to_string(storage::kFormatVersion + 1)).ok());
   std::set<std::string> before = ListTree(dir);

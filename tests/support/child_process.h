@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+// Only for crawler/frontier/rocksdb_frontier_test.cc, which takes TempDir from
+// here and is outside this change; drop once it includes temp_dir.h itself.
+#include "tests/support/temp_dir.h"
+
 namespace gleaner::testing {
 
 struct ProcessResult {
@@ -70,18 +74,6 @@ class BackgroundProcess {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   std::string buffered_;
-};
-
-// A fresh empty directory under $TMPDIR, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
 };
 
 std::string ReadFile(const std::string& path);

@@ -4,13 +4,14 @@
 // state.
 #pragma once
 
+#include <bit>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/coding.h"
 #include "common/status.h"
 #include "ingest/shards/thrift_compact.h"
 
@@ -106,12 +107,8 @@ class CompactReader {
         return ReadZigZag(&out->integer);
       case CompactType::kDouble: {
         if (bytes_.size() - pos_ < 8) return Truncated();
-        uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i) {
-          bits |= static_cast<uint64_t>(static_cast<uint8_t>(bytes_[pos_ + i])) << (8 * i);
-        }
+        out->floating = std::bit_cast<double>(DecodeFixed64(bytes_.data() + pos_));
         pos_ += 8;
-        std::memcpy(&out->floating, &bits, sizeof bits);
         return Status::OK();
       }
       case CompactType::kBinary: {
@@ -152,23 +149,20 @@ class CompactReader {
   }
 
   Status ReadVarint(uint64_t* out) {
-    uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t b;
-      GLEANER_RETURN_IF_ERROR(ReadByte(&b));
-      value |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        *out = value;
-        return Status::OK();
-      }
+    std::string_view rest = bytes_.substr(pos_);
+    if (!GetVarint64(&rest, out)) {
+      // With ten bytes at hand, only a varint too long for 64 bits fails.
+      if (bytes_.size() - pos_ < kMaxVarint64Bytes) return Truncated();
+      return Status::Corruption("thrift: varint longer than 10 bytes or 64 bits");
     }
-    return Status::Corruption("thrift: varint longer than 10 bytes");
+    pos_ = bytes_.size() - rest.size();
+    return Status::OK();
   }
 
   Status ReadZigZag(int64_t* out) {
     uint64_t raw;
     GLEANER_RETURN_IF_ERROR(ReadVarint(&raw));
-    *out = static_cast<int64_t>(raw >> 1) ^ -static_cast<int64_t>(raw & 1);
+    *out = ZigZagDecode64(raw);
     return Status::OK();
   }
 
@@ -180,8 +174,7 @@ class CompactReader {
 
 }  // namespace compact_detail
 
-inline Status DecodeCompactStruct(std::string_view bytes, CompactValue* out,
-                                  size_t* consumed) {
+inline Status DecodeCompactStruct(std::string_view bytes, CompactValue* out, size_t* consumed) {
   compact_detail::CompactReader reader(bytes);
   *out = CompactValue();
   GLEANER_RETURN_IF_ERROR(reader.ReadStruct(out, 0));
