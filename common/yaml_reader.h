@@ -7,8 +7,10 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <string>
@@ -64,12 +66,13 @@ class Node {
   template <typename E>
   bool ReadEnum(std::initializer_list<std::pair<std::string_view, std::type_identity_t<E>>> words,
                 E* out) const {
-    std::vector<std::string_view> names;
-    for (const auto& [name, value] : words) names.push_back(name);
-    int index = -1;
-    if (!ReadWord(names, &index)) return false;
-    *out = (words.begin() + index)->second;
-    return true;
+    return ReadEnumOf(words, out);
+  }
+  // The same from a table of {word, value} pairs kept beside the type, for
+  // words that are also printed: the one table reads them and names them.
+  template <typename E, size_t N>
+  bool ReadEnum(const std::pair<std::string_view, E> (&words)[N], E* out) const {
+    return ReadEnumOf(words, out);
   }
 
   // The elements of a list; records an error and returns none if this is not a list.
@@ -89,6 +92,15 @@ class Node {
 
   bool ReadInt64(int64_t min, int64_t max, bool unbounded_above, int64_t* out) const;
   bool ReadWord(const std::vector<std::string_view>& words, int* index) const;
+  template <typename Words, typename E>
+  bool ReadEnumOf(const Words& words, E* out) const {
+    std::vector<std::string_view> names;
+    for (const auto& [name, value] : words) names.push_back(name);
+    int index = -1;
+    if (!ReadWord(names, &index)) return false;
+    *out = std::begin(words)[index].second;
+    return true;
+  }
 
   Document* doc_ = nullptr;
   const Value* value_ = nullptr;  // null when absent

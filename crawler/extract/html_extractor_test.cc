@@ -14,7 +14,7 @@ HtmlFieldSpec Field(std::string name, std::string css, TakeMode take = TakeMode:
 }
 
 ExtractSpec HtmlSource(std::optional<HtmlRecordSpec> records = std::nullopt,
-                      std::vector<std::string> follow = {}) {
+                       std::vector<std::string> follow = {}) {
   ExtractSpec source;
   source.kind = ExtractSpec::Kind::kHtml;
   source.follow = std::move(follow);

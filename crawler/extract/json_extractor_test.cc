@@ -10,7 +10,7 @@ namespace gleaner::crawler {
 namespace {
 
 ExtractSpec JsonSource(std::string records_path, std::vector<JsonFieldSpec> fields = {},
-                      Pagination paginate = {}) {
+                       Pagination paginate = {}) {
   ExtractSpec source;
   source.kind = ExtractSpec::Kind::kJson;
   source.records_path = std::move(records_path);

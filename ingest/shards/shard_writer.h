@@ -12,15 +12,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "schema/column_type.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::shards {
 
-enum class ColumnType { kString, kInt64, kDouble, kBool, kTimestampMicros };
-
 struct ColumnSpec {
   std::string name;
-  ColumnType type = ColumnType::kString;
+  schema::ColumnType type = schema::ColumnType::kString;
   bool nullable = true;
 };
 

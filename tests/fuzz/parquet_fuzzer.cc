@@ -22,6 +22,7 @@
 namespace {
 
 using namespace gleaner::shards;
+using gleaner::schema::ColumnType;
 using gleaner::v1::Value;
 
 std::string ScratchPath() {
