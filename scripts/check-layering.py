@@ -18,6 +18,12 @@ import re
 import sys
 
 BASE = ["common", "schema", "storage"]
+# The crawl stage's folders in dependency order (crawler/CMakeLists.txt): a
+# stage owns its options (crawler/extract's ExtractSpec, crawler/fetch's
+# FetchLimits) and crawler/job's JobConfig aggregates them, so none of the
+# folders before job/ includes it.
+CRAWLER_PARTS = ["crawler/url", "crawler/robots", "crawler/sitemap", "crawler/fetch",
+                 "crawler/extract", "crawler/job", "crawler/frontier", "crawler/engine"]
 SERVICE_PARTS = ["service/security", "service/client", "service/jobs", "service/metrics",
                  "service/dataset", "service/ingest"]
 PRODUCT = BASE + ["crawler", "ingest"] + SERVICE_PARTS + ["distributed", "service/server",
@@ -28,9 +34,8 @@ ALLOWED = {
     "common": ["common"],
     "schema": ["schema"],
     "storage": BASE,
-    # Inside crawler/ the folders include one another freely for now
-    # (crawler/extract and crawler/job still include each other, #13 item 6).
-    "crawler": BASE + ["crawler"],
+    # crawler/: CRAWLER_PARTS below, each on the ones listed before it.
+    **{part: BASE + CRAWLER_PARTS[:i + 1] for i, part in enumerate(CRAWLER_PARTS)},
     "ingest": BASE + ["ingest"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],

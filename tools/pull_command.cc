@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "ingest/shards/shard_writer.h"
+#include "schema/column_type_proto.h"
 #include "schema/gleaner_service.pb.h"
 #include "service/client/dataset_puller.h"
 #include "service/client/service_client.h"
@@ -32,21 +33,6 @@ struct PullFlags {
   std::string format;
   uint32_t batch_rows = 0;
 };
-
-shards::ColumnType FromProto(v1::ColumnType t) {
-  switch (t) {
-    case v1::COLUMN_INT64:
-      return shards::ColumnType::kInt64;
-    case v1::COLUMN_DOUBLE:
-      return shards::ColumnType::kDouble;
-    case v1::COLUMN_BOOL:
-      return shards::ColumnType::kBool;
-    case v1::COLUMN_TIMESTAMP_MICROS:
-      return shards::ColumnType::kTimestampMicros;
-    default:
-      return shards::ColumnType::kString;
-  }
-}
 
 bool WritesToStdout(const PullFlags& f) {
   return f.out.empty() || f.out == shards::kStandardOutputPath;
@@ -103,7 +89,7 @@ Status Pull(const PullFlags& f) {
     if (writer == nullptr) {
       std::vector<shards::ColumnSpec> columns;
       for (const auto& c : batch.columns()) {
-        columns.push_back({c.name(), FromProto(c.type()), c.nullable()});
+        columns.push_back({c.name(), schema::FromProto(c.type()), c.nullable()});
       }
       GLEANER_RETURN_IF_ERROR(shards::OpenShardWriter(format, write_path, columns, {}, &writer));
     }

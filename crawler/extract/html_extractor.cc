@@ -35,8 +35,8 @@ Status CompileSelector(std::string_view text, std::string_view role, CssSelector
 
 }  // namespace
 
-Status HtmlExtractor::Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out) {
-  if (source.kind != SourceSpec::Kind::kHtml) {
+Status HtmlExtractor::Compile(const ExtractSpec& source, std::unique_ptr<HtmlExtractor>* out) {
+  if (source.kind != ExtractSpec::Kind::kHtml) {
     return Status::InvalidArgument("html extractor: the source is not of kind html");
   }
   std::unique_ptr<HtmlExtractor> extractor(new HtmlExtractor());

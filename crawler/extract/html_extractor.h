@@ -14,7 +14,7 @@
 
 #include "common/status.h"
 #include "crawler/extract/css_selector.h"
-#include "crawler/job/job_config.h"
+#include "crawler/extract/extract_spec.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::crawler {
@@ -54,7 +54,7 @@ class HtmlExtractor {
   // InvalidArgument naming the selector or regex that does not compile, or
   // the field whose options contradict its TakeMode (an attr without a name;
   // exclude with attr or count; regex or all with count).
-  static Status Compile(const SourceSpec& source, std::unique_ptr<HtmlExtractor>* out);
+  static Status Compile(const ExtractSpec& source, std::unique_ptr<HtmlExtractor>* out);
 
   // Parses html (any bytes; ill-formed UTF-8 becomes U+FFFD) and fills *out.
   // InvalidArgument, without parsing, for a page nesting elements deeper than

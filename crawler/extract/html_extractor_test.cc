@@ -13,16 +13,16 @@ HtmlFieldSpec Field(std::string name, std::string css, TakeMode take = TakeMode:
                        std::move(attr), std::move(regex), all};
 }
 
-SourceSpec HtmlSource(std::optional<HtmlRecordSpec> records = std::nullopt,
-                      std::vector<std::string> follow = {}) {
-  SourceSpec source;
-  source.kind = SourceSpec::Kind::kHtml;
+ExtractSpec HtmlSource(std::optional<HtmlRecordSpec> records = std::nullopt,
+                       std::vector<std::string> follow = {}) {
+  ExtractSpec source;
+  source.kind = ExtractSpec::Kind::kHtml;
   source.follow = std::move(follow);
   source.records = std::move(records);
   return source;
 }
 
-HtmlExtraction Extract(const SourceSpec& source, std::string_view html) {
+HtmlExtraction Extract(const ExtractSpec& source, std::string_view html) {
   std::unique_ptr<HtmlExtractor> extractor;
   Status status = HtmlExtractor::Compile(source, &extractor);
   INFO(status.ToString());
@@ -233,8 +233,8 @@ TEST_CASE("compile rejects bad selectors and regexes, naming the field", "[html]
   CHECK(HtmlExtractor::Compile(HtmlSource(spec), &extractor).message() ==
         "field 'price': css selector 'p >': expected a selector at offset 3");
 
-  SourceSpec json;
-  json.kind = SourceSpec::Kind::kJson;
+  ExtractSpec json;
+  json.kind = ExtractSpec::Kind::kJson;
   CHECK(HtmlExtractor::Compile(json, &extractor).IsInvalidArgument());
 }
 
@@ -354,7 +354,7 @@ TEST_CASE("a field regex runs in linear time and constant stack whatever the pag
   const std::string digits(4 << 20, '9');
   const std::string html =
       "<p id=runs>" + std::string(64, 'a') + "b</p><p id=price>price: " + digits + "</p>";
-  SourceSpec source = HtmlSource(HtmlRecordSpec{
+  ExtractSpec source = HtmlSource(HtmlRecordSpec{
       "", "",
       {Field("runs", "#runs", TakeMode::kText, "", "(a|aa)+$"),
        Field("price", "#price", TakeMode::kText, "", "price: (.*)")}});
@@ -365,7 +365,7 @@ TEST_CASE("a field regex runs in linear time and constant stack whatever the pag
 }
 
 TEST_CASE("a field regex group that takes no part in the match is a null", "[html]") {
-  SourceSpec source = HtmlSource(HtmlRecordSpec{
+  ExtractSpec source = HtmlSource(HtmlRecordSpec{
       "", "", {Field("x", "p", TakeMode::kText, "", "a|(b)"), Field("y", "p", TakeMode::kText, "", "(\\d+)")}});
   HtmlExtraction got = Extract(source, "<p>a 42</p>");
   REQUIRE(got.records.size() == 1);

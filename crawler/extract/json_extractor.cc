@@ -65,8 +65,8 @@ Status CompilePath(std::string_view text, std::string_view role, JsonPath* out) 
 
 }  // namespace
 
-Status JsonExtractor::Compile(const SourceSpec& source, std::unique_ptr<JsonExtractor>* out) {
-  if (source.kind != SourceSpec::Kind::kJson) {
+Status JsonExtractor::Compile(const ExtractSpec& source, std::unique_ptr<JsonExtractor>* out) {
+  if (source.kind != ExtractSpec::Kind::kJson) {
     return Status::InvalidArgument("json extractor: the source is not of kind json");
   }
   std::unique_ptr<JsonExtractor> extractor(new JsonExtractor());

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "crawler/extract/extract_spec.h"
 #include "crawler/extract/json_path.h"
-#include "crawler/job/job_config.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::crawler {
@@ -40,7 +40,7 @@ struct JsonExtraction {
 class JsonExtractor {
  public:
   // InvalidArgument naming the path that does not parse.
-  static Status Compile(const SourceSpec& source, std::unique_ptr<JsonExtractor>* out);
+  static Status Compile(const ExtractSpec& source, std::unique_ptr<JsonExtractor>* out);
 
   // InvalidArgument with nlohmann's byte position when body is not JSON, and,
   // without parsing, for a body nesting arrays and objects deeper than

@@ -9,17 +9,17 @@
 namespace gleaner::crawler {
 namespace {
 
-SourceSpec JsonSource(std::string records_path, std::vector<JsonFieldSpec> fields = {},
-                      Pagination paginate = {}) {
-  SourceSpec source;
-  source.kind = SourceSpec::Kind::kJson;
+ExtractSpec JsonSource(std::string records_path, std::vector<JsonFieldSpec> fields = {},
+                       Pagination paginate = {}) {
+  ExtractSpec source;
+  source.kind = ExtractSpec::Kind::kJson;
   source.records_path = std::move(records_path);
   source.json_fields = std::move(fields);
   source.paginate = std::move(paginate);
   return source;
 }
 
-JsonExtraction Extract(const SourceSpec& source, std::string_view body) {
+JsonExtraction Extract(const ExtractSpec& source, std::string_view body) {
   std::unique_ptr<JsonExtractor> extractor;
   Status status = JsonExtractor::Compile(source, &extractor);
   INFO(status.ToString());
@@ -222,7 +222,7 @@ TEST_CASE("compile rejects bad paths, naming where they came from", "[json]") {
   cursor.cursor_path = "$.";
   CHECK(JsonExtractor::Compile(JsonSource("$", {}, cursor), &extractor).message() ==
         "paginate cursor: json path '$.': expected a key name or '*' at offset 2");
-  CHECK(JsonExtractor::Compile(SourceSpec(), &extractor).IsInvalidArgument());  // an html source
+  CHECK(JsonExtractor::Compile(ExtractSpec(), &extractor).IsInvalidArgument());  // an html source
 }
 
 }  // namespace

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "crawler/fetch/curl_asio_driver.h"
-#include "crawler/job/job_config.h"
+#include "crawler/fetch/fetch_limits.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::crawler {

@@ -510,21 +510,21 @@ class Pipeline {
 std::vector<shards::ColumnSpec> OutputColumns(const rules::RulesConfig& rules) {
   std::vector<shards::ColumnSpec> columns;
   for (const auto& f : rules.fields) {
-    columns.push_back({f.name, rules::ColumnTypeOf(f.type), !f.required});
+    columns.push_back({f.name, f.type, !f.required});
   }
   if (rules.output.metadata_columns) {
-    columns.push_back({kSourceUrl, shards::ColumnType::kString, false});
-    columns.push_back({kFetchTime, shards::ColumnType::kTimestampMicros, false});
+    columns.push_back({kSourceUrl, schema::ColumnType::kString, false});
+    columns.push_back({kFetchTime, schema::ColumnType::kTimestampMicros, false});
   }
   return columns;
 }
 
 std::vector<shards::ColumnSpec> QuarantineColumns() {
-  return {{kSourceUrl, shards::ColumnType::kString, false},
-          {kFetchTime, shards::ColumnType::kTimestampMicros, false},
-          {"rule", shards::ColumnType::kString, false},
-          {"reason", shards::ColumnType::kString, false},
-          {"record", shards::ColumnType::kString, false}};
+  return {{kSourceUrl, schema::ColumnType::kString, false},
+          {kFetchTime, schema::ColumnType::kTimestampMicros, false},
+          {"rule", schema::ColumnType::kString, false},
+          {"reason", schema::ColumnType::kString, false},
+          {"record", schema::ColumnType::kString, false}};
 }
 
 Status RunPipeline(storage::StoreReader* reader, std::string_view job,

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <memory>
 
-#include "ingest/shards/row_validation.h"
 #include "ingest/shards/text_encoding.h"
 #include "ingest/split/split_assigner.h"
+#include "schema/column_type.h"
 #include "storage/job_phase.h"
 
 namespace gleaner::prepare {
@@ -25,7 +25,7 @@ Json SchemaJson(const std::vector<shards::ColumnSpec>& columns) {
   Json schema = Json::array();
   for (const auto& c : columns) {
     schema.push_back(
-        {{"name", c.name}, {"type", shards::ColumnTypeName(c.type)}, {"nullable", c.nullable}});
+        {{"name", c.name}, {"type", schema::ColumnTypeName(c.type)}, {"nullable", c.nullable}});
   }
   return schema;
 }

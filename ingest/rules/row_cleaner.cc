@@ -11,6 +11,9 @@
 #include "ingest/rules/value_coercion.h"
 
 namespace gleaner::rules {
+
+using schema::ColumnType;
+
 namespace {
 
 // Where a row can be dropped while one field is cleaned, in evaluation order.
@@ -346,9 +349,11 @@ Status RowCleaner::Create(const RulesConfig& config, std::unique_ptr<RowCleaner>
     }
     f.coercion = {r.type, r.parse, DecimalStyleOf(r.format),
                   r.parse == ParseMode::kDate ? r.format : std::string()};
-    f.coerces = r.type != FieldType::kString || r.parse != ParseMode::kNone;
+    // A category field has its `.type` rule in the reports (rules check, the
+    // manifest's counts) although any text passes it.
+    f.coerces = r.type != ColumnType::kString || r.categorical || r.parse != ParseMode::kNone;
     f.rules = {&r.allowed,   r.min,        r.max,
-               r.min_length, r.max_length, r.type == FieldType::kTimestamp};
+               r.min_length, r.max_length, r.type == ColumnType::kTimestampMicros};
     needs_salt |= r.redact == RedactMode::kHash;
 
     const int base = static_cast<int>(i) * kStagesPerField;
@@ -389,7 +394,8 @@ Status RowCleaner::Create(const RulesConfig& config, std::unique_ptr<RowCleaner>
       cr.regex = std::make_unique<RE2>(c.regex, RE2::Quiet);
       if (!cr.regex->ok()) return Status::InvalidArgument(c.name + ": " + cr.regex->error());
     }
-    const bool timestamp = cr.field >= 0 && cfg.fields[cr.field].type == FieldType::kTimestamp;
+    const bool timestamp =
+        cr.field >= 0 && cfg.fields[cr.field].type == ColumnType::kTimestampMicros;
     cr.rules = {&c.allowed, c.min, c.max, c.min_length, c.max_length, timestamp};
     for (auto [from, to] : {std::pair{&c.left, &cr.left}, std::pair{&c.right, &cr.right}}) {
       if (!from->has_value()) continue;
@@ -418,8 +424,7 @@ Status RowCleaner::Create(const RulesConfig& config, std::unique_ptr<RowCleaner>
     std::vector<int> targets;
     if (rr.fields.empty()) {
       for (size_t i = 0; i < cfg.fields.size(); ++i) {
-        const FieldType t = cfg.fields[i].type;
-        if (t == FieldType::kString || t == FieldType::kCategory) targets.push_back(i);
+        if (cfg.fields[i].type == ColumnType::kString) targets.push_back(i);  // category too
       }
     } else {
       for (const std::string& name : rr.fields) {

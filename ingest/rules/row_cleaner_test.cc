@@ -8,6 +8,8 @@
 namespace gleaner::rules {
 namespace {
 
+using schema::ColumnType;
+
 using testing::Dbl;
 using testing::Int;
 using testing::Str;
@@ -22,7 +24,7 @@ v1::Record Rec(std::vector<std::pair<std::string, v1::Value>> fields) {
   return r;
 }
 
-FieldRule Field(std::string name, FieldType type = FieldType::kString) {
+FieldRule Field(std::string name, ColumnType type = ColumnType::kString) {
   FieldRule f;
   f.name = std::move(name);
   f.type = type;
@@ -62,7 +64,7 @@ void CheckDropped(const Result& r, const std::string& rule, const std::string& r
 }
 
 TEST_CASE("currency text becomes a float, or drops the row with a reason") {
-  FieldRule price = Field("price", FieldType::kFloat);
+  FieldRule price = Field("price", ColumnType::kDouble);
   price.parse = ParseMode::kCurrency;
   auto c = Make(OneField(price));
   Result r = Run(*c, Rec({{"price", Str(" $1,234.50\xC2\xA0")}}));
@@ -77,7 +79,7 @@ TEST_CASE("currency text becomes a float, or drops the row with a reason") {
 }
 
 TEST_CASE("date coercion failure quotes the expected format, long text is cut") {
-  FieldRule updated = Field("updated", FieldType::kTimestamp);
+  FieldRule updated = Field("updated", ColumnType::kTimestampMicros);
   updated.parse = ParseMode::kDate;
   updated.format = "%Y-%m-%d";
   auto c = Make(OneField(updated));
@@ -92,7 +94,7 @@ TEST_CASE("date coercion failure quotes the expected format, long text is cut") 
 }
 
 TEST_CASE("on_error: null nulls a bad value and counts it without dropping") {
-  FieldRule qty = Field("qty", FieldType::kInt);
+  FieldRule qty = Field("qty", ColumnType::kInt64);
   qty.on_error = OnError::kNull;
   auto c = Make(OneField(qty));
   Result r = Run(*c, Rec({{"qty", Str("12.5")}}));
@@ -126,7 +128,7 @@ TEST_CASE("required: missing and null drop, optional fields become null") {
 }
 
 TEST_CASE("null sentinels are compared after normalisation, per field and global") {
-  FieldRule price = Field("price", FieldType::kFloat);
+  FieldRule price = Field("price", ColumnType::kDouble);
   price.parse = ParseMode::kNumber;
   price.case_fold = CaseFold::kLower;
   price.null_values = {"Unknown"};
@@ -161,7 +163,7 @@ TEST_CASE("trim, collapse and case folding shape string values") {
 }
 
 TEST_CASE("map replaces exact text before coercion, keys folded like the text") {
-  FieldRule rating = Field("rating", FieldType::kInt);
+  FieldRule rating = Field("rating", ColumnType::kInt64);
   rating.trim = true;
   rating.case_fold = CaseFold::kLower;
   rating.map = {{"One", Int(1)}, {"Two", Str("2")}, {"None", v1::Value()}};
@@ -182,7 +184,7 @@ TEST_CASE("map replaces exact text before coercion, keys folded like the text") 
 TEST_CASE("regex must match the text, numbers are matched as their text") {
   FieldRule sku = Field("sku");
   sku.regex = "^[A-Z]{2}-\\d+$";
-  FieldRule code = Field("code", FieldType::kInt);
+  FieldRule code = Field("code", ColumnType::kInt64);
   code.regex = "^1";
   RulesConfig config;
   config.fields = {sku, code};
@@ -197,12 +199,13 @@ TEST_CASE("regex must match the text, numbers are matched as their text") {
 }
 
 TEST_CASE("allowed, min and max on typed values") {
-  FieldRule rating = Field("rating", FieldType::kInt);
+  FieldRule rating = Field("rating", ColumnType::kInt64);
   rating.allowed = {Int(1), Int(2), Int(3)};
-  FieldRule price = Field("price", FieldType::kFloat);
+  FieldRule price = Field("price", ColumnType::kDouble);
   price.min = 0;
   price.max = 100;
-  FieldRule color = Field("color", FieldType::kCategory);
+  FieldRule color = Field("color");
+  color.categorical = true;
   color.allowed = {Str("red"), Str("blue")};
   RulesConfig config;
   config.fields = {rating, price, color};
@@ -259,11 +262,11 @@ TEST_CASE("redact: mask and hash replace the whole value, after checks") {
 TEST_CASE("a rejected record's staged values keep the rules' redactions for the quarantine") {
   FieldRule email = Field("email");
   email.redact = RedactMode::kHash;
-  FieldRule phone = Field("phone_number", FieldType::kInt);
+  FieldRule phone = Field("phone_number", ColumnType::kInt64);
   phone.source = "phone";
   phone.redact = RedactMode::kMask;
   FieldRule note = Field("note");
-  FieldRule price = Field("price", FieldType::kFloat);
+  FieldRule price = Field("price", ColumnType::kDouble);
   RulesConfig config;
   config.fields = {email, phone, note, price};
   config.salt.salt = "Jefe";
@@ -309,7 +312,7 @@ TEST_CASE("hash redaction without a salt is refused, and the cleaner reads no en
 
 TEST_CASE("pattern redaction hides e-mails and phones in text fields") {
   RulesConfig config;
-  config.fields = {Field("bio"), Field("contact"), Field("phone_count", FieldType::kInt)};
+  config.fields = {Field("bio"), Field("contact"), Field("phone_count", ColumnType::kInt64)};
   RedactRule all;
   all.patterns = {PiiPattern::kEmail, PiiPattern::kPhone};
   config.redact = {all};
@@ -344,7 +347,7 @@ TEST_CASE("pattern redaction hides e-mails and phones in text fields") {
 
 RulesConfig PriceRange() {
   RulesConfig config;
-  config.fields = {Field("min_price", FieldType::kFloat), Field("max_price", FieldType::kInt),
+  config.fields = {Field("min_price", ColumnType::kDouble), Field("max_price", ColumnType::kInt64),
                    Field("title")};
   return config;
 }
@@ -409,7 +412,7 @@ TEST_CASE("single-field checks: not_null, regex, allowed, min, max, lengths") {
 }
 
 TEST_CASE("warn checks count, first drop wins, counts and Merge") {
-  FieldRule price = Field("price", FieldType::kFloat);
+  FieldRule price = Field("price", ColumnType::kDouble);
   price.required = true;
   price.min = 0;
   RulesConfig config;

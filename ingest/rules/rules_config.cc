@@ -2,37 +2,9 @@
 
 namespace gleaner::rules {
 
-shards::ColumnType ColumnTypeOf(FieldType type) {
-  switch (type) {
-    case FieldType::kString:
-    case FieldType::kCategory:
-      return shards::ColumnType::kString;
-    case FieldType::kInt:
-      return shards::ColumnType::kInt64;
-    case FieldType::kFloat:
-      return shards::ColumnType::kDouble;
-    case FieldType::kBool:
-      return shards::ColumnType::kBool;
-    case FieldType::kTimestamp:
-      return shards::ColumnType::kTimestampMicros;
-  }
-  return shards::ColumnType::kString;
-}
-
-const char* FieldTypeName(FieldType type) {
-  switch (type) {
-    case FieldType::kString:
-      return "string";
-    case FieldType::kInt:
-      return "int";
-    case FieldType::kFloat:
-      return "float";
-    case FieldType::kBool:
-      return "bool";
-    case FieldType::kTimestamp:
-      return "timestamp";
-    case FieldType::kCategory:
-      return "category";
+std::string_view FieldTypeName(const FieldRule& field) {
+  for (const auto& [word, declared] : kTypeWords) {
+    if (declared.type == field.type && declared.categorical == field.categorical) return word;
   }
   return "string";
 }

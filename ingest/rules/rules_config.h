@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/word_table.h"
 #include "ingest/shards/shard_writer.h"
+#include "schema/column_type.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::rules {
@@ -23,7 +25,23 @@ struct SourcePos {
   int column = 0;
 };
 
-enum class FieldType { kString, kInt, kFloat, kBool, kTimestamp, kCategory };
+// What a field's `type:` declares: the column type it is coerced to and
+// written as, and whether that column is categorical (`category`: a string
+// from a small set of values, which clients may hold as categories).
+struct DeclaredType {
+  schema::ColumnType type = schema::ColumnType::kString;
+  bool categorical = false;
+};
+// The words of `type:`, read (rules_parser.cc) and printed ("'price' is a
+// float field") from this one table.
+inline constexpr std::pair<std::string_view, DeclaredType> kTypeWords[] = {
+    {"string", {schema::ColumnType::kString}},
+    {"int", {schema::ColumnType::kInt64}},
+    {"float", {schema::ColumnType::kDouble}},
+    {"bool", {schema::ColumnType::kBool}},
+    {"timestamp", {schema::ColumnType::kTimestampMicros}},
+    {"category", {schema::ColumnType::kString, true}},
+};
 // How scraped text becomes a number or a time before type checking.
 //   currency: "$1,234.50", "1.234,50 €", "(12.00)" → -12; symbols and ISO codes stripped
 //   number:   "1,234.5", " 12 " ; percent: "12.5%" → 0.125 ; date: by `format`
@@ -42,7 +60,8 @@ inline constexpr WordPair<Severity> kSeverityWords[] = {
 struct FieldRule {
   std::string name;    // output column name
   std::string source;  // staged field it is read from (`from:`); defaults to name
-  FieldType type = FieldType::kString;
+  schema::ColumnType type = schema::ColumnType::kString;
+  bool categorical = false;  // see DeclaredType
   ParseMode parse = ParseMode::kNone;
   // parse: date → strftime-style format ("%Y-%m-%d", "%d/%m/%Y %H:%M"); empty = ISO 8601.
   // parse: currency|number → decimal separator convention: "1,234.56" (default) or "1.234,56".
@@ -169,9 +188,8 @@ struct RulesConfig {
   OutputRule output;
 };
 
-// Column type a field is written as: category → string, timestamp → micros.
-shards::ColumnType ColumnTypeOf(FieldType type);
-const char* FieldTypeName(FieldType type);
+// The `type:` word of a field: "int", "category", ...
+std::string_view FieldTypeName(const FieldRule& field);
 // The words the rules file spells them with: "drop", "zscore", ...
 const char* SeverityName(Severity severity);
 const char* OutlierMethodName(OutlierMethod method);

@@ -21,6 +21,9 @@
 #include "ingest/rules/value_coercion.h"
 
 namespace gleaner::rules {
+
+using schema::ColumnType;
+
 namespace {
 
 using yaml::MapReader;
@@ -64,13 +67,15 @@ constexpr std::string_view kDateConversions = "YmdeHIMSybBhaApfz%";
 
 SourcePos PosOf(const Node& node) { return SourcePos{node.line(), node.column()}; }
 
-bool IsText(FieldType type) { return type == FieldType::kString || type == FieldType::kCategory; }
-bool IsNumeric(FieldType type) { return type == FieldType::kInt || type == FieldType::kFloat; }
-bool IsOrdered(FieldType type) { return IsNumeric(type) || type == FieldType::kTimestamp; }
+bool IsText(ColumnType type) { return type == ColumnType::kString; }  // category fields too
+bool IsNumeric(ColumnType type) {
+  return type == ColumnType::kInt64 || type == ColumnType::kDouble;
+}
+bool IsOrdered(ColumnType type) { return IsNumeric(type) || type == ColumnType::kTimestampMicros; }
 
 // "'price' is a float field", the reason half of a type mismatch.
 std::string TypeOf(const FieldRule& field) {
-  const std::string type = FieldTypeName(field.type);
+  const std::string type(FieldTypeName(field));
   const char* article = type == "int" ? "an" : "a";
   return "'" + field.name + "' is " + article + " " + type + " field";
 }
@@ -111,14 +116,13 @@ bool ReadTimestamp(const Node& node, int64_t* out) {
 bool ReadValue(const Node& node, const FieldRule& field, v1::Value* out) {
   if (!Readable(node)) return false;
   switch (field.type) {
-    case FieldType::kString:
-    case FieldType::kCategory: {
+    case ColumnType::kString: {
       std::string text;
       if (!node.ReadString(&text)) return false;
       out->set_string_value(std::move(text));
       return true;
     }
-    case FieldType::kInt: {
+    case ColumnType::kInt64: {
       std::string text;
       int64_t value = 0;
       bool parsed = false;
@@ -136,19 +140,19 @@ bool ReadValue(const Node& node, const FieldRule& field, v1::Value* out) {
       out->set_int_value(value);
       return true;
     }
-    case FieldType::kFloat: {
+    case ColumnType::kDouble: {
       double value = 0;
       if (!node.ReadDouble(-kInf, kInf, &value)) return false;
       out->set_double_value(value);
       return true;
     }
-    case FieldType::kBool: {
+    case ColumnType::kBool: {
       bool value = false;
       if (!node.ReadBool(&value)) return false;
       out->set_bool_value(value);
       return true;
     }
-    case FieldType::kTimestamp: {
+    case ColumnType::kTimestampMicros: {
       int64_t micros = 0;
       if (!ReadTimestamp(node, &micros)) return false;
       out->set_timestamp_micros(micros);
@@ -177,7 +181,7 @@ void ReadBounds(const MapReader& map, const FieldRule& field, std::optional<doub
     }
     double value = 0;
     int64_t micros = 0;
-    if (field.type == FieldType::kTimestamp) {
+    if (field.type == ColumnType::kTimestampMicros) {
       if (!ReadTimestamp(node, &micros)) return;
       value = static_cast<double>(micros);
     } else if (!node.ReadDouble(-kInf, kInf, &value)) {
@@ -288,10 +292,10 @@ bool SplitCondition(std::string_view text, Token* left, std::string* op, Token* 
 // What an operand of a condition compares as.
 enum class Kind { kNumber, kText, kTime, kBool };
 
-Kind KindOf(FieldType type) {
+Kind KindOf(ColumnType type) {
   if (IsNumeric(type)) return Kind::kNumber;
-  if (type == FieldType::kTimestamp) return Kind::kTime;
-  if (type == FieldType::kBool) return Kind::kBool;
+  if (type == ColumnType::kTimestampMicros) return Kind::kTime;
+  if (type == ColumnType::kBool) return Kind::kBool;
   return Kind::kText;
 }
 
@@ -357,13 +361,11 @@ class Parser {
     out->source = out->name;
     out->source_pos = out->pos;
     MapReader map = node.AsMap(kFieldKeys);
-    map.Get("type").ReadEnum({{"string", FieldType::kString},
-                              {"int", FieldType::kInt},
-                              {"float", FieldType::kFloat},
-                              {"bool", FieldType::kBool},
-                              {"timestamp", FieldType::kTimestamp},
-                              {"category", FieldType::kCategory}},
-                             &out->type);
+    DeclaredType declared;
+    if (map.Get("type").ReadEnum(kTypeWords, &declared)) {
+      out->type = declared.type;
+      out->categorical = declared.categorical;
+    }
     Node from = map.Get("from");
     if (from.ReadString(&out->source) && out->source.empty()) {
       from.FailExpected("the name of a staged field");
@@ -411,7 +413,7 @@ class Parser {
                        &out->parse)) {
       std::string mode;
       parse.ReadString(&mode);
-      if (out->parse == ParseMode::kDate && out->type != FieldType::kTimestamp) {
+      if (out->parse == ParseMode::kDate && out->type != ColumnType::kTimestampMicros) {
         parse.Fail("parse: date applies to timestamp fields; " + TypeOf(*out));
       } else if (out->parse != ParseMode::kDate && !IsNumeric(out->type)) {
         parse.Fail("parse: " + mode + " applies to int and float fields; " + TypeOf(*out));

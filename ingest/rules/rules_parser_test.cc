@@ -7,6 +7,8 @@
 namespace gleaner::rules {
 namespace {
 
+using schema::ColumnType;
+
 // Parses `yaml` as "r.yaml", expecting an error, and returns its message after
 // checking that the output config was left as it was.
 std::string ErrorOf(std::string_view yaml) {
@@ -84,7 +86,8 @@ output: {format: jsonl, compression: none, shard_rows: 1000, metadata_columns: f
   const FieldRule& title = config.fields[0];
   CHECK(title.name == "title");
   CHECK(title.source == "title");
-  CHECK(title.type == FieldType::kString);
+  CHECK(title.type == ColumnType::kString);
+  CHECK_FALSE(title.categorical);
   CHECK(title.required);
   CHECK(title.trim);
   CHECK(title.collapse_whitespace);
@@ -95,7 +98,7 @@ output: {format: jsonl, compression: none, shard_rows: 1000, metadata_columns: f
   CHECK(title.pos.column == 3);
 
   const FieldRule& price = config.fields[1];
-  CHECK(price.type == FieldType::kFloat);
+  CHECK(price.type == ColumnType::kDouble);
   CHECK(price.parse == ParseMode::kCurrency);
   CHECK(price.format == "1.234,56");
   CHECK(price.min == 0.0);
@@ -115,21 +118,23 @@ output: {format: jsonl, compression: none, shard_rows: 1000, metadata_columns: f
   CHECK(Same(rating.allowed[2], Int(3)));
 
   const FieldRule& genre = config.fields[3];
-  CHECK(genre.type == FieldType::kCategory);
+  CHECK(genre.type == ColumnType::kString);
+  CHECK(genre.categorical);
   CHECK(genre.case_fold == CaseFold::kLower);
   CHECK(genre.null_values == std::vector<std::string>{"unknown"});
   REQUIRE(genre.allowed.size() == 2);
   CHECK(Same(genre.allowed[1], Text("poetry")));
 
   const FieldRule& updated = config.fields[4];
-  CHECK(updated.type == FieldType::kTimestamp);
+  CHECK(updated.type == ColumnType::kTimestampMicros);
   CHECK(updated.parse == ParseMode::kDate);
   CHECK(updated.format == "%d/%m/%Y");
   CHECK(updated.min == 946684800.0 * 1e6);  // 2000-01-01T00:00:00Z in micros
 
-  CHECK(config.fields[5].type == FieldType::kBool);
+  CHECK(config.fields[5].type == ColumnType::kBool);
   const FieldRule& email = config.fields[6];
-  CHECK(email.type == FieldType::kString);
+  CHECK(email.type == ColumnType::kString);
+  CHECK_FALSE(email.categorical);
   CHECK(email.redact == RedactMode::kHash);
   CHECK(email.regex == "@");
 
@@ -217,7 +222,8 @@ TEST_CASE("a minimal rules file takes every default") {
   REQUIRE(ParseRulesYaml("fields: {title: {}}\n", "configs/rules/shop.yaml", &config).ok());
   CHECK(config.dataset == "shop");  // the file's stem
   REQUIRE(config.fields.size() == 1);
-  CHECK(config.fields[0].type == FieldType::kString);
+  CHECK(config.fields[0].type == ColumnType::kString);
+  CHECK_FALSE(config.fields[0].categorical);
   CHECK(config.fields[0].source == "title");
   CHECK_FALSE(config.fields[0].required);
   CHECK(config.checks.empty());

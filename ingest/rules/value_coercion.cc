@@ -5,6 +5,9 @@
 #include <cstdio>
 
 namespace gleaner::rules {
+
+using schema::ColumnType;
+
 namespace {
 
 // Length of the whitespace sequence starting at text[i], 0 if there is none.
@@ -661,8 +664,7 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
   const bool is_text = kind == v1::Value::kStringValue || kind == v1::Value::kJsonValue ||
                        kind == v1::Value::kBytesValue;
   switch (spec.type) {
-    case FieldType::kString:
-    case FieldType::kCategory: {
+    case ColumnType::kString: {
       std::string* s = out->mutable_string_value();
       if (spec.parse == ParseMode::kNone) {
         s->assign(text);
@@ -671,13 +673,13 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
       // A parse mode on a text field validates the text and stores it canonically.
       v1::Value typed;
       CoercionSpec as = spec;
-      as.type = spec.parse == ParseMode::kDate ? FieldType::kTimestamp : FieldType::kFloat;
+      as.type = spec.parse == ParseMode::kDate ? ColumnType::kTimestampMicros : ColumnType::kDouble;
       if (!CoerceValue(in, text, as, &typed)) return false;
       std::string scratch;
       s->assign(ValueText(typed, &scratch));
       return true;
     }
-    case FieldType::kInt: {
+    case ColumnType::kInt64: {
       int64_t v = 0;
       if (kind == v1::Value::kIntValue) {
         v = in.int_value();
@@ -689,7 +691,7 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
       out->set_int_value(v);
       return true;
     }
-    case FieldType::kFloat: {
+    case ColumnType::kDouble: {
       double v = 0;
       if (kind == v1::Value::kIntValue) {
         v = static_cast<double>(in.int_value());
@@ -701,7 +703,7 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
       out->set_double_value(v);
       return true;
     }
-    case FieldType::kBool: {
+    case ColumnType::kBool: {
       bool v = false;
       if (kind == v1::Value::kBoolValue) {
         v = in.bool_value();
@@ -714,7 +716,7 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
       out->set_bool_value(v);
       return true;
     }
-    case FieldType::kTimestamp: {
+    case ColumnType::kTimestampMicros: {
       int64_t v = 0;
       if (kind == v1::Value::kTimestampMicros) {
         v = in.timestamp_micros();
@@ -734,15 +736,14 @@ bool CoerceValue(const v1::Value& in, std::string_view text, const CoercionSpec&
 
 std::string CoercionFailure(const CoercionSpec& spec) {
   switch (spec.type) {
-    case FieldType::kInt:
+    case ColumnType::kInt64:
       return "not an integer";
-    case FieldType::kBool:
+    case ColumnType::kBool:
       return "not a boolean";
-    case FieldType::kTimestamp:
+    case ColumnType::kTimestampMicros:
       break;
-    case FieldType::kFloat:
-    case FieldType::kString:
-    case FieldType::kCategory:
+    case ColumnType::kDouble:
+    case ColumnType::kString:
       if (spec.parse != ParseMode::kDate) return "not a number";
       break;
   }

@@ -87,7 +87,7 @@ std::string_view ValueText(const v1::Value& value, std::string* scratch);
 
 // How one field turns a staged value into its type.
 struct CoercionSpec {
-  FieldType type = FieldType::kString;
+  schema::ColumnType type = schema::ColumnType::kString;  // a category coerces as a string
   ParseMode parse = ParseMode::kNone;
   DecimalStyle style = DecimalStyle::kPoint;
   std::string date_format = "";  // parse: date; empty = ISO 8601

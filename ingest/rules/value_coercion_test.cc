@@ -5,6 +5,8 @@
 namespace gleaner::rules {
 namespace {
 
+using schema::ColumnType;
+
 double Num(std::string_view text, ParseMode mode, DecimalStyle style = DecimalStyle::kPoint) {
   double v = -999;
   REQUIRE(ParseDouble(text, mode, style, &v));
@@ -242,7 +244,7 @@ TEST_CASE("NormalizeText trims, collapses and folds case") {
 
 TEST_CASE("CoerceValue from typed JSON values") {
   v1::Value in, out;
-  const CoercionSpec int_spec{FieldType::kInt};
+  const CoercionSpec int_spec{ColumnType::kInt64};
   in.set_double_value(3.0);
   REQUIRE(CoerceValue(in, "3", int_spec, &out));
   CHECK(out.int_value() == 3);
@@ -252,41 +254,41 @@ TEST_CASE("CoerceValue from typed JSON values") {
   CHECK_FALSE(CoerceValue(in, "true", int_spec, &out));
 
   in.set_int_value(7);
-  REQUIRE(CoerceValue(in, "7", {FieldType::kFloat}, &out));
+  REQUIRE(CoerceValue(in, "7", {ColumnType::kDouble}, &out));
   CHECK(out.double_value() == 7.0);
-  REQUIRE(CoerceValue(in, "7", {FieldType::kString}, &out));
+  REQUIRE(CoerceValue(in, "7", {ColumnType::kString}, &out));
   CHECK(out.string_value() == "7");
   in.set_int_value(1);
-  REQUIRE(CoerceValue(in, "1", {FieldType::kBool}, &out));
+  REQUIRE(CoerceValue(in, "1", {ColumnType::kBool}, &out));
   CHECK(out.bool_value());
   in.set_int_value(2);
-  CHECK_FALSE(CoerceValue(in, "2", {FieldType::kBool}, &out));
+  CHECK_FALSE(CoerceValue(in, "2", {ColumnType::kBool}, &out));
 
   // Integers and doubles given for a timestamp are epoch seconds.
   in.set_int_value(86400);
-  REQUIRE(CoerceValue(in, "86400", {FieldType::kTimestamp}, &out));
+  REQUIRE(CoerceValue(in, "86400", {ColumnType::kTimestampMicros}, &out));
   CHECK(out.timestamp_micros() == 86400LL * 1'000'000);
   in.set_double_value(1.5);
-  REQUIRE(CoerceValue(in, "1.5", {FieldType::kTimestamp}, &out));
+  REQUIRE(CoerceValue(in, "1.5", {ColumnType::kTimestampMicros}, &out));
   CHECK(out.timestamp_micros() == 1'500'000);
 
   in.set_string_value("$1,234.50");
-  REQUIRE(CoerceValue(in, "$1,234.50", {FieldType::kString, ParseMode::kCurrency}, &out));
+  REQUIRE(CoerceValue(in, "$1,234.50", {ColumnType::kString, ParseMode::kCurrency}, &out));
   CHECK(out.string_value() == "1234.5");
   in.set_string_value("01/03/2024");
-  REQUIRE(CoerceValue(in, "01/03/2024",
-                      {FieldType::kTimestamp, ParseMode::kDate, DecimalStyle::kPoint, "%d/%m/%Y"},
-                      &out));
+  REQUIRE(CoerceValue(
+      in, "01/03/2024",
+      {ColumnType::kTimestampMicros, ParseMode::kDate, DecimalStyle::kPoint, "%d/%m/%Y"}, &out));
   CHECK(out.timestamp_micros() == k20240301);
 }
 
 TEST_CASE("CoercionFailure names what was expected") {
-  CHECK(CoercionFailure({FieldType::kFloat, ParseMode::kCurrency}) == "not a number");
-  CHECK(CoercionFailure({FieldType::kInt}) == "not an integer");
-  CHECK(CoercionFailure({FieldType::kBool}) == "not a boolean");
-  CHECK(CoercionFailure({FieldType::kTimestamp, ParseMode::kDate, DecimalStyle::kPoint,
+  CHECK(CoercionFailure({ColumnType::kDouble, ParseMode::kCurrency}) == "not a number");
+  CHECK(CoercionFailure({ColumnType::kInt64}) == "not an integer");
+  CHECK(CoercionFailure({ColumnType::kBool}) == "not a boolean");
+  CHECK(CoercionFailure({ColumnType::kTimestampMicros, ParseMode::kDate, DecimalStyle::kPoint,
                          "%Y-%m-%d"}) == "not a date (expected %Y-%m-%d)");
-  CHECK(CoercionFailure({FieldType::kTimestamp}) == "not a date (expected ISO 8601)");
+  CHECK(CoercionFailure({ColumnType::kTimestampMicros}) == "not a date (expected ISO 8601)");
 }
 
 }  // namespace

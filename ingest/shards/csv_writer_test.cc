@@ -9,6 +9,7 @@
 namespace gleaner::shards {
 namespace {
 
+using schema::ColumnType;
 using testing::Bool;
 using testing::Dbl;
 using testing::Int;

@@ -36,16 +36,16 @@ enum PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
 constexpr std::string_view kMagic = "PAR1";
 constexpr int kDefinitionLevelBitWidth = 1;  // flat schema: max level 1
 
-pq::PhysicalType PhysicalTypeOf(ColumnType type) {
+pq::PhysicalType PhysicalTypeOf(schema::ColumnType type) {
   switch (type) {
-    case ColumnType::kString:
+    case schema::ColumnType::kString:
       return pq::kByteArray;
-    case ColumnType::kInt64:
-    case ColumnType::kTimestampMicros:
+    case schema::ColumnType::kInt64:
+    case schema::ColumnType::kTimestampMicros:
       return pq::kInt64;
-    case ColumnType::kDouble:
+    case schema::ColumnType::kDouble:
       return pq::kDouble;
-    case ColumnType::kBool:
+    case schema::ColumnType::kBool:
       return pq::kBoolean;
   }
   return pq::kByteArray;
@@ -287,9 +287,9 @@ class ParquetWriter : public ShardWriter {
       if (!nullable || buffer.defined[row] != 0) {
         if (dictionary != nullptr) {
           bits += dictionary->bit_width;
-        } else if (columns_[column].type == ColumnType::kString) {
+        } else if (columns_[column].type == schema::ColumnType::kString) {
           bits += 8 * (4 + static_cast<int64_t>(buffer.string_at(value).size()));
-        } else if (columns_[column].type == ColumnType::kBool) {
+        } else if (columns_[column].type == schema::ColumnType::kBool) {
           bits += 1;
         } else {
           bits += 64;
@@ -310,26 +310,26 @@ class ParquetWriter : public ShardWriter {
     return pages;
   }
 
-  void EncodePlainValues(const ColumnBuffer& buffer, ColumnType type, size_t begin, size_t end,
-                         std::string* out) const {
+  void EncodePlainValues(const ColumnBuffer& buffer, schema::ColumnType type, size_t begin,
+                         size_t end, std::string* out) const {
     switch (type) {
-      case ColumnType::kString:
+      case schema::ColumnType::kString:
         for (size_t i = begin; i < end; ++i) {
           const std::string_view value = buffer.string_at(i);
           PutFixed32(out, static_cast<uint32_t>(value.size()));
           out->append(value);
         }
         break;
-      case ColumnType::kInt64:
-      case ColumnType::kTimestampMicros:
+      case schema::ColumnType::kInt64:
+      case schema::ColumnType::kTimestampMicros:
         out->append(reinterpret_cast<const char*>(buffer.ints.data() + begin),
                     (end - begin) * sizeof(int64_t));
         break;
-      case ColumnType::kDouble:
+      case schema::ColumnType::kDouble:
         out->append(reinterpret_cast<const char*>(buffer.doubles.data() + begin),
                     (end - begin) * sizeof(double));
         break;
-      case ColumnType::kBool: {
+      case schema::ColumnType::kBool: {
         // PLAIN booleans are bit-packed, least significant bit first.
         std::string packed((end - begin + 7) / 8, '\0');
         for (size_t i = begin; i < end; ++i) {
@@ -403,7 +403,7 @@ class ParquetWriter : public ShardWriter {
     chunk->start_offset = file_.size();
 
     std::optional<StringDictionary> dictionary;
-    if (spec.type == ColumnType::kString) dictionary = BuildDictionary(buffer);
+    if (spec.type == schema::ColumnType::kString) dictionary = BuildDictionary(buffer);
     chunk->dictionary = dictionary.has_value();
     std::string body;
     if (dictionary) {
@@ -454,13 +454,13 @@ class ParquetWriter : public ShardWriter {
       w->FieldI32(1, PhysicalTypeOf(spec.type));
       w->FieldI32(3, spec.nullable ? pq::kOptional : pq::kRequired);
       w->FieldBinary(4, spec.name);
-      if (spec.type == ColumnType::kString) {
+      if (spec.type == schema::ColumnType::kString) {
         w->FieldI32(6, pq::kUtf8);
         w->BeginStructField(10);  // LogicalType
         w->BeginStructField(1);   // STRING
         w->EndStruct();
         w->EndStruct();
-      } else if (spec.type == ColumnType::kTimestampMicros) {
+      } else if (spec.type == schema::ColumnType::kTimestampMicros) {
         w->FieldI32(6, pq::kTimestampMicros);
         w->BeginStructField(10);  // LogicalType
         w->BeginStructField(8);   // TIMESTAMP

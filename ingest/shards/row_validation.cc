@@ -8,17 +8,17 @@ namespace gleaner::shards {
 
 namespace {
 
-v1::Value::KindCase KindFor(ColumnType type) {
+v1::Value::KindCase KindFor(schema::ColumnType type) {
   switch (type) {
-    case ColumnType::kString:
+    case schema::ColumnType::kString:
       return v1::Value::kStringValue;
-    case ColumnType::kInt64:
+    case schema::ColumnType::kInt64:
       return v1::Value::kIntValue;
-    case ColumnType::kDouble:
+    case schema::ColumnType::kDouble:
       return v1::Value::kDoubleValue;
-    case ColumnType::kBool:
+    case schema::ColumnType::kBool:
       return v1::Value::kBoolValue;
-    case ColumnType::kTimestampMicros:
+    case schema::ColumnType::kTimestampMicros:
       return v1::Value::kTimestampMicros;
   }
   return v1::Value::KIND_NOT_SET;
@@ -50,22 +50,6 @@ const char* KindName(v1::Value::KindCase kind) {
 
 bool IsNull(const v1::Value& value) { return value.kind_case() == v1::Value::KIND_NOT_SET; }
 
-const char* ColumnTypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kInt64:
-      return "int64";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kBool:
-      return "bool";
-    case ColumnType::kTimestampMicros:
-      return "timestamp";
-  }
-  return "unknown";
-}
-
 const v1::Value& WithValidUtf8(const v1::Value& value, v1::Value* scratch) {
   if (value.kind_case() != v1::Value::kStringValue || IsValidUtf8(value.string_value())) {
     return value;
@@ -91,7 +75,7 @@ Status CheckRow(const std::vector<ColumnSpec>& columns, const std::vector<v1::Va
     }
     if (value.kind_case() != KindFor(column.type)) {
       return Status::InvalidArgument("column '" + column.name + "' has type " +
-                                     ColumnTypeName(column.type) + " but got a " +
+                                     schema::ColumnTypeName(column.type) + " but got a " +
                                      KindName(value.kind_case()) + " value");
     }
   }

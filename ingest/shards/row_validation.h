@@ -18,8 +18,6 @@ bool IsNull(const v1::Value& value);
 // number of values.
 Status CheckRow(const std::vector<ColumnSpec>& columns, const std::vector<v1::Value>& row);
 
-const char* ColumnTypeName(ColumnType type);
-
 // `value` itself, or, for a string with invalid UTF-8, a repaired copy held
 // in *scratch: what every writer stores and counts in its statistics.
 const v1::Value& WithValidUtf8(const v1::Value& value, v1::Value* scratch);

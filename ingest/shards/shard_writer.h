@@ -13,15 +13,14 @@
 
 #include "common/status.h"
 #include "common/word_table.h"
+#include "schema/column_type.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::shards {
 
-enum class ColumnType { kString, kInt64, kDouble, kBool, kTimestampMicros };
-
 struct ColumnSpec {
   std::string name;
-  ColumnType type = ColumnType::kString;
+  schema::ColumnType type = schema::ColumnType::kString;
   bool nullable = true;
 };
 

@@ -11,6 +11,7 @@
 #include "ingest/prepare/dataset_pipeline.h"
 #include "ingest/rules/rules_parser.h"
 #include "ingest/split/split_assigner.h"
+#include "schema/column_type_proto.h"
 #include "service/client/grpc_status.h"
 #include "service/dataset/output_path.h"
 #include "service/dataset/pull_cursor.h"
@@ -75,21 +76,6 @@ Status ParseSplit(const std::string& name, split::Split* out) {
                                  name + "\"");
 }
 
-v1::ColumnType ToProto(shards::ColumnType t) {
-  switch (t) {
-    case shards::ColumnType::kInt64:
-      return v1::COLUMN_INT64;
-    case shards::ColumnType::kDouble:
-      return v1::COLUMN_DOUBLE;
-    case shards::ColumnType::kBool:
-      return v1::COLUMN_BOOL;
-    case shards::ColumnType::kTimestampMicros:
-      return v1::COLUMN_TIMESTAMP_MICROS;
-    default:
-      return v1::COLUMN_STRING;
-  }
-}
-
 // Delivers one split's rows to the stream in batches, after skipping the
 // rows a resumed stream already has.
 class StreamSink : public prepare::DatasetSink {
@@ -109,10 +95,9 @@ class StreamSink : public prepare::DatasetSink {
     for (size_t i = 0; i < columns.size(); ++i) {
       v1::DatasetColumn* col = batch_.add_columns();
       col->set_name(columns[i].name);
-      col->set_type(ToProto(columns[i].type));
+      col->set_type(schema::ToProto(columns[i].type));
       col->set_nullable(columns[i].nullable);
-      col->set_categorical(i < rules.fields.size() &&
-                           rules.fields[i].type == rules::FieldType::kCategory);
+      col->set_categorical(i < rules.fields.size() && rules.fields[i].categorical);
     }
   }
 

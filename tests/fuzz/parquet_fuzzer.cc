@@ -24,6 +24,7 @@ namespace {
 
 using namespace gleaner::shards;
 using gleaner::DecodeFixed32;
+using gleaner::schema::ColumnType;
 using gleaner::v1::Value;
 
 std::string ScratchPath() {
