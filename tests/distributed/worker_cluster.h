@@ -70,7 +70,8 @@ std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& dat
 // times, in a fixed order: a duplicate shows as an extra element.
 std::map<std::string, std::vector<std::string>> RecordsByUrl(const std::string& data);
 
-// Crawls `job` alone with `gleaner crawl` into the store `crawled`, and checks
+// Crawls `job` alone with `gleaner crawl` into the store `crawled` (without
+// its politeness delay, which changes nothing stored), and checks
 // that the store `served` holds exactly its records (per URL, each once), and
 // that the crawl stored records of more than `min_urls` URLs.
 void ExpectRecordsOfOneCrawl(const std::string& job, const std::string& served,

@@ -2,9 +2,11 @@
 // in the store at DIR, forever, as a crawl would. Prints "ready" once the
 // first batch is committed, then nothing (so an unread pipe never blocks it).
 // Test helper for concurrent_read_test; it stops only when killed.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "storage/job_writer.h"
 #include "storage/store_test_util.h"
@@ -48,5 +50,9 @@ int main(int argc, char** argv) {
       std::printf("ready\n");
       std::fflush(stdout);
     }
+    // A commit every few milliseconds is still many between two reader
+    // starts; unthrottled, the log a reader replays grows by megabytes a
+    // second and each read took seconds.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
