@@ -14,13 +14,13 @@ struct SiteChange {
   // Product ids (live ones; a removed product stays removed) per kind. The
   // fraction of a kind adds round(fraction * live products) more, drawn from
   // those no id list names; the fractions sum to at most 1.
-  std::vector<int> changed;  // content changes: new price, stock and review count
+  std::vector<int> changed = {};  // content changes: new price, stock and review count
   double changed_fraction = 0;
-  std::vector<int> etag_only;  // same bytes, a new ETag; Last-Modified unchanged
+  std::vector<int> etag_only = {};  // same bytes, a new ETag; Last-Modified unchanged
   double etag_only_fraction = 0;
-  std::vector<int> removed;  // answers `gone_status` from now on, unlisted
+  std::vector<int> removed = {};  // answers `gone_status` from now on, unlisted
   double removed_fraction = 0;
-  std::vector<int> last_modified_only;  // same bytes, from now on no ETag
+  std::vector<int> last_modified_only = {};  // same bytes, from now on no ETag
   double last_modified_only_fraction = 0;
   int added = 0;  // new products, each listed on an existing listing page
   int gone_status = 404;  // 404 or 410
@@ -28,7 +28,7 @@ struct SiteChange {
 
   // The JSON API's items: ids whose price and updated_at change, and new items
   // appended after the last (so only the last page(s) change).
-  std::vector<int> api_changed;
+  std::vector<int> api_changed = {};
   int api_added = 0;
 };
 
@@ -37,13 +37,13 @@ struct SiteChange {
 // added or dropped) and are not named here.
 struct SiteChangeReport {
   int generation = 0;  // the generation the change produced
-  std::vector<std::string> changed;
-  std::vector<std::string> etag_only;
-  std::vector<std::string> removed;
-  std::vector<std::string> last_modified_only;
-  std::vector<std::string> added;
-  std::vector<int> api_changed;  // item ids
-  std::vector<int> api_added;
+  std::vector<std::string> changed = {};
+  std::vector<std::string> etag_only = {};
+  std::vector<std::string> removed = {};
+  std::vector<std::string> last_modified_only = {};
+  std::vector<std::string> added = {};
+  std::vector<int> api_changed = {};  // item ids
+  std::vector<int> api_added = {};
 };
 
 }  // namespace gleaner::fixture

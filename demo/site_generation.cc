@@ -40,19 +40,17 @@ PageVersion SiteGeneration::Version(const std::string& key, std::string_view bod
   if (std::optional<PageVersion> known = Known(key)) return *known;
   PageVersion version;
   version.content_hash = Fnv1a(body);
-  version.validator_revision = catalog_.ValidatorRevision(key);
   version.changed_generation = number();
   if (previous_ != nullptr) {
     if (std::optional<std::string> before = render(*previous_)) {
       PageVersion earlier = previous_->Version(key, *before, render);
-      if (earlier.content_hash == version.content_hash &&
-          earlier.validator_revision == version.validator_revision) {
+      if (earlier.content_hash == version.content_hash) {
         version.changed_generation = earlier.changed_generation;
       }
     }
   }
   if (catalog_.ServesEtag(key)) {
-    version.validators.etag = EntityTag(version.content_hash, version.validator_revision);
+    version.validators.etag = EntityTag(version.content_hash, catalog_.ValidatorRevision(key));
   }
   version.validators.last_modified = kFirstModified + int64_t{86400} * version.changed_generation +
                                      static_cast<int64_t>(Fnv1a(key) % 43200);

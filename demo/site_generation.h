@@ -1,9 +1,9 @@
 // SiteGeneration: one generation of the fixture site (its HTML catalogue and
 // JSON API), linked to the generation before it, and the validators its pages
 // carry: a strong ETag hashed from a page's bytes and its ETag-only revisions,
-// and a Last-Modified naming the generation the page last changed in, found by
-// comparing with earlier generations. So a page whose bytes did not change
-// keeps both. Immutable but for a memo of computed page versions; thread-safe.
+// and a Last-Modified naming the generation the page's bytes last changed in,
+// found by comparing with earlier generations. So a page whose bytes did not
+// change keeps both, and an ETag-only change keeps Last-Modified. Immutable but for a memo of computed page versions; thread-safe.
 // Held by shared_ptr; a generation keeps its predecessors alive.
 #pragma once
 
@@ -25,8 +25,7 @@ namespace gleaner::fixture {
 // One page's version in one generation.
 struct PageVersion {
   uint64_t content_hash = 0;   // of the body without content coding
-  int validator_revision = 0;  // SiteCatalog::ValidatorRevision
-  int changed_generation = 0;  // the generation these bytes and revision appeared in
+  int changed_generation = 0;  // the generation these bytes appeared in
   Validators validators;
 };
 
