@@ -14,119 +14,87 @@ constexpr std::array<std::string_view, 7> kLongWeekdays = {
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// Reads the fixed-width fields of a date from left to right; any mismatch
-// makes the whole reading fail.
-class DateReader {
- public:
-  explicit DateReader(std::string_view text) : text_(text) {}
-
-  bool Literal(std::string_view literal) {
-    if (text_.substr(0, literal.size()) != literal) return ok_ = false;
-    text_.remove_prefix(literal.size());
-    return true;
-  }
-  // Exactly `width` digits.
-  int Digits(int width) {
-    int value = 0;
-    for (int i = 0; i < width; ++i) {
-      if (text_.size() <= static_cast<size_t>(i) || text_[i] < '0' || text_[i] > '9') {
-        ok_ = false;
-        return 0;
-      }
-      value = value * 10 + (text_[i] - '0');
+// The index of the name `text` starts with among `names`, consuming it.
+template <size_t N>
+std::optional<int> ReadName(const std::array<std::string_view, N>& names, std::string_view* text) {
+  for (size_t i = 0; i < N; ++i) {
+    if (text->substr(0, names[i].size()) == names[i]) {
+      text->remove_prefix(names[i].size());
+      return static_cast<int>(i);
     }
-    text_.remove_prefix(width);
-    return value;
   }
-  // The index of the name `text` starts with among `names`.
-  template <size_t N>
-  int Name(const std::array<std::string_view, N>& names) {
-    for (size_t i = 0; i < N; ++i) {
-      if (text_.substr(0, names[i].size()) == names[i]) {
-        text_.remove_prefix(names[i].size());
-        return static_cast<int>(i);
-      }
+  return std::nullopt;
+}
+
+// Exactly `width` digits, the first of which may be a space when `space_padded`.
+std::optional<int> ReadDigits(int width, bool space_padded, std::string_view* text) {
+  if (text->size() < static_cast<size_t>(width)) return std::nullopt;
+  int value = 0;
+  for (int i = 0; i < width; ++i) {
+    char c = (*text)[i];
+    if (c == ' ' && space_padded && i == 0 && width > 1) continue;
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  text->remove_prefix(width);
+  return value;
+}
+
+// `text` read whole against `pattern`: %a short and %A long weekday name (not
+// checked against the date), %d two-digit day, %e day padded with a space, %b
+// month name, %Y four-digit year, %y two-digit year (00-69 read as 20xx),
+// %H %M %S two digits each; any other character stands for itself.
+std::optional<int64_t> ReadDate(std::string_view text, std::string_view pattern) {
+  int year = 0, month = 0, day = 0, hours = 0, minutes = 0, seconds = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%' || i + 1 == pattern.size()) {
+      if (text.empty() || text.front() != pattern[i]) return std::nullopt;
+      text.remove_prefix(1);
+      continue;
     }
-    ok_ = false;
-    return 0;
+    std::optional<int> field;
+    switch (pattern[++i]) {
+      case 'a':
+        field = ReadName(kWeekdays, &text);
+        break;
+      case 'A':
+        field = ReadName(kLongWeekdays, &text);
+        break;
+      case 'b':
+        field = month = ReadName(kMonths, &text).value_or(-1);
+        break;
+      case 'd':
+        field = day = ReadDigits(2, false, &text).value_or(-1);
+        break;
+      case 'e':
+        field = day = ReadDigits(2, true, &text).value_or(-1);
+        break;
+      case 'Y':
+        field = year = ReadDigits(4, false, &text).value_or(-1);
+        break;
+      case 'y':
+        field = year = ReadDigits(2, false, &text).value_or(-1);
+        if (year >= 0) year += year < 70 ? 2000 : 1900;
+        break;
+      case 'H':
+        field = hours = ReadDigits(2, false, &text).value_or(-1);
+        break;
+      case 'M':
+        field = minutes = ReadDigits(2, false, &text).value_or(-1);
+        break;
+      case 'S':
+        field = seconds = ReadDigits(2, false, &text).value_or(-1);
+        break;
+    }
+    if (!field || *field < 0) return std::nullopt;
   }
-  // "HH:MM:SS" as seconds of the day.
-  int TimeOfDay() {
-    int hours = Digits(2);
-    Literal(":");
-    int minutes = Digits(2);
-    Literal(":");
-    int seconds = Digits(2);
-    if (hours > 23 || minutes > 59 || seconds > 60) ok_ = false;
-    return hours * 3600 + minutes * 60 + seconds;
-  }
-  bool Done() const { return ok_ && text_.empty(); }
-
- private:
-  std::string_view text_;
-  bool ok_ = true;
-};
-
-std::optional<int64_t> ToUnix(int year, int month_index, int day, int seconds_of_day) {
+  if (!text.empty() || hours > 23 || minutes > 59 || seconds > 60) return std::nullopt;
   using namespace std::chrono;
-  year_month_day date{std::chrono::year{year}, month{static_cast<unsigned>(month_index + 1)},
+  year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month + 1)},
                       std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
-  return sys_days(date).time_since_epoch().count() * int64_t{86400} + seconds_of_day;
-}
-
-// "Sun, 06 Nov 1994 08:49:37 GMT"
-std::optional<int64_t> ParseImfFixdate(std::string_view text) {
-  DateReader r(text);
-  r.Name(kWeekdays);
-  r.Literal(", ");
-  int day = r.Digits(2);
-  r.Literal(" ");
-  int month = r.Name(kMonths);
-  r.Literal(" ");
-  int year = r.Digits(4);
-  r.Literal(" ");
-  int seconds = r.TimeOfDay();
-  r.Literal(" GMT");
-  if (!r.Done()) return std::nullopt;
-  return ToUnix(year, month, day, seconds);
-}
-
-// "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year more than 50 years
-// ahead of 2000 is read as the past century (RFC 9110 section 5.6.7).
-std::optional<int64_t> ParseRfc850(std::string_view text) {
-  DateReader r(text);
-  r.Name(kLongWeekdays);
-  r.Literal(", ");
-  int day = r.Digits(2);
-  r.Literal("-");
-  int month = r.Name(kMonths);
-  r.Literal("-");
-  int year = r.Digits(2);
-  r.Literal(" ");
-  int seconds = r.TimeOfDay();
-  r.Literal(" GMT");
-  if (!r.Done()) return std::nullopt;
-  return ToUnix(year < 70 ? 2000 + year : 1900 + year, month, day, seconds);
-}
-
-// "Sun Nov  6 08:49:37 1994"
-std::optional<int64_t> ParseAsctime(std::string_view text) {
-  // The day is space-padded ("Nov  6"); read it as zero-padded.
-  std::string padded(text);
-  if (padded.size() > 8 && padded[8] == ' ') padded[8] = '0';
-  DateReader r(padded);
-  r.Name(kWeekdays);
-  r.Literal(" ");
-  int month = r.Name(kMonths);
-  r.Literal(" ");
-  int day = r.Digits(2);
-  r.Literal(" ");
-  int seconds = r.TimeOfDay();
-  r.Literal(" ");
-  int year = r.Digits(4);
-  if (!r.Done()) return std::nullopt;
-  return ToUnix(year, month, day, seconds);
+  return sys_days(date).time_since_epoch().count() * int64_t{86400} + hours * 3600 + minutes * 60 +
+         seconds;
 }
 
 // The opaque-tags of an If-None-Match list, each with its quotes; "*" as itself.
@@ -170,9 +138,12 @@ std::string HttpDate(int64_t unix_seconds) {
 }
 
 std::optional<int64_t> ParseHttpDate(std::string_view text) {
-  if (std::optional<int64_t> t = ParseImfFixdate(text)) return t;
-  if (std::optional<int64_t> t = ParseRfc850(text)) return t;
-  return ParseAsctime(text);
+  for (std::string_view form : {"%a, %d %b %Y %H:%M:%S GMT",  // IMF-fixdate
+                                "%A, %d-%b-%y %H:%M:%S GMT",  // RFC 850
+                                "%a %b %e %H:%M:%S %Y"}) {    // asctime
+    if (std::optional<int64_t> t = ReadDate(text, form)) return t;
+  }
+  return std::nullopt;
 }
 
 bool IfNoneMatchMatches(std::string_view field_value, std::string_view etag) {

@@ -20,7 +20,7 @@ struct Validators {
 // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 section 5.6.7).
 std::string HttpDate(int64_t unix_seconds);
 // An HTTP-date in any of the three forms a recipient must accept (IMF-fixdate,
-// RFC 850, asctime); nullopt when `text` is none of them.
+// RFC 850 with 00-69 read as 20xx, asctime); nullopt when `text` is none.
 std::optional<int64_t> ParseHttpDate(std::string_view text);
 
 // Whether an If-None-Match field value (every field line joined by ", ")

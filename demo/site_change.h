@@ -22,7 +22,7 @@ struct SiteChange {
   double removed_fraction = 0;
   std::vector<int> last_modified_only = {};  // same bytes, from now on no ETag
   double last_modified_only_fraction = 0;
-  int added = 0;  // new products, each listed on an existing listing page
+  int added = 0;          // new products, each listed on an existing listing page
   int gone_status = 404;  // 404 or 410
   uint64_t seed = 1;      // draws the fractions (with the generation)
 

@@ -3,8 +3,9 @@
 // carry: a strong ETag hashed from a page's bytes and its ETag-only revisions,
 // and a Last-Modified naming the generation the page's bytes last changed in,
 // found by comparing with earlier generations. So a page whose bytes did not
-// change keeps both, and an ETag-only change keeps Last-Modified. Immutable but for a memo of computed page versions; thread-safe.
-// Held by shared_ptr; a generation keeps its predecessors alive.
+// change keeps both, and an ETag-only change keeps Last-Modified. Immutable
+// but for a memo of computed page versions; thread-safe. Held by shared_ptr;
+// a generation keeps its predecessors alive.
 #pragma once
 
 #include <cstdint>
@@ -49,8 +50,7 @@ class SiteGeneration {
 
   // The version of the page `key` (a path, or an API path with its query)
   // whose body here is `body`; `render` gives its body in earlier generations.
-  PageVersion Version(const std::string& key, std::string_view body,
-                      const Renderer& render) const;
+  PageVersion Version(const std::string& key, std::string_view body, const Renderer& render) const;
   // The version Version() computed for `key` before, so a 304 needs no rendering.
   std::optional<PageVersion> Known(const std::string& key) const;
 
