@@ -130,6 +130,9 @@ dedup: {key: [upc]}
       {"prepare", "--job", "shop", "--rules", rules, "--out", dir / "out", "--data", data});
   run("rules check", {"rules", "check", rules});
   run("rules check", {"rules", "check", rules, "--job", "shop", "--data", data});
+  // Last of the store's verbs: it removes what the others read.
+  CHECK(run("stage delete", {"stage", "delete", "shop", "--yes", "--data", data})["records"] ==
+        scanned.size());
 
   // The clients of a server. A slow job stays running long enough to pause.
   ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
