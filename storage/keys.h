@@ -25,12 +25,4 @@ std::string UrlPrefix(std::string_view job, std::string_view url_prefix);
 std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t index_in_page);
 std::string UrlPageKey(std::string_view job, std::string_view url);
 
-// The store's big-endian numbers, spelled as crawler/engine and
-// crawler/frontier call them (outside this change); they become
-// common/coding.h's names when those callers switch.
-using gleaner::PutFixed64BE;
-inline uint64_t GetFixed64BE(std::string_view src) {  // src.size() >= 8
-  return DecodeFixed64BE(src.data());
-}
-
 }  // namespace gleaner::storage

@@ -1,6 +1,6 @@
 #include "crawler/engine/store_crawl_output.h"
 
-#include "storage/keys.h"
+#include "common/coding.h"
 
 namespace gleaner::crawler {
 
@@ -73,7 +73,7 @@ Status StoreCrawlOutput::GetRobots(const std::string& host_key, int64_t ttl_micr
   std::string cached;
   GLEANER_RETURN_IF_ERROR(store_->Get(storage::Family::kMeta, RobotsCacheKey(host_key), &cached));
   if (cached.size() < 8 ||
-      storage::NowMicros() - static_cast<int64_t>(storage::GetFixed64BE(cached)) >= ttl_micros) {
+      storage::NowMicros() - static_cast<int64_t>(DecodeFixed64BE(cached.data())) >= ttl_micros) {
     return Status::NotFound("robots rules of " + host_key + " expired");
   }
   rules->assign(cached, 8);
@@ -83,7 +83,7 @@ Status StoreCrawlOutput::GetRobots(const std::string& host_key, int64_t ttl_micr
 Status StoreCrawlOutput::PutRobots(const std::string& host_key, const std::string& rules,
                                    int64_t /*ttl_micros: checked by GetRobots*/) {
   std::string cached;
-  storage::PutFixed64BE(&cached, static_cast<uint64_t>(storage::NowMicros()));
+  PutFixed64BE(&cached, static_cast<uint64_t>(storage::NowMicros()));
   cached += rules;
   writer_->batch()->Put(storage::Family::kMeta, RobotsCacheKey(host_key), cached);
   return Status::OK();

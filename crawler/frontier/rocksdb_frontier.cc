@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/coding.h"
 #include "crawler/url/url_normalizer.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
@@ -51,7 +52,7 @@ Status RocksDbFrontier::Load() {
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (it->value().size() != 8) return Status::Corruption("unreadable frontier host entry");
     Host h;
-    h.queued = storage::GetFixed64BE(std::string_view(it->value().data(), 8));
+    h.queued = DecodeFixed64BE(it->value().data());
     h.delay_micros = options_.delay_micros;
     hosts_.emplace(it->key().ToString().substr(prefix.size()), h);
   }
@@ -64,7 +65,7 @@ void RocksDbFrontier::StageHost(const std::string& host_key, const Host& host) {
     writer_->batch()->Delete(Family::kFrontier, Key('h', host_key));
   } else {
     std::string v;
-    storage::PutFixed64BE(&v, host.queued);
+    PutFixed64BE(&v, host.queued);
     writer_->batch()->Put(Family::kFrontier, Key('h', host_key), v);
   }
 }
@@ -83,7 +84,7 @@ Status RocksDbFrontier::InsertSeen(const std::string& url, bool* inserted) {
   uint64_t fp = UrlFingerprint(url);
   if ((fp != 0 && SeenCacheSlot(fp) == fp) || pending_seen_.count(fp)) return Status::OK();
   std::string fp_be;
-  storage::PutFixed64BE(&fp_be, fp);
+  PutFixed64BE(&fp_be, fp);
   std::string seen_key = Key('s', fp_be);
   std::string ignored;
   Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
@@ -129,9 +130,8 @@ void RocksDbFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
 void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
   std::string rest = item.host_key();
   rest.push_back('\0');
-  for (int shift = 24; shift >= 0; shift -= 8)
-    rest.push_back(static_cast<char>((item.depth() >> shift) & 0xff));
-  storage::PutFixed64BE(&rest, meta_.next_seq());
+  PutFixed32BE(&rest, item.depth());
+  PutFixed64BE(&rest, meta_.next_seq());
   meta_.set_next_seq(meta_.next_seq() + 1);
   std::string queue_key = Key('q', rest);
   writer_->batch()->Put(Family::kFrontier, queue_key, item.SerializeAsString());

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "tests/support/frontier_test_items.h"
-#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
 
 using namespace gleaner;
 using crawler::Lease;

@@ -12,9 +12,6 @@
 #include <string>
 #include <vector>
 
-// Only for crawler/frontier/rocksdb_frontier_test.cc, which takes TempDir from
-// here and is outside this change; drop once it includes temp_dir.h itself.
-#include "tests/support/temp_dir.h"
 
 namespace gleaner::testing {
 
