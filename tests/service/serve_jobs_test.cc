@@ -163,7 +163,10 @@ TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes 
 
 TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") {
   fixture::FixtureOptions options;
-  options.pages = 40;
+  // About 12 s of crawl at kSlow: still running after the five client calls
+  // before the cancel, even on a loaded machine under ASan (at 40 pages it
+  // once ended first there, and the cancel found nothing to cancel).
+  options.pages = 120;
   std::unique_ptr<fixture::FixtureSite> site;
   REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
   TempDir dir;
@@ -188,6 +191,9 @@ TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") 
   CHECK(nlohmann::json::parse(drop.out)["records"] == 0);
 
   WaitFor(server, "slow", [](const nlohmann::json& s) { return s["records"] >= 2; });
+  // Or the cancel below would test nothing.
+  REQUIRE(nlohmann::json::parse(Client(server, {"jobs", "status", "slow", "--json"}).out)["phase"] ==
+          "running");
   ProcessResult cancel = Client(server, {"jobs", "cancel", "slow", "--json"});
   INFO(cancel.err);
   REQUIRE(cancel.exit_code == 0);
