@@ -16,6 +16,7 @@
 
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/distributed/worker_cluster.h"
+#include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
 
 using namespace gleaner;
@@ -41,16 +42,8 @@ nlohmann::json ClientJson(const ServeProcess& server, const std::vector<std::str
   return nlohmann::json::parse(r.out);
 }
 
-// Polls `gleaner jobs status` until the job's phase is `phase`; the bound
-// only stops a hung test.
 void WaitForPhase(const ServeProcess& server, const std::string& job, const std::string& phase) {
-  std::string seen;
-  for (int i = 0; i < 1200; ++i) {
-    seen = ClientJson(server, {"jobs", "status", job, "--json"})["phase"];
-    if (seen == phase) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL("job " << job << " never became " << phase << "; last " << seen);
+  JobWatcher(server).WaitForPhase(job, phase);
 }
 
 }  // namespace
@@ -153,13 +146,7 @@ TEST_CASE("a schedule fires into the board and a worker crawls the job to the en
     // Unknown until the schedule fires, at the next minute by that clock.
     CHECK(Client(server, {"jobs", "status", "shop"}).exit_code == 2);
     clock.Set(half_past + std::chrono::seconds(30));
-    bool done = false;
-    for (int i = 0; i < 1200 && !done; ++i) {
-      ProcessResult r = Client(server, {"jobs", "status", "shop", "--json"});
-      done = r.exit_code == 0 && nlohmann::json::parse(r.out)["phase"] == "succeeded";
-      if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    REQUIRE(done);
+    WaitForPhase(server, "shop", "succeeded");
     CHECK_FALSE(ClientJson(server, {"jobs", "schedules", "--json"})[0]["last_run"].is_null());
     worker->Kill(SIGTERM);
     ExpectExit0(*worker);

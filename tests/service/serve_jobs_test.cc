@@ -11,6 +11,7 @@
 #include "demo/fixture_site.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "tests/crawl/crawl_test_util.h"
+#include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/loopback_port.h"
 #include "tests/support/temp_dir.h"
@@ -38,28 +39,24 @@ nlohmann::json Status(const ServeProcess& server, const std::string& job) {
   return nlohmann::json::parse(r.out);
 }
 
-// Polls `jobs status` until `done` holds; the bound only stops a hung server.
-template <typename Pred>
-nlohmann::json WaitFor(const ServeProcess& server, const std::string& job, Pred done) {
-  for (int i = 0; i < 1200; ++i) {
-    nlohmann::json s = Status(server, job);
-    if (done(s)) return s;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL("job " << job << " never reached the expected state");
-  return {};
+// Waits (over gRPC) until `done` holds for the job's state, then returns what
+// `jobs status --json` prints.
+nlohmann::json WaitFor(const ServeProcess& server, const std::string& job,
+                       const std::string& what,
+                       const std::function<bool(const v1::JobState&)>& done) {
+  JobWatcher(server).WaitUntil(job, what, done);
+  return Status(server, job);
 }
 
 nlohmann::json WaitForPhase(const ServeProcess& server, const std::string& job,
                             const std::string& phase) {
-  return WaitFor(server, job, [&](const nlohmann::json& s) { return s["phase"] == phase; });
+  JobWatcher(server).WaitForPhase(job, phase);
+  return Status(server, job);
 }
 
-// Waits until `job` has run: its phase is neither queued nor running.
 nlohmann::json WaitForEnd(const ServeProcess& server, const std::string& job) {
-  return WaitFor(server, job, [](const nlohmann::json& s) {
-    return s["phase"] != "queued" && s["phase"] != "running";
-  });
+  JobWatcher(server).WaitForEnd(job);
+  return Status(server, job);
 }
 
 // url -> the records extracted from it, without their fetch times.
@@ -141,7 +138,8 @@ TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes 
   {
     ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
     REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
-    WaitFor(server, "shop", [](const nlohmann::json& s) { return s["records"] >= 3; });
+    WaitFor(server, "shop", "3 records",
+            [](const v1::JobState& s) { return s.record_count() >= 3; });
     ProcessResult stop = server.Terminate();
     INFO(stop.err);
     CHECK(stop.exit_code == 0);
@@ -190,7 +188,7 @@ TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") 
   CHECK(nlohmann::json::parse(drop.out)["phase"] == "cancelled");
   CHECK(nlohmann::json::parse(drop.out)["records"] == 0);
 
-  WaitFor(server, "slow", [](const nlohmann::json& s) { return s["records"] >= 2; });
+  WaitFor(server, "slow", "2 records", [](const v1::JobState& s) { return s.record_count() >= 2; });
   // Or the cancel below would test nothing.
   REQUIRE(nlohmann::json::parse(Client(server, {"jobs", "status", "slow", "--json"}).out)["phase"] ==
           "running");
@@ -370,18 +368,11 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
   // Unknown until the schedule fires, at the next minute by that clock.
   CHECK(Client(server, {"jobs", "status", "minutely"}).exit_code == 2);
   clock.Set(half_past + std::chrono::seconds(30));
-  bool ran = false;
-  for (int i = 0; i < 900 && !ran; ++i) {
-    ProcessResult r = Client(server, {"jobs", "status", "minutely", "--json"});
-    ran = r.exit_code == 0 && nlohmann::json::parse(r.out)["phase"] == "succeeded";
-    if (!ran) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(ran);
+  nlohmann::json done = WaitForPhase(server, "minutely", "succeeded");
   nlohmann::json schedules =
       nlohmann::json::parse(Client(server, {"jobs", "schedules", "--json"}).out);
   REQUIRE(schedules.size() == 1);
   CHECK_FALSE(schedules[0]["last_run"].is_null());
-  nlohmann::json done = WaitForPhase(server, "minutely", "succeeded");
   REQUIRE(server.Terminate().exit_code == 0);
   // The scheduled run stored what `gleaner crawl` of the same job stores.
   REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);

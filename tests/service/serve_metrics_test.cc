@@ -13,8 +13,10 @@
 #include <thread>
 
 #include "demo/fixture_site.h"
+#include "storage/job_phase.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/service/crawled_shop.h"
+#include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -260,16 +262,8 @@ TEST_CASE(
   ProcessResult submit = Client(server, {"jobs", "submit", job});
   INFO(submit.err);
   REQUIRE(submit.exit_code == 0);
-  bool done = false;
-  for (int i = 0; i < 1200 && !done; ++i) {
-    ProcessResult status = Client(server, {"jobs", "status", "demo", "--json"});
-    REQUIRE(status.exit_code == 0);
-    std::string phase = nlohmann::json::parse(status.out)["phase"];
-    REQUIRE(phase != "failed");
-    done = phase == "succeeded";
-    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(done);
+  CHECK(storage::JobPhaseWord(JobWatcher(server).WaitForEnd("demo").phase()) ==
+        std::string("succeeded"));
 
   uint64_t pulled = 0;
   for (std::string split : {"train", "validation", "test"}) {
