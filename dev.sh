@@ -26,10 +26,10 @@ configure_and_build() {  # build_dir [extra cmake args...]
 }
 
 run_tests() {  # build_dir
-  # Tests that start servers and child processes share the machine's two cores;
-  # two ctest jobs keep the run short without starving them. Each test's
-  # timeout comes from its label (gleaner_test in CMakeLists.txt).
-  ctest --test-dir "$1" --output-on-failure --parallel "$jobs"
+  # Most cases wait on servers and child processes rather than compute, so
+  # two ctest jobs per core; a `slow` case counts as two (PROCESSORS, and each
+  # test's timeout, come from its label: gleaner_test in CMakeLists.txt).
+  ctest --test-dir "$1" --output-on-failure --parallel "$((2 * jobs))"
 }
 
 case "${1:-}" in
