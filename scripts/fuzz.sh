@@ -35,6 +35,7 @@ all_targets=(
   "sitemap 8192 -"
   "parquet 4096 -"
   "ingest_batch 4096 -"
+  "conditional_request 512 http"
 )
 targets=()
 if [ $# -gt 0 ]; then

@@ -95,6 +95,16 @@ class CrawlEngine::Impl {
   void OnRobots(const std::string& host_key, FetchResult r);
   void Fetch(Lease lease);
   void OnFetched(Lease lease, FetchResult r);
+  // A 304 to the conditional request: nothing to extract; the output gets
+  // the page, marked not modified, so the URL's stored records stand.
+  void OnNotModified(Lease lease, FetchResult r);
+  // The page `r` answered for `lease`, at `page_url`, without its body.
+  v1::Page PageOf(const Lease& lease, const FetchResult& r, const std::string& page_url,
+                  int64_t fetched_at) const;
+  // The page's own URL: where its redirects ended, normalized, or the item's.
+  std::string PageUrl(const Lease& lease, const std::string& final_url) const;
+  // Hands `page` to the output; a refusal stops the run and abandons `lease`.
+  bool AddPage(const Lease& lease, v1::Page page);
   // A fetched page waiting for the parse pool, shared with the pool's task.
   struct ParseJob {
     std::shared_ptr<FetchResult> result;
@@ -457,6 +467,8 @@ void CrawlEngine::Impl::Fetch(Lease lease) {
   req.limits = job_.limits;
   uint32_t source = lease.item.source();
   if (source < source_headers_.size()) req.headers = source_headers_[source];
+  req.validators.etag = lease.item.etag();
+  req.validators.last_modified = lease.item.last_modified();
   const CrawlScope* scope = processor_->scope(source);
   uint32_t depth = lease.item.depth();
   NormalizeOptions norm;
@@ -501,12 +513,64 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
     return Fail(lease, r.error_kind, &r, r.error);
   }
   lease.item.set_attempts(lease.item.attempts() + 1);
+  if (r.not_modified) return OnNotModified(std::move(lease), std::move(r));
   bool is_json = job_.sources[lease.item.source()].kind == SourceSpec::Kind::kJson;
   if (!is_json && !lease.item.is_sitemap() && !LooksLikeHtml(r.content_type)) {
     return Finish(lease);  // an image or a PDF behind a link: fetched, nothing to extract
   }
   ParseWhenBudgetAllows(ParseJob{std::make_shared<FetchResult>(std::move(r)),
                                  std::make_shared<Lease>(std::move(lease))});
+}
+
+void CrawlEngine::Impl::OnNotModified(Lease lease, FetchResult r) {
+  ++summary_.pages_not_modified;
+  v1::JobStats* stats = output_->stats();
+  stats->set_pages_not_modified(stats->pages_not_modified() + 1);
+  run()->set_pages_not_modified(run()->pages_not_modified() + 1);
+  v1::Page page = PageOf(lease, r, PageUrl(lease, r.final_url), NowMicros());
+  page.set_not_modified(true);
+  if (AddPage(lease, std::move(page))) Finish(lease);
+}
+
+std::string CrawlEngine::Impl::PageUrl(const Lease& lease, const std::string& final_url) const {
+  // Without a redirect the page is at its item's URL, already in normal form.
+  std::string page_url = lease.item.url();
+  if (final_url != page_url &&
+      !NormalizeUrl(final_url, {job_.strip_tracking_params}, &page_url).ok()) {
+    page_url = lease.item.url();
+  }
+  return page_url;
+}
+
+v1::Page CrawlEngine::Impl::PageOf(const Lease& lease, const FetchResult& r,
+                                   const std::string& page_url, int64_t fetched_at) const {
+  v1::Page page;
+  page.set_job(job_.name);
+  page.set_url(lease.item.url());
+  page.set_final_url(page_url);
+  for (const auto& hop : r.redirects) page.add_redirects(hop);
+  page.set_status(static_cast<int32_t>(r.status));
+  for (const auto& h : r.headers) *page.add_headers() = h;
+  *page.mutable_timings() = r.timings;
+  page.set_fetch_time_micros(fetched_at);
+  page.set_depth(lease.item.depth());
+  return page;
+}
+
+bool CrawlEngine::Impl::AddPage(const Lease& lease, v1::Page page) {
+  if (!fatal_.ok()) {
+    Abandon(lease);
+    return false;
+  }
+  const std::string page_url = page.final_url();
+  // A page the output refuses leaves its writer unable to commit: stop now,
+  // with the cause, as for a record.
+  Status added = output_->AddPage(std::move(page));
+  if (added.ok()) return true;
+  fatal_ = added.Annotate("storing page " + page_url);
+  stopping_ = true;
+  Abandon(lease);
+  return false;
 }
 
 void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
@@ -518,12 +582,7 @@ void CrawlEngine::Impl::ParseWhenBudgetAllows(ParseJob job) {
   parse_bytes_ += bytes;
   summary_.peak_parse_bytes = std::max<uint64_t>(summary_.peak_parse_bytes, parse_bytes_);
   asio::post(*pool_, [this, result = job.result, held = job.lease, bytes] {
-    // Without a redirect the page is at its item's URL, already in normal form.
-    std::string page_url = held->item.url();
-    if (result->final_url != page_url &&
-        !NormalizeUrl(result->final_url, {job_.strip_tracking_params}, &page_url).ok()) {
-      page_url = held->item.url();
-    }
+    std::string page_url = PageUrl(*held, result->final_url);
     auto outcome =
         std::make_shared<PageOutcome>(processor_->Process(held->item, page_url, result->body));
     result->final_url = page_url;
@@ -588,25 +647,9 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
     }
   }
   if (job_.store_pages) {
-    v1::Page page;
-    page.set_job(job_.name);
-    page.set_url(lease.item.url());
-    page.set_final_url(page_url);
-    for (const auto& hop : r.redirects) page.add_redirects(hop);
-    page.set_status(static_cast<int32_t>(r.status));
-    for (const auto& h : r.headers) *page.add_headers() = h;
+    v1::Page page = PageOf(lease, r, page_url, fetched_at);
     page.set_body(r.body);
-    *page.mutable_timings() = r.timings;
-    page.set_fetch_time_micros(fetched_at);
-    page.set_depth(lease.item.depth());
-    // A page the output refuses leaves its writer unable to commit: stop now,
-    // with the cause, as for a record.
-    Status added_page = output_->AddPage(std::move(page));
-    if (!added_page.ok()) {
-      fatal_ = added_page.Annotate("storing page " + page_url);
-      stopping_ = true;
-      return Abandon(lease);
-    }
+    if (!AddPage(lease, std::move(page))) return;
   }
   Finish(lease);
 }

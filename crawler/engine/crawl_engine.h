@@ -49,6 +49,7 @@ struct CrawlOptions {
 
 struct CrawlSummary {
   uint64_t pages_fetched = 0;  // responses received, any status, this run
+  uint64_t pages_not_modified = 0;  // of those, 304s to conditional requests
   uint64_t bytes_fetched = 0;
   uint64_t records = 0;  // records stored this run
   uint64_t errors = 0;   // permanent failures recorded this run

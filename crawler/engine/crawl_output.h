@@ -30,6 +30,9 @@ class CrawlOutput {
   virtual Status End(double duration_s) = 0;
 
   virtual Status AddRecord(const v1::Record& record) = 0;
+  // A fetched page, body included, when the job stores pages; and always a
+  // page answered 304 to a conditional GET (Page.not_modified, no body): the
+  // output keeps that URL's records as they were.
   virtual Status AddPage(v1::Page page) = 0;
   virtual Status AddError(const v1::FetchError& error) = 0;
   // True when a record added again (same source_url and index_in_page) is

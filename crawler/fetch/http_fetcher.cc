@@ -105,6 +105,7 @@ struct HttpFetcher::Transfer {
   FetchResult result;
   bool too_large = false;
   bool decoded_too_large = false;
+  bool conditional = false;               // the request carries If-None-Match or If-Modified-Since
   std::string refused_address;            // this hop's private address not connected to
   char curl_error[CURL_ERROR_SIZE] = {};  // curl's detailed message for a failed hop
 
@@ -227,8 +228,14 @@ void HttpFetcher::Fetch(FetchRequest request, Callback done) {
   t->current_url = request.url;
   t->request = std::move(request);
   t->done = std::move(done);
-  for (const auto& h : t->request.headers)
+  for (const auto& h : t->request.headers) {
     t->header_list = curl_slist_append(t->header_list, h.c_str());
+    t->conditional = t->conditional || IsConditionalHeader(h);
+  }
+  for (const auto& h : ConditionalHeaders(t->request.validators)) {
+    t->header_list = curl_slist_append(t->header_list, h.c_str());
+    t->conditional = true;
+  }
   StartHop(std::move(t));
 }
 
@@ -339,6 +346,19 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
     }
     r.body.clear();
     r.final_url = t->current_url;
+    t->done(std::move(r));
+    return;
+  }
+  // Before the redirects: a Location on a 304 is not one to follow.
+  if (r.status == 304) {
+    r.final_url = t->current_url;
+    r.body.clear();  // HTTP gives a 304 no body; a server that sends one is not listened to
+    if (t->conditional) {
+      r.not_modified = true;
+    } else {
+      r.error_kind = v1::ERROR_HTTP_STATUS;
+      r.error = "HTTP 304 Not Modified to a request without If-None-Match or If-Modified-Since";
+    }
     t->done(std::move(r));
     return;
   }

@@ -7,7 +7,10 @@
 // requests to one host on one connection. Restricted to public networks, it
 // checks every address it is about to connect to, on every hop (robots.txt
 // included), so neither a redirect nor a DNS answer can lead it into a private
-// network. Callbacks run on the io thread. Not thread-safe.
+// network. Given the validators of a URL's last response it asks
+// conditionally (validators.h); a 304 Not Modified is then a successful fetch
+// with no body, while a 304 to a request that was not conditional is the
+// server's protocol error. Callbacks run on the io thread. Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -19,6 +22,7 @@
 
 #include "crawler/fetch/curl_asio_driver.h"
 #include "crawler/fetch/fetch_limits.h"
+#include "crawler/fetch/validators.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::crawler {
@@ -27,6 +31,10 @@ struct FetchRequest {
   std::string url;
   std::string user_agent;
   std::vector<std::string> headers;  // "Name: value"
+  // Of the URL's last response: sent as If-None-Match / If-Modified-Since
+  // (validators.h ConditionalHeaders: both when both are known, an unsafe one
+  // never), on every redirect hop. Empty: an unconditional GET.
+  Validators validators;
   FetchLimits limits;
   // Past limits.max_decompressed_bytes, end the transfer and keep the body's
   // first max_decompressed_bytes as a successful response rather than failing
@@ -48,7 +56,11 @@ struct FetchResult {
   long status = 0;
   std::string final_url;
   std::vector<std::string> redirects;  // every hop's target URL, in order
-  std::string body;                    // decoded body
+  std::string body;                    // decoded body; always empty when not_modified
+  // 304 Not Modified to a conditional request: ok(), no body, nothing decoded;
+  // the response's headers may carry the validators' new values. A 304 to a
+  // request without validators is not ok(): ERROR_HTTP_STATUS.
+  bool not_modified = false;
   uint64_t wire_bytes = 0;             // bytes received before decoding
   std::string content_type;
   std::string http_version;         // of the last response: "http/1.1", "http/2", ...; "" if none

@@ -1,7 +1,8 @@
 // HttpFetcher's guards against a scripted HTTP/1.1 server on 127.0.0.1: the
 // caps on bytes received and after decompression, the redirect count and the
-// schemes a redirect may lead to, the timeouts, and the refusals that happen
-// before any connection (other schemes, private addresses).
+// schemes a redirect may lead to, the timeouts, the refusals that happen
+// before any connection (other schemes, private addresses), and a 304 nobody
+// asked for. (Conditional GETs against the demo site: tests/crawl.)
 #include "crawler/fetch/http_fetcher.h"
 
 #include <netinet/in.h>
@@ -280,4 +281,35 @@ TEST_CASE("restricted to public networks, a loopback address is refused before c
   CHECK(r.error.find("refused to connect to 127.0.0.1") != std::string::npos);
   CHECK_FALSE(r.retryable());
   CHECK(server.requests() == 0);
+}
+
+TEST_CASE("a 304 to a request without validators is the server's error, not a fetched page") {
+  const std::string not_modified =
+      "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\nConnection: close\r\n\r\n";
+  ScriptedServer server({{"/page", {not_modified}}});
+  FetchResult unasked = Fetch(Request(server.Url("/page")));
+  CHECK_FALSE(unasked.ok());
+  CHECK_FALSE(unasked.not_modified);
+  CHECK(unasked.error_kind == v1::ERROR_HTTP_STATUS);
+  CHECK(unasked.error ==
+        "HTTP 304 Not Modified to a request without If-None-Match or If-Modified-Since");
+  CHECK_FALSE(unasked.retryable());
+
+  // Validators the fetcher refuses to send leave the request unconditional too.
+  FetchRequest injected = Request(server.Url("/page"));
+  injected.validators.etag = "\"x\"\r\nX-Injected: 1";
+  CHECK(Fetch(injected).error_kind == v1::ERROR_HTTP_STATUS);
+
+  // Asked for, by the validators or by the job's own headers, it is a fetch.
+  FetchRequest asked = Request(server.Url("/page"));
+  asked.validators.etag = "\"x\"";
+  FetchResult conditional = Fetch(asked);
+  INFO(conditional.error);
+  CHECK(conditional.ok());
+  CHECK(conditional.not_modified);
+  CHECK(conditional.status == 304);
+  CHECK(conditional.body.empty());
+  FetchRequest by_header = Request(server.Url("/page"));
+  by_header.headers = {"If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT"};
+  CHECK(Fetch(by_header).not_modified);
 }

@@ -285,6 +285,21 @@ int main(int argc, char** argv) {
     ingest.Add(batch.SerializeAsString());
   }
   {
+    // ETAG \n IF-NONE-MATCH \n HTTP-DATE, from the parsers' own tests.
+    Corpus conditional("conditional_request");
+    std::vector<std::string> tags, dates;
+    for (const std::string& literal : StringLiterals("demo/conditional_request_test.cc")) {
+      if (literal.find('"') != std::string::npos || literal == "*") {
+        tags.push_back(literal);
+      } else if (literal.find(':') != std::string::npos && literal.find(' ') != std::string::npos) {
+        dates.push_back(literal);
+      }
+    }
+    for (size_t i = 0; i < tags.size() && !dates.empty(); ++i) {
+      conditional.Add(tags[i] + "\n" + tags[(i + 1) % tags.size()] + "\n" + dates[i % dates.size()]);
+    }
+  }
+  {
     Corpus parquet("parquet");  // FuzzedDataProvider input: any bytes will do
     parquet.Add(std::string(64, '\x01'));
     parquet.Add(std::string(256, '\xA5'));
