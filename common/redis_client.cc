@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-namespace gleaner::crawler {
+namespace gleaner {
 
 namespace {
 
@@ -195,4 +195,4 @@ Status RedisClient::Run(const std::vector<RedisCommand>& commands,
   return Status::OK();
 }
 
-}  // namespace gleaner::crawler
+}  // namespace gleaner

@@ -15,7 +15,7 @@
 
 struct redisContext;
 
-namespace gleaner::crawler {
+namespace gleaner {
 
 // Where a redis://host[:port][/db] URL points.
 struct RedisEndpoint {
@@ -80,4 +80,4 @@ class RedisClient {
   uint64_t round_trips_ = 0;
 };
 
-}  // namespace gleaner::crawler
+}  // namespace gleaner

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 namespace {
 
 constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed",
@@ -166,4 +166,4 @@ bool IsNotModified(const std::optional<std::string>& if_none_match,
   return since && validators.last_modified <= *since;
 }
 
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

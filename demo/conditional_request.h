@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 
 // The validators one representation is served with.
 struct Validators {
@@ -37,4 +37,4 @@ bool IsNotModified(const std::optional<std::string>& if_none_match,
                    const std::optional<std::string>& if_modified_since,
                    const Validators& validators);
 
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 namespace {
 
 constexpr int64_t kRfcExample = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
@@ -57,4 +57,4 @@ TEST_CASE("If-None-Match decides over If-Modified-Since", "[fixture]") {
 }
 
 }  // namespace
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 
 struct SiteChange {
   // Product ids (live ones; a removed product stays removed) per kind. The
@@ -46,4 +46,4 @@ struct SiteChangeReport {
   std::vector<int> api_added = {};
 };
 
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

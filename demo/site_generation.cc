@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 namespace {
 
 // FNV-1a: stable across platforms and runs, unlike std::hash.
@@ -59,4 +59,4 @@ PageVersion SiteGeneration::Version(const std::string& key, std::string_view bod
   return version;
 }
 
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

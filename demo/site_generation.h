@@ -21,7 +21,7 @@
 #include "demo/conditional_request.h"
 #include "demo/site_catalog.h"
 
-namespace gleaner::fixture {
+namespace gleaner::demo {
 
 // One page's version in one generation.
 struct PageVersion {
@@ -62,4 +62,4 @@ class SiteGeneration {
   mutable std::unordered_map<std::string, PageVersion> versions_;
 };
 
-}  // namespace gleaner::fixture
+}  // namespace gleaner::demo

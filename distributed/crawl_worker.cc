@@ -9,7 +9,7 @@
 #include "distributed/worker_output.h"
 #include "storage/job_writer.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 namespace {
 
@@ -96,4 +96,4 @@ Status CrawlWorker::CrawlJob(const crawler::JobConfig& job, bool public_networks
   return Status::OK();
 }
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

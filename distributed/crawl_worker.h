@@ -21,7 +21,7 @@
 #include "service/client/service_client.h"
 #include "service/ingest/ingest_client.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 // What one job's crawl by this worker added up to.
 struct WorkerJobTotals {
@@ -58,4 +58,4 @@ class CrawlWorker {
   Logger* log_;
 };
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

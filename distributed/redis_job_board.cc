@@ -10,7 +10,7 @@
 #include "storage/job_writer.h"  // NowMicros
 #include "storage/store_reader.h"
 
-namespace gleaner::service {
+namespace gleaner::distributed {
 
 namespace {
 
@@ -34,7 +34,7 @@ Status RedisJobBoard::SetPhase(const std::string& name, v1::JobPhase phase,
                                const std::string& message, const v1::JobSpec* spec,
                                const v1::CrawlRun* run) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return WriteJobPhase(store_, name, phase, message, spec, run);
+  return service::WriteJobPhase(store_, name, phase, message, spec, run);
 }
 
 Status RedisJobBoard::Watch(const crawler::JobConfig& job, const std::string& yaml,
@@ -358,4 +358,4 @@ void RedisJobBoard::Shutdown() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace gleaner::service
+}  // namespace gleaner::distributed

@@ -28,9 +28,9 @@
 #include "distributed/redis_job_registry.h"
 #include "service/jobs/job_queue.h"
 
-namespace gleaner::service {
+namespace gleaner::distributed {
 
-class RedisJobBoard : public JobQueue {
+class RedisJobBoard : public service::JobQueue {
  public:
   struct Options {
     std::string url;                             // redis://HOST[:PORT][/DB]
@@ -106,4 +106,4 @@ class RedisJobBoard : public JobQueue {
   std::thread thread_;
 };
 
-}  // namespace gleaner::service
+}  // namespace gleaner::distributed

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-namespace gleaner::service {
+namespace gleaner::distributed {
 
 namespace {
 
@@ -17,15 +17,15 @@ constexpr int64_t kTimeoutMicros = 5000000;
 }  // namespace
 
 Status RedisJobRegistry::Open(std::string_view url, std::unique_ptr<RedisJobRegistry>* out) {
-  std::unique_ptr<crawler::RedisClient> client;
-  GLEANER_RETURN_IF_ERROR(crawler::RedisClient::Connect(url, kTimeoutMicros, {}, &client));
+  std::unique_ptr<RedisClient> client;
+  GLEANER_RETURN_IF_ERROR(RedisClient::Connect(url, kTimeoutMicros, {}, &client));
   out->reset(new RedisJobRegistry(std::move(client)));
   return Status::OK();
 }
 
 Status RedisJobRegistry::Run(const std::vector<std::vector<std::string>>& commands,
-                             std::vector<crawler::RedisReply>* replies) {
-  std::vector<crawler::RedisCommand> batch;
+                             std::vector<RedisReply>* replies) {
+  std::vector<RedisCommand> batch;
   for (const auto& args : commands) batch.push_back({-1, args});
   GLEANER_RETURN_IF_ERROR(client_->Run(batch, replies));
   for (size_t i = 0; i < replies->size(); ++i) {
@@ -38,7 +38,7 @@ Status RedisJobRegistry::Run(const std::vector<std::vector<std::string>>& comman
 
 Status RedisJobRegistry::Publish(const std::string& name, const std::string& yaml,
                                  int64_t now_micros) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   return Run({{"MULTI"},
               {"HSET", kJobs, name, yaml},
               {"ZADD", kActive, std::to_string(now_micros), name},
@@ -47,17 +47,17 @@ Status RedisJobRegistry::Publish(const std::string& name, const std::string& yam
 }
 
 Status RedisJobRegistry::Suspend(const std::string& name) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   return Run({{"ZREM", kActive, name}}, &replies);
 }
 
 Status RedisJobRegistry::Retire(const std::string& name) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   return Run({{"MULTI"}, {"ZREM", kActive, name}, {"HDEL", kJobs, name}, {"EXEC"}}, &replies);
 }
 
 Status RedisJobRegistry::List(std::vector<Job>* out) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(
       Run({{"MULTI"}, {"ZRANGE", kActive, "0", "-1"}, {"HGETALL", kJobs}, {"EXEC"}}, &replies));
   const auto& results = replies[3].elements;
@@ -77,20 +77,20 @@ Status RedisJobRegistry::List(std::vector<Job>* out) {
 }
 
 Status RedisJobRegistry::IsActive(const std::string& name, bool* active) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(Run({{"ZSCORE", kActive, name}}, &replies));
-  *active = replies[0].type != crawler::RedisReply::Type::kNil;
+  *active = replies[0].type != RedisReply::Type::kNil;
   return Status::OK();
 }
 
 Status RedisJobRegistry::Report(const v1::WorkerStats& stats) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   return Run({{"HSET", kWorkers, stats.id(), stats.SerializeAsString()}}, &replies);
 }
 
 Status RedisJobRegistry::Workers(int64_t now_micros, int64_t max_age_micros,
                                  std::vector<v1::WorkerStats>* out) {
-  std::vector<crawler::RedisReply> replies;
+  std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(Run({{"HGETALL", kWorkers}}, &replies));
   std::vector<std::string> gone = {"HDEL", kWorkers};
   out->clear();
@@ -110,4 +110,4 @@ Status RedisJobRegistry::Workers(int64_t now_micros, int64_t max_age_micros,
   return Run({gone}, &replies);
 }
 
-}  // namespace gleaner::service
+}  // namespace gleaner::distributed

@@ -20,7 +20,7 @@
 #include "common/status.h"
 #include "schema/gleaner_service.pb.h"
 
-namespace gleaner::service {
+namespace gleaner::distributed {
 
 class RedisJobRegistry {
  public:
@@ -50,13 +50,12 @@ class RedisJobRegistry {
   Status Workers(int64_t now_micros, int64_t max_age_micros, std::vector<v1::WorkerStats>* out);
 
  private:
-  explicit RedisJobRegistry(std::unique_ptr<crawler::RedisClient> client)
-      : client_(std::move(client)) {}
+  explicit RedisJobRegistry(std::unique_ptr<RedisClient> client) : client_(std::move(client)) {}
   // Runs `commands` in one round trip; a refused command is an IOError.
   Status Run(const std::vector<std::vector<std::string>>& commands,
-             std::vector<crawler::RedisReply>* replies);
+             std::vector<RedisReply>* replies);
 
-  std::unique_ptr<crawler::RedisClient> client_;
+  std::unique_ptr<RedisClient> client_;
 };
 
-}  // namespace gleaner::service
+}  // namespace gleaner::distributed

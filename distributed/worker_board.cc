@@ -10,7 +10,7 @@
 #include "distributed/redis_job_registry.h"
 #include "storage/job_writer.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 namespace {
 
@@ -33,11 +33,10 @@ std::string WorkerId() {
 void Heartbeat(const std::string& redis_url, CrawlSlot* slot, Logger* log) {
   const std::string id = WorkerId();
   const int64_t started = storage::NowMicros();
-  std::unique_ptr<service::RedisJobRegistry> registry;
+  std::unique_ptr<RedisJobRegistry> registry;
   bool failing = false;
   auto beat = [&]() -> Status {
-    if (registry == nullptr)
-      GLEANER_RETURN_IF_ERROR(service::RedisJobRegistry::Open(redis_url, &registry));
+    if (registry == nullptr) GLEANER_RETURN_IF_ERROR(RedisJobRegistry::Open(redis_url, &registry));
     v1::WorkerStats stats = slot->Snapshot();
     stats.set_id(id);
     stats.set_started_micros(started);
@@ -138,15 +137,14 @@ v1::WorkerStats CrawlSlot::Snapshot() const {
 
 Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log,
                       const CrawlJobFn& crawl) {
-  std::unique_ptr<service::RedisJobRegistry> registry;
-  GLEANER_RETURN_IF_ERROR(
-      service::RedisJobRegistry::Open(redis_url, &registry).Annotate(redis_url));
+  std::unique_ptr<RedisJobRegistry> registry;
+  GLEANER_RETURN_IF_ERROR(RedisJobRegistry::Open(redis_url, &registry).Annotate(redis_url));
   std::thread heartbeat([&] { Heartbeat(redis_url, slot, log); });
   log->Info("waiting for jobs", {{"redis", redis_url}});
 
   bool redis_away = false;
   while (!slot->stopping()) {
-    std::vector<service::RedisJobRegistry::Job> jobs;
+    std::vector<RedisJobRegistry::Job> jobs;
     Status s = registry->List(&jobs);
     if (!s.ok()) {
       if (!redis_away) log->Warn("reading the jobs failed", {{"error", s.message()}});
@@ -183,4 +181,4 @@ Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log
   return Status::OK();
 }
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

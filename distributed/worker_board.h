@@ -21,7 +21,7 @@
 #include "schema/gleaner_service.pb.h"
 #include "service/ingest/ingest_client.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 // The crawl a worker runs now, shared with its other threads: a signal or the
 // job leaving the board stops it, the heartbeat reads its counters.
@@ -76,4 +76,4 @@ using CrawlJobFn = std::function<Status(const crawler::JobConfig& job, CrawlSlot
 Status RunBoardWorker(const std::string& redis_url, CrawlSlot* slot, Logger* log,
                       const CrawlJobFn& crawl);
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

@@ -1,6 +1,6 @@
 #include "distributed/worker_output.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds,
                                 bool* already_complete) {
@@ -62,4 +62,4 @@ Status WorkerCrawlOutput::Poll() {
   return Status::OK();
 }
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

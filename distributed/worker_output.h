@@ -17,7 +17,7 @@
 #include "crawler/frontier/redis_frontier.h"
 #include "service/ingest/ingest_client.h"
 
-namespace gleaner::tools {
+namespace gleaner::distributed {
 
 class WorkerCrawlOutput : public crawler::CrawlOutput {
  public:
@@ -78,4 +78,4 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   uint64_t lost_leases_ = 0;
 };
 
-}  // namespace gleaner::tools
+}  // namespace gleaner::distributed

@@ -27,10 +27,10 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 
 Status RunDemo(const std::string& data_flag, const std::string& out_dir) {
   std::string dir = ResolveDataDir(data_flag);
-  fixture::FixtureOptions site_options;
+  demo::FixtureOptions site_options;
   site_options.pages = kDemoProducts;
-  std::unique_ptr<fixture::FixtureSite> site;
-  GLEANER_RETURN_IF_ERROR(fixture::FixtureSite::Start(site_options, &site));
+  std::unique_ptr<demo::FixtureSite> site;
+  GLEANER_RETURN_IF_ERROR(demo::FixtureSite::Start(site_options, &site));
   std::cout << "demo: serving the sample site (" << kDemoProducts << " products) at "
             << site->BaseUrl() << '\n';
 

@@ -38,7 +38,7 @@ struct WorkerFlags {
 // One job from --job (the operator's own file: not restricted), or every job
 // `gleaner serve --redis` publishes.
 Status Work(const WorkerFlags& f, Logger* log) {
-  CrawlWorkerOptions options;
+  distributed::CrawlWorkerOptions options;
   options.redis_url = f.redis;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &options.ingest));
   options.ca_file = f.ca_file;
@@ -46,26 +46,27 @@ Status Work(const WorkerFlags& f, Logger* log) {
   options.on_run = [](const std::string& job, const crawler::CrawlSummary& summary) {
     PrintCrawlSummary(job, summary, std::cout);
   };
-  options.on_job_end = [](const std::string&, const WorkerJobTotals& t) {
+  options.on_job_end = [](const std::string&, const distributed::WorkerJobTotals& t) {
     std::cout << "  ingest: " << t.ingest.records_stored << " records stored, "
               << t.ingest.duplicates << " already there, " << t.ingest.batches_acked << " batches, "
               << t.ingest.reconnects << " reconnects; " << t.fetch_errors
               << " fetch errors logged, " << t.lost_leases << " leases lost to expiry\n";
     std::cout << "  redis: " << t.redis_round_trips << " round trips\n";
   };
-  CrawlWorker worker(std::move(options), log);
+  distributed::CrawlWorker worker(std::move(options), log);
   // SIGTERM or SIGINT: finish the pages in flight (their records shipped and
   // acked), then exit; the rest stays in Redis for the other workers.
-  CrawlSlot slot;
+  distributed::CrawlSlot slot;
   StopSignals stop_signals([&slot, log](const char* signal) {
     if (!slot.stopping()) log->Info("finishing the pages in flight", {{"signal", signal}});
     slot.Stop();
   });
   if (f.job.empty()) {
-    return RunBoardWorker(f.redis, &slot, log,
-                          [&f, &worker](const crawler::JobConfig& job, CrawlSlot* slot) {
-                            return worker.CrawlJob(job, !f.allow_private_networks, slot);
-                          });
+    return distributed::RunBoardWorker(
+        f.redis, &slot, log,
+        [&f, &worker](const crawler::JobConfig& job, distributed::CrawlSlot* slot) {
+          return worker.CrawlJob(job, !f.allow_private_networks, slot);
+        });
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));

@@ -97,11 +97,11 @@ class Site {
   Status Start(const Flags& flags) {
     if (!flags.external_fixture) {
       std::set<std::string> before = ThreadIds();
-      fixture::FixtureOptions options;
+      demo::FixtureOptions options;
       options.pages = flags.pages;
       options.threads = flags.fixture_threads;
       options.pregzip = !flags.gzip_per_request;
-      GLEANER_RETURN_IF_ERROR(fixture::FixtureSite::Start(options, &in_process_));
+      GLEANER_RETURN_IF_ERROR(demo::FixtureSite::Start(options, &in_process_));
       for (const auto& tid : ThreadIds()) {
         if (!before.count(tid)) fixture_threads_.push_back(tid);
       }
@@ -164,7 +164,7 @@ class Site {
     return Status::OK();
   }
 
-  std::unique_ptr<fixture::FixtureSite> in_process_;
+  std::unique_ptr<demo::FixtureSite> in_process_;
   std::vector<std::string> fixture_threads_;
   pid_t child_ = -1;
   std::string base_url_;
@@ -229,7 +229,7 @@ struct ParseResult {
 // Every page a full crawl fetches (reachable from "/" outside /private/),
 // rendered straight from the catalogue: the bytes the site serves, unzipped.
 std::vector<std::string> RenderReachablePages(int pages) {
-  fixture::SiteCatalog catalog(pages, fixture::FixtureOptions{}.seed);
+  demo::SiteCatalog catalog(pages, demo::FixtureOptions{}.seed);
   std::vector<std::string> html;
   for (const auto& [path, depth] : catalog.ReachablePaths()) {
     if (auto page = catalog.RenderPage(path)) html.push_back(std::move(*page));

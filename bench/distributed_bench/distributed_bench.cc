@@ -50,12 +50,10 @@ struct Flags {
 // One connection for the benchmark's own questions to a Redis (INFO, SCAN, DEL).
 class RedisProbe {
  public:
-  Status Open(const std::string& url) {
-    return crawler::RedisClient::Connect(url, 60000000, {}, &client_);
-  }
+  Status Open(const std::string& url) { return RedisClient::Connect(url, 60000000, {}, &client_); }
 
-  Status Command(std::vector<std::string> args, crawler::RedisReply* reply) {
-    std::vector<crawler::RedisReply> replies;
+  Status Command(std::vector<std::string> args, RedisReply* reply) {
+    std::vector<RedisReply> replies;
     GLEANER_RETURN_IF_ERROR(client_->Run({{-1, std::move(args)}}, &replies));
     *reply = std::move(replies.at(0));
     if (reply->is_error()) return Status::IOError("redis: " + reply->str);
@@ -65,7 +63,7 @@ class RedisProbe {
   // "field:value" lines of INFO `sections` as a map.
   Status Info(std::vector<std::string> sections, std::map<std::string, std::string>* out) {
     sections.insert(sections.begin(), "INFO");
-    crawler::RedisReply reply;
+    RedisReply reply;
     GLEANER_RETURN_IF_ERROR(Command(std::move(sections), &reply));
     std::istringstream lines(reply.str);
     std::string line;
@@ -83,13 +81,13 @@ class RedisProbe {
     std::string cursor = "0";
     *deleted = 0;
     do {
-      crawler::RedisReply reply;
+      RedisReply reply;
       GLEANER_RETURN_IF_ERROR(Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}, &reply));
       cursor = reply.elements.at(0).str;
       std::vector<std::string> del = {"UNLINK"};
       for (const auto& key : reply.elements.at(1).elements) del.push_back(key.str);
       if (del.size() == 1) continue;
-      crawler::RedisReply n;
+      RedisReply n;
       GLEANER_RETURN_IF_ERROR(Command(std::move(del), &n));
       *deleted += n.integer;
     } while (cursor != "0");
@@ -97,7 +95,7 @@ class RedisProbe {
   }
 
  private:
-  std::unique_ptr<crawler::RedisClient> client_;
+  std::unique_ptr<RedisClient> client_;
 };
 
 double InfoNumber(const std::map<std::string, std::string>& info, const std::string& field) {
@@ -282,7 +280,7 @@ Status RunMemory(const Flags& flags, MemoryResult* result) {
   GLEANER_RETURN_IF_ERROR(probe.Info({"memory"}, &info));
   result->used_pushed = InfoNumber(info, "used_memory");
   GLEANER_RETURN_IF_ERROR(probe.DeleteMatching("gl:mem:*:q", &result->queue_keys));
-  crawler::RedisReply reply;
+  RedisReply reply;
   // UNLINK frees in the background; wait until Redis has.
   for (int i = 0; i < 600; ++i) {
     GLEANER_RETURN_IF_ERROR(probe.Info({"memory"}, &info));

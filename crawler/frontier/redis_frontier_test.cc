@@ -9,11 +9,8 @@
 
 using namespace gleaner;
 using crawler::Lease;
-constexpr auto Item = crawler::TestItem;
-using crawler::RedisClient;
-using crawler::RedisCommand;
+constexpr auto Item = gleaner::testing::TestItem;
 using crawler::RedisFrontier;
-using crawler::RedisReply;
 
 namespace {
 
@@ -58,19 +55,19 @@ std::vector<RedisReply> Raw(const gleaner::testing::RedisServer& server,
 }  // namespace
 
 TEST_CASE("redis URLs name a host, a port and a database") {
-  crawler::RedisEndpoint e;
-  REQUIRE(crawler::ParseRedisUrl("redis://10.0.0.5:6380/3", &e).ok());
+  RedisEndpoint e;
+  REQUIRE(ParseRedisUrl("redis://10.0.0.5:6380/3", &e).ok());
   CHECK(e.host == "10.0.0.5");
   CHECK(e.port == 6380);
   CHECK(e.db == 3);
-  REQUIRE(crawler::ParseRedisUrl("redis://cache", &e).ok());
+  REQUIRE(ParseRedisUrl("redis://cache", &e).ok());
   CHECK(e.host == "cache");
   CHECK(e.port == 6379);
   CHECK(e.db == 0);
   for (const char* bad : {"http://cache:6379", "redis://", "redis://cache:0", "redis://cache:x",
                           "redis://cache:6379/-1", "redis://user@cache"}) {
     INFO(bad);
-    CHECK(crawler::ParseRedisUrl(bad, &e).IsInvalidArgument());
+    CHECK(ParseRedisUrl(bad, &e).IsInvalidArgument());
   }
 }
 

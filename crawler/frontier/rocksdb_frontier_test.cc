@@ -8,7 +8,7 @@
 
 using namespace gleaner;
 using crawler::Lease;
-constexpr auto Item = crawler::TestItem;
+constexpr auto Item = gleaner::testing::TestItem;
 using crawler::RocksDbFrontier;
 
 namespace {

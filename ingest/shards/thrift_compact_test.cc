@@ -7,6 +7,9 @@
 namespace gleaner::shards {
 namespace {
 
+using testing::CompactValue;
+using testing::DecodeCompactStruct;
+
 std::string Bytes(std::initializer_list<int> bytes) {
   std::string out;
   for (int b : bytes) out.push_back(static_cast<char>(b));

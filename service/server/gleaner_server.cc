@@ -71,10 +71,11 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
     crawl.public_networks_only = !options.allow_private_networks;
     p.runner = std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log);
   } else {
-    std::unique_ptr<RedisJobBoard> board;
-    RedisJobBoard::Options bo;
+    std::unique_ptr<distributed::RedisJobBoard> board;
+    distributed::RedisJobBoard::Options bo;
     bo.url = options.redis_url;
-    GLEANER_RETURN_IF_ERROR(RedisJobBoard::Open(p.store.get(), bo, options.log, &board));
+    GLEANER_RETURN_IF_ERROR(
+        distributed::RedisJobBoard::Open(p.store.get(), bo, options.log, &board));
     p.runner = std::move(board);
   }
   p.auth = std::make_unique<BearerTokenCheck>(options.token);

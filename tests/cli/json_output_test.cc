@@ -71,7 +71,7 @@ void CommandsWithJson(const std::vector<std::string>& path, std::set<std::string
   }
 }
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+std::string SiteJob(const demo::FixtureSite& site, const std::string& name,
                     const std::string& politeness, const std::string& extra = "") {
   return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
@@ -81,10 +81,10 @@ std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
 }  // namespace
 
 TEST_CASE("every command that takes --json prints exactly one JSON document on stdout") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 30;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // The fields kProductRecordsYaml extracts: a rules field no record has is
   // refused, so configs/rules/demo.yaml (availability, reviews) would not do.
@@ -164,10 +164,10 @@ dedup: {key: [upc]}
 }
 
 TEST_CASE("stage dump --json is one array of the records that --format jsonl gives a line each") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 10;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   const std::string job = WriteJob(
       dir, "shop.yaml", SiteJob(*site, "shop", "{concurrency: 4, per_host: 4, delay_ms: 0}"));

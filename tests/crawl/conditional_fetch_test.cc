@@ -10,7 +10,7 @@
 #include "demo/conditional_request.h"
 #include "demo/fixture_site.h"
 
-namespace gleaner {
+namespace gleaner::testing {
 namespace {
 
 using crawler::FetchRequest;
@@ -20,25 +20,25 @@ constexpr const char* kPath = "/catalogue/page-2.html";
 
 struct Site {
   Site() {
-    fixture::FixtureOptions options;
+    demo::FixtureOptions options;
     options.pages = 60;
-    REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
-    std::optional<fixture::Validators> current = site->ValidatorsOf(kPath);
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    std::optional<demo::Validators> current = site->ValidatorsOf(kPath);
     REQUIRE(current.has_value());
     REQUIRE(!current->etag.empty());
     etag = current->etag;
-    last_modified = fixture::HttpDate(current->last_modified);
+    last_modified = demo::HttpDate(current->last_modified);
   }
   std::string Url() const { return site->BaseUrl() + kPath; }
   // The one request the site saw since the last call.
-  fixture::RequestLogEntry OnlyRequest() {
-    std::vector<fixture::RequestLogEntry> log = site->RequestLog();
+  demo::RequestLogEntry OnlyRequest() {
+    std::vector<demo::RequestLogEntry> log = site->RequestLog();
     REQUIRE(log.size() == 1);
     site->ClearRequestLog();
     return log[0];
   }
 
-  std::unique_ptr<fixture::FixtureSite> site;
+  std::unique_ptr<demo::FixtureSite> site;
   std::string etag;           // the page's current validators, as the site sends them
   std::string last_modified;
 };
@@ -69,7 +69,7 @@ TEST_CASE("the page's current ETag is sent as If-None-Match and answered 304 wit
   CHECK(r.wire_bytes == 0);
   // The 304 names the validators again, for the next revisit.
   CHECK(crawler::ValidatorsOf(r.headers).etag == s.etag);
-  fixture::RequestLogEntry sent = s.OnlyRequest();
+  demo::RequestLogEntry sent = s.OnlyRequest();
   CHECK(sent.if_none_match == s.etag);
   CHECK(sent.if_modified_since.empty());
   CHECK(sent.status == 304);
@@ -81,7 +81,7 @@ TEST_CASE("a weak ETag goes out as stored and the site's weak comparison matches
   CHECK(r.not_modified);
   CHECK(r.body.empty());
   CHECK(s.site->NotModifiedCount() == 1);
-  fixture::RequestLogEntry sent = s.OnlyRequest();
+  demo::RequestLogEntry sent = s.OnlyRequest();
   CHECK(sent.if_none_match == "W/" + s.etag);
   CHECK(sent.status == 304);
 }
@@ -92,7 +92,7 @@ TEST_CASE("with only Last-Modified known, If-Modified-Since gets the 304") {
   CHECK(r.not_modified);
   CHECK(r.body.empty());
   CHECK(s.site->NotModifiedCount() == 1);
-  fixture::RequestLogEntry sent = s.OnlyRequest();
+  demo::RequestLogEntry sent = s.OnlyRequest();
   CHECK(sent.if_none_match.empty());
   CHECK(sent.if_modified_since == s.last_modified);
 }
@@ -108,7 +108,7 @@ TEST_CASE("a stale ETag gets 200 and the body, though Last-Modified alone would 
   CHECK(r.body.find("<html") != std::string::npos);
   CHECK(crawler::ValidatorsOf(r.headers).etag == s.etag);
   CHECK(s.site->NotModifiedCount() == 0);
-  fixture::RequestLogEntry sent = s.OnlyRequest();
+  demo::RequestLogEntry sent = s.OnlyRequest();
   CHECK(sent.if_none_match == "\"stale\"");
   CHECK(sent.if_modified_since == s.last_modified);
   CHECK(sent.status == 200);
@@ -122,16 +122,16 @@ TEST_CASE("a validator with CR/LF or over 1 KiB is not sent: no header is inject
     FetchResult r = Fetch(s.Url(), {bad, ""});
     CHECK(r.status == 200);
     CHECK_FALSE(r.not_modified);
-    fixture::RequestLogEntry sent = s.OnlyRequest();
+    demo::RequestLogEntry sent = s.OnlyRequest();
     CHECK(sent.if_none_match.empty());
     CHECK(sent.if_modified_since.empty());  // the injected line did not arrive either
   }
   // The safe one of a pair still goes.
   FetchResult r = Fetch(s.Url(), {s.etag + "\r\nX: 1", s.last_modified});
   CHECK(r.not_modified);
-  fixture::RequestLogEntry sent = s.OnlyRequest();
+  demo::RequestLogEntry sent = s.OnlyRequest();
   CHECK(sent.if_none_match.empty());
   CHECK(sent.if_modified_since == s.last_modified);
 }
 
-}  // namespace gleaner
+}  // namespace gleaner::testing

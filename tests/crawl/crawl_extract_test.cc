@@ -13,7 +13,7 @@ using namespace gleaner::testing;
 
 namespace {
 
-std::string DocsJob(const fixture::FixtureSite& site, const std::string& fields) {
+std::string DocsJob(const demo::FixtureSite& site, const std::string& fields) {
   return "name: docs\n"
          "sources:\n"
          "  - kind: html\n"
@@ -27,18 +27,18 @@ std::string DocsJob(const fixture::FixtureSite& site, const std::string& fields)
          fields + "politeness: {delay_ms: 0}\n";
 }
 
-std::unique_ptr<fixture::FixtureSite> StartSite() {
-  fixture::FixtureOptions options;
+std::unique_ptr<demo::FixtureSite> StartSite() {
+  demo::FixtureOptions options;
   options.pages = 5;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   return site;
 }
 
 }  // namespace
 
 TEST_CASE("a docs crawl stores counts, code blocks as written and headings without anchors") {
-  std::unique_ptr<fixture::FixtureSite> site = StartSite();
+  std::unique_ptr<demo::FixtureSite> site = StartSite();
   TempDir dir;
   const std::string fields =
       "        title:    {css: h2, exclude: a.headerlink}\n"
@@ -82,7 +82,7 @@ TEST_CASE("a docs crawl stores counts, code blocks as written and headings witho
 }
 
 TEST_CASE("a count that also names an attribute is refused at the key, before any fetch") {
-  std::unique_ptr<fixture::FixtureSite> site = StartSite();
+  std::unique_ptr<demo::FixtureSite> site = StartSite();
   TempDir dir;
   const std::string job =
       WriteJob(dir, "docs.yaml",

@@ -15,14 +15,14 @@ using namespace gleaner;
 using namespace gleaner::testing;
 
 TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl finishes") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 20;
   // The huge page and the gzip bomb stream for a while: on one serving thread
   // a loaded machine (load 15) kept /fault/reset waiting past the timeout,
   // and its last attempt was recorded as a timeout instead.
   options.threads = 3;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // 2 s: within it the fault endpoints answer, /fault/slow (3 s) never does.
   std::string yaml = "name: faults\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
@@ -76,7 +76,7 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   std::map<std::string, nlohmann::json> records;
   for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["source_url"])] = r;
   REQUIRE(records.count("/fault/malformed"));
-  fixture::ExpectedProduct malformed = fixture::SiteCatalog::MalformedProduct();
+  demo::ExpectedProduct malformed = demo::SiteCatalog::MalformedProduct();
   CHECK(records["/fault/malformed"]["title"] == malformed.title);
   CHECK(records["/fault/malformed"]["price"] == malformed.price);
   CHECK(records.count("/fault/flaky/1?fail=2"));
@@ -128,9 +128,9 @@ TEST_CASE("hostile job files exit 2 with a positioned message under memory and C
 }
 
 TEST_CASE("a page with more links than the per-page cap has the rest counted, not followed") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // 12,000 links, 2,000 past the cap; depth 1 is in scope, so the 10,000
   // taken are fetched (404s, cut short by max_pages).

@@ -12,7 +12,7 @@ using namespace gleaner::testing;
 
 namespace {
 
-std::set<int64_t> ExpectedIds(const fixture::FixtureSite& site) {
+std::set<int64_t> ExpectedIds(const demo::FixtureSite& site) {
   std::set<int64_t> ids;
   for (const auto& item : site.ApiItems()) ids.insert(item["id"].get<int64_t>());
   return ids;
@@ -21,9 +21,9 @@ std::set<int64_t> ExpectedIds(const fixture::FixtureSite& site) {
 }  // namespace
 
 TEST_CASE("each pagination style yields every API item exactly once") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   const std::string base = site->BaseUrl();
   struct Style {
     const char* name;
@@ -65,9 +65,9 @@ TEST_CASE("each pagination style yields every API item exactly once") {
 }
 
 TEST_CASE("a json source without fields keeps each record object whole") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml =
       "name: whole\nsources:\n  - kind: json\n    url: \"" + site->BaseUrl() +
@@ -84,9 +84,9 @@ TEST_CASE("a json source without fields keeps each record object whole") {
 }
 
 TEST_CASE("the bearer token is read from the environment and never stored") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml = "name: secure\nsources:\n  - kind: json\n    url: \"" + site->BaseUrl() +
                      "/api/secure/items?page=1\"\n    records: \"$.items[*]\"\n"
@@ -109,9 +109,9 @@ TEST_CASE("the bearer token is read from the environment and never stored") {
 }
 
 TEST_CASE("a response nested 100,000 levels deep is a parse error and the crawl finishes") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml = DeepJsonJobYaml("deep", site->BaseUrl());
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});

@@ -18,7 +18,7 @@ using namespace gleaner::testing;
 
 namespace {
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& name, bool store_pages) {
+std::string SiteJob(const demo::FixtureSite& site, const std::string& name, bool store_pages) {
   return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml +
          "politeness: {concurrency: 4, per_host: 4, delay_ms: 0}\n" +
@@ -26,7 +26,7 @@ std::string SiteJob(const fixture::FixtureSite& site, const std::string& name, b
 }
 
 // Crawls the site with the real binary into dir/<name>.
-void Crawl(const fixture::FixtureSite& site, const TempDir& dir, const std::string& name,
+void Crawl(const demo::FixtureSite& site, const TempDir& dir, const std::string& name,
            bool store_pages) {
   ProcessResult run =
       Gleaner({"crawl", WriteJob(dir, name + ".yaml", SiteJob(site, name, store_pages)), "--data",
@@ -56,10 +56,10 @@ std::string WithoutQuery(const std::string& target) { return target.substr(0, ta
 }  // namespace
 
 TEST_CASE("store_pages keeps every fetched page with its status, final URL and exact body") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 30;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   Crawl(*site, dir, "kept", /*store_pages=*/true);
 
@@ -101,10 +101,10 @@ TEST_CASE("store_pages keeps every fetched page with its status, final URL and e
 }
 
 TEST_CASE("without store_pages no page is kept") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 10;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   Crawl(*site, dir, "dropped", /*store_pages=*/false);
 

@@ -32,10 +32,10 @@ std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::jso
 
 TEST_CASE(
     "crash recovery: kill -9 at random points, resume, same records as an uninterrupted crawl") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 400;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml = "name: resume\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
                      "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml +
@@ -76,10 +76,10 @@ TEST_CASE(
 
 TEST_CASE("SIGINT or SIGTERM stops a crawl cleanly: exit 0, and the same command continues") {
   const int sig = GENERATE(SIGINT, SIGTERM);
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 150;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   const std::string body = "sources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
                            "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml;

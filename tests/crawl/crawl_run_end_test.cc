@@ -24,7 +24,7 @@ std::string SeedJob(const std::string& name, const std::string& seeds, int max_d
 }
 
 // Requests the site logged for pages (robots.txt aside).
-std::vector<std::string> PageRequests(const fixture::FixtureSite& site) {
+std::vector<std::string> PageRequests(const demo::FixtureSite& site) {
   std::vector<std::string> out;
   for (const auto& e : site.RequestLog()) {
     if (e.target != "/robots.txt") out.push_back(e.target);
@@ -58,10 +58,10 @@ TEST_CASE("a crawl whose every seed is refused fails naming the cause, run again
   CHECK(state["stats"]["robots_blocked"] == 0);
 
   // The host comes up: the next run fetches the seeds again, not "already complete".
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.port = port;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   run = Gleaner({"crawl", job, "--data", dir / "data"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
@@ -73,9 +73,9 @@ TEST_CASE("a crawl whose every seed is refused fails naming the cause, run again
 }
 
 TEST_CASE("a seed answering 404 fails the run, gleaner run then prepares nothing") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   WriteFile(dir / "rules.yaml", "dataset: d\nfields:\n  title: {type: string}\n");
   const std::string job =
@@ -91,10 +91,10 @@ TEST_CASE("a seed answering 404 fails the run, gleaner run then prepares nothing
 }
 
 TEST_CASE("max_pages ends a run succeeded with the reason, the next run takes the next pages") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   const std::string job = WriteJob(
       dir, "job.yaml", SeedJob("capped", "\"" + site->BaseUrl() + "/\"", 50) + "max_pages: 5\n");

@@ -27,7 +27,7 @@ std::string AsExtracted(std::string s) {
   return out;
 }
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+std::string SiteJob(const demo::FixtureSite& site, const std::string& name,
                     const std::string& politeness) {
   return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
@@ -43,7 +43,7 @@ std::set<std::string> RecordedRobotsBlocked(const std::string& data_dir, const s
   return blocked;
 }
 
-std::set<std::string> ExpectedRobotsBlocked(const fixture::FixtureSite& site) {
+std::set<std::string> ExpectedRobotsBlocked(const demo::FixtureSite& site) {
   const std::vector<std::string> paths = site.RobotsBlockedPaths();
   return {paths.begin(), paths.end()};
 }
@@ -51,10 +51,10 @@ std::set<std::string> ExpectedRobotsBlocked(const fixture::FixtureSite& site) {
 }  // namespace
 
 TEST_CASE("a full crawl stores exactly the site's product records, once each") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 120;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "job.yaml",
                              SiteJob(*site, "shop", "{concurrency: 8, per_host: 4, delay_ms: 0}"));
@@ -64,7 +64,7 @@ TEST_CASE("a full crawl stores exactly the site's product records, once each") {
 
   // Expected: every reachable product page, except copies whose rel=canonical
   // names the original (their content is the original's, extracted there).
-  std::map<std::string, fixture::ExpectedProduct> expected;
+  std::map<std::string, demo::ExpectedProduct> expected;
   auto reachable = site->ReachablePaths();
   for (const auto& p : site->ExpectedProducts()) {
     if (!reachable.count(p.path)) continue;
@@ -112,12 +112,12 @@ TEST_CASE("a full crawl stores exactly the site's product records, once each") {
 }
 
 TEST_CASE("politeness: no host ever sees more than per_host requests at once") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 60;
   options.hosts = 2;
   options.threads = 2;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml = "name: polite\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl(0) +
                      "/\", \"" + site->BaseUrl(1) + "/\"]\n" +
@@ -132,16 +132,16 @@ TEST_CASE("politeness: no host ever sees more than per_host requests at once") {
 }
 
 TEST_CASE("keep-alive: a crawl reuses its connections instead of opening one per few pages") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 400;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml = SiteJob(*site, "reuse", "{concurrency: 16, per_host: 16, delay_ms: 0}");
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
-  std::vector<fixture::RequestLogEntry> log = site->RequestLog();
+  std::vector<demo::RequestLogEntry> log = site->RequestLog();
   std::set<uint16_t> connections;  // the client's port names its connection
   for (const auto& entry : log) connections.insert(entry.remote_port);
   INFO(log.size() << " requests over " << connections.size() << " connections");
@@ -152,10 +152,10 @@ TEST_CASE("keep-alive: a crawl reuses its connections instead of opening one per
 }
 
 TEST_CASE("politeness: request starts on one host are at least delay_ms apart") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 20;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string yaml =
       "name: slowly\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
@@ -173,12 +173,12 @@ TEST_CASE("politeness: request starts on one host are at least delay_ms apart") 
 }
 
 TEST_CASE("robots.txt answering 503 blocks the host for now, 404 allows everything") {
-  for (auto mode : {fixture::RobotsMode::kUnavailable, fixture::RobotsMode::kNotFound}) {
-    fixture::FixtureOptions options;
+  for (auto mode : {demo::RobotsMode::kUnavailable, demo::RobotsMode::kNotFound}) {
+    demo::FixtureOptions options;
     options.pages = 10;
     options.robots = mode;
-    std::unique_ptr<fixture::FixtureSite> site;
-    REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+    std::unique_ptr<demo::FixtureSite> site;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
     TempDir dir;
     std::string yaml =
         "name: robots\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
@@ -189,7 +189,7 @@ TEST_CASE("robots.txt answering 503 blocks the host for now, 404 allows everythi
     size_t page_requests = 0;
     for (const auto& e : site->RequestLog()) page_requests += e.target != "/robots.txt";
     nlohmann::json errors = StageErrors(dir / "data", "robots");
-    if (mode == fixture::RobotsMode::kUnavailable) {
+    if (mode == demo::RobotsMode::kUnavailable) {
       // Nothing fetched: the run failed, for a robots.txt that is not there,
       // which is no rule blocking anything.
       CHECK(run.exit_code == 1);
@@ -208,11 +208,11 @@ TEST_CASE("robots.txt answering 503 blocks the host for now, 404 allows everythi
 }
 
 TEST_CASE("a robots.txt over 500 KiB is read up to the cap, not taken as blocking the host") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  options.robots = fixture::RobotsMode::kOversized;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  options.robots = demo::RobotsMode::kOversized;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(
       dir, "job.yaml", SiteJob(*site, "robots", "{concurrency: 4, per_host: 2, delay_ms: 0}"));
@@ -229,10 +229,10 @@ TEST_CASE("a robots.txt over 500 KiB is read up to the cap, not taken as blockin
 }
 
 TEST_CASE("robots_sitemaps: the Sitemap lines of robots.txt seed the crawl") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 60;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // max_depth 0: without the sitemap only "/" would be fetched.
   std::string yaml = "name: mapped\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +

@@ -85,11 +85,11 @@ class MemoryOutput : public crawler::CrawlOutput {
 }  // namespace
 
 TEST_CASE("a 304 reaches the output as a page marked not modified, nothing extracted, counted") {
-  fixture::FixtureOptions site_options;
+  demo::FixtureOptions site_options;
   site_options.pages = 20;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(site_options, &site).ok());
-  const std::vector<fixture::ExpectedProduct> products = site->ExpectedProducts();
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(site_options, &site).ok());
+  const std::vector<demo::ExpectedProduct> products = site->ExpectedProducts();
   REQUIRE(products.size() >= 2);
   const std::string revisited = site->BaseUrl() + products[0].path;
   const std::string fresh = site->BaseUrl() + products[1].path;
@@ -122,7 +122,7 @@ TEST_CASE("a 304 reaches the output as a page marked not modified, nothing extra
 
   // The site's log: one 304 to the revisit, which sent the ETag; a 200 to the other.
   CHECK(site->NotModifiedCount() == 1);
-  for (const fixture::RequestLogEntry& entry : site->RequestLog()) {
+  for (const demo::RequestLogEntry& entry : site->RequestLog()) {
     INFO(entry.target);
     if (entry.target == products[0].path) {
       CHECK(entry.if_none_match == etag);

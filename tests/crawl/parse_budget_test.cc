@@ -12,7 +12,7 @@
 #include "storage/staging_store.h"
 #include "tests/support/temp_dir.h"
 
-namespace gleaner {
+namespace gleaner::testing {
 namespace {
 
 constexpr int kPages = 6;
@@ -32,9 +32,9 @@ crawler::JobConfig ManyLinksJob(const std::string& base_url) {
 }
 
 crawler::CrawlSummary CrawlWithBudget(size_t budget_bytes) {
-  fixture::FixtureOptions fixture_options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(fixture_options, &site).ok());
+  demo::FixtureOptions fixture_options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(fixture_options, &site).ok());
   testing::TempDir dir;
   std::unique_ptr<storage::StagingStore> store;
   REQUIRE(storage::StagingStore::OpenPrimary(dir / "store", {}, &store).ok());
@@ -50,7 +50,7 @@ crawler::CrawlSummary CrawlWithBudget(size_t budget_bytes) {
 }
 
 TEST_CASE("pages bigger than the parse budget are parsed one at a time, none is stalled") {
-  size_t page_bytes = fixture::SiteCatalog::ManyLinksPage(kLinksPerPage).size();
+  size_t page_bytes = demo::SiteCatalog::ManyLinksPage(kLinksPerPage).size();
   crawler::CrawlSummary summary = CrawlWithBudget(1000);
   CHECK(summary.pages_fetched == kPages);
   CHECK(summary.errors == 0);
@@ -59,7 +59,7 @@ TEST_CASE("pages bigger than the parse budget are parsed one at a time, none is 
 }
 
 TEST_CASE("pages within the parse budget never exceed it together") {
-  size_t page_bytes = fixture::SiteCatalog::ManyLinksPage(kLinksPerPage).size();
+  size_t page_bytes = demo::SiteCatalog::ManyLinksPage(kLinksPerPage).size();
   size_t budget = 2 * page_bytes + page_bytes / 2;  // room for two pages, not three
   crawler::CrawlSummary summary = CrawlWithBudget(budget);
   CHECK(summary.pages_fetched == kPages);
@@ -69,4 +69,4 @@ TEST_CASE("pages within the parse budget never exceed it together") {
 }
 
 }  // namespace
-}  // namespace gleaner
+}  // namespace gleaner::testing

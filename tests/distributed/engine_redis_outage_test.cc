@@ -67,8 +67,8 @@ crawler::RedisFrontier::Options FrontierOptions(const RedisServer& redis) {
 }  // namespace
 
 TEST_CASE("a run that Redis left mid-fetch renews none of its leases: the next run takes them back") {
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(fixture::FixtureOptions(), &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(demo::FixtureOptions(), &site).ok());
   // Two pages slow enough to be under way when Redis stops; links pushed by
   // the shop pages are kept out by the scope.
   const std::string base = site->BaseUrl(0);

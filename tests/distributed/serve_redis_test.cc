@@ -195,7 +195,7 @@ TEST_CASE("a worker without --allow-private-networks connects to no private addr
 }
 
 // Pages the fixture served, robots.txt aside: what a run took on.
-std::multiset<std::string> PagesServed(const fixture::FixtureSite& site) {
+std::multiset<std::string> PagesServed(const demo::FixtureSite& site) {
   std::multiset<std::string> pages;
   for (const auto& e : site.RequestLog()) {
     if (e.target != "/robots.txt") pages.insert(std::to_string(e.host) + e.target);

@@ -17,7 +17,7 @@ namespace gleaner::testing {
 const char* kFastPoliteness = "{concurrency: 2, per_host: 8, delay_ms: 0}";
 const char* kSlowPoliteness = "{concurrency: 2, per_host: 8, delay_ms: 20}";
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& politeness) {
+std::string SiteJob(const demo::FixtureSite& site, const std::string& politeness) {
   std::string seeds;
   for (int host = 0; host < site.host_count(); ++host) {
     seeds += (host > 0 ? ", \"" : "\"") + site.BaseUrl(host) + "/\"";
@@ -28,11 +28,11 @@ std::string SiteJob(const fixture::FixtureSite& site, const std::string& politen
 }
 
 ShopCluster::ShopCluster(const Options& options) : redis(options.redis_aof) {
-  fixture::FixtureOptions site_options;
+  demo::FixtureOptions site_options;
   site_options.pages = options.pages;
   site_options.hosts = options.hosts;
   site_options.threads = options.site_threads;
-  REQUIRE(fixture::FixtureSite::Start(site_options, &site).ok());
+  REQUIRE(demo::FixtureSite::Start(site_options, &site).ok());
   job = WriteJob(dir, "shop.yaml", SiteJob(*site, options.politeness) + options.extra_yaml);
 }
 

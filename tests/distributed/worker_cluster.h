@@ -26,7 +26,7 @@ extern const char* kSlowPoliteness;
 
 // The job "shop": product records from the site, seeded with the home page of
 // every host, under `politeness` (a YAML flow map).
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& politeness);
+std::string SiteJob(const demo::FixtureSite& site, const std::string& politeness);
 
 // What every multi-machine test starts from: the fixture shop on 127.0.0.1,
 // the job "shop" over it (SiteJob under `politeness`, then `extra_yaml`)
@@ -44,7 +44,7 @@ struct ShopCluster {
 
   explicit ShopCluster(const Options& options);
 
-  std::unique_ptr<fixture::FixtureSite> site;
+  std::unique_ptr<demo::FixtureSite> site;
   TempDir dir;
   std::string job;  // the job file
   RedisServer redis;

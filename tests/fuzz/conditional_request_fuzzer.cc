@@ -11,7 +11,7 @@
 #include "demo/conditional_request.h"
 #include "tests/fuzz/fuzz_support.h"
 
-using namespace gleaner::fixture;
+using namespace gleaner::demo;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto [etag_view, rest] = gleaner::fuzz::SplitFirstLine(gleaner::fuzz::AsText(data, size));

@@ -120,17 +120,17 @@ int main(int argc, char** argv) {
   source_dir = argv[1];
   out_dir = argv[2];
 
-  const fixture::SiteCatalog site(60, 1);
+  const demo::SiteCatalog site(60, 1);
   const std::string base_url = "http://127.0.0.1:8080";
   std::vector<std::string> pages = {
       *site.RenderPage("/"), *site.RenderPage("/catalogue/page-1.html"),
-      fixture::SiteCatalog::MalformedPage(), fixture::SiteCatalog::DocsPage()};
-  for (const fixture::ExpectedProduct& product : site.ExpectedProducts()) {
+      demo::SiteCatalog::MalformedPage(), demo::SiteCatalog::DocsPage()};
+  for (const demo::ExpectedProduct& product : site.ExpectedProducts()) {
     if (product.id == 4 || product.id == 7 || product.id == 11 || product.id == 20) {
       pages.push_back(*site.RenderPage(product.path));
     }
   }
-  const fixture::ApiCatalog api(40, 10, 1);
+  const demo::ApiCatalog api(40, 10, 1);
   std::vector<std::string> api_bodies = {api.Page("/api/items", 1).dump(2),
                                          api.AfterCursor("")->dump(), api.Offset(30, 20).dump()};
 
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
     v1::IngestBatch batch;
     batch.set_job("shop");
     batch.set_batch_id(7);
-    for (const fixture::ExpectedProduct& product : site.ExpectedProducts()) {
+    for (const demo::ExpectedProduct& product : site.ExpectedProducts()) {
       if (batch.records_size() == 3) break;
       v1::Record* record = batch.add_records();
       record->set_source_url(base_url + product.path);

@@ -15,11 +15,11 @@ namespace gleaner::testing {
 namespace {
 
 TEST_CASE("records of one API page are split one by one under the default split key") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.api_items = 3201;
   options.api_page_size = 100;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir tmp;
   WriteFile(tmp / "rules.yaml",
             "fields:\n  id: {type: int, required: true}\n  title: {type: string}\n");

@@ -43,13 +43,13 @@ TEST_CASE("gleaner demo crawls the sample site and writes the split dataset the 
   REQUIRE(demo.exit_code == 0);
   std::smatch m;
   REQUIRE(std::regex_search(demo.out, m, std::regex("\\(([0-9]+) products\\)")));
-  const fixture::SiteCatalog catalog(std::stoi(m[1]), fixture::FixtureOptions().seed);
+  const demo::SiteCatalog catalog(std::stoi(m[1]), demo::FixtureOptions().seed);
 
   // What the crawl stores (configs/jobs/demo.yaml: max_depth 8): every
   // product page within 8 hops, except copies whose rel=canonical names the
   // original.
   const auto reachable = catalog.ReachablePaths();
-  std::map<std::string, fixture::ExpectedProduct> staged;  // by path
+  std::map<std::string, demo::ExpectedProduct> staged;  // by path
   for (const auto& p : catalog.ExpectedProducts()) {
     const auto it = reachable.find(p.path);
     if (it == reachable.end() || it->second > 8) continue;

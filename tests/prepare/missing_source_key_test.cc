@@ -88,10 +88,10 @@ TEST_CASE("a field whose key no staged record has is refused with its position a
 }
 
 TEST_CASE("gleaner run refuses a rules field that the crawled records never have") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.api_items = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir tmp;
   WriteFile(tmp / "rules.yaml",
             "fields:\n  id: {type: int}\n  title: {type: string, from: titel}\n");

@@ -37,10 +37,10 @@ std::string Job(const std::string& site, const std::string& prepare) {
 }
 
 TEST_CASE("gleaner run crawls the job and prepares it with the rules it names") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir tmp;
   WriteFile(tmp / "rules.yaml", kRules);
   // The rules path is relative to the job file; out is where the dataset goes.
@@ -70,10 +70,10 @@ TEST_CASE("gleaner run crawls the job and prepares it with the rules it names") 
 }
 
 TEST_CASE("gleaner run takes the job file's paths from its folder, not the working directory") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 5;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir tmp;
   std::filesystem::create_directories(tmp / "project/jobs");
   std::filesystem::create_directories(tmp / "project/rules");

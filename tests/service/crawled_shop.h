@@ -18,7 +18,7 @@ namespace gleaner::testing {
 inline const std::string kDemoRules = std::string(GLEANER_SOURCE_DIR) + "/configs/rules/demo.yaml";
 
 // configs/jobs/demo.yaml aimed at `site`.
-inline std::string DemoJob(const fixture::FixtureSite& site) {
+inline std::string DemoJob(const demo::FixtureSite& site) {
   std::string yaml = ReadFile(std::string(GLEANER_SOURCE_DIR) + "/configs/jobs/demo.yaml");
   yaml.replace(yaml.find("[\"{{site}}") + 2, 8, site.BaseUrl());  // the seed, not the comment
   return yaml;
@@ -36,10 +36,10 @@ inline void PrepareDemoJsonl(const std::string& data, const std::string& out) {
 // The store is dir/data; the job is named "demo".
 struct CrawledShop {
   CrawledShop() {
-    fixture::FixtureOptions options;
+    demo::FixtureOptions options;
     options.pages = 120;
-    std::unique_ptr<fixture::FixtureSite> site;
-    REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+    std::unique_ptr<demo::FixtureSite> site;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
     std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
     ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "data"});
     INFO(crawl.err);

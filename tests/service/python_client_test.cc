@@ -107,10 +107,10 @@ TEST_CASE("the Python client needs the token of a token-protected server") {
 }
 
 TEST_CASE("the Python client submits, inspects, cancels and schedules jobs") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // One request at a time, 200 ms apart: "slow" is still running when cancelled.
   auto job = [&](const std::string& name) {

@@ -285,10 +285,10 @@ TEST_CASE("with --token-file Ingest needs the token") {
 }
 
 TEST_CASE("a job crawling in the server refuses ingest until the crawl stops") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 100;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   // One request at a time, 100 ms apart: the crawl lasts over 10 s.
   std::string job =

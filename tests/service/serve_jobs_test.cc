@@ -21,7 +21,7 @@ using namespace gleaner::testing;
 
 namespace {
 
-std::string SiteJob(const fixture::FixtureSite& site, const std::string& name,
+std::string SiteJob(const demo::FixtureSite& site, const std::string& name,
                     const std::string& politeness) {
   return "name: " + name + "\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml + "politeness: " + politeness +
@@ -73,10 +73,10 @@ std::map<std::string, std::vector<nlohmann::json>> RecordsByUrl(const std::strin
 }  // namespace
 
 TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` stores") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, "shop", kFast));
 
@@ -128,10 +128,10 @@ TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` st
 }
 
 TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes on restart") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "shop.yaml", SiteJob(*site, "shop", kSlow));
 
@@ -160,13 +160,13 @@ TEST_CASE("SIGTERM stops the server with exit 0 and the interrupted job resumes 
 }
 
 TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   // About 12 s of crawl at kSlow: still running after the five client calls
   // before the cancel, even on a loaded machine under ASan (at 40 pages it
   // once ended first there, and the cancel found nothing to cancel).
   options.pages = 120;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string slow = WriteJob(dir, "slow.yaml", SiteJob(*site, "slow", kSlow));
   std::string queued = WriteJob(dir, "queued.yaml", SiteJob(*site, "queued", kSlow));
@@ -211,10 +211,10 @@ TEST_CASE("cancel stops a running crawl, resubmitting continues it to the end") 
 }
 
 TEST_CASE("a served job reaching max_pages is succeeded with the reason, as under gleaner crawl") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 40;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job =
       WriteJob(dir, "capped.yaml", SiteJob(*site, "capped", kFast) + "max_pages: 5\n");
@@ -246,10 +246,10 @@ TEST_CASE("a served job that fetched nothing is failed with the cause, resubmitt
       "no page fetched: 1 URL failed: 1 connect (robots.txt: "));
 
   // The host comes up; the job submitted again fetches its seed.
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.port = port;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
   nlohmann::json done = WaitForEnd(server, "down");  // submitting made it pending
   CHECK(done["phase"] == "succeeded");
@@ -350,10 +350,10 @@ TEST_CASE("a schedule is kept across a server restart until it is removed") {
 }
 
 TEST_CASE("a schedule fires at its minute and runs the job to completion") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 10;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "minutely.yaml",
                              SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
@@ -381,9 +381,9 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
 }
 
 TEST_CASE("a job meeting a response nested 100,000 levels deep ends and the server survives it") {
-  fixture::FixtureOptions options;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  demo::FixtureOptions options;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "deep.yaml", DeepJsonJobYaml("deep", site->BaseUrl()));
   ServeProcess server(dir, dir / "served", {"--allow-private-networks"});

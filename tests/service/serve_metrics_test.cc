@@ -204,10 +204,10 @@ TEST_CASE("/metrics counts the calls the server answered, by method and code") {
 }
 
 TEST_CASE("job series are read from the store, a bare port listens on loopback") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 12;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job =
       WriteJob(dir, "shop.yaml",
@@ -252,10 +252,10 @@ TEST_CASE("a taken metrics port stops the server before it listens") {
 
 TEST_CASE(
     "end to end: a submitted job's pulled splits equal `gleaner prepare`'s, /metrics counts them") {
-  fixture::FixtureOptions options;
+  demo::FixtureOptions options;
   options.pages = 120;
-  std::unique_ptr<fixture::FixtureSite> site;
-  REQUIRE(fixture::FixtureSite::Start(options, &site).ok());
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
   std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
   ServeProcess server(dir, dir / "data", {"--metrics", ":0", "--allow-private-networks"});

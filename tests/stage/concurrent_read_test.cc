@@ -8,7 +8,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
-namespace gleaner {
+namespace gleaner::testing {
 namespace {
 
 TEST_CASE("stage count sees growing counts while another process writes") {
@@ -46,4 +46,4 @@ TEST_CASE("stage count sees growing counts while another process writes") {
 }
 
 }  // namespace
-}  // namespace gleaner
+}  // namespace gleaner::testing

@@ -11,7 +11,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
-namespace gleaner {
+namespace gleaner::testing {
 namespace {
 
 using nlohmann::json;
@@ -528,4 +528,4 @@ TEST_CASE("stage delete refuses while another process writes the store, and name
 }
 
 }  // namespace
-}  // namespace gleaner
+}  // namespace gleaner::testing

@@ -6,7 +6,7 @@
 
 #include "schema/gleaner.pb.h"
 
-namespace gleaner::crawler {
+namespace gleaner::testing {
 
 inline v1::FrontierItem TestItem(const std::string& host, const std::string& path, uint32_t depth) {
   v1::FrontierItem item;
@@ -16,4 +16,4 @@ inline v1::FrontierItem TestItem(const std::string& host, const std::string& pat
   return item;
 }
 
-}  // namespace gleaner::crawler
+}  // namespace gleaner::testing

@@ -15,14 +15,14 @@
 #include "common/status.h"
 #include "ingest/shards/thrift_compact.h"
 
-namespace gleaner::shards {
+namespace gleaner::testing {
 
 // One decoded value. Which members are meaningful depends on `type`:
 // integers (and bytes) in `integer`, booleans in `boolean`, doubles in
 // `floating`, binary in `binary`, list/set elements in `elements`, struct
 // fields in `fields` keyed by field id.
 struct CompactValue {
-  CompactType type = CompactType::kStop;
+  shards::CompactType type = shards::CompactType::kStop;
   int64_t integer = 0;
   bool boolean = false;
   double floating = 0;
@@ -57,13 +57,13 @@ class CompactReader {
 
   Status ReadStruct(CompactValue* out, int depth) {
     if (depth > kMaxDepth) return Status::Corruption("thrift: nesting too deep");
-    out->type = CompactType::kStruct;
+    out->type = shards::CompactType::kStruct;
     int16_t last_id = 0;
     while (true) {
       uint8_t header;
       GLEANER_RETURN_IF_ERROR(ReadByte(&header));
-      const auto type = static_cast<CompactType>(header & 0x0F);
-      if (type == CompactType::kStop) return Status::OK();
+      const auto type = static_cast<shards::CompactType>(header & 0x0F);
+      if (type == shards::CompactType::kStop) return Status::OK();
       int16_t id;
       if (const int delta = header >> 4; delta != 0) {
         id = static_cast<int16_t>(last_id + delta);
@@ -74,9 +74,9 @@ class CompactReader {
       }
       last_id = id;
       CompactValue& field = out->fields[id];
-      if (type == CompactType::kBoolTrue || type == CompactType::kBoolFalse) {
+      if (type == shards::CompactType::kBoolTrue || type == shards::CompactType::kBoolFalse) {
         field.type = type;
-        field.boolean = type == CompactType::kBoolTrue;
+        field.boolean = type == shards::CompactType::kBoolTrue;
         continue;
       }
       GLEANER_RETURN_IF_ERROR(ReadValue(type, &field, depth));
@@ -84,34 +84,34 @@ class CompactReader {
   }
 
  private:
-  Status ReadValue(CompactType type, CompactValue* out, int depth) {
+  Status ReadValue(shards::CompactType type, CompactValue* out, int depth) {
     out->type = type;
     switch (type) {
-      case CompactType::kBoolTrue:
-      case CompactType::kBoolFalse: {
+      case shards::CompactType::kBoolTrue:
+      case shards::CompactType::kBoolFalse: {
         // Booleans inside lists are one byte each, 1 for true.
         uint8_t b;
         GLEANER_RETURN_IF_ERROR(ReadByte(&b));
         out->boolean = b == 1;
         return Status::OK();
       }
-      case CompactType::kByte: {
+      case shards::CompactType::kByte: {
         uint8_t b;
         GLEANER_RETURN_IF_ERROR(ReadByte(&b));
         out->integer = static_cast<int8_t>(b);
         return Status::OK();
       }
-      case CompactType::kI16:
-      case CompactType::kI32:
-      case CompactType::kI64:
+      case shards::CompactType::kI16:
+      case shards::CompactType::kI32:
+      case shards::CompactType::kI64:
         return ReadZigZag(&out->integer);
-      case CompactType::kDouble: {
+      case shards::CompactType::kDouble: {
         if (bytes_.size() - pos_ < 8) return Truncated();
         out->floating = std::bit_cast<double>(DecodeFixed64(bytes_.data() + pos_));
         pos_ += 8;
         return Status::OK();
       }
-      case CompactType::kBinary: {
+      case shards::CompactType::kBinary: {
         uint64_t length;
         GLEANER_RETURN_IF_ERROR(ReadVarint(&length));
         if (bytes_.size() - pos_ < length) return Truncated();
@@ -119,22 +119,22 @@ class CompactReader {
         pos_ += length;
         return Status::OK();
       }
-      case CompactType::kList:
-      case CompactType::kSet: {
+      case shards::CompactType::kList:
+      case shards::CompactType::kSet: {
         uint8_t header;
         GLEANER_RETURN_IF_ERROR(ReadByte(&header));
         uint64_t size = header >> 4;
         if (size == 15) GLEANER_RETURN_IF_ERROR(ReadVarint(&size));
         // Every element takes at least one byte: a larger count is corrupt.
         if (size > bytes_.size() - pos_) return Truncated();
-        const auto element_type = static_cast<CompactType>(header & 0x0F);
+        const auto element_type = static_cast<shards::CompactType>(header & 0x0F);
         out->elements.resize(size);
         for (CompactValue& element : out->elements) {
           GLEANER_RETURN_IF_ERROR(ReadValue(element_type, &element, depth + 1));
         }
         return Status::OK();
       }
-      case CompactType::kStruct:
+      case shards::CompactType::kStruct:
         return ReadStruct(out, depth + 1);
       default:
         return Status::Corruption("thrift: unsupported compact type " +
@@ -182,4 +182,4 @@ inline Status DecodeCompactStruct(std::string_view bytes, CompactValue* out, siz
   return Status::OK();
 }
 
-}  // namespace gleaner::shards
+}  // namespace gleaner::testing
