@@ -86,13 +86,15 @@ Status RocksDbFrontier::InsertSeen(const std::string& url, bool* inserted) {
   std::string fp_be;
   PutFixed64BE(&fp_be, fp);
   std::string seen_key = Key('s', fp_be);
-  std::string ignored;
-  Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
-  if (s.ok()) {
-    SeenCacheSlot(fp) = fp;
-    return Status::OK();
+  if (!seen_forgotten_) {
+    std::string ignored;
+    Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
+    if (s.ok()) {
+      SeenCacheSlot(fp) = fp;
+      return Status::OK();
+    }
+    if (!s.IsNotFound()) return s;
   }
-  if (!s.IsNotFound()) return s;
   pending_seen_.insert(fp);
   writer_->batch()->Put(Family::kFrontier, seen_key, "");
   meta_.set_seen(meta_.seen() + 1);
@@ -125,6 +127,15 @@ void RocksDbFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
   for (const auto& item : items) {
     if (queued.insert(item.url()).second) Enqueue(item);
   }
+}
+
+void RocksDbFrontier::ForgetSeen() {
+  writer_->batch()->DeleteRange(Family::kFrontier, Key('s', ""), Key('t', ""));
+  std::fill(seen_cache_.begin(), seen_cache_.end(), 0);
+  pending_seen_.clear();
+  meta_.set_seen(0);
+  meta_dirty_ = true;
+  seen_forgotten_ = true;
 }
 
 void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
@@ -279,6 +290,7 @@ Status RocksDbFrontier::Commit() {
   completed_.clear();
   for (uint64_t fp : pending_seen_) SeenCacheSlot(fp) = fp;
   pending_seen_.clear();
+  seen_forgotten_ = false;
   uncommitted_items_ = 0;
   return Status::OK();
 }
