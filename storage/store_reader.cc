@@ -179,13 +179,12 @@ Status StoreReader::ResolveRun(std::string_view job, uint32_t requested, uint32_
 }
 
 Status StoreReader::ScanRecords(std::string_view job, const Visitor<v1::Record>& visit) {
-  uint32_t run = 0;
-  GLEANER_RETURN_IF_ERROR(ResolveRun(job, 0, &run));
-  return ScanRecords(job, run, visit);
+  return ScanRecords(job, 0, visit);
 }
 
 Status StoreReader::ScanRecords(std::string_view job, uint32_t run,
                                 const Visitor<v1::Record>& visit) {
+  if (run == 0) GLEANER_RETURN_IF_ERROR(ResolveRun(job, 0, &run));
   return ScanJobFamily<v1::Record>(Family::kRecords, job, [&](const v1::Record& record) {
     return !ValidAsOf(record, run) || visit(record);
   });

@@ -60,8 +60,8 @@ class StoreReader {
            (record.valid_to_run() == 0 || record.valid_to_run() > run);
   }
 
-  // In insertion order: the records as of the default run, or as of `run`
-  // (resolved by ResolveRun, or kCurrentRecords).
+  // In insertion order: the records as of `run` (a run of the job, checked by
+  // ResolveRun, or kCurrentRecords), or of the default run when `run` is 0.
   Status ScanRecords(std::string_view job, const Visitor<v1::Record>& visit);
   Status ScanRecords(std::string_view job, uint32_t run, const Visitor<v1::Record>& visit);
   Status ScanPages(std::string_view job, const Visitor<v1::Page>& visit);
