@@ -16,17 +16,6 @@ using namespace gleaner::testing;
 
 namespace {
 
-// Records keyed by URL with their content, fetch times left out.
-std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::json>& records) {
-  std::multimap<std::string, std::string> out;
-  for (auto r : records) {
-    std::string url = r["source_url"];
-    r.erase("fetch_time");
-    out.emplace(url, r.dump());
-  }
-  return out;
-}
-
 // How many of `records` come from the pages at `paths`.
 size_t RecordsAt(const std::multimap<std::string, std::string>& records,
                  const std::vector<std::string>& paths) {

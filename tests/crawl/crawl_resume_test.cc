@@ -15,21 +15,6 @@
 using namespace gleaner;
 using namespace gleaner::testing;
 
-namespace {
-
-// Records keyed by URL with their content, fetch times left out.
-std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::json>& records) {
-  std::multimap<std::string, std::string> out;
-  for (auto r : records) {
-    std::string url = r["source_url"];
-    r.erase("fetch_time");
-    out.emplace(url, r.dump());
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE(
     "crash recovery: kill -9 at random points, resume, same records as an uninterrupted crawl") {
   fixture::FixtureOptions options;
