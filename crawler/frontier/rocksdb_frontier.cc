@@ -150,6 +150,9 @@ void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
   auto [it, fresh] = hosts_.try_emplace(item.host_key());
   if (fresh) it->second.delay_micros = options_.delay_micros;
   if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
+  if (it->second.uncommitted_from.empty() || queue_key < it->second.uncommitted_from) {
+    it->second.uncommitted_from = queue_key;
+  }
   ++it->second.queued;
   dirty_hosts_.insert(it->first);
   meta_.set_queued(meta_.queued() + 1);
@@ -209,7 +212,9 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
          q->Valid() && q->key().starts_with(prefix) && gate_open(); q->Next()) {
       std::string key = q->key().ToString();
       if (leased_.count(key) || completed_.count(key) || delayed_.count(key)) continue;
-      host.scan_from = key + '\0';  // the smallest key after this one
+      if (host.uncommitted_from.empty() || key < host.uncommitted_from) {
+        host.scan_from = key + '\0';  // the smallest key after this one
+      }
       GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
@@ -285,6 +290,8 @@ Status RocksDbFrontier::Commit() {
   for (const auto& host_key : dirty_hosts_) StageHost(host_key, hosts_.at(host_key));
   if (meta_dirty_) StageMeta();
   GLEANER_RETURN_IF_ERROR(writer_->Commit());
+  // Enqueue marked every host it pushed to dirty.
+  for (const auto& host_key : dirty_hosts_) hosts_.at(host_key).uncommitted_from.clear();
   dirty_hosts_.clear();
   meta_dirty_ = false;
   completed_.clear();

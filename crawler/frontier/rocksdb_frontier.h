@@ -77,6 +77,10 @@ class RocksDbFrontier : public Frontier {
     // so claims seek here instead of stepping over the deletion markers of
     // every URL already crawled. Empty: the start of the queue.
     std::string scan_from;
+    // The smallest queue key pushed since the last commit, which Claim cannot
+    // see yet: the cursor must not pass it, or the entry is never claimed.
+    // Empty: none.
+    std::string uncommitted_from;
   };
 
   RocksDbFrontier(storage::JobWriter* writer, const Options& options);
