@@ -31,6 +31,12 @@ void PutFixed64BE(std::string* dst, uint64_t value) { PutBigEndian(dst, value); 
 uint32_t DecodeFixed32(const char* p) { return DecodeLittleEndian<uint32_t>(p); }
 uint64_t DecodeFixed64(const char* p) { return DecodeLittleEndian<uint64_t>(p); }
 
+uint32_t DecodeFixed32BE(const char* p) {
+  uint32_t value = 0;
+  for (size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<uint8_t>(p[i]);
+  return value;
+}
+
 uint64_t DecodeFixed64BE(const char* p) {
   uint64_t value = 0;
   for (size_t i = 0; i < 8; ++i) value = (value << 8) | static_cast<uint8_t>(p[i]);

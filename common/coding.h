@@ -26,6 +26,7 @@ void PutFixed64BE(std::string* dst, uint64_t value);
 // Read what the Put* above wrote. `p` must point at 4 (or 8) readable bytes.
 uint32_t DecodeFixed32(const char* p);
 uint64_t DecodeFixed64(const char* p);
+uint32_t DecodeFixed32BE(const char* p);
 uint64_t DecodeFixed64BE(const char* p);
 
 // Appends `value` as a base-128 varint, low groups first, the high bit of each

@@ -2,9 +2,7 @@
 
 namespace gleaner::distributed {
 
-Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds,
-                                bool* already_complete) {
-  *already_complete = false;
+Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds) {
   size_t added = 0;
   GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
   return Poll();

@@ -28,7 +28,7 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   // Every worker pushes the seeds: the frontier's seen set keeps one of each.
   // A run after one that failed on Redis first completes the leases whose
   // records were acked meanwhile: no later ack would wake it for them.
-  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override;
+  Status Begin(const std::vector<v1::FrontierItem>& seeds) override;
   // Waits until every record is acked (however long the service is away)
   // and completes the leases that waited for them.
   Status End(double duration_s) override;

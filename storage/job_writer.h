@@ -1,6 +1,8 @@
 // JobWriter: appends one job's records, pages and errors to the staging store
-// and keeps the job's counters in the same atomic batch, so a crash at any
-// moment leaves rows and counters that agree. One JobWriter per job at a time
+// and keeps the job's counters, and its current run's row, in the same atomic
+// batch, so a crash at any moment leaves rows and counters that agree. It is
+// the one place that tells a page's records added, changed, unchanged or
+// removed against those of earlier runs (PutPageRecords). One JobWriter per job at a time
 // (the store's single primary enforces one process); not thread-safe. The
 // store must outlive it.
 #pragma once
@@ -8,12 +10,24 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "schema/gleaner.pb.h"
 #include "storage/staging_store.h"
 
 namespace gleaner::storage {
+
+// How the records of a page compare with those valid before, per
+// (source_url, index_in_page).
+struct RecordCounts {
+  uint64_t added = 0;
+  uint64_t changed = 0;
+  uint64_t unchanged = 0;
+  uint64_t removed = 0;
+  bool operator==(const RecordCounts&) const = default;
+};
 
 class JobWriter {
  public:
@@ -31,6 +45,17 @@ class JobWriter {
   // poisons the batch: Commit then refuses until Discard, so a half-valid
   // batch is never written.
   Status AddRecord(const v1::Record& record);
+  // Stores what run `run` extracted from `url`: records[i] has source_url
+  // `url`, index_in_page i and its content_hash set. Per index: a record whose
+  // hash equals the valid stored one is unchanged (nothing written); another
+  // hash is a new version (valid_from_run = run) that closes the old row
+  // (valid_to_run = run); a new index is added; valid stored indexes from
+  // records.size() on are closed (removed). `queued_as` (may be null) is how
+  // the crawl queued the URL, kept so that the next run queues it again.
+  Status PutPageRecords(std::string_view url, const std::vector<v1::Record>& records,
+                        uint32_t run, const v1::FrontierItem* queued_as, RecordCounts* counts);
+  // Closes every valid record of `url` in run `run` (removed): the URL is gone.
+  Status CloseUrl(std::string_view url, uint32_t run, RecordCounts* counts);
   // `page.body` is the raw body; it is stored zstd-compressed.
   Status AddPage(v1::Page page);
   Status AddError(const v1::FetchError& error);
@@ -47,6 +72,21 @@ class JobWriter {
  private:
   JobWriter(StagingStore* store);
   Status Poison(std::string message);
+  // Rows this writer reads back (URL index, record rows, URL state) are staged
+  // through here, so a read sees the batch's own uncommitted writes.
+  void Stage(Family f, std::string key, std::string value);
+  Status Read(Family f, const std::string& key, std::string* value) const;
+  Status ReadUrlState(std::string_view url, v1::UrlState* state) const;
+  // The valid row at (url, index): its seq and record. NotFound when there is
+  // none (never stored, or closed).
+  Status ReadValidRecord(std::string_view url, uint32_t index, uint64_t* seq,
+                         v1::Record* record) const;
+  // How many record indexes `url` may have stored: its UrlState's count, or
+  // for a URL stored before runs were kept, one past the highest indexed.
+  Status StoredRecordSlots(std::string_view url, const v1::UrlState& state,
+                           uint32_t* slots) const;
+  void AppendRecord(v1::Record record);
+  void CloseRecord(uint64_t seq, v1::Record record, uint32_t run);
 
   StagingStore* store_;
   StoreBatch batch_;
@@ -55,6 +95,8 @@ class JobWriter {
   size_t pending_rows_ = 0;
   std::string poisoned_;  // non-empty: why the batch may not be committed
   std::string scratch_;
+  // What Stage put in the batch: family byte + key -> value.
+  std::unordered_map<std::string, std::string> staged_;
 };
 
 int64_t NowMicros();

@@ -335,5 +335,234 @@ TEST_CASE("after SIGKILL mid-write the counters equal the rows and every batch i
   }
 }
 
+
+// ---- Runs and record versions (PutPageRecords, reading as of a run) ----
+
+using testing::MakeHashedRecord;
+
+// Starts run `number` of the writer's job, as StoreCrawlOutput::Begin does.
+void StartRun(JobWriter* writer, uint32_t number) {
+  v1::CrawlRun* run = writer->mutable_state()->mutable_run();
+  run->Clear();
+  run->set_number(number);
+}
+
+void EndRun(JobWriter* writer, v1::CrawlRun::End end) {
+  writer->mutable_state()->mutable_run()->set_end(end);
+  REQUIRE(writer->Commit().ok());
+}
+
+// One page's records: content[i] at index i.
+std::vector<v1::Record> Page(const std::string& url, std::vector<std::string> content) {
+  std::vector<v1::Record> records;
+  for (size_t i = 0; i < content.size(); ++i) {
+    records.push_back(MakeHashedRecord("shop", url, static_cast<uint32_t>(i), content[i]));
+  }
+  return records;
+}
+
+RecordCounts PutPage(JobWriter* writer, const std::string& url, std::vector<std::string> content) {
+  RecordCounts counts;
+  Status s = writer->PutPageRecords(url, Page(url, std::move(content)),
+                                    writer->state().run().number(), nullptr, &counts);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  return counts;
+}
+
+// "url#index" -> content of the records read as of `run` (0: the default).
+std::map<std::string, std::string> RecordsAsOf(StagingStore* store, uint32_t run) {
+  StoreReader reader(store);
+  uint32_t resolved = 0;
+  REQUIRE(reader.ResolveRun("shop", run, &resolved).ok());
+  std::map<std::string, std::string> out;
+  REQUIRE(reader
+              .ScanRecords("shop", resolved,
+                           [&](const v1::Record& r) {
+                             auto [it, fresh] = out.emplace(
+                                 r.source_url() + "#" + std::to_string(r.index_in_page()),
+                                 r.fields(0).value().string_value());
+                             CHECK(fresh);  // one version per (url, index) in any run
+                             return true;
+                           })
+              .ok());
+  return out;
+}
+
+TEST_CASE("records put again unchanged in the next run write no row and count unchanged") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x", "y"}) == RecordCounts{2, 0, 0, 0});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  const uint64_t rows = writer->state().record_count();
+
+  StartRun(writer.get(), 2);
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x", "y"}) == RecordCounts{0, 0, 2, 0});
+  CHECK(writer->pending_rows() == 0);
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(writer->state().record_count() == rows);
+  CHECK(RecordsAsOf(store.get(), 2) == RecordsAsOf(store.get(), 1));
+}
+
+TEST_CASE("a changed record is a new version and the old one still reads as of the old run") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y"});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x", "y2"}) == RecordCounts{0, 1, 1, 0});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+
+  CHECK(RecordsAsOf(store.get(), 1) ==
+        std::map<std::string, std::string>{{"https://s.example/a#0", "x"},
+                                           {"https://s.example/a#1", "y"}});
+  CHECK(RecordsAsOf(store.get(), 2) ==
+        std::map<std::string, std::string>{{"https://s.example/a#0", "x"},
+                                           {"https://s.example/a#1", "y2"}});
+  CHECK(RecordsAsOf(store.get(), 0) == RecordsAsOf(store.get(), 2));
+  // The URL index names the new version.
+  StoreReader reader(store.get());
+  std::vector<v1::Record> records;
+  REQUIRE(reader.GetUrl("shop", "https://s.example/a", &records, nullptr).ok());
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].fields(0).value().string_value() == "y2");
+  CHECK(records[1].valid_from_run() == 2);
+}
+
+TEST_CASE("an index a page no longer has is removed in the run, still there as of the one before") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y", "z"});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x"}) == RecordCounts{0, 0, 1, 2});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(RecordsAsOf(store.get(), 1).size() == 3);
+  CHECK(RecordsAsOf(store.get(), 2) ==
+        std::map<std::string, std::string>{{"https://s.example/a#0", "x"}});
+
+  // Back in run 3: the index is added again, as a new row.
+  StartRun(writer.get(), 3);
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x", "y"}) == RecordCounts{1, 0, 1, 0});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(RecordsAsOf(store.get(), 3).size() == 2);
+  CHECK(RecordsAsOf(store.get(), 2).size() == 1);
+}
+
+TEST_CASE("a gone URL has all its records removed in the run") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y"});
+  PutPage(writer.get(), "https://s.example/b", {"z"});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  RecordCounts counts;
+  REQUIRE(writer->CloseUrl("https://s.example/a", 2, &counts).ok());
+  CHECK(counts == RecordCounts{0, 0, 0, 2});
+  RecordCounts never_seen;
+  REQUIRE(writer->CloseUrl("https://s.example/never", 2, &never_seen).ok());
+  CHECK(never_seen == RecordCounts{});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(RecordsAsOf(store.get(), 2) ==
+        std::map<std::string, std::string>{{"https://s.example/b#0", "z"}});
+  CHECK(RecordsAsOf(store.get(), 1).size() == 3);
+  StoreReader reader(store.get());
+  std::vector<v1::Record> records;
+  CHECK(reader.GetUrl("shop", "https://s.example/a", &records, nullptr).IsNotFound());
+}
+
+TEST_CASE("a failed or running run leaves the previous run's records the default view") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x"});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  const auto run1 = RecordsAsOf(store.get(), 1);
+
+  StartRun(writer.get(), 2);
+  PutPage(writer.get(), "https://s.example/a", {"x2"});
+  PutPage(writer.get(), "https://s.example/b", {"new"});
+  REQUIRE(writer->Commit().ok());  // run 2 under way
+  CHECK(RecordsAsOf(store.get(), 0) == run1);
+  EndRun(writer.get(), v1::CrawlRun::NOTHING_FETCHED);
+  CHECK(RecordsAsOf(store.get(), 0) == run1);
+  CHECK(RecordsAsOf(store.get(), 2).size() == 2);
+}
+
+TEST_CASE("while no run has succeeded the default view is the first run so far") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x"});
+  REQUIRE(writer->Commit().ok());
+  CHECK(RecordsAsOf(store.get(), 0).size() == 1);
+}
+
+TEST_CASE("each run's counts are in its runs row, written with its records") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y"});
+  writer->mutable_state()->mutable_run()->set_records_added(2);
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  writer->mutable_state()->mutable_run()->set_records_changed(1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y2"});
+  // Discarded: neither the run's row nor its records land.
+  writer->Discard();
+  StartRun(writer.get(), 2);
+  REQUIRE(writer->Commit().ok());
+
+  StoreReader reader(store.get());
+  std::vector<v1::CrawlRun> runs;
+  REQUIRE(reader.ListRuns("shop", &runs).ok());
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].number() == 1);
+  CHECK(runs[0].records_added() == 2);
+  CHECK(runs[1].number() == 2);
+  CHECK(runs[1].records_changed() == 0);
+  CHECK(RecordsAsOf(store.get(), 2) == RecordsAsOf(store.get(), 1));
+}
+
+TEST_CASE("asking for a run the job does not have names the runs it has") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StoreReader reader(store.get());
+  uint32_t run = 0;
+  Status s = reader.ResolveRun("shop", 3, &run);
+  CHECK(s.IsNotFound());
+  CHECK(s.message() == "job 'shop' has no run 3 (it has runs 1 to 2)");
+  REQUIRE(reader.ResolveRun("shop", 1, &run).ok());
+  CHECK(run == 1);
+}
+
+TEST_CASE("a page put twice in one batch compares with its own staged rows") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y"});
+  CHECK(PutPage(writer.get(), "https://s.example/a", {"x2"}) == RecordCounts{0, 1, 0, 1});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(RecordsAsOf(store.get(), 1) ==
+        std::map<std::string, std::string>{{"https://s.example/a#0", "x2"}});
+}
+
 }  // namespace
 }  // namespace gleaner::storage

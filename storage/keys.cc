@@ -59,4 +59,26 @@ std::string UrlPageKey(std::string_view job, std::string_view url) {
   return k;
 }
 
+std::string UrlStateKey(std::string_view job, std::string_view url) {
+  std::string k = UrlPrefix(job, url);
+  k.push_back('\0');
+  k.push_back('m');
+  return k;
+}
+
+char UrlKeyTag(std::string_view key) {
+  if (key.size() >= 6 && key[key.size() - 6] == '\0' && key[key.size() - 5] == 'r') return 'r';
+  if (key.size() >= 2 && key[key.size() - 2] == '\0' &&
+      (key.back() == 'p' || key.back() == 'm')) {
+    return key.back();
+  }
+  return 0;
+}
+
+std::string RunKey(std::string_view job, uint32_t run) {
+  std::string k = JobPrefix(job);
+  PutFixed32BE(&k, run);
+  return k;
+}
+
 }  // namespace gleaner::storage

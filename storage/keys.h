@@ -20,9 +20,17 @@ std::string JobPrefix(std::string_view job);             // "<job>\0"
 std::string SeqKey(std::string_view job, uint64_t seq);  // "<job>\0<seq BE>"
 bool DecodeSeqKey(std::string_view key, std::string_view job, uint64_t* seq);
 
-// URL index: "<job>\0<url>\0r<index BE32>" -> record seq, "<job>\0<url>\0p" -> page seq.
+// URL index: "<job>\0<url>\0r<index BE32>" -> record seq, "<job>\0<url>\0p" -> page seq,
+// "<job>\0<url>\0m" -> v1.UrlState.
 std::string UrlPrefix(std::string_view job, std::string_view url_prefix);
 std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t index_in_page);
 std::string UrlPageKey(std::string_view job, std::string_view url);
+std::string UrlStateKey(std::string_view job, std::string_view url);
+// The tag byte of a urls-family key ('r', 'p' or 'm'), or 0 when `key` is
+// none of those shapes.
+char UrlKeyTag(std::string_view key);
+
+// Runs: "<job>\0<run BE32>" -> v1.CrawlRun.
+std::string RunKey(std::string_view job, uint32_t run);
 
 }  // namespace gleaner::storage

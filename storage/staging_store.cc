@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "schema/gleaner.pb.h"
 #include "storage/keys.h"
 #include "storage/lock_holder.h"
 #include "storage/rocks_status.h"
@@ -24,8 +25,13 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kFamilyNames[kFamilyCount] = {"jobs",   "frontier", "pages", "records",
-                                                    "errors", "urls",     "meta"};
+                                                    "errors", "urls",     "meta",  "runs"};
+// The family format version 2 added: a store without it is of version 1.
+constexpr Family kAddedInVersion2 = Family::kRuns;
 constexpr const char* kFormatKey = "format_version";
+// The families whose keys all start with "<job>\0".
+constexpr Family kPerJobFamilies[] = {Family::kFrontier, Family::kPages, Family::kRecords,
+                                      Family::kErrors,   Family::kUrls,  Family::kRuns};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(Family f) {
   rocksdb::ColumnFamilyOptions o;
@@ -119,6 +125,14 @@ Status VerifyTableFiles(const std::string& dir, const std::string& scratch_dir) 
   return FromRocks(s, "opening store " + dir);
 }
 
+// A follower cannot upgrade a store: the primary does, at its next open.
+Status Version1Refused(const std::string& dir) {
+  return Status::FailedPrecondition(
+      dir + " has store format version 1, older than this gleaner's (" +
+      std::to_string(kFormatVersion) +
+      "); a command that writes to it (such as gleaner crawl) upgrades it in place");
+}
+
 // A store directory always has RocksDB's CURRENT file; anything else is not ours.
 Status CheckLooksLikeStore(const std::string& dir) {
   std::error_code ec;
@@ -186,6 +200,11 @@ void StoreBatch::Delete(Family f, std::string_view key) {
   batch_->Delete(store_->handle(f), rocksdb::Slice(key.data(), key.size()));
 }
 
+void StoreBatch::DeleteRange(Family f, std::string_view begin, std::string_view end) {
+  batch_->DeleteRange(store_->handle(f), rocksdb::Slice(begin.data(), begin.size()),
+                      rocksdb::Slice(end.data(), end.size()));
+}
+
 void StoreBatch::Clear() { batch_->Clear(); }
 size_t StoreBatch::Count() const { return batch_->Count(); }
 size_t StoreBatch::ApproximateBytes() const { return batch_->GetDataSize(); }
@@ -205,7 +224,24 @@ Status StagingStore::OpenPrimary(const std::string& dir, const Options& options,
   store->options_ = options;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(BaseOptions(), dir, Descriptors(), &handles, &raw);
+  rocksdb::DBOptions db_options = BaseOptions();
+  // A version 1 store lacks the runs family: open it creating that family,
+  // for CheckFormat to upgrade. A database without Gleaner's other families
+  // still fails the open, untouched.
+  std::vector<std::string> families;
+  if (rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &families).ok()) {
+    const auto has = [&](Family f) {
+      return std::find(families.begin(), families.end(), FamilyName(f)) != families.end();
+    };
+    bool only_runs_missing = !has(kAddedInVersion2);
+    for (int i = 0; i < kFamilyCount; ++i) {
+      if (static_cast<Family>(i) != kAddedInVersion2 && !has(static_cast<Family>(i))) {
+        only_runs_missing = false;
+      }
+    }
+    db_options.create_missing_column_families = only_runs_missing;
+  }
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, Descriptors(), &handles, &raw);
   if (!s.ok() && s.IsInvalidArgument()) {
     return Status::InvalidArgument(dir + " is not a Gleaner store (" + s.ToString() + ")");
   }
@@ -231,10 +267,10 @@ Status StagingStore::OpenFollower(const std::string& dir, std::unique_ptr<Stagin
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &families);
   GLEANER_RETURN_IF_ERROR(FromRocks(s, "reading store " + dir));
   for (const char* name : kFamilyNames) {
-    if (std::find(families.begin(), families.end(), name) == families.end()) {
-      return Status::InvalidArgument(dir + " is not a Gleaner store (no '" + name +
-                                     "' column family)");
-    }
+    if (std::find(families.begin(), families.end(), name) != families.end()) continue;
+    if (std::string_view(name) == FamilyName(kAddedInVersion2)) return Version1Refused(dir);
+    return Status::InvalidArgument(dir + " is not a Gleaner store (no '" + name +
+                                   "' column family)");
   }
 
   std::unique_ptr<StagingStore> store(new StagingStore());
@@ -281,12 +317,50 @@ Status StagingStore::CheckFormat() {
                                       ", newer than this gleaner supports (" +
                                       std::to_string(kFormatVersion) + "); upgrade gleaner");
   }
+  if (version == 1) return follower_ ? Version1Refused(dir_) : UpgradeFromVersion1();
   if (version < kFormatVersion) {
     return Status::FailedPrecondition(
         dir_ + " has store format version " + value + ", older than this gleaner's (" +
         std::to_string(kFormatVersion) + "); re-crawl into a new store");
   }
   return Status::OK();
+}
+
+// Version 1 kept no runs: each job's stored records become its run 1 (their
+// rows say valid_from_run 0, valid from the start), counted in a runs row
+// that the job's state names. One synced batch with the new version, so a
+// crash leaves the store of one version or the other.
+Status StagingStore::UpgradeFromVersion1() {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handle(Family::kJobs)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::JobState state;
+    if (!state.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption(dir_ + ": unreadable state of job '" + it->key().ToString() + "'");
+    }
+    v1::CrawlRun* run = state.mutable_run();
+    const bool finished =
+        state.phase() == v1::JOB_SUCCEEDED || state.phase() == v1::JOB_FAILED;
+    if (run->end() == v1::CrawlRun::OPEN && finished) {
+      run->set_end(state.phase() == v1::JOB_FAILED ? v1::CrawlRun::NOTHING_FETCHED
+                                                   : v1::CrawlRun::COMPLETE);
+    }
+    run->set_number(1);
+    run->set_start_micros(state.created_micros());
+    if (run->end() != v1::CrawlRun::OPEN) run->set_end_micros(state.updated_micros());
+    run->set_pages_failed(state.error_count());
+    run->set_records_added(state.record_count());
+    run->set_bytes(state.stats().bytes_fetched());
+    batch.Put(handle(Family::kRuns), RunKey(state.name(), 1), run->SerializeAsString());
+    batch.Put(handle(Family::kJobs), it->key(), state.SerializeAsString());
+  }
+  GLEANER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the jobs of store " + dir_));
+  batch.Put(handle(Family::kMeta), kFormatKey, std::to_string(kFormatVersion));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), "upgrading store " + dir_ + " to format version " +
+                                               std::to_string(kFormatVersion));
 }
 
 StagingStore::~StagingStore() {
@@ -327,10 +401,7 @@ Status StagingStore::DeleteJob(std::string_view job) {
   std::string end = begin;
   end.back() = '\1';
   rocksdb::WriteBatch batch;
-  for (Family f :
-       {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
-    batch.DeleteRange(handle(f), begin, end);
-  }
+  for (Family f : kPerJobFamilies) batch.DeleteRange(handle(f), begin, end);
   batch.Delete(handle(Family::kJobs), rocksdb::Slice(job.data(), job.size()));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
@@ -338,8 +409,7 @@ Status StagingStore::DeleteJob(std::string_view job) {
   // Range tombstones free nothing until a compaction passes over them: give
   // the space back now, as a user deleting a job expects.
   rocksdb::Slice from(begin), to(end);
-  for (Family f :
-       {Family::kFrontier, Family::kPages, Family::kRecords, Family::kErrors, Family::kUrls}) {
+  for (Family f : kPerJobFamilies) {
     GLEANER_RETURN_IF_ERROR(FromRocks(
         db_->CompactRange(rocksdb::CompactRangeOptions(), handle(f), &from, &to),
         "compacting after deleting job " + std::string(job)));

@@ -20,10 +20,12 @@ class WriteBatch;
 namespace gleaner::storage {
 
 // Bumped whenever a key layout or value encoding changes incompatibly.
-inline constexpr int kFormatVersion = 1;
+// Version 2 added the runs family and record versions; opening a version 1
+// store as the primary upgrades it in place (storage/README.md).
+inline constexpr int kFormatVersion = 2;
 
-enum class Family { kJobs = 0, kFrontier, kPages, kRecords, kErrors, kUrls, kMeta };
-inline constexpr int kFamilyCount = 7;
+enum class Family { kJobs = 0, kFrontier, kPages, kRecords, kErrors, kUrls, kMeta, kRuns };
+inline constexpr int kFamilyCount = 8;
 const char* FamilyName(Family f);
 
 class StagingStore;
@@ -39,6 +41,8 @@ class StoreBatch {
 
   void Put(Family f, std::string_view key, std::string_view value);
   void Delete(Family f, std::string_view key);
+  // Deletes every key in [begin, end).
+  void DeleteRange(Family f, std::string_view begin, std::string_view end);
   void Clear();
   size_t Count() const;
   size_t ApproximateBytes() const;
@@ -57,7 +61,9 @@ class StagingStore {
     bool sync = false;
   };
 
-  // Opens (or creates) the writable primary store in `dir`.
+  // Opens (or creates) the writable primary store in `dir`. A store of the
+  // previous format version is upgraded in place: the runs family is created
+  // and every job's stored records become its run 1.
   static Status OpenPrimary(const std::string& dir, const Options& options,
                             std::unique_ptr<StagingStore>* out);
   // Opens a read-only follower. Creates nothing in `dir`; fails with a
@@ -90,6 +96,7 @@ class StagingStore {
  private:
   StagingStore() = default;
   Status CheckFormat();
+  Status UpgradeFromVersion1();
 
   std::string dir_;
   std::string follower_dir_;  // the secondary instance's private directory

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/job_writer.h"
+#include "storage/store_reader.h"
 #include "storage/store_test_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -191,6 +193,81 @@ TEST_CASE("a fresh store records the current format version") {
   std::string value;
   REQUIRE(store->Get(Family::kMeta, "format_version", &value).ok());
   CHECK(value == std::to_string(kFormatVersion));
+}
+
+
+TEST_CASE("a version 1 store is upgraded in place: its records become run 1") {
+  TempDir tmp;
+  std::string dir = tmp / "store";
+  {
+    auto store = OpenPrimaryOrDie(dir);
+    std::unique_ptr<JobWriter> writer;
+    REQUIRE(JobWriter::Open(store.get(), "old", &writer).ok());
+    for (uint32_t i = 0; i < 3; ++i) {
+      REQUIRE(writer->AddRecord(testing::MakeHashedRecord("old", "https://o.example/a", i,
+                                                          "v" + std::to_string(i)))
+                  .ok());
+    }
+    writer->mutable_state()->set_phase(v1::JOB_SUCCEEDED);
+    REQUIRE(writer->Commit().ok());
+  }
+  REQUIRE(testing::DowngradeToVersion1(dir).ok());
+
+  // A reader cannot upgrade: it says how to.
+  std::unique_ptr<StagingStore> follower;
+  Status refused = StagingStore::OpenFollower(dir, &follower);
+  CHECK(refused.code() == Status::Code::kFailedPrecondition);
+  CHECK_THAT(refused.message(), Catch::Contains("has store format version 1") &&
+                                    Catch::Contains("upgrades it in place"));
+
+  {
+    auto store = OpenPrimaryOrDie(dir);
+    std::string version;
+    REQUIRE(store->Get(Family::kMeta, "format_version", &version).ok());
+    CHECK(version == std::to_string(kFormatVersion));
+    StoreReader reader(store.get());
+    std::vector<v1::CrawlRun> runs;
+    REQUIRE(reader.ListRuns("old", &runs).ok());
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].number() == 1);
+    CHECK(runs[0].end() == v1::CrawlRun::COMPLETE);
+    CHECK(runs[0].records_added() == 3);
+    uint32_t run = 0;
+    REQUIRE(reader.ResolveRun("old", 0, &run).ok());
+    CHECK(run == 1);
+
+    // The next run compares with the upgraded records: index 2 is gone.
+    std::unique_ptr<JobWriter> writer;
+    REQUIRE(JobWriter::Open(store.get(), "old", &writer).ok());
+    CHECK(writer->state().run().number() == 1);
+    writer->mutable_state()->mutable_run()->Clear();
+    writer->mutable_state()->mutable_run()->set_number(2);
+    std::vector<v1::Record> page;
+    for (uint32_t i = 0; i < 2; ++i) {
+      page.push_back(
+          testing::MakeHashedRecord("old", "https://o.example/a", i, "v" + std::to_string(i)));
+    }
+    RecordCounts counts;
+    REQUIRE(writer->PutPageRecords("https://o.example/a", page, 2, nullptr, &counts).ok());
+    CHECK(counts.unchanged == 2);
+    CHECK(counts.removed == 1);
+    CHECK(counts.added == 0);
+    REQUIRE(writer->Commit().ok());
+  }
+  // Upgraded once: a follower opens it now.
+  REQUIRE(StagingStore::OpenFollower(dir, &follower).ok());
+  StoreReader reader(follower.get());
+  size_t as_of_1 = 0, as_of_2 = 0;
+  REQUIRE(reader.ScanRecords("old", 1, [&](const v1::Record&) {
+    ++as_of_1;
+    return true;
+  }).ok());
+  REQUIRE(reader.ScanRecords("old", 2, [&](const v1::Record&) {
+    ++as_of_2;
+    return true;
+  }).ok());
+  CHECK(as_of_1 == 3);
+  CHECK(as_of_2 == 2);
 }
 
 }  // namespace

@@ -131,8 +131,81 @@ Status StoreReader::ScanJobFamily(Family f, std::string_view job, const Visitor<
   return parse_error;
 }
 
+Status StoreReader::ListRuns(std::string_view job, std::vector<v1::CrawlRun>* runs) {
+  runs->clear();
+  Status parse_error;
+  GLEANER_RETURN_IF_ERROR(
+      ScanPrefix(Family::kRuns, JobPrefix(job), [&](std::string_view, std::string_view v) {
+        v1::CrawlRun run;
+        if (!run.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          parse_error = Status::Corruption("job '" + std::string(job) + "': unreadable run row");
+          return false;
+        }
+        runs->push_back(std::move(run));
+        return true;
+      }));
+  return parse_error;
+}
+
+Status StoreReader::ResolveRun(std::string_view job, uint32_t requested, uint32_t* run) {
+  std::vector<v1::CrawlRun> runs;
+  GLEANER_RETURN_IF_ERROR(ListRuns(job, &runs));
+  if (requested != 0) {
+    for (const auto& r : runs) {
+      if (r.number() == requested) {
+        *run = requested;
+        return Status::OK();
+      }
+    }
+    std::string have = runs.empty() ? "it has no runs"
+                       : runs.size() == 1
+                           ? "it has run 1"
+                           : "it has runs 1 to " + std::to_string(runs.back().number());
+    return Status::NotFound("job '" + std::string(job) + "' has no run " +
+                            std::to_string(requested) + " (" + have + ")");
+  }
+  if (runs.empty()) {
+    *run = kCurrentRecords;
+    return Status::OK();
+  }
+  *run = runs.back().number();
+  for (auto r = runs.rbegin(); r != runs.rend(); ++r) {
+    if (r->end() != v1::CrawlRun::OPEN && r->end() != v1::CrawlRun::NOTHING_FETCHED) {
+      *run = r->number();
+      break;
+    }
+  }
+  return Status::OK();
+}
+
 Status StoreReader::ScanRecords(std::string_view job, const Visitor<v1::Record>& visit) {
-  return ScanJobFamily(Family::kRecords, job, visit);
+  return ScanRecords(job, 0, visit);
+}
+
+Status StoreReader::ScanRecords(std::string_view job, uint32_t run,
+                                const Visitor<v1::Record>& visit) {
+  if (run == 0) GLEANER_RETURN_IF_ERROR(ResolveRun(job, 0, &run));
+  return ScanJobFamily<v1::Record>(Family::kRecords, job, [&](const v1::Record& record) {
+    return !ValidAsOf(record, run) || visit(record);
+  });
+}
+
+Status StoreReader::ScanUrlStates(
+    std::string_view job,
+    const std::function<bool(std::string_view url, const v1::UrlState&)>& visit) {
+  const std::string prefix = JobPrefix(job);
+  v1::UrlState state;
+  Status parse_error;
+  GLEANER_RETURN_IF_ERROR(
+      ScanRange(Family::kUrls, prefix, /*bulk=*/true, [&](std::string_view k, std::string_view v) {
+        if (UrlKeyTag(k) != 'm') return true;
+        if (!state.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          parse_error = Status::Corruption("job '" + std::string(job) + "': unreadable URL state");
+          return false;
+        }
+        return visit(k.substr(prefix.size(), k.size() - prefix.size() - 2), state);
+      }));
+  return parse_error;
 }
 
 Status StoreReader::ScanPages(std::string_view job, const Visitor<v1::Page>& visit) {
@@ -169,10 +242,9 @@ Status StoreReader::ScanRecordsWithUrlPrefix(std::string_view job, std::string_v
   v1::Record record;
   GLEANER_RETURN_IF_ERROR(ScanPrefix(
       Family::kUrls, UrlPrefix(job, url_prefix), [&](std::string_view k, std::string_view v) {
-        // Index keys end in "\0r<index>" for records and "\0p" for pages.
-        if (k.size() < 6 || k[k.size() - 6] != '\0' || k[k.size() - 5] != 'r') return true;
+        if (UrlKeyTag(k) != 'r') return true;
         row_error = GetBySeq(Family::kRecords, job, v, &record);
-        return row_error.ok() && visit(record);
+        return row_error.ok() && (record.valid_to_run() != 0 || visit(record));
       }));
   return row_error;
 }
@@ -187,12 +259,14 @@ Status StoreReader::GetUrl(std::string_view job, std::string_view url,
   v1::Record record;
   GLEANER_RETURN_IF_ERROR(
       ScanPrefix(Family::kUrls, prefix, [&](std::string_view k, std::string_view v) {
-        if (k.size() == prefix.size() + 1 && k.back() == 'p') {
+        if (k.size() != prefix.size() + 1 && k.size() != prefix.size() + 5) return true;
+        const char tag = UrlKeyTag(k);
+        if (tag == 'p') {
           found_page = true;
           if (page) row_error = GetBySeq(Family::kPages, job, v, page);
-        } else {
+        } else if (tag == 'r') {
           row_error = GetBySeq(Family::kRecords, job, v, &record);
-          if (row_error.ok()) records->push_back(record);
+          if (row_error.ok() && record.valid_to_run() == 0) records->push_back(record);
         }
         return row_error.ok();
       }));

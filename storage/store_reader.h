@@ -44,10 +44,30 @@ class StoreReader {
   template <typename M>
   using Visitor = std::function<bool(const M&)>;
 
-  // In insertion order.
+  // The job's runs, oldest first (empty for a job whose runs are not kept).
+  Status ListRuns(std::string_view job, std::vector<v1::CrawlRun>* runs);
+  // The run a read of `job` shows: `requested` when the job has that run
+  // (NotFound naming its runs otherwise), or for 0 the default: the latest
+  // succeeded run (ended, not failed), so a run under way or failed never
+  // shows half its changes; while no run has succeeded, the latest run. For
+  // a job whose runs are not kept, kCurrentRecords.
+  Status ResolveRun(std::string_view job, uint32_t requested, uint32_t* run);
+  // A run number past every run: the records valid now.
+  static constexpr uint32_t kCurrentRecords = UINT32_MAX;
+  // Whether `record` is one of run `run`'s records.
+  static bool ValidAsOf(const v1::Record& record, uint32_t run) {
+    return record.valid_from_run() <= run &&
+           (record.valid_to_run() == 0 || record.valid_to_run() > run);
+  }
+
+  // In insertion order: the records as of `run` (a run of the job, checked by
+  // ResolveRun, or kCurrentRecords), or of the default run when `run` is 0.
   Status ScanRecords(std::string_view job, const Visitor<v1::Record>& visit);
+  Status ScanRecords(std::string_view job, uint32_t run, const Visitor<v1::Record>& visit);
   Status ScanPages(std::string_view job, const Visitor<v1::Page>& visit);
   Status ScanErrors(std::string_view job, const Visitor<v1::FetchError>& visit);
+  // The URL index names each URL's latest records: these two read the
+  // records valid now, whatever run they came from.
   // Records whose source URL starts with url_prefix, in URL order.
   Status ScanRecordsWithUrlPrefix(std::string_view job, std::string_view url_prefix,
                                   const Visitor<v1::Record>& visit);
@@ -56,6 +76,11 @@ class StoreReader {
   // the URL has neither.
   Status GetUrl(std::string_view job, std::string_view url, std::vector<v1::Record>* records,
                 v1::Page* page);
+
+  // Every URL of the job the store keeps a state for (fetched in some run),
+  // in URL order.
+  Status ScanUrlStates(std::string_view job,
+                       const std::function<bool(std::string_view url, const v1::UrlState&)>& visit);
 
   // Keys and bytes per column family, counted exactly.
   Status Stats(std::vector<FamilyStats>* stats);

@@ -3,7 +3,9 @@
 #include <rocksdb/db.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "storage/staging_store.h"
 
@@ -40,6 +42,35 @@ Status WriteFormatVersion(const std::string& dir, const std::string& version) {
   rocksdb::Status s = store->db()->Put(rocksdb::WriteOptions(), store->handle(Family::kMeta),
                                        "format_version", version);
   return s.ok() ? Status::OK() : Status::IOError(s.ToString());
+}
+
+Status DowngradeToVersion1(const std::string& dir) {
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
+  if (!s.ok()) return Status::IOError(s.ToString());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, families, &handles, &raw);
+  if (!s.ok()) return Status::IOError(s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (size_t i = 0; i < names.size() && s.ok(); ++i) {
+    if (names[i] == FamilyName(Family::kRuns)) s = db->DropColumnFamily(handles[i]);
+    if (names[i] == FamilyName(Family::kMeta)) {
+      s = db->Put(rocksdb::WriteOptions(), handles[i], "format_version", "1");
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (s.ok()) s = db->Close();
+  return s.ok() ? Status::OK() : Status::IOError(s.ToString());
+}
+
+v1::Record MakeHashedRecord(std::string_view job, std::string_view url, uint32_t index_in_page,
+                            std::string_view content) {
+  v1::Record r = MakeRecord(job, url, index_in_page, {{"content", std::string(content)}});
+  r.set_content_hash(std::hash<std::string_view>()(content));
+  return r;
 }
 
 }  // namespace gleaner::storage::testing

@@ -28,4 +28,13 @@ v1::Record MakeRecord(std::string_view job, std::string_view url, uint32_t index
 // newer gleaner would have left it.
 Status WriteFormatVersion(const std::string& dir, const std::string& version);
 
+// Turns the closed store in `dir` into one of format version 1, as a gleaner
+// before runs left it: drops the runs family and writes version 1. Its jobs
+// should have been written without runs (JobWriter::AddRecord, run number 0).
+Status DowngradeToVersion1(const std::string& dir);
+
+// A record as the crawler makes it: content_hash set from its fields.
+v1::Record MakeHashedRecord(std::string_view job, std::string_view url, uint32_t index_in_page,
+                            std::string_view content);
+
 }  // namespace gleaner::storage::testing

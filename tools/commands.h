@@ -69,10 +69,12 @@ int RunLogged(const std::string& log_format, const std::function<Status(Logger* 
 void AddCaFileFlag(CLI::App* cmd, std::string* ca_file);
 
 // Prepares `job`'s staged records with `rules` into out_dir (format: "" = the
-// rules' own) and prints a summary, or the manifest when `json`.
+// rules' own) and prints a summary, or the manifest when `json`. `run`: the
+// job's run to read, 0 for its latest succeeded run.
 Status PrepareAndReport(const storage::StagingStore* store, const std::string& job,
                         const rules::RulesConfig& rules, const std::string& out_dir,
-                        const std::string& format, bool json);
+                        const std::string& format, bool json,
+                        uint32_t run = 0);
 
 void RegisterStage(CLI::App& app, CommandResult* result);
 void RegisterDemo(CLI::App& app, CommandResult* result);

@@ -15,14 +15,17 @@
 namespace gleaner::tools {
 
 void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, std::ostream& out) {
-  if (s.already_complete) {
-    out << "job '" << job << "' is already complete; nothing to do\n";
-    return;
-  }
   const char* ended = s.stopped ? "stopped" : (s.failed ? "failed" : "finished");
-  out << ended << " job '" << job << "' in " << s.duration_s << " s: " << s.pages_fetched
+  out << ended << " job '" << job << "'";
+  if (s.run.number() != 0) out << " run " << s.run.number();
+  out << " in " << s.duration_s << " s: " << s.pages_fetched
       << " pages (" << s.bytes_fetched << " bytes), " << s.records << " records, " << s.errors
       << " errors, " << s.retries << " retries, " << s.robots_blocked << " blocked by robots.txt\n";
+  if (s.run.number() != 0) {
+    out << "  records: " << s.run.records_added() << " added, " << s.run.records_changed()
+        << " changed, " << s.run.records_unchanged() << " unchanged, "
+        << s.run.records_removed() << " removed\n";
+  }
   if (s.links_over_cap > 0) {
     out << "  " << s.links_over_cap << " links not followed: their pages had more than "
         << crawler::kMaxLinksPerPage << " links\n";

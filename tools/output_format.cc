@@ -85,6 +85,40 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
             {"duration_s", j.stats().duration_s()}}}};
 }
 
+const char* RunPhaseWord(const v1::CrawlRun& run) {
+  switch (run.end()) {
+    case v1::CrawlRun::OPEN:
+      return "running";
+    case v1::CrawlRun::NOTHING_FETCHED:
+      return "failed";
+    default:
+      return "succeeded";
+  }
+}
+
+nlohmann::ordered_json RunToJson(const v1::CrawlRun& run) {
+  static const char* const kEnds[] = {nullptr, "complete", "max_pages", "nothing_fetched"};
+  const int end = static_cast<int>(run.end());
+  nlohmann::ordered_json out = {
+      {"run", run.number()},
+      {"phase", RunPhaseWord(run)},
+      {"end", end > 0 && end < 4 ? nlohmann::ordered_json(kEnds[end]) : nlohmann::ordered_json()},
+      {"end_reason", run.end_reason()},
+      {"started", shards::FormatTimestampMicros(run.start_micros())},
+      {"ended", run.end_micros() != 0
+                    ? nlohmann::ordered_json(shards::FormatTimestampMicros(run.end_micros()))
+                    : nlohmann::ordered_json()},
+      {"pages_fetched", run.pages_ok()},
+      {"pages_not_modified", run.pages_not_modified()},
+      {"pages_failed", run.pages_failed()},
+      {"records_added", run.records_added()},
+      {"records_changed", run.records_changed()},
+      {"records_unchanged", run.records_unchanged()},
+      {"records_removed", run.records_removed()},
+      {"bytes", run.bytes()}};
+  return out;
+}
+
 std::string DumpJson(const nlohmann::ordered_json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

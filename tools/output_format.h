@@ -20,6 +20,10 @@ nlohmann::ordered_json RecordToJson(const v1::Record& r);
 nlohmann::ordered_json ErrorToJson(const v1::FetchError& e);
 nlohmann::ordered_json PageToJson(const v1::Page& p);  // without the body
 nlohmann::ordered_json JobToJson(const v1::JobState& j);
+// One run of a job, as `stage runs --json` lists it.
+nlohmann::ordered_json RunToJson(const v1::CrawlRun& run);
+// How a run stands, for people: running, succeeded or failed.
+const char* RunPhaseWord(const v1::CrawlRun& run);
 
 // Serializes JSON; invalid UTF-8 scraped from the web becomes U+FFFD so the
 // output is always valid JSON.

@@ -77,12 +77,13 @@ Status OpenStoreForReading(const std::string& data_flag,
 }
 
 Status RunPrepare(const std::string& job, const std::string& rules_path, const std::string& out_dir,
-                  const std::string& format, const std::string& data_flag, bool json) {
+                  const std::string& format, const std::string& data_flag, bool json,
+                  uint32_t run) {
   rules::RulesConfig rules;
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(OpenStoreForReading(data_flag, &store));
-  return PrepareAndReport(store.get(), job, rules, out_dir, format, json);
+  return PrepareAndReport(store.get(), job, rules, out_dir, format, json, run);
 }
 
 Status RunRulesCheck(const std::string& rules_path, const std::string& job,
@@ -154,8 +155,9 @@ Status RunJob(const std::string& job_path, const std::string& out_flag, const st
 
 Status PrepareAndReport(const storage::StagingStore* store, const std::string& job,
                         const rules::RulesConfig& rules, const std::string& out_dir,
-                        const std::string& format, bool json) {
+                        const std::string& format, bool json, uint32_t run) {
   prepare::ExportOptions options;
+  options.run = run;
   if (!format.empty()) {
     shards::Format f;
     GLEANER_RETURN_IF_ERROR(shards::ParseFormat(format, &f).Annotate("--format"));
@@ -197,6 +199,7 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   struct Flags {
     std::string job, rules, out, format, data, job_file, ca_file;
     bool json = false;
+    uint32_t run = 0;
   };
   auto flags = std::make_shared<Flags>();
 
@@ -207,10 +210,13 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   prepare->add_option("--out", flags->out, "Output dataset directory")->required();
   prepare->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
   prepare->add_flag("--json", flags->json, "Print the manifest instead of a summary");
+  prepare->add_option("--run", flags->run,
+                      "Prepare the records as of run N (default: the latest succeeded run)")
+      ->check(CLI::PositiveNumber);
   AddDataFlag(prepare, &flags->data);
   prepare->callback([flags, result] {
-    result->exit_code = Report(
-        RunPrepare(flags->job, flags->rules, flags->out, flags->format, flags->data, flags->json));
+    result->exit_code = Report(RunPrepare(flags->job, flags->rules, flags->out, flags->format,
+                                          flags->data, flags->json, flags->run));
   });
 
   CLI::App* rules_cmd = app.add_subcommand("rules", "Work with rules files");

@@ -22,6 +22,7 @@ struct StageFlags {
   int64_t limit = -1;
   std::string format = "jsonl";
   bool yes = false;
+  uint32_t run = 0;  // --run: the run whose records to read; 0 the default
 };
 
 // Opens the follower and a reader over it, then runs `body`.
@@ -35,6 +36,13 @@ Status WithReader(const StageFlags& f, const std::function<Status(storage::Store
 // Every per-job verb fails the same way for an unknown job.
 Status RequireJob(storage::StoreReader& r, const std::string& job, v1::JobState* state) {
   return r.GetJob(job, state);
+}
+
+// The run --run names (the default without it), checked against the job's.
+Status RequireRun(storage::StoreReader& r, const StageFlags& f, uint32_t* run) {
+  v1::JobState j;
+  GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+  return r.ResolveRun(f.job, f.run, run);
 }
 
 std::string FieldsSummary(const v1::Record& rec) {
@@ -92,8 +100,8 @@ Status Count(const StageFlags& f) {
 
 Status Scan(const StageFlags& f) {
   return WithReader(f, [&](storage::StoreReader& r) {
-    v1::JobState j;
-    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    uint32_t run = 0;
+    GLEANER_RETURN_IF_ERROR(RequireRun(r, f, &run));
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     TablePrinter t({"URL", "FETCHED", "FIELDS"});
     int64_t seen = 0;
@@ -108,7 +116,7 @@ Status Scan(const StageFlags& f) {
       }
       return true;
     };
-    GLEANER_RETURN_IF_ERROR(f.prefix.empty() ? r.ScanRecords(f.job, visit)
+    GLEANER_RETURN_IF_ERROR(f.prefix.empty() ? r.ScanRecords(f.job, run, visit)
                                              : r.ScanRecordsWithUrlPrefix(f.job, f.prefix, visit));
     if (f.json) {
       std::cout << DumpJson(out, 2) << '\n';
@@ -116,6 +124,34 @@ Status Scan(const StageFlags& f) {
       t.Print(std::cout);
       std::cout << "(" << seen << " records)\n";
     }
+    return Status::OK();
+  });
+}
+
+Status Runs(const StageFlags& f) {
+  return WithReader(f, [&](storage::StoreReader& r) {
+    v1::JobState j;
+    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    std::vector<v1::CrawlRun> runs;
+    GLEANER_RETURN_IF_ERROR(r.ListRuns(f.job, &runs));
+    if (f.json) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::array();
+      for (const auto& run : runs) out.push_back(RunToJson(run));
+      std::cout << DumpJson(out, 2) << '\n';
+      return Status::OK();
+    }
+    TablePrinter t({"RUN", "PHASE", "STARTED", "ENDED", "FETCHED", "NOT_MODIFIED", "FAILED",
+                    "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
+    for (const auto& run : runs) {
+      t.AddRow({std::to_string(run.number()), RunPhaseWord(run),
+                shards::FormatTimestampMicros(run.start_micros()),
+                run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
+                std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
+                std::to_string(run.pages_failed()), std::to_string(run.records_added()),
+                std::to_string(run.records_changed()), std::to_string(run.records_unchanged()),
+                std::to_string(run.records_removed()), std::to_string(run.bytes())});
+    }
+    t.Print(std::cout);
     return Status::OK();
   });
 }
@@ -213,12 +249,12 @@ Status Stats(const StageFlags& f) {
 
 Status Dump(const StageFlags& f) {
   return WithReader(f, [&](storage::StoreReader& r) {
-    v1::JobState j;
-    GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
+    uint32_t run = 0;
+    GLEANER_RETURN_IF_ERROR(RequireRun(r, f, &run));
     if (f.json) {  // one array, streamed: a job may not fit in memory
       bool first = true;
       std::cout << '[';
-      GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, [&](const v1::Record& rec) {
+      GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, run, [&](const v1::Record& rec) {
         std::cout << (first ? "\n" : ",\n") << DumpJson(RecordToJson(rec));
         first = false;
         return true;
@@ -227,7 +263,7 @@ Status Dump(const StageFlags& f) {
       return Status::OK();
     }
     if (f.format == "jsonl") {
-      return r.ScanRecords(f.job, [&](const v1::Record& rec) {
+      return r.ScanRecords(f.job, run, [&](const v1::Record& rec) {
         std::cout << DumpJson(RecordToJson(rec)) << '\n';
         return true;
       });
@@ -236,7 +272,7 @@ Status Dump(const StageFlags& f) {
     // appearance, from a first pass over the same consistent view.
     std::vector<std::string> columns = {"source_url", "fetch_time"};
     std::map<std::string, size_t> index;
-    GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, [&](const v1::Record& rec) {
+    GLEANER_RETURN_IF_ERROR(r.ScanRecords(f.job, run, [&](const v1::Record& rec) {
       for (const auto& field : rec.fields()) {
         if (index.emplace(field.name(), columns.size()).second) columns.push_back(field.name());
       }
@@ -245,7 +281,7 @@ Status Dump(const StageFlags& f) {
     std::string line;
     for (size_t i = 0; i < columns.size(); ++i) line += (i ? "," : "") + CsvField(columns[i]);
     std::cout << line << "\r\n";
-    return r.ScanRecords(f.job, [&](const v1::Record& rec) {
+    return r.ScanRecords(f.job, run, [&](const v1::Record& rec) {
       std::vector<std::string> cells(columns.size());
       cells[0] = rec.source_url();
       cells[1] = shards::FormatTimestampMicros(rec.fetch_time_micros());
@@ -322,6 +358,14 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
   scan->add_option("--prefix", flags->prefix,
                    "Only records whose source URL starts with this (URL order)");
   scan->add_option("--limit", flags->limit, "Stop after N records")->check(CLI::NonNegativeNumber);
+  // The URL index names the latest records only, so a prefix scan has no run.
+  scan->add_option("--run", flags->run,
+                   "The records as of run N (default: the latest succeeded run)")
+      ->check(CLI::PositiveNumber)
+      ->excludes(scan->get_option("--prefix"));
+  verb("runs", "List a job's runs with their page and record counts", Runs)
+      ->add_option("job", flags->job, "Job name")
+      ->required();
   CLI::App* get = verb("get", "Show the stored page and records of one URL", Get);
   get->add_option("job", flags->job, "Job name")->required();
   get->add_option("url", flags->url, "Exact source URL")->required();
@@ -335,6 +379,9 @@ void RegisterStage(CLI::App& app, CommandResult* result) {
   dump->add_option("--format", flags->format, "jsonl (one object a line, the default) or csv")
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->excludes(dump->get_option("--json"));
+  dump->add_option("--run", flags->run,
+                   "The records as of run N (default: the latest succeeded run)")
+      ->check(CLI::PositiveNumber);
   CLI::App* del = verb("delete", "Remove a job's staged data: records, pages, errors, frontier",
                        Delete);
   del->add_option("job", flags->job, "Job name")->required();

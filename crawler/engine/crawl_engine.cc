@@ -218,12 +218,7 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
   GLEANER_RETURN_IF_ERROR(Prepare());
   std::vector<v1::FrontierItem> seeds;
   GLEANER_RETURN_IF_ERROR(processor_->SeedItems(&seeds));
-  GLEANER_RETURN_IF_ERROR(
-      output_->Begin(seeds, &summary_.already_complete).Annotate("starting the crawl"));
-  if (summary_.already_complete) {
-    *summary = summary_;
-    return Status::OK();
-  }
+  GLEANER_RETURN_IF_ERROR(output_->Begin(seeds).Annotate("starting the crawl"));
 
   int threads = options_.worker_threads > 0 ? options_.worker_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
@@ -248,6 +243,7 @@ Status CrawlEngine::Impl::Run(CrawlSummary* summary) {
     if (!s.ok()) fatal_ = s.Annotate("committing crawl results");
   }
   ReportProgress(true);
+  summary_.run = *run();
   *summary = summary_;
   return fatal_;
 }
@@ -500,6 +496,7 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   }
   summary_.bytes_fetched += r.wire_bytes;
   stats->set_bytes_fetched(stats->bytes_fetched() + r.wire_bytes);
+  run()->set_bytes(run()->bytes() + r.wire_bytes);
   if (r.ok()) {
     run()->set_pages_ok(run()->pages_ok() + 1);
     output_->PageFetched();
@@ -629,22 +626,23 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   }
   int64_t fetched_at = NowMicros();
   if (!duplicate) {
+    std::vector<v1::Record> records(outcome.records.size());
     for (size_t i = 0; i < outcome.records.size(); ++i) {
-      v1::Record rec;
+      v1::Record& rec = records[i];
       rec.set_job(job_.name);
       rec.set_source_url(page_url);
       rec.set_fetch_time_micros(fetched_at);
       rec.set_index_in_page(static_cast<uint32_t>(i));
       rec.set_content_hash(ContentHash(outcome.records[i]));
       for (auto& f : outcome.records[i]) *rec.add_fields() = std::move(f);
-      Status added_record = output_->AddRecord(rec);
-      if (!added_record.ok()) {
-        fatal_ = added_record;
-        stopping_ = true;
-        return Abandon(lease);
-      }
-      ++summary_.records;
     }
+    Status added_records = output_->AddPageRecords(lease.item, page_url, records);
+    if (!added_records.ok()) {
+      fatal_ = added_records;
+      stopping_ = true;
+      return Abandon(lease);
+    }
+    summary_.records += records.size();
   }
   if (job_.store_pages) {
     v1::Page page = PageOf(lease, r, page_url, fetched_at);

@@ -60,8 +60,7 @@ struct CrawlSummary {
   std::map<int, uint64_t> status_counts;
   std::map<std::string, uint64_t> http_versions;  // responses per protocol, e.g. "http/2"
   double duration_s = 0;
-  bool already_complete = false;  // the job had finished in an earlier run
-  bool stopped = false;           // Stop() was called before the frontier emptied
+  bool stopped = false;  // Stop() was called before the frontier emptied
   // The run ended without fetching any page (every URL failed); the job is
   // failed and end_reason names the causes. Judged only when the output
   // keeps runs (CrawlOutput::run).
@@ -72,6 +71,8 @@ struct CrawlSummary {
   // Why the run ended, when not by emptying its frontier: "max_pages (N)
   // reached", or when failed "no page fetched: ...".
   std::string end_reason;
+  // The run as the output keeps it (number, record counts), or this call's.
+  v1::CrawlRun run;
 };
 
 class CrawlEngine {

@@ -21,15 +21,23 @@ class CrawlOutput {
  public:
   virtual ~CrawlOutput() = default;
 
-  // Starts the job: queues `seeds` if needed, or sets *already_complete when
-  // an earlier run finished it. After a run that fetched nothing, queues
-  // `seeds` again so that its failed URLs are retried.
-  virtual Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) = 0;
+  // Starts the job's run: continues an open one, or starts the next, queuing
+  // `seeds` (and, for an output that keeps runs, the URLs earlier runs
+  // fetched) as it needs.
+  virtual Status Begin(const std::vector<v1::FrontierItem>& seeds) = 0;
   // Ends a call of Run that took `duration_s`: makes everything durable,
   // waiting for it if need be, and records how the run ended (run()).
   virtual Status End(double duration_s) = 0;
 
   virtual Status AddRecord(const v1::Record& record) = 0;
+  // All the records extracted from the page at `url` (queued as `item`), in
+  // page order; possibly none. An output that keeps runs compares them with
+  // the page's earlier records; the default adds each.
+  virtual Status AddPageRecords(const v1::FrontierItem& /*item*/, const std::string& /*url*/,
+                                const std::vector<v1::Record>& records) {
+    for (const auto& record : records) GLEANER_RETURN_IF_ERROR(AddRecord(record));
+    return Status::OK();
+  }
   // A fetched page, body included, when the job stores pages; and always a
   // page answered 304 to a conditional GET (Page.not_modified, no body): the
   // output keeps that URL's records as they were.

@@ -1,6 +1,7 @@
 #include "crawler/engine/store_crawl_output.h"
 
 #include "common/coding.h"
+#include "storage/store_reader.h"
 
 namespace gleaner::crawler {
 
@@ -22,27 +23,14 @@ Status StoreCrawlOutput::Open(storage::StagingStore* store, const JobConfig& job
   return Status::OK();
 }
 
-Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) {
+Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds) {
   v1::JobState* state = writer_->mutable_state();
-  v1::CrawlRun* run = state->mutable_run();
-  // A store written before runs were kept says so by the phase alone.
-  const bool run_ended = run->end() != v1::CrawlRun::OPEN || state->phase() == v1::JOB_SUCCEEDED;
-  const bool run_failed = run->end() == v1::CrawlRun::NOTHING_FETCHED;
-  *already_complete = run_ended && !run_failed && frontier_->seeded() && frontier_->Done();
-  if (*already_complete) {
-    // A server that queued the job again marked it pending meanwhile.
-    if (state->phase() == v1::JOB_SUCCEEDED) return Status::OK();
-    state->set_phase(v1::JOB_SUCCEEDED);
-    return Commit();
+  const v1::CrawlRun& run = state->run();
+  const bool run_ended = run.end() != v1::CrawlRun::OPEN || state->phase() == v1::JOB_SUCCEEDED;
+  if (run.number() == 0 || run_ended) {
+    GLEANER_RETURN_IF_ERROR(
+        StartRun(seeds, run.number() + 1, run.end() == v1::CrawlRun::NOTHING_FETCHED));
   }
-  if (!frontier_->seeded()) {
-    size_t added = 0;
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
-    frontier_->MarkSeeded();
-  } else if (run_failed) {
-    frontier_->Requeue(seeds);
-  }
-  if (run_ended) run->Clear();  // this is the next run
   state->set_phase(v1::JOB_RUNNING);
   state->set_message("");
   state->mutable_spec()->set_name(job_.name);
@@ -50,9 +38,71 @@ Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds, bool*
   return Commit();
 }
 
+Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number,
+                                  bool failed_before) {
+  size_t added = 0;
+  if (!frontier_->seeded()) {
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    frontier_->MarkSeeded();
+  } else if (frontier_->Done()) {
+    // A revisit: the seeds and every URL fetched before (their rows tell
+    // what changed), queued again as they were queued then.
+    std::vector<v1::FrontierItem> known;
+    storage::StoreReader reader(store_);
+    GLEANER_RETURN_IF_ERROR(reader.ScanUrlStates(
+        job_.name, [&](std::string_view, const v1::UrlState& url_state) {
+          if (url_state.has_item()) known.push_back(url_state.item());
+          return true;
+        }));
+    frontier_->ForgetSeen();
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(known, &added));
+  } else if (failed_before) {
+    frontier_->Requeue(seeds);
+  }
+  // Otherwise max_pages ended the last run: this one goes on from its frontier.
+  v1::CrawlRun* run = writer_->mutable_state()->mutable_run();
+  run->Clear();
+  run->set_number(number);
+  run->set_start_micros(storage::NowMicros());
+  return Status::OK();
+}
+
+void StoreCrawlOutput::CountRecords(const storage::RecordCounts& counts) {
+  v1::CrawlRun* run = writer_->mutable_state()->mutable_run();
+  run->set_records_added(run->records_added() + counts.added);
+  run->set_records_changed(run->records_changed() + counts.changed);
+  run->set_records_unchanged(run->records_unchanged() + counts.unchanged);
+  run->set_records_removed(run->records_removed() + counts.removed);
+}
+
+Status StoreCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std::string& url,
+                                        const std::vector<v1::Record>& records) {
+  storage::RecordCounts counts;
+  GLEANER_RETURN_IF_ERROR(
+      writer_->PutPageRecords(url, records, writer_->state().run().number(), &item, &counts));
+  CountRecords(counts);
+  return Status::OK();
+}
+
+Status StoreCrawlOutput::AddError(const v1::FetchError& error) {
+  GLEANER_RETURN_IF_ERROR(writer_->AddError(error));
+  // Gone for good: the URL's records leave the job in this run.
+  if (error.http_status() == 404 || error.http_status() == 410) {
+    storage::RecordCounts counts;
+    GLEANER_RETURN_IF_ERROR(
+        writer_->CloseUrl(error.url(), writer_->state().run().number(), &counts));
+    CountRecords(counts);
+  }
+  return Status::OK();
+}
+
 Status StoreCrawlOutput::End(double duration_s) {
   v1::JobState* state = writer_->mutable_state();
   state->mutable_stats()->set_duration_s(state->stats().duration_s() + duration_s);
+  if (state->run().end() != v1::CrawlRun::OPEN) {
+    state->mutable_run()->set_end_micros(storage::NowMicros());
+  }
   switch (state->run().end()) {
     case v1::CrawlRun::OPEN:  // interrupted: stays running, to be continued
       break;

@@ -2,9 +2,14 @@
 // JobWriter and the frontier is a RocksDbFrontier staging its changes in the
 // same writer batch, so a page's records, its links and its completed lease
 // are committed in one atomic write: `kill -9` at any moment loses and
-// duplicates nothing, and the next run resumes. The job's phase follows its
-// run (JobState.run): running, then succeeded, or failed when it fetched
-// nothing (the next crawl retries its seeds). Finish groups up to
+// duplicates nothing, and the next crawl resumes. The job has numbered runs
+// (JobState.run is the current one, the runs family keeps each): a crawl
+// continues the open run, or starts the next, which visits the seeds and
+// every URL earlier runs fetched again. A page's records go through
+// JobWriter::PutPageRecords, which counts them added, changed, unchanged or
+// removed in the run; a 404 or 410 removes the URL's records. The job's
+// phase follows its run: running, then succeeded, or failed when it fetched
+// nothing (the next run retries its seeds). Finish groups up to
 // kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
 // into one write, so a crash costs at most that many re-fetched pages. The
 // store must outlive it.
@@ -27,11 +32,13 @@ class StoreCrawlOutput : public CrawlOutput {
 
   Frontier* frontier() { return frontier_.get(); }
 
-  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override;
+  Status Begin(const std::vector<v1::FrontierItem>& seeds) override;
   Status End(double duration_s) override;
   Status AddRecord(const v1::Record& record) override { return writer_->AddRecord(record); }
+  Status AddPageRecords(const v1::FrontierItem& item, const std::string& url,
+                        const std::vector<v1::Record>& records) override;
   Status AddPage(v1::Page page) override { return writer_->AddPage(std::move(page)); }
-  Status AddError(const v1::FetchError& error) override { return writer_->AddError(error); }
+  Status AddError(const v1::FetchError& error) override;
   v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
   v1::CrawlRun* run() override { return writer_->mutable_state()->mutable_run(); }
   Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
@@ -46,6 +53,9 @@ class StoreCrawlOutput : public CrawlOutput {
 
  private:
   StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job) : store_(store), job_(job) {}
+  // Starts run number `number`, queuing what it visits.
+  Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
+  void CountRecords(const storage::RecordCounts& counts);
 
   storage::StagingStore* store_;
   JobConfig job_;

@@ -86,13 +86,15 @@ Status RocksDbFrontier::InsertSeen(const std::string& url, bool* inserted) {
   std::string fp_be;
   PutFixed64BE(&fp_be, fp);
   std::string seen_key = Key('s', fp_be);
-  std::string ignored;
-  Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
-  if (s.ok()) {
-    SeenCacheSlot(fp) = fp;
-    return Status::OK();
+  if (!seen_forgotten_) {
+    std::string ignored;
+    Status s = writer_->store()->Get(Family::kFrontier, seen_key, &ignored);
+    if (s.ok()) {
+      SeenCacheSlot(fp) = fp;
+      return Status::OK();
+    }
+    if (!s.IsNotFound()) return s;
   }
-  if (!s.IsNotFound()) return s;
   pending_seen_.insert(fp);
   writer_->batch()->Put(Family::kFrontier, seen_key, "");
   meta_.set_seen(meta_.seen() + 1);
@@ -127,6 +129,15 @@ void RocksDbFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
   }
 }
 
+void RocksDbFrontier::ForgetSeen() {
+  writer_->batch()->DeleteRange(Family::kFrontier, Key('s', ""), Key('t', ""));
+  std::fill(seen_cache_.begin(), seen_cache_.end(), 0);
+  pending_seen_.clear();
+  meta_.set_seen(0);
+  meta_dirty_ = true;
+  seen_forgotten_ = true;
+}
+
 void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
   std::string rest = item.host_key();
   rest.push_back('\0');
@@ -139,6 +150,9 @@ void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {
   auto [it, fresh] = hosts_.try_emplace(item.host_key());
   if (fresh) it->second.delay_micros = options_.delay_micros;
   if (queue_key < it->second.scan_from) it->second.scan_from = queue_key;
+  if (it->second.uncommitted_from.empty() || queue_key < it->second.uncommitted_from) {
+    it->second.uncommitted_from = queue_key;
+  }
   ++it->second.queued;
   dirty_hosts_.insert(it->first);
   meta_.set_queued(meta_.queued() + 1);
@@ -198,7 +212,9 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
          q->Valid() && q->key().starts_with(prefix) && gate_open(); q->Next()) {
       std::string key = q->key().ToString();
       if (leased_.count(key) || completed_.count(key) || delayed_.count(key)) continue;
-      host.scan_from = key + '\0';  // the smallest key after this one
+      if (host.uncommitted_from.empty() || key < host.uncommitted_from) {
+        host.scan_from = key + '\0';  // the smallest key after this one
+      }
       GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
       round_robin_after_ = host_key;
     }
@@ -274,11 +290,14 @@ Status RocksDbFrontier::Commit() {
   for (const auto& host_key : dirty_hosts_) StageHost(host_key, hosts_.at(host_key));
   if (meta_dirty_) StageMeta();
   GLEANER_RETURN_IF_ERROR(writer_->Commit());
+  // Enqueue marked every host it pushed to dirty.
+  for (const auto& host_key : dirty_hosts_) hosts_.at(host_key).uncommitted_from.clear();
   dirty_hosts_.clear();
   meta_dirty_ = false;
   completed_.clear();
   for (uint64_t fp : pending_seen_) SeenCacheSlot(fp) = fp;
   pending_seen_.clear();
+  seen_forgotten_ = false;
   uncommitted_items_ = 0;
   return Status::OK();
 }

@@ -55,6 +55,10 @@ class RocksDbFrontier : public Frontier {
   // Queues the items (each URL once) although they were seen: the seeds of a
   // run that fetched nothing, tried again by the next.
   void Requeue(const std::vector<v1::FrontierItem>& items);
+  // Forgets every URL seen, so that a new run visits them again: pushes
+  // staged after this see an empty seen set, and the clearing lands with them
+  // in the next Commit.
+  void ForgetSeen();
   // Stages the counters changed since the last commit and commits the
   // writer's batch, this frontier's changes with whatever rows it holds.
   // Commit the writer only through here.
@@ -73,6 +77,10 @@ class RocksDbFrontier : public Frontier {
     // so claims seek here instead of stepping over the deletion markers of
     // every URL already crawled. Empty: the start of the queue.
     std::string scan_from;
+    // The smallest queue key pushed since the last commit, which Claim cannot
+    // see yet: the cursor must not pass it, or the entry is never claimed.
+    // Empty: none.
+    std::string uncommitted_from;
   };
 
   RocksDbFrontier(storage::JobWriter* writer, const Options& options);
@@ -99,6 +107,7 @@ class RocksDbFrontier : public Frontier {
   std::map<std::string, int64_t> delayed_;  // released keys -> not before
   std::set<std::string> dirty_hosts_;       // host counts changed since the last commit
   bool meta_dirty_ = false;
+  bool seen_forgotten_ = false;  // ForgetSeen staged, not committed: ignore the stored set
   std::unordered_set<uint64_t> pending_seen_;  // pushed since the last commit
   std::vector<uint64_t> seen_cache_;           // committed fingerprints; 0 never hits
   size_t uncommitted_items_ = 0;               // queue entries pushed since the last commit

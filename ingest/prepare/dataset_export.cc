@@ -71,9 +71,12 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     storage::StoreReader reader(store);
     v1::JobState state;
     GLEANER_RETURN_IF_ERROR(reader.GetJob(job, &state));
+    uint32_t run = 0;
+    GLEANER_RETURN_IF_ERROR(reader.ResolveRun(job, options.run, &run));
     DatasetWriter writer(tmp, columns, writer_options);
     PipelineOptions pipeline_options;
     pipeline_options.spill_dir = tmp;
+    pipeline_options.run = run;
     GLEANER_RETURN_IF_ERROR(
         RunPipeline(&reader, job, rules, pipeline_options, &writer, &result->report));
     GLEANER_RETURN_IF_ERROR(writer.Finish());
@@ -86,6 +89,7 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     in.format = FormatName(writer_options.format);
     in.compression = CompressionName(writer_options.format, writer_options.writer.compression);
     in.job = &state;
+    in.run = run == storage::StoreReader::kCurrentRecords ? 0 : run;
     in.store_dir = store->dir();
     in.report = &result->report;
     in.shards = &result->shards;

@@ -26,6 +26,9 @@ struct ExportOptions {
   std::optional<shards::Format> format;  // overrides the rules' output.format
   // Written to the manifest to identify where the data came from.
   std::string rules_path;
+  // The job's run whose records to prepare; 0: the latest succeeded run
+  // (storage::StoreReader::ResolveRun). An unknown run is NotFound.
+  uint32_t run = 0;
 };
 
 struct ExportResult {

@@ -207,7 +207,7 @@ class Pipeline {
     SpilledRow row;
     rules::Rejection rejection;
     Status spill_status;
-    GLEANER_RETURN_IF_ERROR(reader->ScanRecords(job, [&](const v1::Record& record) {
+    GLEANER_RETURN_IF_ERROR(reader->ScanRecords(job, options_.run, [&](const v1::Record& record) {
       ++report_->records_scanned;
       census_.Observe(record);
       row.source_url = record.source_url();

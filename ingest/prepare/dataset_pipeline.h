@@ -65,6 +65,8 @@ std::vector<shards::ColumnSpec> QuarantineColumns();
 struct PipelineOptions {
   // Directory for the spill file (it is removed when the run ends).
   std::string spill_dir;
+  // The run whose records to read (StoreReader::ScanRecords); 0: the default.
+  uint32_t run = 0;
 };
 
 // Runs the pipeline over `job` as `reader` sees it. InvalidArgument for rules

@@ -151,6 +151,7 @@ nlohmann::ordered_json BuildManifest(const ManifestInputs& in, const std::string
   m["format"] = in.format;
   m["compression"] = in.compression;
   m["source"] = {{"job", in.job->name()},
+                 {"run", in.run != 0 ? Json(in.run) : Json()},
                  {"store", in.store_dir},
                  {"job_phase", storage::JobPhaseWord(in.job->phase())},
                  {"job_records", in.job->record_count()},

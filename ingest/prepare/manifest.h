@@ -25,6 +25,7 @@ struct ManifestInputs {
   std::string format;  // "parquet" | "jsonl" | "csv"
   std::string compression;
   const v1::JobState* job = nullptr;  // as the staging snapshot saw it
+  uint32_t run = 0;                   // the job's run read; 0: a job that keeps no runs
   std::string store_dir;
   const PrepareReport* report = nullptr;
   const std::array<std::vector<ShardInfo>, 4>* shards = nullptr;

@@ -119,6 +119,7 @@ dedup: {key: [upc]}
   const std::string url = scanned[0]["source_url"];
   run("stage jobs", {"stage", "jobs", "--data", data});
   run("stage count", {"stage", "count", "shop", "--data", data});
+  CHECK(run("stage runs", {"stage", "runs", "shop", "--data", data})[0]["run"] == 1);
   run("stage get", {"stage", "get", "shop", url, "--data", data});
   run("stage errors", {"stage", "errors", "shop", "--data", data});
   run("stage stats", {"stage", "stats", "--data", data});

@@ -63,6 +63,16 @@ nlohmann::json StageJob(const std::string& data_dir, const std::string& job) {
   throw std::runtime_error("no job " + job + " in stage jobs");
 }
 
+std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::json>& records) {
+  std::multimap<std::string, std::string> out;
+  for (auto r : records) {
+    std::string url = r["source_url"];
+    r.erase("fetch_time");
+    out.emplace(url, r.dump());
+  }
+  return out;
+}
+
 std::string PathOf(const std::string& url) {
   size_t scheme = url.find("://");
   size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);

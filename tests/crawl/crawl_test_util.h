@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::
 nlohmann::json StageErrors(const std::string& data_dir, const std::string& job);
 // `gleaner stage jobs --json`, the entry of `job`.
 nlohmann::json StageJob(const std::string& data_dir, const std::string& job);
+
+// Records keyed by source URL with their content (a JSON text), fetch times
+// left out: what two crawls of the same site must agree on.
+std::multimap<std::string, std::string> Contents(const std::vector<nlohmann::json>& records);
 
 // The path (and query) of an absolute http URL.
 std::string PathOf(const std::string& url);

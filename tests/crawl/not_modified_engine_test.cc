@@ -29,8 +29,7 @@ class MemoryOutput : public crawler::CrawlOutput {
   MemoryOutput(crawler::RocksDbFrontier* frontier, std::map<std::string, std::string> etags)
       : frontier_(frontier), etags_(std::move(etags)) {}
 
-  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override {
-    *already_complete = false;
+  Status Begin(const std::vector<v1::FrontierItem>& seeds) override {
     std::vector<v1::FrontierItem> items = seeds;
     for (v1::FrontierItem& item : items) {
       auto it = etags_.find(item.url());

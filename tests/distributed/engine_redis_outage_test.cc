@@ -24,8 +24,7 @@ using crawler::Lease;
 class CompletingOutput : public crawler::CrawlOutput {
  public:
   explicit CompletingOutput(crawler::Frontier* frontier) : frontier_(frontier) {}
-  Status Begin(const std::vector<v1::FrontierItem>& seeds, bool* already_complete) override {
-    *already_complete = false;
+  Status Begin(const std::vector<v1::FrontierItem>& seeds) override {
     size_t added = 0;
     return frontier_->Push(seeds, &added);
   }

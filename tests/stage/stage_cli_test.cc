@@ -352,16 +352,17 @@ TEST_CASE("stage stats counts keys and bytes per column family") {
   CHECK(stats["urls"]["bytes"] == 213);
   CHECK(stats["meta"] ==
         json{{"keys", 1}, {"bytes", 15}, {"sst_bytes", stats["meta"]["sst_bytes"]}});
+  CHECK(stats["runs"]["keys"] == 0);  // the test writer keeps no runs
 
   ProcessResult table = cli.Stage({"stats"});
   REQUIRE(table.exit_code == 0);
   std::vector<std::string> lines = Lines(table.out);
-  REQUIRE(lines.size() == 8);
+  REQUIRE(lines.size() == 9);
   CHECK(Words(lines[0]) == std::vector<std::string>{"FAMILY", "KEYS", "BYTES", "SST_BYTES"});
   std::vector<std::string> families;
   for (size_t i = 1; i < lines.size(); ++i) families.push_back(Words(lines[i])[0]);
-  CHECK(families ==
-        std::vector<std::string>{"jobs", "frontier", "pages", "records", "errors", "urls", "meta"});
+  CHECK(families == std::vector<std::string>{"jobs", "frontier", "pages", "records", "errors",
+                                             "urls", "meta", "runs"});
   CHECK(Words(lines[6])[1] == "5");
   CHECK(Words(lines[6])[2] == "213");
 }
