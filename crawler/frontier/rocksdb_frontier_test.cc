@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 
 #include "tests/support/frontier_test_items.h"
 #include "tests/support/temp_dir.h"
@@ -70,6 +71,24 @@ TEST_CASE("a host's queue is served breadth-first by depth") {
   CHECK(leases[0].item.url() == "http://a/top");
   CHECK(second[0].item.url() == "http://a/mid");
   CHECK(third[0].item.url() == "http://a/deep");
+}
+
+TEST_CASE("a URL pushed below the claim cursor before a commit is still claimed after it") {
+  // As a new run queues every known URL at once and then finds a new link at a
+  // lower depth: the claim in between sees only committed entries.
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2)}, &added).ok());
+  f.Commit();
+  REQUIRE(f.frontier->Push({Item("http://a", "/a", 1)}, &added).ok());
+  auto first = f.Claim(1, 1);
+  REQUIRE(first.size() == 1);
+  f.Commit();
+  std::set<std::string> claimed = {first[0].item.url()};
+  for (int i = 0; i < 3; ++i) {
+    for (const Lease& lease : f.Claim(8, 1)) claimed.insert(lease.item.url());
+  }
+  CHECK(claimed == std::set<std::string>{"http://a/a", "http://a/b", "http://a/c"});
 }
 
 TEST_CASE("no host gets more leases than per_host, and its gate honours the delay") {
