@@ -152,7 +152,10 @@ std::optional<CronExpression::TimePoint> CronExpression::NextAfter(TimePoint t) 
   const sys_time<minutes> first = floor<minutes>(t) + minutes(1);
   sys_days day = floor<days>(first);
   int minute_of_day = static_cast<int>((first - day).count());
-  const sys_days give_up = day + days(9 * 366);
+  // The rarest day an expression can ask for is Feb 29 on one weekday (a
+  // weekday field starting with '*' must then match too): 40 years apart
+  // across 2100, which is not a leap year.
+  const sys_days give_up = day + days(41 * 366);
   while (day < give_up) {
     const year_month_day date(day);
     if (!months_[static_cast<unsigned>(date.month())]) {

@@ -76,6 +76,12 @@ TEST_CASE("a start with a step runs from the start to the end of the field") {
   CHECK(Next("0 22/1 * * *", At(kFriday, 12h, 0min)) == At(kFriday, 22h, 0min));
 }
 
+TEST_CASE("Feb 29 on a Sunday is found 40 years on, across 2100 (no leap year)") {
+  // '*/7' is Sunday only, and a day-of-week starting with '*' must match too.
+  CHECK(Next("0 0 29 2 */7", At(2088y / March / 1, 0h, 0min)) ==
+        At(2128y / February / 29, 0h, 0min));
+}
+
 TEST_CASE("the wrong number of fields is rejected with the count") {
   CHECK(ParseError("0 */6 * *") ==
         "expected 5 fields (minute hour day-of-month month day-of-week), got 4");
