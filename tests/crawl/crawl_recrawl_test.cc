@@ -54,18 +54,27 @@ std::vector<nlohmann::json> ScanRun(const std::string& data, int run) {
   return out;
 }
 
+// A shop of `pages` products served for the whole test, its job file and a
+// store at dir/data that holds the job's first run.
+struct ShopAfterRun1 {
+  explicit ShopAfterRun1(int pages) {
+    demo::FixtureOptions options;
+    options.pages = pages;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    job = WriteJob(dir, "job.yaml", ShopJob(*site));
+    Crawl(job, data);
+  }
+  std::unique_ptr<demo::FixtureSite> site;
+  TempDir dir;
+  std::string job;
+  std::string data = dir / "data";
+};
+
 }  // namespace
 
 TEST_CASE("a second run of an unchanged site adds, changes and removes no record") {
-  demo::FixtureOptions options;
-  options.pages = 40;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  const std::string job = WriteJob(dir, "job.yaml", ShopJob(*site));
-  const std::string data = dir / "data";
-
-  Crawl(job, data);
+  ShopAfterRun1 shop(40);
+  auto& [site, dir, job, data] = shop;
   const auto run1 = Contents(DumpRecords(data, "shop"));
   REQUIRE(run1.size() >= 40);
   ProcessResult again = Gleaner({"crawl", job, "--data", data});
@@ -87,14 +96,8 @@ TEST_CASE("a second run of an unchanged site adds, changes and removes no record
 }
 
 TEST_CASE("after a scripted change a run counts exactly what changed and reads like a fresh crawl") {
-  demo::FixtureOptions options;
-  options.pages = 60;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  const std::string job = WriteJob(dir, "job.yaml", ShopJob(*site));
-  const std::string data = dir / "data";
-  Crawl(job, data);
+  ShopAfterRun1 shop(60);
+  auto& [site, dir, job, data] = shop;
   const auto run1 = Contents(DumpRecords(data, "shop"));
 
   demo::SiteChange change;
@@ -140,14 +143,8 @@ TEST_CASE("after a scripted change a run counts exactly what changed and reads l
 }
 
 TEST_CASE("a run the job does not have is refused with exit code 2 naming its runs") {
-  demo::FixtureOptions options;
-  options.pages = 10;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  const std::string job = WriteJob(dir, "job.yaml", ShopJob(*site));
-  const std::string data = dir / "data";
-  Crawl(job, data);
+  ShopAfterRun1 shop(10);
+  auto& [site, dir, job, data] = shop;
   ProcessResult r = Gleaner({"stage", "scan", "shop", "--run", "5", "--data", data});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("job 'shop' has no run 5 (it has run 1)"));
