@@ -1,7 +1,7 @@
 #include "crawler/engine/store_crawl_output.h"
 
 #include "common/coding.h"
-#include "storage/store_reader.h"
+#include "crawler/engine/revisit_plan.h"
 
 namespace gleaner::crawler {
 
@@ -45,18 +45,13 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
     GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
     frontier_->MarkSeeded();
   } else if (frontier_->Done()) {
-    // A revisit: the seeds and every URL fetched before (their rows tell
-    // what changed), queued again as they were queued then.
-    std::vector<v1::FrontierItem> known;
-    storage::StoreReader reader(store_);
-    GLEANER_RETURN_IF_ERROR(reader.ScanUrlStates(
-        job_.name, [&](std::string_view, const v1::UrlState& url_state) {
-          if (url_state.has_item()) known.push_back(url_state.item());
-          return true;
-        }));
+    // A revisit: the seeds and the known URLs the plan says are due (their
+    // rows tell what changed), queued again as they were queued then.
+    RevisitPlan plan;
+    GLEANER_RETURN_IF_ERROR(PlanRevisit(store_, job_, storage::NowMicros(), &plan));
     frontier_->ForgetSeen();
     GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(known, &added));
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(plan.due, &added));
   } else if (failed_before) {
     frontier_->Requeue(seeds);
   }

@@ -1,0 +1,26 @@
+// PlanRevisit: which of a job's known URLs a new run visits again. Every URL
+// an earlier run fetched has a UrlState in the store, holding the frontier
+// item it was queued with (and the validators and signature of its last
+// fetch); the plan queues those items again. Shared by the single-process
+// crawl (StoreCrawlOutput) and the Redis board, so both runs revisit alike.
+// Reads a consistent view of the store; safe while others write.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/status.h"
+#include "crawler/job/job_config.h"
+#include "schema/gleaner.pb.h"
+#include "storage/staging_store.h"
+
+namespace gleaner::crawler {
+
+struct RevisitPlan {
+  std::vector<v1::FrontierItem> due;  // queued in the new run, in URL order
+};
+
+Status PlanRevisit(storage::StagingStore* store, const JobConfig& job, int64_t now_micros,
+                   RevisitPlan* plan);
+
+}  // namespace gleaner::crawler
