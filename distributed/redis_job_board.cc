@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "crawler/engine/page_processor.h"
+#include "crawler/engine/revisit_plan.h"
 #include "crawler/job/job_parser.h"
 #include "storage/job_phase.h"
 #include "storage/job_writer.h"  // NowMicros
@@ -70,14 +71,33 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
   GLEANER_RETURN_IF_ERROR(crawler::PageProcessor::Build(job, &processor));
   std::vector<v1::FrontierItem> seeds;
   GLEANER_RETURN_IF_ERROR(processor->SeedItems(&seeds));
+  // A run after one that crawled everything visits the seeds and the known
+  // URLs again, as `gleaner crawl` does (their stored rows tell what
+  // changed); after max_pages, the queued rest comes first.
+  crawler::RevisitPlan revisit;
+  bool revisiting = false;
+  if (next_run && found.ok()) {
+    GLEANER_RETURN_IF_ERROR(watched.frontier->Reconcile(storage::NowMicros()));
+    const crawler::FrontierStats stats = watched.frontier->Stats();
+    revisiting = stats.queued == 0 && stats.in_flight == 0;
+  }
+  if (revisiting) {
+    GLEANER_RETURN_IF_ERROR(crawler::PlanRevisit(store_, job, storage::NowMicros(), &revisit));
+    GLEANER_RETURN_IF_ERROR(watched.frontier->ForgetSeen());
+  }
   size_t added = 0;
   GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
-  // The seeds failed last time, and the frontier saw them: queue them again.
+  GLEANER_RETURN_IF_ERROR(watched.frontier->Push(revisit.due, &added));
+  // The seeds failed last time and the frontier saw them: queue them again
+  // (a revisit pushed them already).
   if (found.ok() && last.phase() == v1::JOB_FAILED &&
-      last.run().end() == v1::CrawlRun::NOTHING_FETCHED) {
+      last.run().end() == v1::CrawlRun::NOTHING_FETCHED && !revisiting) {
     GLEANER_RETURN_IF_ERROR(watched.frontier->Requeue(seeds));
   }
-  const v1::CrawlRun fresh_run;
+  // Its rows are the job's run: Ingest counts the pages' records in it.
+  v1::CrawlRun fresh_run;
+  fresh_run.set_number(found.ok() ? last.run().number() + 1 : 1);
+  fresh_run.set_start_micros(storage::NowMicros());
   GLEANER_RETURN_IF_ERROR(
       SetPhase(job.name, v1::JOB_PENDING, "", spec, next_run ? &fresh_run : nullptr));
   watched.published_micros = storage::NowMicros();
@@ -308,30 +328,52 @@ bool RedisJobBoard::Check(const std::string& name, Watched* job) {
 
 Status RedisJobBoard::End(const std::string& name, const Watched& job,
                           const crawler::FrontierStats& stats, const crawler::RunTally& tally) {
-  v1::CrawlRun run;
-  run.set_pages_started(tally.started);
-  run.set_pages_ok(tally.ok);
   v1::JobPhase phase = v1::JOB_SUCCEEDED;
+  v1::CrawlRun::End end = v1::CrawlRun::COMPLETE;
+  std::string reason;
   // A URL was tried and none answered: as `gleaner crawl` judges a run.
   if (tally.started > 0 && tally.ok == 0) {
     phase = v1::JOB_FAILED;
-    run.set_end(v1::CrawlRun::NOTHING_FETCHED);
-    run.set_end_reason("no page fetched" + tally.DescribeFailures());
+    end = v1::CrawlRun::NOTHING_FETCHED;
+    reason = "no page fetched" + tally.DescribeFailures();
   } else if (stats.queued > 0) {
-    run.set_end(v1::CrawlRun::MAX_PAGES);
-    run.set_end_reason("max_pages (" + std::to_string(job.max_pages) + ") reached");
-  } else {
-    run.set_end(v1::CrawlRun::COMPLETE);
+    end = v1::CrawlRun::MAX_PAGES;
+    reason = "max_pages (" + std::to_string(job.max_pages) + ") reached";
   }
-  GLEANER_RETURN_IF_ERROR(SetPhase(name, phase, run.end_reason(), nullptr, &run));
+  v1::CrawlRun run;
+  {
+    // Ingest counted the run's records, 304s and failures in the stored
+    // run; the pages the workers started and fetched are the tally's.
+    std::lock_guard<std::mutex> lock(write_mu_);
+    std::unique_ptr<storage::JobWriter> writer;
+    GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store_, name, &writer));
+    v1::JobState* state = writer->mutable_state();
+    state->set_phase(phase);
+    state->set_message(reason);
+    v1::CrawlRun* stored = state->mutable_run();
+    stored->set_pages_started(tally.started);
+    stored->set_pages_ok(tally.ok);
+    stored->set_end(end);
+    stored->set_end_reason(reason);
+    stored->set_end_micros(storage::NowMicros());
+    state->mutable_stats()->set_pages_fetched(state->stats().pages_fetched() + tally.ok);
+    run = *stored;
+    GLEANER_RETURN_IF_ERROR(writer->Commit());
+  }
   GLEANER_RETURN_IF_ERROR(registry_->Retire(name));
   if (log_) {
     std::vector<LogField> fields = {{"job", name},
                                     {"phase", storage::JobPhaseWord(phase)},
+                                    {"run", run.number()},
                                     {"urls", stats.seen},
                                     {"pages_started", tally.started},
-                                    {"pages_fetched", tally.ok}};
-    if (!run.end_reason().empty()) fields.emplace_back("reason", run.end_reason());
+                                    {"pages_fetched", tally.ok},
+                                    {"pages_not_modified", run.pages_not_modified()},
+                                    {"pages_failed", run.pages_failed()},
+                                    {"records_added", run.records_added()},
+                                    {"records_changed", run.records_changed()},
+                                    {"records_removed", run.records_removed()}};
+    if (!reason.empty()) fields.emplace_back("reason", reason);
     log_->Log(phase == v1::JOB_SUCCEEDED ? LogLevel::kInfo : LogLevel::kError, "job ended",
               fields);
   }

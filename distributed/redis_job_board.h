@@ -6,10 +6,15 @@
 // worker took a URL, and ended once nothing is queued or leased, or the run
 // took on the job's max_pages URLs and none is leased (checked exactly by
 // Reconcile; every record was acked by then, since workers complete a lease
-// only after its records' ack), then retires it from the registry. A run
-// is counted job-wide in the frontier (RunTally): it ended failed when it
-// fetched no page, naming the causes, and the next Submit retries its seeds;
-// it succeeded otherwise, saying when max_pages stopped it. Pause and Cancel take the job off the active list at once
+// only after its records' ack), then retires it from the registry. A job
+// has numbered runs, as with `gleaner crawl`: a Submit after a run ended
+// starts the next, which after a run that crawled everything revisits the
+// seeds and every URL earlier runs stored (PlanRevisit). Ingest stores the
+// workers' pages in the run (records added, changed, unchanged, removed;
+// 304s; failures); its pages started and fetched are counted job-wide in the
+// frontier (RunTally): it ended failed when it fetched no page, naming the
+// causes, and the next Submit retries its seeds; it succeeded otherwise,
+// saying when max_pages stopped it. Pause and Cancel take the job off the active list at once
 // (workers stop within a second or so, finishing their pages in flight);
 // Resume or a new Submit publishes it again on the frontier it left, so the
 // crawl continues. Jobs stay in Redis while the server is down; Start takes

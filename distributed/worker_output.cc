@@ -21,7 +21,30 @@ Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
   return Status::OK();
 }
 
+Status WorkerCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std::string& url,
+                                         const std::vector<v1::Record>& records) {
+  v1::PageDone done;
+  done.set_url(url);
+  *done.mutable_item() = item;
+  done.set_record_count(static_cast<uint32_t>(records.size()));
+  last_record_ = client_->AddPage(records, std::move(done));
+  return Status::OK();
+}
+
+Status WorkerCrawlOutput::AddPage(v1::Page page) {
+  if (!page.not_modified()) return Status::OK();
+  v1::PageDone done;
+  done.set_url(page.final_url());
+  done.set_not_modified(true);
+  last_record_ = client_->AddPage({}, std::move(done));
+  return Status::OK();
+}
+
 Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
+  v1::PageDone done;
+  done.set_url(error.url());
+  *done.mutable_error() = error;
+  last_record_ = client_->AddPage({}, std::move(done));
   ++errors_;
   frontier_->CountFailure(error.kind(), error.message());
   log_->Warn("error: " + error.url() + ": " + v1::ErrorKind_Name(error.kind()) + ": " +

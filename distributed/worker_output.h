@@ -1,12 +1,14 @@
-// WorkerCrawlOutput: the CrawlOutput of `gleaner worker`. Records go to the
-// ingest service through an IngestClient; a page's lease is Completed in the
-// Redis frontier only once the ack covering its records came back, so a
-// worker killed at any moment loses nothing: its unacked leases expire and
-// other workers fetch those pages again, and the server skips the records it
-// stored already. Ingest carries records only: fetch errors are logged (and
-// counted) here and pages are not kept. The run's counts (pages started,
-// fetched, failed by kind) are the job's, kept in the frontier for the server. Robots rules are the frontier's,
-// shared by the job's workers. Its client and frontier must outlive it.
+// WorkerCrawlOutput: the CrawlOutput of `gleaner worker`. Each page goes to
+// the ingest service through an IngestClient as a PageDone with its records
+// (or answered 304, or failed for good), which the server stores in the
+// job's run as a crawl in its own process would; a page's lease is Completed
+// in the Redis frontier only once the ack covering it came back, so a worker
+// killed at any moment loses nothing: its unacked leases expire and other
+// workers fetch those pages again, and the server skips the pages it stored
+// already in the run. Page bodies are not kept. The run's page counts
+// (started, fetched, failed by kind) are the job's, kept in the frontier for
+// the server. Robots rules are the frontier's, shared by the job's workers.
+// Its client and frontier must outlive it.
 #pragma once
 
 #include <atomic>
@@ -33,7 +35,10 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   // and completes the leases that waited for them.
   Status End(double duration_s) override;
   Status AddRecord(const v1::Record& record) override;
-  Status AddPage(v1::Page) override { return Status::OK(); }
+  Status AddPageRecords(const v1::FrontierItem& item, const std::string& url,
+                        const std::vector<v1::Record>& records) override;
+  // Only a 304 is sent: its records stand.
+  Status AddPage(v1::Page page) override;
   Status AddError(const v1::FetchError& error) override;
   // The ingest service skips records it has by (job, source_url, index_in_page).
   bool records_idempotent() const override { return true; }
@@ -63,7 +68,7 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
 
  private:
   struct Waiting {
-    uint64_t last_record;  // the lease completes once the client acked this
+    uint64_t last_record;  // the lease completes once the client acked this (record or page)
     crawler::Lease lease;
   };
 

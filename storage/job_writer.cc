@@ -217,6 +217,21 @@ Status JobWriter::CloseUrl(std::string_view url, uint32_t run, RecordCounts* cou
   return Status::OK();
 }
 
+Status JobWriter::KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts) {
+  v1::UrlState url_state;
+  Status known = ReadUrlState(url, &url_state);
+  // A validator comes from a stored fetch; without one nothing was stored.
+  if (known.IsNotFound()) return Status::OK();
+  GLEANER_RETURN_IF_ERROR(known);
+  uint32_t slots = 0;
+  GLEANER_RETURN_IF_ERROR(StoredRecordSlots(url, url_state, &slots));
+  counts->unchanged += slots;
+  url_state.set_record_count(slots);
+  url_state.set_last_run(run);
+  Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
+  return Status::OK();
+}
+
 Status JobWriter::AddPage(v1::Page page) {
   if (page.job() != job()) {
     return Poison("page of job '" + page.job() + "' given to the writer of '" + job() + "'");

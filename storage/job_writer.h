@@ -56,6 +56,12 @@ class JobWriter {
                         uint32_t run, const v1::FrontierItem* queued_as, RecordCounts* counts);
   // Closes every valid record of `url` in run `run` (removed): the URL is gone.
   Status CloseUrl(std::string_view url, uint32_t run, RecordCounts* counts);
+  // Run `run` found `url` not modified (a 304): its valid records stand,
+  // counted unchanged, and no record row is written.
+  Status KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts);
+  // What the store keeps about `url` between runs, this batch's writes
+  // included. NotFound for a URL no run stored.
+  Status ReadUrlState(std::string_view url, v1::UrlState* state) const;
   // `page.body` is the raw body; it is stored zstd-compressed.
   Status AddPage(v1::Page page);
   Status AddError(const v1::FetchError& error);
@@ -76,7 +82,6 @@ class JobWriter {
   // through here, so a read sees the batch's own uncommitted writes.
   void Stage(Family f, std::string key, std::string value);
   Status Read(Family f, const std::string& key, std::string* value) const;
-  Status ReadUrlState(std::string_view url, v1::UrlState* state) const;
   // The valid row at (url, index): its seq and record. NotFound when there is
   // none (never stored, or closed).
   Status ReadValidRecord(std::string_view url, uint32_t index, uint64_t* seq,

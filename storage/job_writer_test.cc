@@ -479,6 +479,30 @@ TEST_CASE("a gone URL has all its records removed in the run") {
   CHECK(reader.GetUrl("shop", "https://s.example/a", &records, nullptr).IsNotFound());
 }
 
+TEST_CASE("a page not modified keeps its records, counted unchanged, and writes no record row") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  StartRun(writer.get(), 1);
+  PutPage(writer.get(), "https://s.example/a", {"x", "y"});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 2);
+  RecordCounts counts;
+  REQUIRE(writer->KeepPageRecords("https://s.example/a", 2, &counts).ok());
+  CHECK(counts == RecordCounts{0, 0, 2, 0});
+  RecordCounts never_seen;
+  REQUIRE(writer->KeepPageRecords("https://s.example/never", 2, &never_seen).ok());
+  CHECK(never_seen == RecordCounts{});
+  CHECK(writer->pending_rows() == 0);
+  v1::UrlState url_state;
+  REQUIRE(writer->ReadUrlState("https://s.example/a", &url_state).ok());
+  CHECK(url_state.last_run() == 2);  // fetched in run 2, as a page put again is
+  CHECK(url_state.record_count() == 2);
+  CHECK(writer->ReadUrlState("https://s.example/never", &url_state).IsNotFound());
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  CHECK(RecordsAsOf(store.get(), 2) == RecordsAsOf(store.get(), 1));
+}
+
 TEST_CASE("a failed or running run leaves the previous run's records the default view") {
   TempDir tmp;
   auto store = OpenStore(tmp / "store");

@@ -2,6 +2,7 @@
 
 #include "common/coding.h"
 #include "crawler/engine/revisit_plan.h"
+#include "storage/run_page.h"
 
 namespace gleaner::crawler {
 
@@ -63,33 +64,20 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
   return Status::OK();
 }
 
-void StoreCrawlOutput::CountRecords(const storage::RecordCounts& counts) {
-  v1::CrawlRun* run = writer_->mutable_state()->mutable_run();
-  run->set_records_added(run->records_added() + counts.added);
-  run->set_records_changed(run->records_changed() + counts.changed);
-  run->set_records_unchanged(run->records_unchanged() + counts.unchanged);
-  run->set_records_removed(run->records_removed() + counts.removed);
-}
-
 Status StoreCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std::string& url,
                                         const std::vector<v1::Record>& records) {
-  storage::RecordCounts counts;
-  GLEANER_RETURN_IF_ERROR(
-      writer_->PutPageRecords(url, records, writer_->state().run().number(), &item, &counts));
-  CountRecords(counts);
-  return Status::OK();
+  return storage::PutRunPage(writer_.get(), url, records, &item);
+}
+
+Status StoreCrawlOutput::AddPage(v1::Page page) {
+  if (page.not_modified()) {
+    GLEANER_RETURN_IF_ERROR(storage::KeepRunPage(writer_.get(), page.final_url()));
+  }
+  return writer_->AddPage(std::move(page));
 }
 
 Status StoreCrawlOutput::AddError(const v1::FetchError& error) {
-  GLEANER_RETURN_IF_ERROR(writer_->AddError(error));
-  // Gone for good: the URL's records leave the job in this run.
-  if (error.http_status() == 404 || error.http_status() == 410) {
-    storage::RecordCounts counts;
-    GLEANER_RETURN_IF_ERROR(
-        writer_->CloseUrl(error.url(), writer_->state().run().number(), &counts));
-    CountRecords(counts);
-  }
-  return Status::OK();
+  return storage::AddRunError(writer_.get(), error);
 }
 
 Status StoreCrawlOutput::End(double duration_s) {

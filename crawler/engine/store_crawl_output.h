@@ -37,7 +37,7 @@ class StoreCrawlOutput : public CrawlOutput {
   Status AddRecord(const v1::Record& record) override { return writer_->AddRecord(record); }
   Status AddPageRecords(const v1::FrontierItem& item, const std::string& url,
                         const std::vector<v1::Record>& records) override;
-  Status AddPage(v1::Page page) override { return writer_->AddPage(std::move(page)); }
+  Status AddPage(v1::Page page) override;
   Status AddError(const v1::FetchError& error) override;
   v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
   v1::CrawlRun* run() override { return writer_->mutable_state()->mutable_run(); }
@@ -55,7 +55,6 @@ class StoreCrawlOutput : public CrawlOutput {
   StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job) : store_(store), job_(job) {}
   // Starts run number `number`, queuing what it visits.
   Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
-  void CountRecords(const storage::RecordCounts& counts);
 
   storage::StagingStore* store_;
   JobConfig job_;

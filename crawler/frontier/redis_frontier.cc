@@ -14,7 +14,8 @@ namespace gleaner::crawler {
 namespace {
 
 enum Script {
-  kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kRenew, kIndex, kRecount, kGrantPages
+  kClaim, kPush, kSeen, kComplete, kRelease, kPause, kState, kRenew, kForget, kIndex, kRecount,
+  kGrantPages
 };
 
 // Shared by the host scripts. KEYS: the host's g, q, d, l keys (the seen
@@ -189,6 +190,15 @@ for _, h in ipairs(held) do r[#r + 1] = h end
 return r
 )lua";
 
+// Empties the host's seen set (every bucket, and its size and shape).
+// Returns state.
+constexpr char kForgetBody[] = R"lua(
+local v = redis.call('HMGET', g, 'sl', 'sp')
+for b = 0, 2 ^ num(v[1]) + num(v[2]) - 1 do redis.call('DEL', bucket_prefix .. b) end
+redis.call('HDEL', g, 'sn', 'sl', 'sp')
+return state(true)
+)lua";
+
 // The job-wide index update. KEYS: idx, hv, st; ARGV: host, then the state a
 // host script returned. An update older than the one recorded is ignored, so
 // updates may arrive in any order; counters are sums of the recorded states.
@@ -237,7 +247,7 @@ std::vector<std::string> Scripts() {
   std::vector<std::string> s;
   for (const char* body :
        {kClaimBody, kPushBody, kSeenBody, kCompleteBody, kReleaseBody, kPauseBody, kStateBody,
-        kRenewBody}) {
+        kRenewBody, kForgetBody}) {
     s.push_back(std::string(kHostPrelude) + body);
   }
   s.push_back(kIndexScript);
@@ -590,6 +600,12 @@ FrontierStats RedisFrontier::Stats() const {
 
 Status RedisFrontier::Reconcile(int64_t now_micros) {
   quiet_until_micros_ = 0;
+  return OnEveryHost(kState, now_micros);
+}
+
+Status RedisFrontier::ForgetSeen() { return OnEveryHost(kForget, 0); }
+
+Status RedisFrontier::OnEveryHost(int script, int64_t now_micros) {
   std::vector<RedisReply> replies;
   GLEANER_RETURN_IF_ERROR(
       Run({{-1, {"HKEYS", job_prefix_ + "hv"}}, {-1, {"ZRANGE", job_prefix_ + "idx", "0", "-1"}}},
@@ -602,7 +618,7 @@ Status RedisFrontier::Reconcile(int64_t now_micros) {
   std::vector<std::string> batch;
   auto flush = [&]() -> Status {
     std::vector<RedisCommand> commands;
-    for (const auto& h : batch) commands.push_back(HostScript(kState, h, now_micros, {}));
+    for (const auto& h : batch) commands.push_back(HostScript(script, h, now_micros, {}));
     std::vector<RedisReply> states;
     GLEANER_RETURN_IF_ERROR(Run(std::move(commands), &states));
     for (size_t i = 0; i < batch.size(); ++i) {

@@ -106,6 +106,10 @@ class RedisFrontier : public Frontier {
   // repair what a worker that died between a host script and its index update
   // left stale, and to check completion exactly. O(hosts) commands.
   Status Reconcile(int64_t now_micros);
+  // Forgets every URL the job's frontier saw, so that its next run visits
+  // them again; queued and leased URLs stay. O(hosts) commands. For the
+  // coordinator, while no worker crawls the job.
+  Status ForgetSeen();
 
   // Robots rules shared by all workers of the job: the serialized rules of a
   // host (NotFound when none or expired) and storing them for `ttl_micros`.
@@ -143,6 +147,9 @@ class RedisFrontier : public Frontier {
   RedisFrontier(const Options& options, std::unique_ptr<RedisClient> client);
   // The lease is no longer this frontier's to renew.
   void Forget(const Lease& lease);
+  // Runs host script `script` on every host the job has indexed, then
+  // recounts the job-wide counters from their states.
+  Status OnEveryHost(int script, int64_t now_micros);
   // Push, or with `every` Requeue.
   Status PushItems(const std::vector<v1::FrontierItem>& items, bool every, size_t* added);
   std::string HostPrefix(const std::string& host_key) const;

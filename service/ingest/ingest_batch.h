@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "schema/gleaner_service.pb.h"
@@ -20,10 +21,22 @@ inline constexpr int kMaxIngestBatchRecords = 10000;
 // "batch <id>", how errors and logs name a batch.
 std::string BatchName(const v1::IngestBatch& batch);
 
+// The batch's records by page: page_records[i] are those of pages(i), in
+// order; loose are those of no page. Pointers into the batch.
+struct IngestPages {
+  std::vector<std::vector<const v1::Record*>> page_records;
+  std::vector<const v1::Record*> loose;
+};
+
 // On success every record carries the batch's job and a non-zero
-// fetch_time_micros (`now_micros` where the producer gave none). Otherwise
-// InvalidArgument naming the batch and, for a bad record, its index; the
-// batch may then be partly filled in.
-Status CompleteIngestBatch(v1::IngestBatch* batch, int64_t now_micros);
+// fetch_time_micros (`now_micros` where the producer gave none), every
+// page's error the batch's job, and *pages (when not null) says which records
+// are whose: a page's are the next record_count of the batch's records from
+// its URL. Otherwise InvalidArgument naming the batch and, for a bad record
+// or page, its index (a page whose URL has fewer records than it counts, a
+// failed or not-modified page with records); the batch may then be partly
+// filled in.
+Status CompleteIngestBatch(v1::IngestBatch* batch, int64_t now_micros,
+                           IngestPages* pages = nullptr);
 
 }  // namespace gleaner::service

@@ -64,17 +64,47 @@ uint64_t IngestClient::Add(v1::Record record) {
   uint64_t number;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    record.set_job(options_.job);
-    open_bytes_ += record.ByteSizeLong();
-    *open_.add_records() = std::move(record);
-    number = ++added_;
-    if (static_cast<size_t>(open_.records_size()) >= options_.batch_records ||
-        open_bytes_ >= options_.batch_bytes) {
-      SealLocked();
-    }
+    number = AppendLocked(std::move(record));
+    SealIfFullLocked();
   }
   cv_.notify_all();
   return number;
+}
+
+uint64_t IngestClient::AddPage(std::vector<v1::Record> records, v1::PageDone done) {
+  uint64_t number;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // A page's records never straddle two batches: the server stores a page
+    // with all its records or not at all.
+    size_t bytes = done.ByteSizeLong();
+    for (const auto& r : records) bytes += r.ByteSizeLong();
+    if (static_cast<size_t>(open_.records_size()) + records.size() > options_.batch_records ||
+        open_bytes_ + bytes > options_.batch_bytes) {
+      SealLocked();
+    }
+    for (auto& r : records) AppendLocked(std::move(r));
+    open_bytes_ += done.ByteSizeLong();
+    *open_.add_pages() = std::move(done);
+    number = ++added_;
+    SealIfFullLocked();
+  }
+  cv_.notify_all();
+  return number;
+}
+
+uint64_t IngestClient::AppendLocked(v1::Record record) {
+  record.set_job(options_.job);
+  open_bytes_ += record.ByteSizeLong();
+  *open_.add_records() = std::move(record);
+  return ++added_;
+}
+
+void IngestClient::SealIfFullLocked() {
+  if (static_cast<size_t>(open_.records_size()) >= options_.batch_records ||
+      open_bytes_ >= options_.batch_bytes) {
+    SealLocked();
+  }
 }
 
 uint64_t IngestClient::acked() const {
@@ -109,7 +139,7 @@ Status IngestClient::Drain() {
 }
 
 void IngestClient::SealLocked() {
-  if (open_.records_size() == 0) return;
+  if (open_.records_size() == 0 && open_.pages_size() == 0) return;
   open_.set_job(options_.job);
   open_.set_batch_id(next_batch_id_++);
   unacked_.push_back(Batch{added_, std::move(open_)});
@@ -171,7 +201,8 @@ grpc::Status IngestClient::Stream() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] {
-        return stopping_ || stream_broken_ || sent_ < unacked_.size() || open_.records_size() > 0;
+        return stopping_ || stream_broken_ || sent_ < unacked_.size() ||
+               open_.records_size() > 0 || open_.pages_size() > 0;
       });
       if (stopping_ || stream_broken_) break;
       // Whatever was added while the stream was busy goes as one batch.

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "schema/gleaner_service.grpc.pb.h"
@@ -55,6 +56,10 @@ class IngestClient {
   // Queues `record` (its job is set to the client's) and returns its number:
   // 1 for the first, then consecutive.
   uint64_t Add(v1::Record record);
+  // Queues a page a crawl finished, `records` (its done.record_count, from
+  // done.url) and `done` itself, in one batch; numbers them as Add does (the
+  // page last) and returns the number of `done`.
+  uint64_t AddPage(std::vector<v1::Record> records, v1::PageDone done);
   // Every record numbered up to this is durable on the server.
   uint64_t acked() const;
   bool Full() const;
@@ -78,8 +83,12 @@ class IngestClient {
   // stream breaks or the client stops. Returns how it ended.
   grpc::Status Stream();
   void ReadAcks(grpc::ClientReaderWriter<v1::IngestBatch, v1::IngestAck>* stream);
-  // Moves the open records into a batch; mu_ held.
+  // Moves the open records and pages into a batch; mu_ held.
   void SealLocked();
+  // Appends `record` to the open batch and numbers it; mu_ held.
+  uint64_t AppendLocked(v1::Record record);
+  // Seals the open batch once it reached the options' size; mu_ held.
+  void SealIfFullLocked();
   void Notify();
 
   const Options options_;
@@ -87,7 +96,7 @@ class IngestClient {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  v1::IngestBatch open_;  // records not in a batch yet
+  v1::IngestBatch open_;  // records and pages not in a batch yet
   size_t open_bytes_ = 0;
   std::deque<Batch> unacked_;  // sealed, in order
   size_t sent_ = 0;            // batches of unacked_ written on the current stream

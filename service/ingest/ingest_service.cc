@@ -9,6 +9,7 @@
 #include "storage/job_phase.h"
 #include "storage/job_writer.h"
 #include "storage/keys.h"
+#include "storage/run_page.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
@@ -44,8 +45,42 @@ grpc::Status IngestServiceImpl::Ingest(
   return grpc::Status::OK;
 }
 
+namespace {
+
+// One page a worker finished in the job's open run, stored as a crawl in this
+// process stores it. A page the run stored already (resent, or fetched again
+// after its worker died holding the lease) is skipped.
+Status StorePage(storage::JobWriter* writer, const v1::PageDone& page,
+                 const std::vector<const v1::Record*>& records, v1::IngestAck* ack) {
+  v1::UrlState url_state;
+  Status known = writer->ReadUrlState(page.url(), &url_state);
+  if (!known.ok() && !known.IsNotFound()) return known;
+  if (known.ok() && url_state.last_run() == writer->state().run().number()) {
+    ack->set_duplicates(ack->duplicates() + records.size());
+    return Status::OK();
+  }
+  if (page.has_error()) return storage::AddRunError(writer, page.error());
+  if (page.not_modified()) {
+    // The worker's engine counted the page; the job's counts are these.
+    v1::JobState* state = writer->mutable_state();
+    state->mutable_run()->set_pages_not_modified(state->run().pages_not_modified() + 1);
+    state->mutable_stats()->set_pages_not_modified(state->stats().pages_not_modified() + 1);
+    return storage::KeepRunPage(writer, page.url());
+  }
+  std::vector<v1::Record> rows;
+  rows.reserve(records.size());
+  for (const v1::Record* r : records) rows.push_back(*r);
+  GLEANER_RETURN_IF_ERROR(storage::PutRunPage(writer, page.url(), rows, &page.item()));
+  // Stored as of the run, whether written now or unchanged since before.
+  ack->set_stored(ack->stored() + rows.size());
+  return Status::OK();
+}
+
+}  // namespace
+
 Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
-  GLEANER_RETURN_IF_ERROR(CompleteIngestBatch(batch, storage::NowMicros()));
+  IngestPages pages;
+  GLEANER_RETURN_IF_ERROR(CompleteIngestBatch(batch, storage::NowMicros(), &pages));
   ack->set_batch_id(batch->batch_id());
   bool wrote = false;
   Status s = runner_->WriteIdle(batch->job(), [&]() -> Status {
@@ -60,10 +95,17 @@ Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
       writer->mutable_state()->set_phase(v1::JOB_SUCCEEDED);
       writer->mutable_state()->set_message(kIngestedJobMessage);
     }
+    // A job that keeps no runs (not published by this server's board) takes
+    // a worker's records as any producer's, and its errors.
+    const bool keeps_runs = writer->state().run().number() != 0;
+    if (!keeps_runs) {
+      pages.loose.clear();
+      for (const v1::Record& r : batch->records()) pages.loose.push_back(&r);
+    }
     std::unordered_set<std::string> keys;
     std::string seq;
-    for (const v1::Record& r : batch->records()) {
-      std::string key = storage::UrlRecordKey(r.job(), r.source_url(), r.index_in_page());
+    for (const v1::Record* r : pages.loose) {
+      std::string key = storage::UrlRecordKey(r->job(), r->source_url(), r->index_in_page());
       bool duplicate = !keys.insert(key).second;
       if (!duplicate) {
         Status stored = store_->Get(storage::Family::kUrls, key, &seq);
@@ -74,10 +116,20 @@ Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
         ack->set_duplicates(ack->duplicates() + 1);
         continue;
       }
-      GLEANER_RETURN_IF_ERROR(writer->AddRecord(r));
+      GLEANER_RETURN_IF_ERROR(writer->AddRecord(*r));
       ack->set_stored(ack->stored() + 1);
     }
-    if (writer->pending_rows() == 0 && known.ok()) return Status::OK();
+    for (int i = 0; i < batch->pages_size(); ++i) {
+      const v1::PageDone& page = batch->pages(i);
+      if (keeps_runs) {
+        GLEANER_RETURN_IF_ERROR(StorePage(writer.get(), page, pages.page_records[i], ack));
+      } else if (page.has_error()) {
+        GLEANER_RETURN_IF_ERROR(writer->AddError(page.error()));
+      }
+    }
+    if (writer->pending_rows() == 0 && batch->pages_size() == 0 && known.ok()) {
+      return Status::OK();
+    }
     wrote = true;
     return writer->Commit();
   });

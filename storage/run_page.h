@@ -1,0 +1,28 @@
+// How a finished page of a job's current run lands in the store, the same
+// whoever crawled it: a crawl in this process (StoreCrawlOutput) or a worker
+// whose pages arrive through IngestService. Each stages the page's rows in
+// `writer`'s batch, at the run in writer->state().run(), and adds its record
+// counts (added, changed, unchanged, removed) to that run; the caller counts
+// the pages themselves and commits. Not thread-safe (the writer's rules).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "schema/gleaner.pb.h"
+#include "storage/job_writer.h"
+
+namespace gleaner::storage {
+
+// The records extracted from the page at `url`, compared with those of
+// earlier runs (JobWriter::PutPageRecords); `queued_as` may be null.
+Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
+                  const v1::FrontierItem* queued_as);
+// The page at `url` answered 304: its records stand, unchanged.
+Status KeepRunPage(JobWriter* writer, std::string_view url);
+// The page failed for good: stored with the job's errors; gone (404, 410),
+// its records are removed in the run.
+Status AddRunError(JobWriter* writer, const v1::FetchError& error);
+
+}  // namespace gleaner::storage
