@@ -92,7 +92,7 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
     // The workers' pages are the job's: fetched, failed (the removed pages'
     // 404s among them) and stored as errors, and their records.
     CHECK(run2.run().pages_ok() > 0);
-    CHECK(run2.run().pages_failed() >= run1.run().pages_failed() + report.removed.size());
+    CHECK(run2.run().pages_failed() >= report.removed.size());
     CHECK(run2.error_count() == run1.run().pages_failed() + run2.run().pages_failed());
     CHECK(run2.run().records_removed() > 0);
 
