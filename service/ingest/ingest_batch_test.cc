@@ -30,7 +30,7 @@ v1::IngestBatch Batch() {
 
 }  // namespace
 
-TEST_CASE("a page's records are the next ones of the batch from its URL; the rest are loose") {
+TEST_CASE("a page's records are the next ones of the batch from its URL, the rest loose") {
   v1::IngestBatch batch = Batch();
   AddRecord(&batch, "https://s.example/a", 0);
   AddRecord(&batch, "https://s.example/feed", 0);

@@ -31,19 +31,6 @@ std::string ShopJob(const demo::FixtureSite& site) {
          "politeness: {concurrency: 8, per_host: 8, delay_ms: 0}\n";
 }
 
-void Crawl(const std::string& job, const std::string& data) {
-  ProcessResult r = Gleaner({"crawl", job, "--data", data});
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-nlohmann::json Runs(const std::string& data) {
-  ProcessResult r = Gleaner({"stage", "runs", "shop", "--json", "--data", data});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 std::vector<nlohmann::json> ScanRun(const std::string& data, int run) {
   ProcessResult r =
       Gleaner({"stage", "scan", "shop", "--run", std::to_string(run), "--json", "--data", data});
@@ -81,7 +68,7 @@ TEST_CASE("a second run of an unchanged site adds, changes and removes no record
   REQUIRE(again.exit_code == 0);
   CHECK_THAT(again.out, Catch::Contains("run 2") && !Catch::Contains("nothing to do"));
 
-  nlohmann::json runs = Runs(data);
+  nlohmann::json runs = StageRuns(data, "shop");
   REQUIRE(runs.size() == 2);
   CHECK(runs[0]["run"] == 1);
   CHECK(runs[0]["records_added"] == run1.size());
@@ -127,7 +114,7 @@ TEST_CASE("after a scripted change a run counts exactly what changed and reads l
   REQUIRE(changed > 0);
   REQUIRE(removed > 0);
   REQUIRE(added > 0);
-  nlohmann::json runs = Runs(data);
+  nlohmann::json runs = StageRuns(data, "shop");
   REQUIRE(runs.size() == 2);
   const nlohmann::json& run2 = runs[1];
   CHECK(run2["records_added"] == added);

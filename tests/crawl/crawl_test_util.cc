@@ -54,6 +54,17 @@ nlohmann::json StageErrors(const std::string& data_dir, const std::string& job) 
   return nlohmann::json::parse(r.out);
 }
 
+void Crawl(const std::string& job, const std::string& data_dir) {
+  ProcessResult r = Gleaner({"crawl", job, "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("crawl failed: " + r.out + r.err);
+}
+
+nlohmann::json StageRuns(const std::string& data_dir, const std::string& job) {
+  ProcessResult r = Gleaner({"stage", "runs", job, "--json", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage runs failed: " + r.err);
+  return nlohmann::json::parse(r.out);
+}
+
 nlohmann::json StageJob(const std::string& data_dir, const std::string& job) {
   ProcessResult r = Gleaner({"stage", "jobs", "--json", "--data", data_dir});
   if (r.exit_code != 0) throw std::runtime_error("stage jobs failed: " + r.err);

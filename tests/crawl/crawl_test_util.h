@@ -26,10 +26,15 @@ std::string WriteJob(const TempDir& dir, const std::string& name, const std::str
 ProcessResult Gleaner(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});
 
+// `gleaner crawl JOB --data DATA`; throws with its output unless it exits 0.
+void Crawl(const std::string& job, const std::string& data_dir);
+
 // `gleaner stage dump JOB --format jsonl` parsed, one object per record.
 std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::string& job);
 // `gleaner stage errors JOB --json` parsed.
 nlohmann::json StageErrors(const std::string& data_dir, const std::string& job);
+// `gleaner stage runs JOB --json` parsed: the job's runs, first run first.
+nlohmann::json StageRuns(const std::string& data_dir, const std::string& job);
 // `gleaner stage jobs --json`, the entry of `job`.
 nlohmann::json StageJob(const std::string& data_dir, const std::string& job);
 

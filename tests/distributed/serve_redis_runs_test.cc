@@ -29,19 +29,6 @@ std::unique_ptr<ChildProcess> StartBoardWorker(const RedisServer& redis,
   return worker;
 }
 
-void Crawl(const std::string& job, const std::string& data) {
-  ProcessResult r = Gleaner({"crawl", job, "--data", data});
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-nlohmann::json Runs(const std::string& data) {
-  ProcessResult r = Gleaner({"stage", "runs", "shop", "--json", "--data", data});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 // Until run `number` of "shop" ended succeeded.
 v1::JobState WaitForRun(JobWatcher& watcher, uint32_t number) {
   return watcher.WaitUntil("shop", "run " + std::to_string(number) + " succeeded",
@@ -104,8 +91,8 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
   }
   Crawl(cluster.job, local);  // run 2, of the changed site
 
-  const nlohmann::json served_runs = Runs(served);
-  const nlohmann::json local_runs = Runs(local);
+  const nlohmann::json served_runs = StageRuns(served, "shop");
+  const nlohmann::json local_runs = StageRuns(local, "shop");
   REQUIRE(served_runs.size() == 2);
   REQUIRE(local_runs.size() == 2);
   for (const char* count : {"pages_fetched", "pages_not_modified", "pages_failed", "records_added",
