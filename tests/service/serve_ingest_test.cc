@@ -2,15 +2,20 @@
 // records, a resent batch stores nothing twice, ingested records prepare and
 // pull exactly like the crawled records they copy, a bad record fails the
 // stream without losing acked batches, a cancelled stream leaves the server
-// healthy, and a job crawling in the server refuses ingest.
+// healthy, and a job crawling in the server refuses ingest. A crawl worker's
+// pages are stored in the job's open run as a crawl stores them, once.
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "schema/gleaner_service.grpc.pb.h"
+#include "storage/job_writer.h"
 #include "storage/store_reader.h"
+#include "storage/store_test_util.h"
+#include "tests/crawl/crawl_test_util.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/temp_dir.h"
@@ -104,7 +109,84 @@ std::string ExpectError(grpc::Status s, grpc::StatusCode code) {
   return s.error_message();
 }
 
+// The records of https://feed.example/<page> in job "feed": titles[i] at i.
+std::vector<v1::Record> PageRecords(const std::string& page, std::vector<std::string> titles) {
+  std::vector<v1::Record> out;
+  for (size_t i = 0; i < titles.size(); ++i) {
+    out.push_back(storage::testing::MakeHashedRecord("feed", "https://feed.example/" + page,
+                                                     static_cast<uint32_t>(i), titles[i]));
+  }
+  return out;
+}
+
+// Job "feed" as `serve --redis` leaves one whose run 2 it published: run 1
+// stored pages a (A0 A1), c (C0) and d (D0 D1); run 2 is open.
+void WriteRun1OpenRun2(const std::string& data) {
+  std::unique_ptr<storage::StagingStore> store;
+  REQUIRE(storage::StagingStore::OpenPrimary(data, {}, &store).ok());
+  std::unique_ptr<storage::JobWriter> writer;
+  REQUIRE(storage::JobWriter::Open(store.get(), "feed", &writer).ok());
+  v1::CrawlRun* run = writer->mutable_state()->mutable_run();
+  run->set_number(1);
+  storage::RecordCounts counts;
+  for (const auto& [page, titles] : std::map<std::string, std::vector<std::string>>{
+           {"a", {"A0", "A1"}}, {"c", {"C0"}}, {"d", {"D0", "D1"}}}) {
+    REQUIRE(writer
+                ->PutPageRecords("https://feed.example/" + page, PageRecords(page, titles), 1,
+                                 nullptr, &counts)
+                .ok());
+  }
+  run->set_end(v1::CrawlRun::COMPLETE);
+  REQUIRE(writer->Commit().ok());
+  run->Clear();
+  run->set_number(2);
+  writer->mutable_state()->set_phase(v1::JOB_PAUSED);
+  REQUIRE(writer->Commit().ok());
+}
+
 }  // namespace
+
+TEST_CASE("a worker's pages land in the job's open run as a crawl's do, a resent page once") {
+  TempDir dir;
+  const std::string data = dir / "data";
+  WriteRun1OpenRun2(data);
+  v1::IngestBatch batch = Batch("feed", 1, PageRecords("a", {"A0", "A1 changed"}));
+  batch.mutable_records()->MergeFrom(Batch("feed", 1, PageRecords("b", {"B0"})).records());
+  auto done = [&](const std::string& page, uint32_t record_count) {
+    v1::PageDone* p = batch.add_pages();
+    p->set_url("https://feed.example/" + page);
+    p->set_record_count(record_count);
+    return p;
+  };
+  done("a", 2);
+  done("b", 1);
+  v1::FetchError* gone = done("c", 0)->mutable_error();
+  gone->set_url("https://feed.example/c");
+  gone->set_kind(v1::ERROR_HTTP_STATUS);
+  gone->set_http_status(404);
+  done("d", 0)->set_not_modified(true);
+  {
+    ServeProcess server(dir, data, {});
+    Producer producer(server);
+    CHECK(producer.Send(batch) == "1 3 0");
+    // A worker died before completing the leases: another sends the pages again.
+    batch.set_batch_id(2);
+    CHECK(producer.Send(batch) == "2 0 3");
+    CHECK(producer.Finish().ok());
+    CHECK(server.Terminate().exit_code == 0);
+  }
+  const nlohmann::json run2 = StageRuns(data, "feed").at(1);
+  INFO(run2.dump());
+  CHECK(run2["records_added"] == 1);      // b#0
+  CHECK(run2["records_changed"] == 1);    // a#1
+  CHECK(run2["records_unchanged"] == 3);  // a#0, and d's two (not modified)
+  CHECK(run2["records_removed"] == 1);    // c#0, gone
+  CHECK(run2["pages_not_modified"] == 1);
+  CHECK(run2["pages_failed"] == 1);
+  const nlohmann::json job = StageJob(data, "feed");
+  CHECK(job["records"] == 5 + 2);  // run 1's rows and the two new versions
+  CHECK(job["errors"] == 1);
+}
 
 TEST_CASE("acked batches are stored once, resent and overlapping records count as duplicates") {
   TempDir dir;
