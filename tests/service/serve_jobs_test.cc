@@ -460,8 +460,12 @@ TEST_CASE("each firing of a schedule is a new run, which picks up what changed o
     CHECK(run2[std::string("records_") + count] == expected[count]);
   }
   // `jobs status` shows the current run; the records as of run 2 are those of the changed site.
-  nlohmann::json status = Status(server, "minutely");
-  CHECK(status["run"] == run2);
+  ProcessResult status = Client(server, {"jobs", "status", "minutely", "--json"});
+  REQUIRE(status.exit_code == 0);
+  CHECK(nlohmann::json::parse(status.out)["run"] == run2);
+  CHECK_THAT(Client(server, {"jobs", "status", "minutely"}).out,
+             Catch::Contains("run:      2 (succeeded): " + std::to_string(expected["added"]) +
+                             " added, " + std::to_string(expected["changed"]) + " changed"));
   CHECK(Contents(DumpRecords(dir / "served", "minutely")) == fresh);
   REQUIRE(server.Terminate().exit_code == 0);
   // Over gRPC as in the store.
