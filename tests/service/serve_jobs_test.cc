@@ -467,7 +467,13 @@ TEST_CASE("each firing of a schedule is a new run, which picks up what changed o
              Catch::Contains("run:      2 (succeeded): " + std::to_string(expected["added"]) +
                              " added, " + std::to_string(expected["changed"]) + " changed"));
   CHECK(Contents(DumpRecords(dir / "served", "minutely")) == fresh);
-  REQUIRE(server.Terminate().exit_code == 0);
+  ProcessResult stop = server.Terminate();
+  REQUIRE(stop.exit_code == 0);
+  // The log says which run each firing was and what it found.
+  CHECK_THAT(stop.err, Catch::Contains(" run=1 ") && Catch::Contains(" run=2 ") &&
+                           Catch::Contains(" added=" + std::to_string(expected["added"]) +
+                                           " changed=" + std::to_string(expected["changed"]) +
+                                           " unchanged="));
   // Over gRPC as in the store.
   ProcessResult stored = Gleaner({"stage", "runs", "minutely", "--json", "--data", dir / "served"});
   REQUIRE(stored.exit_code == 0);
