@@ -182,18 +182,6 @@ Status List(const JobsFlags& f) {
   return Status::OK();
 }
 
-// A job's runs, as `gleaner stage runs` prints them from the store.
-Status Runs(const JobsFlags& f) {
-  v1::JobRequest request;
-  request.set_name(f.arg);
-  v1::ListRunsResponse response;
-  GLEANER_RETURN_IF_ERROR(WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
-    return stub.ListRuns(c, request, &response);
-  }));
-  PrintRuns({response.runs().begin(), response.runs().end()}, f.json, std::cout);
-  return Status::OK();
-}
-
 // The crawl workers of a `gleaner serve --redis`, from IngestService.Stats.
 Status Workers(const JobsFlags& f) {
   service::ClientConfig config;
@@ -233,17 +221,33 @@ Status Workers(const JobsFlags& f) {
   return Status::OK();
 }
 
-using JobCall = grpc::Status (v1::JobService::Stub::*)(grpc::ClientContext*, const v1::JobRequest&,
-                                                       v1::JobInfo*);
-
-Status OnJob(const JobsFlags& f, JobCall method) {
+// A call on the job named by f.arg.
+template <typename Response>
+using OnJobCall = grpc::Status (v1::JobService::Stub::*)(grpc::ClientContext*,
+                                                         const v1::JobRequest&, Response*);
+template <typename Response>
+Status CallOnJob(const JobsFlags& f, OnJobCall<Response> method, Response* response) {
   v1::JobRequest request;
   request.set_name(f.arg);
+  return WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
+    return (stub.*method)(c, request, response);
+  });
+}
+
+using JobCall = OnJobCall<v1::JobInfo>;
+
+Status OnJob(const JobsFlags& f, JobCall method) {
   v1::JobInfo info;
-  GLEANER_RETURN_IF_ERROR(WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
-    return (stub.*method)(c, request, &info);
-  }));
+  GLEANER_RETURN_IF_ERROR(CallOnJob(f, method, &info));
   PrintInfo(info, f.json);
+  return Status::OK();
+}
+
+// A job's runs, as `gleaner stage runs` prints them from the store.
+Status Runs(const JobsFlags& f) {
+  v1::ListRunsResponse response;
+  GLEANER_RETURN_IF_ERROR(CallOnJob(f, &v1::JobService::Stub::ListRuns, &response));
+  PrintRuns({response.runs().begin(), response.runs().end()}, f.json, std::cout);
   return Status::OK();
 }
 

@@ -370,25 +370,46 @@ TEST_CASE("a schedule is kept across a server restart until it is removed") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a schedule fires at its minute and runs the job to completion") {
-  demo::FixtureOptions options;
-  options.pages = 10;
+namespace {
+
+// A shop of `pages` products, job "minutely" crawling it on "* * * * *", and
+// a server (store dir/served) whose schedules run by a clock the test moves,
+// not by the real minute: 10:00:30 until the test sets it.
+struct MinutelyShop {
+  static std::unique_ptr<demo::FixtureSite> StartSite(int pages) {
+    demo::FixtureOptions options;
+    options.pages = pages;
+    std::unique_ptr<demo::FixtureSite> site;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    return site;
+  }
+  explicit MinutelyShop(int pages)
+      : site(StartSite(pages)),
+        job(WriteJob(dir, "minutely.yaml",
+                     SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n")),
+        clock(dir, ten + std::chrono::seconds(30)),
+        server(dir, dir / "served", {"--allow-private-networks"}, clock.env()) {}
+
   std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  std::string job = WriteJob(dir, "minutely.yaml",
-                             SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
-  // The server's schedules run by a clock this test moves, not by the real minute.
-  const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
-                         std::chrono::hours(10) + std::chrono::seconds(30);
-  SchedulerClock clock(dir, half_past);
-  ServeProcess server(dir, dir / "served", {"--allow-private-networks"}, clock.env());
+  std::string job;
+  const std::chrono::system_clock::time_point ten =
+      std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) + std::chrono::hours(10);
+  SchedulerClock clock;
+  ServeProcess server;
+};
+
+}  // namespace
+
+TEST_CASE("a schedule fires at its minute and runs the job to completion") {
+  MinutelyShop shop(10);
+  auto& [site, dir, job, ten, clock, server] = shop;
   ProcessResult add = Client(server, {"jobs", "schedule", job});
   INFO(add.err);
   REQUIRE(add.exit_code == 0);
   // Unknown until the schedule fires, at the next minute by that clock.
   CHECK(Client(server, {"jobs", "status", "minutely"}).exit_code == 2);
-  clock.Set(half_past + std::chrono::seconds(30));
+  clock.Set(ten + std::chrono::minutes(1));
   nlohmann::json done = WaitForPhase(server, "minutely", "succeeded");
   nlohmann::json schedules =
       nlohmann::json::parse(Client(server, {"jobs", "schedules", "--json"}).out);
@@ -402,16 +423,8 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
 }
 
 TEST_CASE("each firing of a schedule is a new run, which picks up what changed on the site") {
-  demo::FixtureOptions options;
-  options.pages = 40;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  std::string job = WriteJob(dir, "minutely.yaml",
-                             SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
-  const auto ten = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) + std::chrono::hours(10);
-  SchedulerClock clock(dir, ten + std::chrono::seconds(30));
-  ServeProcess server(dir, dir / "served", {"--allow-private-networks"}, clock.env());
+  MinutelyShop shop(40);
+  auto& [site, dir, job, ten, clock, server] = shop;
   REQUIRE(Client(server, {"jobs", "schedule", job}).exit_code == 0);
   JobWatcher watcher(server);
   auto run_ended = [](uint32_t number) {
