@@ -21,7 +21,8 @@ Status WorkerCrawlOutput::AddRecord(const v1::Record& record) {
   return Status::OK();
 }
 
-Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
+Status WorkerCrawlOutput::AddError(const v1::FrontierItem& /*item: the server keeps runs*/,
+                                   const v1::FetchError& error) {
   ++errors_;
   frontier_->CountFailure(error.kind(), error.message());
   log_->Warn("error: " + error.url() + ": " + v1::ErrorKind_Name(error.kind()) + ": " +

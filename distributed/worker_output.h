@@ -34,7 +34,7 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
   Status End(double duration_s) override;
   Status AddRecord(const v1::Record& record) override;
   Status AddPage(v1::Page) override { return Status::OK(); }
-  Status AddError(const v1::FetchError& error) override;
+  Status AddError(const v1::FrontierItem& item, const v1::FetchError& error) override;
   // The ingest service skips records it has by (job, source_url, index_in_page).
   bool records_idempotent() const override { return true; }
   v1::JobStats* stats() override { return &stats_; }

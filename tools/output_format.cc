@@ -77,6 +77,7 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
           {"updated", shards::FormatTimestampMicros(j.updated_micros())},
           {"stats",
            {{"pages_fetched", j.stats().pages_fetched()},
+            {"pages_not_modified", j.stats().pages_not_modified()},
             {"bytes_fetched", j.stats().bytes_fetched()},
             {"retries", j.stats().retries()},
             {"robots_blocked", j.stats().robots_blocked()},
@@ -111,12 +112,30 @@ nlohmann::ordered_json RunToJson(const v1::CrawlRun& run) {
       {"pages_fetched", run.pages_ok()},
       {"pages_not_modified", run.pages_not_modified()},
       {"pages_failed", run.pages_failed()},
+      {"pages_carried_over", run.pages_carried_over()},
       {"records_added", run.records_added()},
       {"records_changed", run.records_changed()},
       {"records_unchanged", run.records_unchanged()},
       {"records_removed", run.records_removed()},
       {"bytes", run.bytes()}};
   return out;
+}
+
+nlohmann::ordered_json UrlStateToJson(const v1::UrlState& state) {
+  auto time = [](int64_t micros) {
+    return micros != 0 ? nlohmann::ordered_json(shards::FormatTimestampMicros(micros))
+                       : nlohmann::ordered_json();
+  };
+  return {{"last_run", state.last_run()},
+          {"record_count", state.record_count()},
+          {"failures", state.failures()},
+          {"last_failure", state.failures() != 0
+                               ? nlohmann::ordered_json(v1::ErrorKind_Name(state.last_failure()))
+                               : nlohmann::ordered_json()},
+          {"last_fetch", time(state.last_fetch_micros())},
+          {"last_change", time(state.last_change_micros())},
+          {"interval_s", state.interval_micros() / 1000000},
+          {"next_due", time(state.next_due_micros())}};
 }
 
 std::string DumpJson(const nlohmann::ordered_json& j, int indent) {

@@ -141,13 +141,14 @@ Status Runs(const StageFlags& f) {
       return Status::OK();
     }
     TablePrinter t({"RUN", "PHASE", "STARTED", "ENDED", "FETCHED", "NOT_MODIFIED", "FAILED",
-                    "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
+                    "CARRIED_OVER", "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
     for (const auto& run : runs) {
       t.AddRow({std::to_string(run.number()), RunPhaseWord(run),
                 shards::FormatTimestampMicros(run.start_micros()),
                 run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
                 std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
-                std::to_string(run.pages_failed()), std::to_string(run.records_added()),
+                std::to_string(run.pages_failed()), std::to_string(run.pages_carried_over()),
+                std::to_string(run.records_added()),
                 std::to_string(run.records_changed()), std::to_string(run.records_unchanged()),
                 std::to_string(run.records_removed()), std::to_string(run.bytes())});
     }
@@ -162,13 +163,16 @@ Status Get(const StageFlags& f) {
     GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
     std::vector<v1::Record> records;
     v1::Page page;
-    GLEANER_RETURN_IF_ERROR(r.GetUrl(f.job, f.url, &records, &page));
+    v1::UrlState state;
+    GLEANER_RETURN_IF_ERROR(r.GetUrl(f.job, f.url, &records, &page, &state));
     bool has_page = !page.url().empty();
+    const bool has_state = state.ByteSizeLong() != 0;
     if (f.json) {
       nlohmann::ordered_json recs = nlohmann::ordered_json::array();
       for (const auto& rec : records) recs.push_back(RecordToJson(rec));
       std::cout << DumpJson({{"url", f.url},
                              {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
+                             {"state", has_state ? UrlStateToJson(state) : nlohmann::ordered_json()},
                              {"records", recs}},
                             2)
                 << '\n';
@@ -184,6 +188,14 @@ Status Get(const StageFlags& f) {
       std::cout << '\n';
     } else {
       std::cout << "page: not stored\n";
+    }
+    if (state.failures() != 0) {
+      std::cout << "failures: " << state.failures() << " in a row, the last "
+                << v1::ErrorKind_Name(state.last_failure()) << " (retried in the next run)\n";
+    }
+    if (state.next_due_micros() != 0) {
+      std::cout << "next due: " << shards::FormatTimestampMicros(state.next_due_micros())
+                << " (interval " << state.interval_micros() / 1000000 << " s)\n";
     }
     std::cout << "records: " << records.size() << '\n';
     for (size_t i = 0; i < records.size(); ++i) {
