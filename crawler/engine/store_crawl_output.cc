@@ -107,16 +107,14 @@ Status StoreCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std:
   GLEANER_RETURN_IF_ERROR(
       writer_->PutPageRecords(url, records, writer_->state().run().number(), &item, &counts));
   CountRecords(counts);
-  return Answered(url, counts.added + counts.changed + counts.removed > 0);
+  const bool changed = counts.added + counts.changed + counts.removed > 0;
+  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) { Answered(changed, state); });
 }
 
-Status StoreCrawlOutput::Answered(const std::string& url, bool changed) {
-  const int64_t now = clock_();
-  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) {
-    ScheduleNextVisit(job_.recrawl, changed, now, state);
-    state->clear_failures();
-    state->clear_last_failure();
-  });
+void StoreCrawlOutput::Answered(bool changed, v1::UrlState* state) {
+  ScheduleNextVisit(job_.recrawl, changed, clock_(), state);
+  state->clear_failures();
+  state->clear_last_failure();
 }
 
 Status StoreCrawlOutput::AddPage(v1::Page page) {
@@ -135,9 +133,10 @@ Status StoreCrawlOutput::AddPage(v1::Page page) {
     if (!validators.last_modified.empty()) {
       state->mutable_item()->set_last_modified(validators.last_modified);
     }
+    Answered(/*changed=*/false, state);
   }));
   CountRecords(counts);
-  return Answered(url, /*changed=*/false);
+  return Status::OK();
 }
 
 Status StoreCrawlOutput::AddError(const v1::FrontierItem& item, const v1::FetchError& error) {

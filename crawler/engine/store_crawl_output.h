@@ -66,9 +66,9 @@ class StoreCrawlOutput : public CrawlOutput {
   // Starts run number `number`, queuing what it visits.
   Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
   void CountRecords(const storage::RecordCounts& counts);
-  // The URL at `url` answered (200 or 304), its records `changed` or not:
-  // moves its schedule and clears its failures.
-  Status Answered(const std::string& url, bool changed);
+  // The URL of `state` answered (200 or 304), its records `changed` or not:
+  // moves its schedule and ends its failures.
+  void Answered(bool changed, v1::UrlState* state);
 
   storage::StagingStore* store_;
   JobConfig job_;
