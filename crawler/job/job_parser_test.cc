@@ -417,7 +417,7 @@ TEST_CASE("a max backoff below the base backoff is rejected") {
         "(500)");
 }
 
-TEST_CASE("a recrawl block sets an adaptive policy; without one every run revisits all") {
+TEST_CASE("a recrawl block sets an adaptive policy, and without one every run revisits all") {
   JobConfig job;
   REQUIRE(ParseJobYaml(WithValidHead("recrawl: {min_interval: 90s, max_interval: 7d, "
                                      "increase: 1.5, decrease: 0.5}\n"),

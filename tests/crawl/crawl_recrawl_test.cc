@@ -120,7 +120,7 @@ TEST_CASE("a second run of an unchanged site fetches no body: every page answers
   CHECK(StageJob(data, "shop")["pages"] == 0);  // pages not stored: no page row for a 304
 }
 
-TEST_CASE("a new ETag on the same bytes refetches unchanged; a page losing its ETag revalidates by date") {
+TEST_CASE("a new ETag on the same bytes refetches unchanged, a page losing its ETag revalidates by date") {
   ShopAfterRun1 shop(40);
   auto& [site, dir, job, data] = shop;
   const auto run1 = Contents(DumpRecords(data, "shop"));
@@ -218,6 +218,7 @@ TEST_CASE("a URL failing with 503 in a run is retried in the next, its failures 
   CHECK(after["state"]["interval_s"] == 3600);
 }
 
+TEST_CASE("a second run of an unchanged site adds, changes and removes no record") {
   ShopAfterRun1 shop(40);
   auto& [site, dir, job, data] = shop;
   const auto run1 = Contents(DumpRecords(data, "shop"));
