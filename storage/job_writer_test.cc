@@ -417,8 +417,9 @@ TEST_CASE("a page put with the signature its valid records have is unchanged as 
   item.set_record_count(2);
   auto put = [&](std::vector<std::string> content, const v1::FrontierItem& as) {
     RecordCounts counts;
-    REQUIRE(writer->PutPageRecords(url, Page(url, std::move(content)),
-                                   writer->state().run().number(), &as, &counts)
+    REQUIRE(writer
+                ->PutPageRecords(url, Page(url, std::move(content)), writer->state().run().number(),
+                                 &as, &counts)
                 .ok());
     return counts;
   };

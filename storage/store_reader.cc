@@ -250,8 +250,7 @@ Status StoreReader::ScanRecordsWithUrlPrefix(std::string_view job, std::string_v
 }
 
 Status StoreReader::GetUrl(std::string_view job, std::string_view url,
-                           std::vector<v1::Record>* records, v1::Page* page,
-                           v1::UrlState* state) {
+                           std::vector<v1::Record>* records, v1::Page* page, v1::UrlState* state) {
   records->clear();
   if (state) state->Clear();
   bool found_state = false;

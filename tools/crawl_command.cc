@@ -18,9 +18,10 @@ void PrintCrawlSummary(const std::string& job, const crawler::CrawlSummary& s, s
   const char* ended = s.stopped ? "stopped" : (s.failed ? "failed" : "finished");
   out << ended << " job '" << job << "'";
   if (s.run.number() != 0) out << " run " << s.run.number();
-  out << " in " << s.duration_s << " s: " << s.pages_fetched
-      << " pages (" << s.pages_not_modified << " not modified, " << s.bytes_fetched << " bytes), " << s.records << " records, " << s.errors
-      << " errors, " << s.retries << " retries, " << s.robots_blocked << " blocked by robots.txt\n";
+  out << " in " << s.duration_s << " s: " << s.pages_fetched << " pages (" << s.pages_not_modified
+      << " not modified, " << s.bytes_fetched << " bytes), " << s.records << " records, "
+      << s.errors << " errors, " << s.retries << " retries, " << s.robots_blocked
+      << " blocked by robots.txt\n";
   if (s.run.number() != 0) {
     out << "  records: " << s.run.records_added() << " added, " << s.run.records_changed()
         << " changed, " << s.run.records_unchanged() << " unchanged, "
@@ -52,7 +53,9 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
                       const std::string& ca_file, std::ostream* summary_out,
                       int64_t revisit_now_micros) {
   crawler::CrawlOptions options;
-  if (revisit_now_micros != 0) options.revisit_clock = [revisit_now_micros] { return revisit_now_micros; };
+  if (revisit_now_micros != 0) {
+    options.revisit_clock = [revisit_now_micros] { return revisit_now_micros; };
+  }
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(STDERR_FILENO);
   options.ca_file = ca_file;

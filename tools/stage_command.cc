@@ -148,9 +148,9 @@ Status Runs(const StageFlags& f) {
                 run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
                 std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
                 std::to_string(run.pages_failed()), std::to_string(run.pages_carried_over()),
-                std::to_string(run.records_added()),
-                std::to_string(run.records_changed()), std::to_string(run.records_unchanged()),
-                std::to_string(run.records_removed()), std::to_string(run.bytes())});
+                std::to_string(run.records_added()), std::to_string(run.records_changed()),
+                std::to_string(run.records_unchanged()), std::to_string(run.records_removed()),
+                std::to_string(run.bytes())});
     }
     t.Print(std::cout);
     return Status::OK();
@@ -170,11 +170,12 @@ Status Get(const StageFlags& f) {
     if (f.json) {
       nlohmann::ordered_json recs = nlohmann::ordered_json::array();
       for (const auto& rec : records) recs.push_back(RecordToJson(rec));
-      std::cout << DumpJson({{"url", f.url},
-                             {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
-                             {"state", has_state ? UrlStateToJson(state) : nlohmann::ordered_json()},
-                             {"records", recs}},
-                            2)
+      std::cout << DumpJson(
+                       {{"url", f.url},
+                        {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
+                        {"state", has_state ? UrlStateToJson(state) : nlohmann::ordered_json()},
+                        {"records", recs}},
+                       2)
                 << '\n';
       return Status::OK();
     }

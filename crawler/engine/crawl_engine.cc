@@ -210,7 +210,8 @@ Status CrawlEngine::Impl::Prepare() {
     source_headers_.push_back(std::move(headers));
   }
   if (store_ != nullptr) {
-    GLEANER_RETURN_IF_ERROR(StoreCrawlOutput::Open(store_, job_, options_.revisit_clock, &store_output_));
+    GLEANER_RETURN_IF_ERROR(
+        StoreCrawlOutput::Open(store_, job_, options_.revisit_clock, &store_output_));
     frontier_ = store_output_->frontier();
     output_ = store_output_.get();
   }

@@ -57,8 +57,8 @@ struct RetryPolicy {
 // same records) multiplies it by `increase`, one that finds it changed by
 // `decrease`; a URL not due yet is carried over to a later run.
 struct RecrawlPolicy {
-  bool adaptive = false;  // the job has a `recrawl:` block
-  int64_t min_interval_micros = 3600LL * 1000000;       // 1 h
+  bool adaptive = false;                                 // the job has a `recrawl:` block
+  int64_t min_interval_micros = 3600LL * 1000000;        // 1 h
   int64_t max_interval_micros = 30 * 86400LL * 1000000;  // 30 d
   double increase = 1.2;
   double decrease = 0.98;

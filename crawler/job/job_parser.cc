@@ -414,12 +414,11 @@ void ReadInterval(const Node& node, int64_t* micros) {
   constexpr int64_t kMaxSeconds = 10 * 366 * 86400LL;
   const auto unit = text.empty() ? kUnitSeconds.end() : kUnitSeconds.find(text.back());
   const std::string digits = text.substr(0, text.empty() ? 0 : text.size() - 1);
-  const bool all_digits = !digits.empty() && digits.size() <= 9 &&
-                          std::all_of(digits.begin(), digits.end(),
-                                      [](unsigned char c) { return std::isdigit(c); });
-  const int64_t seconds = all_digits && unit != kUnitSeconds.end()
-                              ? std::stoll(digits) * unit->second
-                              : 0;
+  const bool all_digits =
+      !digits.empty() && digits.size() <= 9 &&
+      std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+  const int64_t seconds =
+      all_digits && unit != kUnitSeconds.end() ? std::stoll(digits) * unit->second : 0;
   if (seconds < 1 || seconds > kMaxSeconds) {
     node.FailExpected("a duration from 1s to 3660d: a whole number and s, m, h or d (\"6h\")");
     return;

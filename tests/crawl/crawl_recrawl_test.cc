@@ -101,8 +101,8 @@ TEST_CASE("a second run of an unchanged site fetches no body: every page answers
   const auto requests = PageRequests(*site);
   const size_t pages = requests.size();
   CHECK(pages > 40);
-  CHECK_THAT(again.out, Catch::Contains(std::to_string(pages) + " pages (" +
-                                        std::to_string(pages) + " not modified"));
+  CHECK_THAT(again.out, Catch::Contains(std::to_string(pages) + " pages (" + std::to_string(pages) +
+                                        " not modified"));
   for (const auto& entry : requests) {
     INFO(entry.target);
     CHECK(!entry.if_none_match.empty());
@@ -120,7 +120,9 @@ TEST_CASE("a second run of an unchanged site fetches no body: every page answers
   CHECK(StageJob(data, "shop")["pages"] == 0);  // pages not stored: no page row for a 304
 }
 
-TEST_CASE("a new ETag on the same bytes refetches unchanged, a page losing its ETag revalidates by date") {
+TEST_CASE(
+    "a new ETag on the same bytes refetches unchanged, a page losing its ETag revalidates by "
+    "date") {
   ShopAfterRun1 shop(40);
   auto& [site, dir, job, data] = shop;
   const auto run1 = Contents(DumpRecords(data, "shop"));
@@ -169,7 +171,8 @@ TEST_CASE("a new ETag on the same bytes refetches unchanged, a page losing its E
   CHECK(Runs(data)[2]["records_unchanged"] == run1.size());
 }
 
-TEST_CASE("a URL failing with 503 in a run is retried in the next, its failures counted till then") {
+TEST_CASE(
+    "a URL failing with 503 in a run is retried in the next, its failures counted till then") {
   demo::FixtureOptions options;
   options.pages = 5;
   std::unique_ptr<demo::FixtureSite> site;
@@ -178,14 +181,14 @@ TEST_CASE("a URL failing with 503 in a run is retried in the next, its failures 
   const std::string data = dir / "data";
   // faults.html links /fault/flaky/1?fail=2: a 503 to its first two requests.
   // The page linking it is not due in run 2, so only the retry can queue it.
-  const std::string job = WriteJob(
-      dir, "job.yaml",
-      "name: shop\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
-          "/faults.html\"]\n    scope: {max_depth: 1, include: [\"^/faults\\\\.html\", "
-          "\"^/fault/flaky/\"]}\n" +
-          kProductRecordsYaml +
-          "politeness: {delay_ms: 0}\nretry: {attempts: 2, backoff_ms: 0}\n"
-          "recrawl: {min_interval: 1h, max_interval: 1d}\n");
+  const std::string job =
+      WriteJob(dir, "job.yaml",
+               "name: shop\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                   "/faults.html\"]\n    scope: {max_depth: 1, include: [\"^/faults\\\\.html\", "
+                   "\"^/fault/flaky/\"]}\n" +
+                   kProductRecordsYaml +
+                   "politeness: {delay_ms: 0}\nretry: {attempts: 2, backoff_ms: 0}\n"
+                   "recrawl: {min_interval: 1h, max_interval: 1d}\n");
   const std::string flaky = site->BaseUrl() + "/fault/flaky/1?fail=2";
   constexpr int64_t kStart = 1'800'000'000;
   ProcessResult run1 =
