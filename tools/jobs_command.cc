@@ -1,4 +1,4 @@
-// `gleaner jobs submit|list|status|cancel|pause|resume|schedule|schedules|
+// `gleaner jobs submit|list|status|runs|cancel|pause|resume|schedule|schedules|
 // unschedule|workers`: clients of a running `gleaner serve` (`jobs check`,
 // which needs no server, is jobs_check_command.cc). Server errors come back as
 // their gRPC code and message (a bad job file names FILE:LINE:COL) with the
@@ -47,6 +47,7 @@ void PrintInfo(const v1::JobInfo& info, bool json) {
             << "pages:    " << s.page_count() << " stored, " << s.stats().pages_fetched()
             << " fetched (" << s.stats().bytes_fetched() << " bytes)\n"
             << "errors:   " << s.error_count() << '\n';
+  if (s.run().number() != 0) std::cout << "run:      " << RunSummary(s.run()) << '\n';
   if (!s.message().empty()) std::cout << "message:  " << s.message() << '\n';
 }
 
@@ -220,17 +221,33 @@ Status Workers(const JobsFlags& f) {
   return Status::OK();
 }
 
-using JobCall = grpc::Status (v1::JobService::Stub::*)(grpc::ClientContext*, const v1::JobRequest&,
-                                                       v1::JobInfo*);
-
-Status OnJob(const JobsFlags& f, JobCall method) {
+// A call on the job named by f.arg.
+template <typename Response>
+using OnJobCall = grpc::Status (v1::JobService::Stub::*)(grpc::ClientContext*,
+                                                         const v1::JobRequest&, Response*);
+template <typename Response>
+Status CallOnJob(const JobsFlags& f, OnJobCall<Response> method, Response* response) {
   v1::JobRequest request;
   request.set_name(f.arg);
+  return WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
+    return (stub.*method)(c, request, response);
+  });
+}
+
+using JobCall = OnJobCall<v1::JobInfo>;
+
+Status OnJob(const JobsFlags& f, JobCall method) {
   v1::JobInfo info;
-  GLEANER_RETURN_IF_ERROR(WithStub(f, [&](v1::JobService::Stub& stub, grpc::ClientContext* c) {
-    return (stub.*method)(c, request, &info);
-  }));
+  GLEANER_RETURN_IF_ERROR(CallOnJob(f, method, &info));
   PrintInfo(info, f.json);
+  return Status::OK();
+}
+
+// A job's runs, as `gleaner stage runs` prints them from the store.
+Status Runs(const JobsFlags& f) {
+  v1::ListRunsResponse response;
+  GLEANER_RETURN_IF_ERROR(CallOnJob(f, &v1::JobService::Stub::ListRuns, &response));
+  PrintRuns({response.runs().begin(), response.runs().end()}, f.json, std::cout);
   return Status::OK();
 }
 
@@ -276,6 +293,10 @@ void RegisterJobs(CLI::App& app, CommandResult* result) {
                    "List the crawl workers of a `serve --redis` that reported in the last 30 s",
                    flags)
       ->callback(run(Workers));
+  CLI::App* runs = AddClientCommand(
+      jobs, "runs", "List a job's runs with their page and record counts", flags);
+  runs->add_option("name", flags->arg, "Job name")->required();
+  runs->callback(run(Runs));
   CLI::App* unschedule = AddClientCommand(jobs, "unschedule", "Remove a job's schedule", flags);
   unschedule->add_option("name", flags->arg, "Job name")->required();
   unschedule->callback(run(Unschedule));

@@ -83,7 +83,8 @@ nlohmann::ordered_json JobToJson(const v1::JobState& j) {
             {"robots_blocked", j.stats().robots_blocked()},
             {"links_over_cap", j.stats().links_over_cap()},
             {"status_counts", status_counts},
-            {"duration_s", j.stats().duration_s()}}}};
+            {"duration_s", j.stats().duration_s()}}},
+          {"run", j.run().number() != 0 ? RunToJson(j.run()) : nlohmann::ordered_json()}};
 }
 
 const char* RunPhaseWord(const v1::CrawlRun& run) {
@@ -136,6 +137,37 @@ nlohmann::ordered_json UrlStateToJson(const v1::UrlState& state) {
           {"last_change", time(state.last_change_micros())},
           {"interval_s", state.interval_micros() / 1000000},
           {"next_due", time(state.next_due_micros())}};
+}
+
+void PrintRuns(const std::vector<v1::CrawlRun>& runs, bool json, std::ostream& out) {
+  if (json) {
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const auto& run : runs) array.push_back(RunToJson(run));
+    out << DumpJson(array, 2) << '\n';
+    return;
+  }
+  TablePrinter t({"RUN", "PHASE", "STARTED", "ENDED", "FETCHED", "NOT_MODIFIED", "FAILED",
+                  "CARRIED_OVER", "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
+  for (const auto& run : runs) {
+    t.AddRow({std::to_string(run.number()), RunPhaseWord(run),
+              shards::FormatTimestampMicros(run.start_micros()),
+              run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
+              std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
+              std::to_string(run.pages_failed()), std::to_string(run.pages_carried_over()),
+              std::to_string(run.records_added()), std::to_string(run.records_changed()),
+              std::to_string(run.records_unchanged()), std::to_string(run.records_removed()),
+              std::to_string(run.bytes())});
+  }
+  t.Print(out);
+}
+
+std::string RunSummary(const v1::CrawlRun& run) {
+  return std::to_string(run.number()) + " (" + RunPhaseWord(run) +
+         "): " + std::to_string(run.records_added()) + " added, " +
+         std::to_string(run.records_changed()) + " changed, " +
+         std::to_string(run.records_unchanged()) + " unchanged, " +
+         std::to_string(run.records_removed()) + " removed; " + std::to_string(run.pages_ok()) +
+         " pages fetched, " + std::to_string(run.pages_not_modified()) + " not modified";
 }
 
 std::string DumpJson(const nlohmann::ordered_json& j, int indent) {

@@ -19,6 +19,8 @@ std::string ValueToText(const v1::Value& v);
 nlohmann::ordered_json RecordToJson(const v1::Record& r);
 nlohmann::ordered_json ErrorToJson(const v1::FetchError& e);
 nlohmann::ordered_json PageToJson(const v1::Page& p);  // without the body
+// With "run": the current or last run as RunToJson has it (null when the
+// job keeps no runs).
 nlohmann::ordered_json JobToJson(const v1::JobState& j);
 // One run of a job, as `stage runs --json` lists it.
 nlohmann::ordered_json RunToJson(const v1::CrawlRun& run);
@@ -26,6 +28,11 @@ nlohmann::ordered_json RunToJson(const v1::CrawlRun& run);
 nlohmann::ordered_json UrlStateToJson(const v1::UrlState& state);
 // How a run stands, for people: running, succeeded or failed.
 const char* RunPhaseWord(const v1::CrawlRun& run);
+// A job's runs as `stage runs` and `jobs runs` print them: one JSON array, or
+// a table with a row per run.
+void PrintRuns(const std::vector<v1::CrawlRun>& runs, bool json, std::ostream& out);
+// One line about a run for people: "2 (succeeded): 3 added, 1 changed, ...".
+std::string RunSummary(const v1::CrawlRun& run);
 
 // Serializes JSON; invalid UTF-8 scraped from the web becomes U+FFFD so the
 // output is always valid JSON.

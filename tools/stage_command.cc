@@ -68,9 +68,12 @@ Status Jobs(const StageFlags& f) {
       std::cout << "no jobs in " << ResolveDataDir(f.data) << '\n';
       return Status::OK();
     }
-    TablePrinter t({"JOB", "PHASE", "RECORDS", "PAGES", "ERRORS", "FETCHED", "BYTES", "UPDATED"});
+    TablePrinter t(
+        {"JOB", "PHASE", "RUN", "RECORDS", "PAGES", "ERRORS", "FETCHED", "BYTES", "UPDATED"});
     for (const auto& j : jobs) {
-      t.AddRow({j.name(), storage::JobPhaseWord(j.phase()), std::to_string(j.record_count()),
+      t.AddRow({j.name(), storage::JobPhaseWord(j.phase()),
+                j.run().number() != 0 ? std::to_string(j.run().number()) : "-",
+                std::to_string(j.record_count()),
                 std::to_string(j.page_count()), std::to_string(j.error_count()),
                 std::to_string(j.stats().pages_fetched()),
                 std::to_string(j.stats().bytes_fetched()),
@@ -134,25 +137,7 @@ Status Runs(const StageFlags& f) {
     GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
     std::vector<v1::CrawlRun> runs;
     GLEANER_RETURN_IF_ERROR(r.ListRuns(f.job, &runs));
-    if (f.json) {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const auto& run : runs) out.push_back(RunToJson(run));
-      std::cout << DumpJson(out, 2) << '\n';
-      return Status::OK();
-    }
-    TablePrinter t({"RUN", "PHASE", "STARTED", "ENDED", "FETCHED", "NOT_MODIFIED", "FAILED",
-                    "CARRIED_OVER", "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
-    for (const auto& run : runs) {
-      t.AddRow({std::to_string(run.number()), RunPhaseWord(run),
-                shards::FormatTimestampMicros(run.start_micros()),
-                run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
-                std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
-                std::to_string(run.pages_failed()), std::to_string(run.pages_carried_over()),
-                std::to_string(run.records_added()), std::to_string(run.records_changed()),
-                std::to_string(run.records_unchanged()), std::to_string(run.records_removed()),
-                std::to_string(run.bytes())});
-    }
-    t.Print(std::cout);
+    PrintRuns(runs, f.json, std::cout);
     return Status::OK();
   });
 }

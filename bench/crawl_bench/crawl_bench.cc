@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/support/demo_job.h"
 #include "bench/support/resource_usage.h"
 #include "crawler/engine/crawl_engine.h"
 #include "crawler/extract/html_extractor.h"
@@ -58,37 +59,6 @@ struct Flags {
   int rounds = 1;  // crawl + parse pairs
 };
 
-std::set<std::string> ThreadIds() {
-  std::set<std::string> ids;
-  for (const auto& entry : fs::directory_iterator("/proc/self/task")) {
-    ids.insert(entry.path().filename());
-  }
-  return ids;
-}
-
-// utime + stime (fields 14 and 15, counted after the parenthesised command
-// name, which may hold spaces) of a /proc stat file: /proc/self/task/<tid>/stat
-// for one thread, /proc/<pid>/stat for a whole process.
-double StatCpuSeconds(const std::string& stat_path) {
-  std::ifstream stat(stat_path);
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int index = 3; rest >> field && index <= 15; ++index) {
-    if (index >= 14) ticks += std::stod(field);
-  }
-  return ticks / sysconf(_SC_CLK_TCK);
-}
-
-std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
 
 // The fixture site, served either by threads of this process or by a
 // gleaner-fixture child, so the crawler's own CPU time can be read apart.
@@ -170,19 +140,6 @@ class Site {
   std::string base_url_;
 };
 
-Status LoadJob(const Flags& flags, const std::string& base_url, crawler::JobConfig* job) {
-  std::ifstream in(flags.job_path);
-  if (!in) return Status::IOError("cannot read " + flags.job_path);
-  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  GLEANER_RETURN_IF_ERROR(
-      crawler::ParseJobYaml(ReplaceAll(yaml, "{{site}}", base_url), flags.job_path, job));
-  job->politeness.robots = true;
-  job->politeness.delay_ms = 0;
-  job->politeness.concurrency = flags.connections;
-  job->politeness.per_host = flags.connections;
-  return Status::OK();
-}
-
 struct CrawlResult {
   crawler::CrawlSummary summary;
   double seconds = 0;
@@ -199,7 +156,7 @@ Status RunCrawl(const Flags& flags, int threads, CrawlResult* result) {
   Site site;
   GLEANER_RETURN_IF_ERROR(site.Start(flags));
   crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(LoadJob(flags, site.base_url(), &job));
+  GLEANER_RETURN_IF_ERROR(LoadDemoJob(flags.job_path, site.base_url(), flags.connections, &job));
   TempDir dir;
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir.path() + "/store", {}, &store));
@@ -239,7 +196,7 @@ std::vector<std::string> RenderReachablePages(int pages) {
 
 Status RunParse(const Flags& flags, int threads, ParseResult* result) {
   crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(LoadJob(flags, "http://127.0.0.1:1", &job));
+  GLEANER_RETURN_IF_ERROR(LoadDemoJob(flags.job_path, "http://127.0.0.1:1", flags.connections, &job));
   std::unique_ptr<crawler::HtmlExtractor> extractor;
   GLEANER_RETURN_IF_ERROR(crawler::HtmlExtractor::Compile(job.sources.at(0), &extractor));
   std::vector<std::string> pages = RenderReachablePages(flags.pages);

@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <set>
+#include <string>
 
 namespace gleaner::bench {
 
@@ -20,5 +22,11 @@ double PeakRssMiB();
 // VmRSS of /proc/self/status: the resident set now, which unlike the peak can
 // be compared before and after one phase.
 double CurrentRssMiB();
+// The ids of this process's threads now (/proc/self/task); compared before and
+// after starting a component, they tell which threads are its own.
+std::set<std::string> ThreadIds();
+// utime + stime of a /proc stat file: /proc/self/task/<tid>/stat for one
+// thread, /proc/<pid>/stat for a whole process.
+double StatCpuSeconds(const std::string& stat_path);
 
 }  // namespace gleaner::bench

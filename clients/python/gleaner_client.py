@@ -2,8 +2,8 @@
 
 pull() streams one split of a job's cleaned dataset into a pandas DataFrame,
 resuming from the last batch's token when the stream breaks with UNAVAILABLE,
-so no row is lost or repeated; submit_job, schedule, status, cancel and the
-listings manage jobs. Calls that fail raise GleanerError. The
+so no row is lost or repeated; submit_job, schedule, status, cancel, runs and
+the listings manage jobs. Calls that fail raise GleanerError. The
 generated stubs (gleaner_pb2, gleaner_service_pb2, ..._grpc) must be on
 sys.path: the build writes them to BUILD_DIR/clients/python.
 """
@@ -61,6 +61,36 @@ def _column(values, column):
     if column.type == service_pb2.COLUMN_TIMESTAMP_MICROS:
         return pd.Series(pd.to_datetime(values, unit="us", utc=True), dtype="datetime64[ns, UTC]")
     return pd.Series(pd.array(values, dtype=_DTYPES.get(column.type, "string")))
+
+
+# CrawlRun.End by number, as `gleaner stage runs --json` spells it (None while open).
+_RUN_ENDS = {1: "complete", 2: "max_pages", 3: "nothing_fetched"}
+
+
+def _timestamp(micros):
+    return pd.Timestamp(micros, unit="us", tz="UTC") if micros else None
+
+
+def _run_dict(run):
+    """A v1.CrawlRun as a dict with the keys and values of `gleaner stage runs --json`,
+    times as UTC pandas Timestamps."""
+    end = _RUN_ENDS.get(run.end)
+    return {
+        "run": run.number,
+        "phase": "running" if end is None else "failed" if end == "nothing_fetched" else "succeeded",
+        "end": end,
+        "end_reason": run.end_reason,
+        "started": _timestamp(run.start_micros),
+        "ended": _timestamp(run.end_micros),
+        "pages_fetched": run.pages_ok,
+        "pages_not_modified": run.pages_not_modified,
+        "pages_failed": run.pages_failed,
+        "records_added": run.records_added,
+        "records_changed": run.records_changed,
+        "records_unchanged": run.records_unchanged,
+        "records_removed": run.records_removed,
+        "bytes": run.bytes,
+    }
 
 
 class Client:
@@ -138,8 +168,15 @@ class Client:
             job=service_pb2.JobSource(yaml=yaml, display_name=display_name)))
 
     def status(self, job):
-        """The v1.JobInfo of the job named `job` (NOT_FOUND if the server never saw it)."""
+        """The v1.JobInfo of the job named `job` (NOT_FOUND if the server never saw it);
+        `.state.run` is its current or last run (a v1.CrawlRun)."""
         return self._call(self._jobs.GetJob, service_pb2.JobRequest(name=job))
+
+    def runs(self, job):
+        """The runs of the job named `job`, oldest first: a list of dicts as
+        `gleaner jobs runs --json` prints them (NOT_FOUND if the server never saw it)."""
+        response = self._call(self._jobs.ListRuns, service_pb2.JobRequest(name=job))
+        return [_run_dict(run) for run in response.runs]
 
     def cancel(self, job):
         """Stops the job's running crawl or drops it from the queue; returns its v1.JobInfo."""

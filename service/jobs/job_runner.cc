@@ -226,6 +226,15 @@ void JobRunner::RunOne(Entry entry) {
                                     {"pages", summary.pages_fetched},
                                     {"records", summary.records},
                                     {"errors", summary.errors}};
+    // A scheduled firing is a run: say which, and what it found changed.
+    if (const v1::CrawlRun& r = summary.run; r.number() != 0) {
+      fields.insert(fields.end(), {{"run", r.number()},
+                                   {"not_modified", r.pages_not_modified()},
+                                   {"added", r.records_added()},
+                                   {"changed", r.records_changed()},
+                                   {"unchanged", r.records_unchanged()},
+                                   {"removed", r.records_removed()}});
+    }
     if (!run.ok()) fields.emplace_back("error", run.message());
     if (!summary.end_reason.empty()) fields.emplace_back("reason", summary.end_reason);
     if (!written.ok()) fields.emplace_back("phase_write_error", written.message());

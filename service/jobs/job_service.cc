@@ -141,6 +141,22 @@ grpc::Status JobServiceImpl::GetJob(grpc::ServerContext* context, const v1::JobR
   return ToGrpc(Describe(request->name(), response));
 }
 
+grpc::Status JobServiceImpl::ListRuns(grpc::ServerContext* context, const v1::JobRequest* request,
+                                      v1::ListRunsResponse* response) {
+  if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
+  Status s = storage::ValidateJobName(request->name());
+  std::vector<v1::CrawlRun> runs;
+  if (s.ok()) {
+    storage::StoreReader reader(store_);
+    v1::JobState state;  // NOT_FOUND for a job the store has never seen, as GetJob
+    s = reader.GetJob(request->name(), &state);
+    if (s.ok()) s = reader.ListRuns(request->name(), &runs);
+  }
+  if (!s.ok()) return ToGrpc(s);
+  for (auto& run : runs) *response->add_runs() = std::move(run);
+  return grpc::Status::OK;
+}
+
 grpc::Status JobServiceImpl::CancelJob(grpc::ServerContext* context, const v1::JobRequest* request,
                                        v1::JobInfo* response) {
   if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;

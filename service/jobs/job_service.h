@@ -36,6 +36,8 @@ class JobServiceImpl final : public v1::JobService::Service {
                         v1::ListJobsResponse* response) override;
   grpc::Status GetJob(grpc::ServerContext* context, const v1::JobRequest* request,
                       v1::JobInfo* response) override;
+  grpc::Status ListRuns(grpc::ServerContext* context, const v1::JobRequest* request,
+                        v1::ListRunsResponse* response) override;
   grpc::Status CancelJob(grpc::ServerContext* context, const v1::JobRequest* request,
                          v1::JobInfo* response) override;
   grpc::Status PauseJob(grpc::ServerContext* context, const v1::JobRequest* request,

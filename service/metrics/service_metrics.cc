@@ -19,19 +19,35 @@ MetricFamily Total(const char* name, const char* help, uint64_t value) {
 // leaves these series out of that scrape rather than reporting zeros.
 void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* out) {
   std::vector<v1::JobState> jobs;
+  // Every run of every job (the runs family): a run's record changes are
+  // counted once, however many runs the job has had since.
+  std::vector<v1::CrawlRun> runs;
   {
     storage::StoreReader reader(store);
     if (!reader.ListJobs(&jobs).ok()) return;
+    for (const auto& j : jobs) {
+      std::vector<v1::CrawlRun> of_job;
+      if (!reader.ListRuns(j.name(), &of_job).ok()) return;
+      runs.insert(runs.end(), of_job.begin(), of_job.end());
+    }
   }
   MetricFamily phases{
       "gleaner_jobs", "Jobs in the store, by phase", MetricType::kGauge, {"phase"}, {}, {}};
   std::map<int, double> by_phase;
-  uint64_t pages = 0, bytes = 0, errors = 0;
+  uint64_t pages = 0, not_modified = 0, bytes = 0, errors = 0;
   for (const auto& j : jobs) {
     ++by_phase[j.phase()];
     pages += j.stats().pages_fetched();
+    not_modified += j.stats().pages_not_modified();
     bytes += j.stats().bytes_fetched();
     errors += j.error_count();
+  }
+  uint64_t added = 0, changed = 0, unchanged = 0, removed = 0;
+  for (const auto& r : runs) {
+    added += r.records_added();
+    changed += r.records_changed();
+    unchanged += r.records_unchanged();
+    removed += r.records_removed();
   }
   // Every phase, 0 included, so a query for one never finds the series missing.
   for (int p = v1::JobPhase_MIN; p <= v1::JobPhase_MAX; ++p) {
@@ -41,6 +57,19 @@ void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* 
   }
   out->push_back(std::move(phases));
   out->push_back(Total("gleaner_pages_fetched_total", "Pages fetched by all jobs", pages));
+  out->push_back(Total("gleaner_pages_not_modified_total",
+                       "Pages answered 304 Not Modified to a conditional GET, of all jobs",
+                       not_modified));
+  out->push_back({"gleaner_run_records_total",
+                  "Records of all runs of all jobs, by what the run found against the run "
+                  "before: added, changed, unchanged or removed",
+                  MetricType::kCounter,
+                  {"change"},
+                  {},
+                  {{{"added"}, static_cast<double>(added), {}, 0},
+                   {{"changed"}, static_cast<double>(changed), {}, 0},
+                   {{"unchanged"}, static_cast<double>(unchanged), {}, 0},
+                   {{"removed"}, static_cast<double>(removed), {}, 0}}});
   out->push_back(Total("gleaner_fetched_bytes_total", "Bytes fetched by all jobs", bytes));
   out->push_back(Total("gleaner_fetch_errors_total", "Fetch errors recorded by all jobs", errors));
 }

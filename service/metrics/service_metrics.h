@@ -1,5 +1,5 @@
 // The series of `gleaner serve` beyond its gRPC calls: jobs by phase and the
-// crawl totals, read from the store's job states at each scrape (so they are
+// crawl totals (records changed by the runs included), read from the store's job states at each scrape (so they are
 // right after a restart too), and the record counters the services bump as
 // they ingest and stream records; with workers (serve --redis), what each
 // reported. Thread-safe.
@@ -22,6 +22,7 @@ struct ServiceMetrics {
 };
 
 // Adds gleaner_jobs{phase}, gleaner_pages_fetched_total,
+// gleaner_pages_not_modified_total, gleaner_run_records_total{change},
 // gleaner_fetched_bytes_total and gleaner_fetch_errors_total (collected from
 // `store`, which must outlive the registry's last Render) and the two
 // counters it returns. With `workers` (may be null; must outlive the

@@ -149,6 +149,7 @@ dedup: {key: [upc]}
   client("jobs submit", {"jobs", "submit", slow});
   client("jobs list", {"jobs", "list"});
   client("jobs status", {"jobs", "status", "slow"});
+  CHECK(client("jobs runs", {"jobs", "runs", "slow"}).is_array());
   CHECK(client("jobs pause", {"jobs", "pause", "slow"})["job"] == "slow");
   client("jobs resume", {"jobs", "resume", "slow"});
   CHECK(client("jobs cancel", {"jobs", "cancel", "slow"})["job"] == "slow");

@@ -3,8 +3,8 @@
 // DataFrame it pulls holds the rows `gleaner prepare` writes for the same job
 // and rules, with the documented dtypes, also when the stream breaks mid-way;
 // a token-protected server lets it in only with the token; a `category` field
-// arrives as a pandas Categorical; status, cancel and schedule manage jobs
-// (tests/service/python_jobs_check.py).
+// arrives as a pandas Categorical; status, cancel, schedule and runs manage and
+// show jobs (tests/service/python_jobs_check.py).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -106,7 +106,7 @@ TEST_CASE("the Python client needs the token of a token-protected server") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("the Python client submits, inspects, cancels and schedules jobs") {
+TEST_CASE("the Python client submits, inspects, cancels, schedules jobs and lists their runs") {
   demo::FixtureOptions options;
   options.pages = 40;
   std::unique_ptr<demo::FixtureSite> site;
@@ -121,11 +121,22 @@ TEST_CASE("the Python client submits, inspects, cancels and schedules jobs") {
   std::string queued = WriteJob(dir, "queued.yaml", job("queued"));
   std::string nightly =
       WriteJob(dir, "nightly.yaml", job("nightly") + "schedule: \"30 2 * * *\"\n");
+  std::string fast =
+      WriteJob(dir, "fast.yaml",
+               "name: fast\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                   "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml +
+                   "politeness: {concurrency: 8, per_host: 8, delay_ms: 0}\n");
 
   ServeProcess server(dir, dir / "served", {"--allow-private-networks"});
-  ProcessResult run = RunPython("python_jobs_check.py", {server.address(), slow, queued, nightly});
+  ProcessResult run = RunPython("python_jobs_check.py",
+                                {server.address(), slow, queued, nightly, fast, dir / "runs.json"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("schedule: job's own cron") != std::string::npos);
+  REQUIRE(run.out.find("runs: 2 runs") != std::string::npos);
+  // runs() has the keys and values `gleaner jobs runs --json` prints.
+  ProcessResult cli = Client(server, {"jobs", "runs", "fast", "--json"});
+  REQUIRE(cli.exit_code == 0);
+  CHECK(nlohmann::json::parse(ReadFile(dir / "runs.json")) == nlohmann::json::parse(cli.out));
   REQUIRE(server.Terminate().exit_code == 0);
 }

@@ -1,12 +1,15 @@
 """Drives the job calls of clients/python/gleaner_client.py against a live
 `gleaner serve`, for python_client_test.cc. SLOW_JOB crawls slowly enough to
 be running throughout; QUEUED_JOB therefore waits behind it; SCHEDULED_JOB has
-a `schedule: "30 2 * * *"` line. Prints one line per check passed; the first
-failed check raises (exit 1).
+a `schedule: "30 2 * * *"` line; FAST_JOB, named "fast", is run twice, and
+its runs() are written to RUNS_OUT as JSON, times spelled as the CLI spells
+them, for the test to compare with `gleaner jobs runs --json`. Prints one line
+per check passed; the first failed check raises (exit 1).
 
-usage: python_jobs_check.py ADDRESS SLOW_JOB QUEUED_JOB SCHEDULED_JOB
+usage: python_jobs_check.py ADDRESS SLOW_JOB QUEUED_JOB SCHEDULED_JOB FAST_JOB RUNS_OUT
 """
 
+import json
 import sys
 import time
 
@@ -29,8 +32,19 @@ def expect_error(code, call, *args):
     raise AssertionError(f"{call.__name__}{args} succeeded, expected {code.name}")
 
 
+def wait_for_run(client, job, number):
+    """Until the job's run `number` has ended and the job succeeded; its v1.JobInfo."""
+    deadline = time.monotonic() + 60
+    while True:
+        info = client.status(job)
+        if info.state.run.number == number and phase(info) == "JOB_SUCCEEDED":
+            return info
+        assert time.monotonic() < deadline, info
+        time.sleep(0.05)
+
+
 def main():
-    address, slow_file, queued_file, scheduled_file = sys.argv[1:5]
+    address, slow_file, queued_file, scheduled_file, fast_file, runs_out = sys.argv[1:7]
     read = lambda path: open(path).read()
     with gleaner_client.connect(address) as client:
         slow = client.submit_job(read(slow_file), display_name=slow_file)
@@ -71,6 +85,24 @@ def main():
         assert client.list_schedules() == []
         expect_error(grpc.StatusCode.NOT_FOUND, client.unschedule, "nightly")
         print("schedule: job's own cron, --cron override, bad cron refused, unschedule")
+
+        client.submit_job(read(fast_file))
+        first = wait_for_run(client, "fast", 1).state.run
+        client.submit_job(read(fast_file))  # its run has ended: this is its next run
+        second = wait_for_run(client, "fast", 2).state.run
+        runs = client.runs("fast")
+        assert [r["run"] for r in runs] == [1, 2], runs
+        assert runs[0]["records_added"] == first.records_added > 0, runs
+        assert runs[1]["records_unchanged"] == first.records_added, runs
+        assert runs[1]["records_added"] == second.records_added == 0, runs
+        assert all(r["phase"] == "succeeded" and r["end"] == "complete" for r in runs), runs
+        assert runs[1]["started"] >= runs[0]["ended"], runs
+        expect_error(grpc.StatusCode.NOT_FOUND, client.runs, "never-submitted")
+        spell = lambda t: None if t is None else t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with open(runs_out, "w") as f:
+            json.dump([{k: spell(v) if k in ("started", "ended") else v for k, v in r.items()}
+                       for r in runs], f)
+        print(f"runs: 2 runs, run 2 found {runs[1]['records_unchanged']} records unchanged")
     return 0
 
 

@@ -70,6 +70,27 @@ std::map<std::string, std::vector<nlohmann::json>> RecordsByUrl(const std::strin
   return out;
 }
 
+// What a run counts per (source_url, index_in_page) going from the records
+// `before` to `after`, as `stage runs` names the counts.
+std::map<std::string, size_t> Changes(const std::multimap<std::string, std::string>& before,
+                                      const std::multimap<std::string, std::string>& after) {
+  std::map<std::string, std::vector<std::string>> a, b;
+  for (const auto& [url, content] : before) a[url].push_back(content);
+  for (const auto& [url, content] : after) b[url].push_back(content);
+  std::map<std::string, size_t> n = {{"added", 0}, {"changed", 0}, {"unchanged", 0}, {"removed", 0}};
+  for (const auto& [url, old_records] : a) {
+    const std::vector<std::string>& now = b[url];
+    for (size_t i = 0; i < old_records.size(); ++i) {
+      ++n[i >= now.size() ? "removed" : now[i] == old_records[i] ? "unchanged" : "changed"];
+    }
+    if (now.size() > old_records.size()) n["added"] += now.size() - old_records.size();
+  }
+  for (const auto& [url, new_records] : b) {
+    if (a.count(url) == 0) n["added"] += new_records.size();
+  }
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("a submitted job runs to completion and stores what `gleaner crawl` stores") {
@@ -349,25 +370,46 @@ TEST_CASE("a schedule is kept across a server restart until it is removed") {
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
-TEST_CASE("a schedule fires at its minute and runs the job to completion") {
-  demo::FixtureOptions options;
-  options.pages = 10;
+namespace {
+
+// A shop of `pages` products, job "minutely" crawling it on "* * * * *", and
+// a server (store dir/served) whose schedules run by a clock the test moves,
+// not by the real minute: 10:00:30 until the test sets it.
+struct MinutelyShop {
+  static std::unique_ptr<demo::FixtureSite> StartSite(int pages) {
+    demo::FixtureOptions options;
+    options.pages = pages;
+    std::unique_ptr<demo::FixtureSite> site;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    return site;
+  }
+  explicit MinutelyShop(int pages)
+      : site(StartSite(pages)),
+        job(WriteJob(dir, "minutely.yaml",
+                     SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n")),
+        clock(dir, ten + std::chrono::seconds(30)),
+        server(dir, dir / "served", {"--allow-private-networks"}, clock.env()) {}
+
   std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  std::string job = WriteJob(dir, "minutely.yaml",
-                             SiteJob(*site, "minutely", kFast) + "schedule: \"* * * * *\"\n");
-  // The server's schedules run by a clock this test moves, not by the real minute.
-  const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
-                         std::chrono::hours(10) + std::chrono::seconds(30);
-  SchedulerClock clock(dir, half_past);
-  ServeProcess server(dir, dir / "served", {"--allow-private-networks"}, clock.env());
+  std::string job;
+  const std::chrono::system_clock::time_point ten =
+      std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) + std::chrono::hours(10);
+  SchedulerClock clock;
+  ServeProcess server;
+};
+
+}  // namespace
+
+TEST_CASE("a schedule fires at its minute and runs the job to completion") {
+  MinutelyShop shop(10);
+  auto& [site, dir, job, ten, clock, server] = shop;
   ProcessResult add = Client(server, {"jobs", "schedule", job});
   INFO(add.err);
   REQUIRE(add.exit_code == 0);
   // Unknown until the schedule fires, at the next minute by that clock.
   CHECK(Client(server, {"jobs", "status", "minutely"}).exit_code == 2);
-  clock.Set(half_past + std::chrono::seconds(30));
+  clock.Set(ten + std::chrono::minutes(1));
   nlohmann::json done = WaitForPhase(server, "minutely", "succeeded");
   nlohmann::json schedules =
       nlohmann::json::parse(Client(server, {"jobs", "schedules", "--json"}).out);
@@ -378,6 +420,78 @@ TEST_CASE("a schedule fires at its minute and runs the job to completion") {
   REQUIRE(Gleaner({"crawl", job, "--data", dir / "crawled"}).exit_code == 0);
   CHECK(done["records"] == DumpRecords(dir / "crawled", "minutely").size());
   CHECK(RecordsByUrl(dir / "served", "minutely") == RecordsByUrl(dir / "crawled", "minutely"));
+}
+
+TEST_CASE("each firing of a schedule is a new run, which picks up what changed on the site") {
+  MinutelyShop shop(40);
+  auto& [site, dir, job, ten, clock, server] = shop;
+  REQUIRE(Client(server, {"jobs", "schedule", job}).exit_code == 0);
+  JobWatcher watcher(server);
+  auto run_ended = [](uint32_t number) {
+    return [number](const v1::JobState& s) {
+      return s.run().number() == number && s.run().end() != v1::CrawlRun::OPEN &&
+             s.phase() == v1::JOB_SUCCEEDED;
+    };
+  };
+
+  clock.Set(ten + std::chrono::minutes(1));
+  watcher.WaitUntil("minutely", "run 1 ended", run_ended(1));
+  const auto run1 = Contents(DumpRecords(dir / "served", "minutely"));
+  REQUIRE(run1.size() >= 40);
+
+  demo::SiteChange change;
+  change.changed_fraction = 0.1;
+  change.removed_fraction = 0.1;
+  change.added = 3;
+  demo::SiteChangeReport report;
+  REQUIRE(site->Change(change, &report).ok());
+  REQUIRE(!report.changed.empty());
+  REQUIRE(!report.removed.empty());
+  clock.Set(ten + std::chrono::minutes(2));
+  watcher.WaitUntil("minutely", "run 2 ended", run_ended(2));
+
+  // The oracle: a first crawl of the changed site, against run 1's records.
+  REQUIRE(Gleaner({"crawl", job, "--data", dir / "fresh"}).exit_code == 0);
+  const auto fresh = Contents(DumpRecords(dir / "fresh", "minutely"));
+  std::map<std::string, size_t> expected = Changes(run1, fresh);
+  REQUIRE(expected["changed"] > 0);
+  REQUIRE(expected["removed"] > 0);
+  REQUIRE(expected["added"] > 0);
+
+  ProcessResult listed = Client(server, {"jobs", "runs", "minutely", "--json"});
+  INFO(listed.err);
+  REQUIRE(listed.exit_code == 0);
+  nlohmann::json runs = nlohmann::json::parse(listed.out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0]["run"] == 1);
+  CHECK(runs[0]["records_added"] == run1.size());
+  const nlohmann::json& run2 = runs[1];
+  CHECK(run2["run"] == 2);
+  CHECK(run2["phase"] == "succeeded");
+  for (const char* count : {"added", "changed", "unchanged", "removed"}) {
+    INFO(count);
+    CHECK(run2[std::string("records_") + count] == expected[count]);
+  }
+  // `jobs status` shows the current run; the records as of run 2 are those of the changed site.
+  ProcessResult status = Client(server, {"jobs", "status", "minutely", "--json"});
+  REQUIRE(status.exit_code == 0);
+  CHECK(nlohmann::json::parse(status.out)["run"] == run2);
+  CHECK_THAT(Client(server, {"jobs", "status", "minutely"}).out,
+             Catch::Contains("run:      2 (succeeded): " + std::to_string(expected["added"]) +
+                             " added, " + std::to_string(expected["changed"]) + " changed"));
+  CHECK(Contents(DumpRecords(dir / "served", "minutely")) == fresh);
+  ProcessResult stop = server.Terminate();
+  REQUIRE(stop.exit_code == 0);
+  // The log says which run each firing was and what it found.
+  CHECK_THAT(stop.err, Catch::Contains(" run=1 ") && Catch::Contains(" run=2 ") &&
+                           Catch::Contains(" added=" + std::to_string(expected["added"]) +
+                                           " changed=" + std::to_string(expected["changed"]) +
+                                           " unchanged="));
+  // Over gRPC as in the store.
+  ProcessResult stored = Gleaner({"stage", "runs", "minutely", "--json", "--data", dir / "served"});
+  REQUIRE(stored.exit_code == 0);
+  CHECK(nlohmann::json::parse(stored.out) == runs);
+  CHECK(StageJob(dir / "served", "minutely")["run"] == run2);
 }
 
 TEST_CASE("a job meeting a response nested 100,000 levels deep ends and the server survives it") {

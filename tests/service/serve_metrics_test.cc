@@ -1,7 +1,7 @@
 // `gleaner serve --metrics`: Prometheus text exposition at GET /metrics with
 // the gRPC calls the server answered (counted by method and code, streams in
-// progress, durations), the records pulled, and the store's jobs; any other
-// path is 404. Also the whole path end to end: submit, crawl, pull.
+// progress, durations), the records pulled, and the store's jobs and their
+// runs; any other path is 404. Also the whole path end to end: submit, crawl, pull.
 #include <curl/curl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -14,6 +14,7 @@
 
 #include "demo/fixture_site.h"
 #include "storage/job_phase.h"
+#include "storage/job_writer.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/service/crawled_shop.h"
 #include "tests/service/job_watcher.h"
@@ -167,8 +168,11 @@ TEST_CASE("/metrics counts the calls the server answered, by method and code") {
     CHECK(samples["gleaner_jobs{phase=\"" + std::string(phase) + "\"}"] == "0");
   }
   for (const char* zero :
-       {"gleaner_pages_fetched_total", "gleaner_fetched_bytes_total", "gleaner_fetch_errors_total",
-        "gleaner_records_ingested_total", "gleaner_records_pulled_total"}) {
+       {"gleaner_pages_fetched_total", "gleaner_pages_not_modified_total",
+        "gleaner_fetched_bytes_total", "gleaner_fetch_errors_total",
+        "gleaner_records_ingested_total", "gleaner_records_pulled_total",
+        "gleaner_run_records_total{change=\"added\"}",
+        "gleaner_run_records_total{change=\"removed\"}"}) {
     INFO(zero);
     CHECK(samples[zero] == "0");
   }
@@ -188,6 +192,8 @@ TEST_CASE("/metrics counts the calls the server answered, by method and code") {
   CHECK(types == std::map<std::string, std::string>{
                      {"gleaner_jobs", "gauge"},
                      {"gleaner_pages_fetched_total", "counter"},
+                     {"gleaner_pages_not_modified_total", "counter"},
+                     {"gleaner_run_records_total", "counter"},
                      {"gleaner_fetched_bytes_total", "counter"},
                      {"gleaner_fetch_errors_total", "counter"},
                      {"gleaner_records_ingested_total", "counter"},
@@ -234,6 +240,51 @@ TEST_CASE("job series are read from the store, a bare port listens on loopback")
   CHECK(samples["gleaner_fetched_bytes_total"] ==
         std::to_string(stored["stats"]["bytes_fetched"].get<uint64_t>()));
   CHECK(samples["gleaner_fetch_errors_total"] == std::to_string(stored["errors"].get<uint64_t>()));
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("run series add up every run of every job, not only the current one") {
+  TempDir dir;
+  {
+    std::unique_ptr<storage::StagingStore> store;
+    REQUIRE(storage::StagingStore::OpenPrimary(dir / "data", {}, &store).ok());
+    // Job "weekly": run 1 added 10 records, run 2 found 2 changed, 1 removed,
+    // 7 unchanged and 3 pages not modified; job "daily" has one run (4 added).
+    struct Run {
+      const char* job;
+      uint32_t number;
+      uint64_t added, changed, unchanged, removed, not_modified;
+    };
+    for (const Run& r : {Run{"weekly", 1, 10, 0, 0, 0, 0}, Run{"weekly", 2, 0, 2, 7, 1, 3},
+                         Run{"daily", 1, 4, 0, 0, 0, 0}}) {
+      std::unique_ptr<storage::JobWriter> writer;
+      REQUIRE(storage::JobWriter::Open(store.get(), r.job, &writer).ok());
+      v1::JobState* state = writer->mutable_state();
+      state->set_phase(v1::JOB_SUCCEEDED);
+      v1::JobStats* stats = state->mutable_stats();
+      stats->set_pages_not_modified(stats->pages_not_modified() + r.not_modified);
+      v1::CrawlRun* run = state->mutable_run();
+      run->Clear();
+      run->set_number(r.number);
+      run->set_end(v1::CrawlRun::COMPLETE);
+      run->set_pages_not_modified(r.not_modified);
+      run->set_records_added(r.added);
+      run->set_records_changed(r.changed);
+      run->set_records_unchanged(r.unchanged);
+      run->set_records_removed(r.removed);
+      REQUIRE(writer->Commit().ok());
+    }
+  }
+  ServeProcess server(dir, dir / "data", {"--metrics", ":0"});
+  std::string text = Metrics(server);
+  INFO(text);
+  auto samples = Samples(text);
+  CHECK(samples["gleaner_pages_not_modified_total"] == "3");
+  CHECK(SeriesOf(samples, "gleaner_run_records_total") ==
+        std::set<std::string>{"gleaner_run_records_total{change=\"added\"} 14",
+                              "gleaner_run_records_total{change=\"changed\"} 2",
+                              "gleaner_run_records_total{change=\"unchanged\"} 7",
+                              "gleaner_run_records_total{change=\"removed\"} 1"});
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
