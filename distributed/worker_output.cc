@@ -40,7 +40,8 @@ Status WorkerCrawlOutput::AddPage(v1::Page page) {
   return Status::OK();
 }
 
-Status WorkerCrawlOutput::AddError(const v1::FetchError& error) {
+Status WorkerCrawlOutput::AddError(const v1::FrontierItem& /*item: the server keeps runs*/,
+                                   const v1::FetchError& error) {
   v1::PageDone done;
   done.set_url(error.url());
   *done.mutable_error() = error;

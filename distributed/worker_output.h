@@ -39,7 +39,7 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
                         const std::vector<v1::Record>& records) override;
   // Only a 304 is sent: its records stand.
   Status AddPage(v1::Page page) override;
-  Status AddError(const v1::FetchError& error) override;
+  Status AddError(const v1::FrontierItem& item, const v1::FetchError& error) override;
   // The ingest service skips records it has by (job, source_url, index_in_page).
   bool records_idempotent() const override { return true; }
   v1::JobStats* stats() override { return &stats_; }

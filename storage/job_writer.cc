@@ -152,9 +152,18 @@ Status JobWriter::PutPageRecords(std::string_view url, const std::vector<v1::Rec
   v1::UrlState url_state;
   Status known = ReadUrlState(url, &url_state);
   if (!known.ok() && !known.IsNotFound()) return known;
+  // The same signature as the records valid now: none of them is read.
+  const bool same_page = queued_as != nullptr && url_state.last_run() != 0 &&
+                         url_state.item().signature() != 0 &&
+                         url_state.item().signature() == queued_as->signature() &&
+                         url_state.record_count() == records.size();
   uint32_t slots = 0;
-  GLEANER_RETURN_IF_ERROR(StoredRecordSlots(url, url_state, &slots));
-  for (uint32_t i = 0; i < std::max<size_t>(slots, records.size()); ++i) {
+  if (same_page) {
+    counts->unchanged += records.size();
+  } else {
+    GLEANER_RETURN_IF_ERROR(StoredRecordSlots(url, url_state, &slots));
+  }
+  for (uint32_t i = 0; !same_page && i < std::max<size_t>(slots, records.size()); ++i) {
     uint64_t seq = 0;
     v1::Record stored;
     Status s = ReadValidRecord(url, i, &seq, &stored);
@@ -187,6 +196,8 @@ Status JobWriter::PutPageRecords(std::string_view url, const std::vector<v1::Rec
   if (queued_as != nullptr) {
     *url_state.mutable_item() = *queued_as;
     url_state.mutable_item()->set_attempts(0);
+  } else {
+    url_state.mutable_item()->clear_signature();  // no longer that of the valid records
   }
   Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
   return Status::OK();
@@ -211,6 +222,11 @@ Status JobWriter::CloseUrl(std::string_view url, uint32_t run, RecordCounts* cou
   counts->removed += closed;
   if (known.ok() || closed > 0) {
     url_state.set_record_count(0);
+    // Its validators and signature describe records no longer valid.
+    url_state.mutable_item()->clear_etag();
+    url_state.mutable_item()->clear_last_modified();
+    url_state.mutable_item()->clear_signature();
+    url_state.mutable_item()->clear_record_count();
     url_state.set_last_run(run);
     Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
   }
@@ -228,6 +244,16 @@ Status JobWriter::KeepPageRecords(std::string_view url, uint32_t run, RecordCoun
   counts->unchanged += slots;
   url_state.set_record_count(slots);
   url_state.set_last_run(run);
+  Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
+  return Status::OK();
+}
+
+Status JobWriter::UpdateUrlState(std::string_view url,
+                                 const std::function<void(v1::UrlState*)>& update) {
+  v1::UrlState url_state;
+  Status known = ReadUrlState(url, &url_state);
+  if (!known.ok() && !known.IsNotFound()) return known;
+  update(&url_state);
   Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
   return Status::OK();
 }

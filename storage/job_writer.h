@@ -7,6 +7,7 @@
 // store must outlive it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,7 +52,10 @@ class JobWriter {
   // hash is a new version (valid_from_run = run) that closes the old row
   // (valid_to_run = run); a new index is added; valid stored indexes from
   // records.size() on are closed (removed). `queued_as` (may be null) is how
-  // the crawl queued the URL, kept so that the next run queues it again.
+  // the crawl queued the URL, kept so that the next run queues it again; it
+  // carries this fetch's validators and record signature. When that
+  // signature equals the stored one (and the count), the page is unchanged as
+  // a whole: its records count unchanged and no record row is read or written.
   Status PutPageRecords(std::string_view url, const std::vector<v1::Record>& records,
                         uint32_t run, const v1::FrontierItem* queued_as, RecordCounts* counts);
   // Closes every valid record of `url` in run `run` (removed): the URL is gone.
@@ -62,6 +66,10 @@ class JobWriter {
   // What the store keeps about `url` between runs, this batch's writes
   // included. NotFound for a URL no run stored.
   Status ReadUrlState(std::string_view url, v1::UrlState* state) const;
+  // Rewrites the stored state of `url` (an empty one when it has none) with
+  // `update`, which sees the writes staged before it; for what the crawl
+  // keeps per URL besides its records (validators, schedule, failures).
+  Status UpdateUrlState(std::string_view url, const std::function<void(v1::UrlState*)>& update);
   // `page.body` is the raw body; it is stored zstd-compressed.
   Status AddPage(v1::Page page);
   Status AddError(const v1::FetchError& error);

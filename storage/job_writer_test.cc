@@ -406,6 +406,44 @@ TEST_CASE("records put again unchanged in the next run write no row and count un
   CHECK(RecordsAsOf(store.get(), 2) == RecordsAsOf(store.get(), 1));
 }
 
+TEST_CASE("a page put with the signature its valid records have is unchanged as a whole") {
+  TempDir tmp;
+  auto store = OpenStore(tmp / "store");
+  auto writer = OpenWriter(store.get(), "shop");
+  const std::string url = "https://s.example/a";
+  v1::FrontierItem item;
+  item.set_url(url);
+  item.set_signature(42);
+  item.set_record_count(2);
+  auto put = [&](std::vector<std::string> content, const v1::FrontierItem& as) {
+    RecordCounts counts;
+    REQUIRE(writer
+                ->PutPageRecords(url, Page(url, std::move(content)), writer->state().run().number(),
+                                 &as, &counts)
+                .ok());
+    return counts;
+  };
+  StartRun(writer.get(), 1);
+  CHECK(put({"x", "y"}, item) == RecordCounts{2, 0, 0, 0});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  // The signature decides: not a row is compared (the content given here
+  // differs, which a page hashing the same never does).
+  StartRun(writer.get(), 2);
+  CHECK(put({"x", "changed"}, item) == RecordCounts{0, 0, 2, 0});
+  CHECK(writer->pending_rows() == 0);
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  // Another signature compares the rows; a URL closed forgets its signature.
+  StartRun(writer.get(), 3);
+  item.set_signature(43);
+  CHECK(put({"x", "changed"}, item) == RecordCounts{0, 1, 1, 0});
+  RecordCounts closed;
+  REQUIRE(writer->CloseUrl(url, 3, &closed).ok());
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+  StartRun(writer.get(), 4);
+  CHECK(put({"x", "changed"}, item) == RecordCounts{2, 0, 0, 0});
+  EndRun(writer.get(), v1::CrawlRun::COMPLETE);
+}
+
 TEST_CASE("a changed record is a new version and the old one still reads as of the old run") {
   TempDir tmp;
   auto store = OpenStore(tmp / "store");

@@ -17,11 +17,12 @@ void CountRecords(JobWriter* writer, const RecordCounts& counts) {
 }  // namespace
 
 Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
-                  const v1::FrontierItem* queued_as) {
+                  const v1::FrontierItem* queued_as, RecordCounts* page_counts) {
   RecordCounts counts;
   GLEANER_RETURN_IF_ERROR(
       writer->PutPageRecords(url, records, RunNumber(*writer), queued_as, &counts));
   CountRecords(writer, counts);
+  if (page_counts != nullptr) *page_counts = counts;
   return Status::OK();
 }
 

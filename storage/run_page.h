@@ -16,9 +16,10 @@
 namespace gleaner::storage {
 
 // The records extracted from the page at `url`, compared with those of
-// earlier runs (JobWriter::PutPageRecords); `queued_as` may be null.
+// earlier runs (JobWriter::PutPageRecords); `queued_as` may be null. The
+// page's own counts go to *page_counts too when it is non-null.
 Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
-                  const v1::FrontierItem* queued_as);
+                  const v1::FrontierItem* queued_as, RecordCounts* page_counts = nullptr);
 // The page at `url` answered 304: its records stand, unchanged.
 Status KeepRunPage(JobWriter* writer, std::string_view url);
 // The page failed for good: stored with the job's errors; gone (404, 410),

@@ -250,8 +250,10 @@ Status StoreReader::ScanRecordsWithUrlPrefix(std::string_view job, std::string_v
 }
 
 Status StoreReader::GetUrl(std::string_view job, std::string_view url,
-                           std::vector<v1::Record>* records, v1::Page* page) {
+                           std::vector<v1::Record>* records, v1::Page* page, v1::UrlState* state) {
   records->clear();
+  if (state) state->Clear();
+  bool found_state = false;
   std::string prefix = UrlPrefix(job, url);
   prefix.push_back('\0');
   Status row_error;
@@ -267,11 +269,16 @@ Status StoreReader::GetUrl(std::string_view job, std::string_view url,
         } else if (tag == 'r') {
           row_error = GetBySeq(Family::kRecords, job, v, &record);
           if (row_error.ok() && record.valid_to_run() == 0) records->push_back(record);
+        } else if (tag == 'm') {
+          found_state = state != nullptr;
+          if (state && !state->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+            row_error = Status::Corruption("job '" + std::string(job) + "': unreadable URL state");
+          }
         }
         return row_error.ok();
       }));
   GLEANER_RETURN_IF_ERROR(row_error);
-  if (records->empty() && !found_page) {
+  if (records->empty() && !found_page && !found_state) {
     return Status::NotFound("no records or page for " + std::string(url) + " in job '" +
                             std::string(job) + "'");
   }

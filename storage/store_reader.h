@@ -72,10 +72,11 @@ class StoreReader {
   Status ScanRecordsWithUrlPrefix(std::string_view job, std::string_view url_prefix,
                                   const Visitor<v1::Record>& visit);
   // The records extracted from exactly `url`, in page order; the latest page
-  // fetched from it (body decompressed) when `page` is non-null. NotFound when
-  // the URL has neither.
+  // fetched from it (body decompressed) when `page` is non-null; its state
+  // across runs when `state` is non-null (empty when it has none). NotFound
+  // when the URL has no records, no page and (when asked for) no state.
   Status GetUrl(std::string_view job, std::string_view url, std::vector<v1::Record>* records,
-                v1::Page* page);
+                v1::Page* page, v1::UrlState* state = nullptr);
 
   // Every URL of the job the store keeps a state for (fetched in some run),
   // in URL order.

@@ -54,8 +54,11 @@ Status OpenStoreToCrawl(const std::string& data_flag, const std::string& job_pat
 // Runs `job` into `store` with a progress line on stderr, then prints the
 // summary to `summary_out`; a run that fetched no page is an error (exit 1).
 // `ca_file` (may be empty) is trusted for https besides the system's CAs.
+// `revisit_now_micros` (0: the system clock) fixes the time revisits go by
+// (CrawlOptions::revisit_clock), for tests.
 Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* store,
-                      const std::string& ca_file = "", std::ostream* summary_out = &std::cout);
+                      const std::string& ca_file = "", std::ostream* summary_out = &std::cout,
+                      int64_t revisit_now_micros = 0);
 
 // Adds --log-format (text or json) to a long-running command; see common/logger.h.
 void AddLogFormatFlag(CLI::App* cmd, std::string* log_format);

@@ -113,12 +113,30 @@ nlohmann::ordered_json RunToJson(const v1::CrawlRun& run) {
       {"pages_fetched", run.pages_ok()},
       {"pages_not_modified", run.pages_not_modified()},
       {"pages_failed", run.pages_failed()},
+      {"pages_carried_over", run.pages_carried_over()},
       {"records_added", run.records_added()},
       {"records_changed", run.records_changed()},
       {"records_unchanged", run.records_unchanged()},
       {"records_removed", run.records_removed()},
       {"bytes", run.bytes()}};
   return out;
+}
+
+nlohmann::ordered_json UrlStateToJson(const v1::UrlState& state) {
+  auto time = [](int64_t micros) {
+    return micros != 0 ? nlohmann::ordered_json(shards::FormatTimestampMicros(micros))
+                       : nlohmann::ordered_json();
+  };
+  return {{"last_run", state.last_run()},
+          {"record_count", state.record_count()},
+          {"failures", state.failures()},
+          {"last_failure", state.failures() != 0
+                               ? nlohmann::ordered_json(v1::ErrorKind_Name(state.last_failure()))
+                               : nlohmann::ordered_json()},
+          {"last_fetch", time(state.last_fetch_micros())},
+          {"last_change", time(state.last_change_micros())},
+          {"interval_s", state.interval_micros() / 1000000},
+          {"next_due", time(state.next_due_micros())}};
 }
 
 void PrintRuns(const std::vector<v1::CrawlRun>& runs, bool json, std::ostream& out) {
@@ -129,15 +147,16 @@ void PrintRuns(const std::vector<v1::CrawlRun>& runs, bool json, std::ostream& o
     return;
   }
   TablePrinter t({"RUN", "PHASE", "STARTED", "ENDED", "FETCHED", "NOT_MODIFIED", "FAILED",
-                  "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
+                  "CARRIED_OVER", "ADDED", "CHANGED", "UNCHANGED", "REMOVED", "BYTES"});
   for (const auto& run : runs) {
     t.AddRow({std::to_string(run.number()), RunPhaseWord(run),
               shards::FormatTimestampMicros(run.start_micros()),
               run.end_micros() != 0 ? shards::FormatTimestampMicros(run.end_micros()) : "-",
               std::to_string(run.pages_ok()), std::to_string(run.pages_not_modified()),
-              std::to_string(run.pages_failed()), std::to_string(run.records_added()),
-              std::to_string(run.records_changed()), std::to_string(run.records_unchanged()),
-              std::to_string(run.records_removed()), std::to_string(run.bytes())});
+              std::to_string(run.pages_failed()), std::to_string(run.pages_carried_over()),
+              std::to_string(run.records_added()), std::to_string(run.records_changed()),
+              std::to_string(run.records_unchanged()), std::to_string(run.records_removed()),
+              std::to_string(run.bytes())});
   }
   t.Print(out);
 }

@@ -24,6 +24,8 @@ nlohmann::ordered_json PageToJson(const v1::Page& p);  // without the body
 nlohmann::ordered_json JobToJson(const v1::JobState& j);
 // One run of a job, as `stage runs --json` lists it.
 nlohmann::ordered_json RunToJson(const v1::CrawlRun& run);
+// A URL's state across runs: its last run, transient failures, revisit schedule.
+nlohmann::ordered_json UrlStateToJson(const v1::UrlState& state);
 // How a run stands, for people: running, succeeded or failed.
 const char* RunPhaseWord(const v1::CrawlRun& run);
 // A job's runs as `stage runs` and `jobs runs` print them: one JSON array, or

@@ -148,15 +148,19 @@ Status Get(const StageFlags& f) {
     GLEANER_RETURN_IF_ERROR(RequireJob(r, f.job, &j));
     std::vector<v1::Record> records;
     v1::Page page;
-    GLEANER_RETURN_IF_ERROR(r.GetUrl(f.job, f.url, &records, &page));
+    v1::UrlState state;
+    GLEANER_RETURN_IF_ERROR(r.GetUrl(f.job, f.url, &records, &page, &state));
     bool has_page = !page.url().empty();
+    const bool has_state = state.ByteSizeLong() != 0;
     if (f.json) {
       nlohmann::ordered_json recs = nlohmann::ordered_json::array();
       for (const auto& rec : records) recs.push_back(RecordToJson(rec));
-      std::cout << DumpJson({{"url", f.url},
-                             {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
-                             {"records", recs}},
-                            2)
+      std::cout << DumpJson(
+                       {{"url", f.url},
+                        {"page", has_page ? PageToJson(page) : nlohmann::ordered_json()},
+                        {"state", has_state ? UrlStateToJson(state) : nlohmann::ordered_json()},
+                        {"records", recs}},
+                       2)
                 << '\n';
       return Status::OK();
     }
@@ -170,6 +174,14 @@ Status Get(const StageFlags& f) {
       std::cout << '\n';
     } else {
       std::cout << "page: not stored\n";
+    }
+    if (state.failures() != 0) {
+      std::cout << "failures: " << state.failures() << " in a row, the last "
+                << v1::ErrorKind_Name(state.last_failure()) << " (retried in the next run)\n";
+    }
+    if (state.next_due_micros() != 0) {
+      std::cout << "next due: " << shards::FormatTimestampMicros(state.next_due_micros())
+                << " (interval " << state.interval_micros() / 1000000 << " s)\n";
     }
     std::cout << "records: " << records.size() << '\n';
     for (size_t i = 0; i < records.size(); ++i) {

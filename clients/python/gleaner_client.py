@@ -84,6 +84,7 @@ def _run_dict(run):
         "ended": _timestamp(run.end_micros),
         "pages_fetched": run.pages_ok,
         "pages_not_modified": run.pages_not_modified,
+        "pages_carried_over": run.pages_carried_over,
         "pages_failed": run.pages_failed,
         "records_added": run.records_added,
         "records_changed": run.records_changed,

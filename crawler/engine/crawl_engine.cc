@@ -14,10 +14,12 @@
 #include <random>
 #include <thread>
 
+#include "common/coding.h"
 #include "crawler/engine/backoff.h"
 #include "crawler/engine/page_processor.h"
 #include "crawler/engine/store_crawl_output.h"
 #include "crawler/fetch/http_fetcher.h"
+#include "crawler/fetch/validators.h"
 #include "crawler/frontier/run_tally.h"
 #include "crawler/robots/robots_rules.h"
 #include "crawler/url/url_normalizer.h"
@@ -44,6 +46,15 @@ uint64_t ContentHash(const std::vector<v1::Field>& fields) {
   uint64_t h = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   return h;
+}
+
+// What a page extracted, as a whole: the hash of its records' content hashes
+// in order. Never 0, which a FrontierItem holds for "not known".
+uint64_t PageSignature(const std::vector<v1::Record>& records) {
+  std::string hashes;
+  for (const auto& record : records) PutFixed64BE(&hashes, record.content_hash());
+  const uint64_t h = XXH3_64bits(hashes.data(), hashes.size());
+  return h == 0 ? 1 : h;
 }
 
 // A lease that expired and was claimed again (a frontier shared by workers)
@@ -199,7 +210,8 @@ Status CrawlEngine::Impl::Prepare() {
     source_headers_.push_back(std::move(headers));
   }
   if (store_ != nullptr) {
-    GLEANER_RETURN_IF_ERROR(StoreCrawlOutput::Open(store_, job_, &store_output_));
+    GLEANER_RETURN_IF_ERROR(
+        StoreCrawlOutput::Open(store_, job_, options_.revisit_clock, &store_output_));
     frontier_ = store_output_->frontier();
     output_ = store_output_.get();
   }
@@ -636,7 +648,16 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
       rec.set_content_hash(ContentHash(outcome.records[i]));
       for (auto& f : outcome.records[i]) *rec.add_fields() = std::move(f);
     }
-    Status added_records = output_->AddPageRecords(lease.item, page_url, records);
+    // The URL as the next run queues it: with this response's validators and
+    // what it extracted, so a revisit asks conditionally and can tell a page
+    // whose records are all the same.
+    v1::FrontierItem fetched = lease.item;
+    const Validators validators = ValidatorsOf(r.headers);
+    fetched.set_etag(validators.etag);
+    fetched.set_last_modified(validators.last_modified);
+    fetched.set_signature(PageSignature(records));
+    fetched.set_record_count(static_cast<uint32_t>(records.size()));
+    Status added_records = output_->AddPageRecords(fetched, page_url, records);
     if (!added_records.ok()) {
       fatal_ = added_records;
       stopping_ = true;
@@ -688,7 +709,7 @@ void CrawlEngine::Impl::Fail(const Lease& lease, v1::ErrorKind kind, const Fetch
   e.set_message(message);
   e.set_attempts(lease.item.attempts());
   e.set_time_micros(NowMicros());
-  Status s = output_->AddError(e);
+  Status s = output_->AddError(lease.item, e);
   if (!s.ok()) fatal_ = s;
   ++summary_.errors;
   failures_.AddFailures(kind, 1, message);
@@ -726,7 +747,9 @@ void CrawlEngine::Impl::EndRun() {
   // max_pages was reached.
   if (summary_.stopped || (!max_pages_reached_ && !frontier_->Done())) return;
   v1::CrawlRun* r = run();
-  if (output_->run() != nullptr && r->pages_ok() == 0) {
+  // A run that asked for nothing (every known URL carried over) did not fail.
+  if (output_->run() != nullptr && r->pages_ok() == 0 &&
+      (r->pages_started() > 0 || r->pages_carried_over() == 0)) {
     summary_.failed = true;
     summary_.end_reason = "no page fetched" + failures_.DescribeFailures();
     r->set_end(v1::CrawlRun::NOTHING_FETCHED);

@@ -45,6 +45,10 @@ struct CrawlOptions {
   // hop and for robots.txt: such pages fail with ERROR_OUT_OF_SCOPE. An
   // operator's setting, set for jobs that came over the network.
   bool public_networks_only = false;
+  // The time (Unix micros) revisits go by when crawling into the store: which
+  // known URLs a new run finds due, and each fetch's time in its URL's
+  // schedule. Null: the system clock. Tests set it to let days pass at once.
+  std::function<int64_t()> revisit_clock;
 };
 
 struct CrawlSummary {

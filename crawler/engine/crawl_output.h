@@ -30,9 +30,11 @@ class CrawlOutput {
   virtual Status End(double duration_s) = 0;
 
   virtual Status AddRecord(const v1::Record& record) = 0;
-  // All the records extracted from the page at `url` (queued as `item`), in
-  // page order; possibly none. An output that keeps runs compares them with
-  // the page's earlier records; the default adds each.
+  // All the records extracted from the page at `url`, in page order; possibly
+  // none. `item` is how the URL was queued, with this response's validators
+  // (etag, last_modified) and what it extracted (signature, record_count): how
+  // a later run queues it. An output that keeps runs compares the records
+  // with the page's earlier ones; the default adds each.
   virtual Status AddPageRecords(const v1::FrontierItem& /*item*/, const std::string& /*url*/,
                                 const std::vector<v1::Record>& records) {
     for (const auto& record : records) GLEANER_RETURN_IF_ERROR(AddRecord(record));
@@ -42,7 +44,9 @@ class CrawlOutput {
   // page answered 304 to a conditional GET (Page.not_modified, no body): the
   // output keeps that URL's records as they were.
   virtual Status AddPage(v1::Page page) = 0;
-  virtual Status AddError(const v1::FetchError& error) = 0;
+  // A permanent failure of the URL queued as `item` (attempts included); an
+  // output that keeps runs queues a transient one again in the next run.
+  virtual Status AddError(const v1::FrontierItem& item, const v1::FetchError& error) = 0;
   // True when a record added again (same source_url and index_in_page) is
   // stored once: the engine may then add a page's records more than once.
   virtual bool records_idempotent() const { return false; }

@@ -1,12 +1,15 @@
 // PlanRevisit: which of a job's known URLs a new run visits again. Every URL
-// an earlier run fetched has a UrlState in the store, holding the frontier
-// item it was queued with (and the validators and signature of its last
-// fetch); the plan queues those items again. Shared by the single-process
+// an earlier run fetched (or failed transiently) has a UrlState in the store,
+// holding the frontier item it was queued with (and the validators and
+// signature of its last fetch); the plan queues those items again when due
+// (revisit_schedule.h: always without the job's `recrawl:` block) and
+// carries the others over: no request, their rows stay valid. Shared by the single-process
 // crawl (StoreCrawlOutput) and the Redis board, so both runs revisit alike.
 // Reads a consistent view of the store; safe while others write.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -18,6 +21,7 @@ namespace gleaner::crawler {
 
 struct RevisitPlan {
   std::vector<v1::FrontierItem> due;  // queued in the new run, in URL order
+  std::vector<std::string> carried_over;  // the URLs of the items not due yet
 };
 
 Status PlanRevisit(storage::StagingStore* store, const JobConfig& job, int64_t now_micros,

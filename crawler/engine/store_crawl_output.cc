@@ -2,6 +2,8 @@
 
 #include "common/coding.h"
 #include "crawler/engine/revisit_plan.h"
+#include "crawler/engine/revisit_schedule.h"
+#include "crawler/fetch/validators.h"
 #include "storage/run_page.h"
 
 namespace gleaner::crawler {
@@ -10,11 +12,29 @@ namespace {
 
 std::string RobotsCacheKey(const std::string& host_key) { return "robots\0" + host_key; }
 
+// A failure that asking again later may mend: the next run retries the URL.
+bool Transient(const v1::FetchError& error) {
+  switch (error.kind()) {
+    case v1::ERROR_DNS:
+    case v1::ERROR_CONNECT:
+    case v1::ERROR_TLS:
+    case v1::ERROR_TIMEOUT:
+    case v1::ERROR_ROBOTS_UNAVAILABLE:
+      return true;
+    case v1::ERROR_HTTP_STATUS:
+      return error.http_status() >= 500;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Status StoreCrawlOutput::Open(storage::StagingStore* store, const JobConfig& job,
+                              std::function<int64_t()> clock,
                               std::unique_ptr<StoreCrawlOutput>* out) {
-  std::unique_ptr<StoreCrawlOutput> o(new StoreCrawlOutput(store, job));
+  if (!clock) clock = storage::NowMicros;
+  std::unique_ptr<StoreCrawlOutput> o(new StoreCrawlOutput(store, job, std::move(clock)));
   GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store, job.name, &o->writer_));
   RocksDbFrontier::Options fo;
   fo.per_host = job.politeness.per_host;
@@ -42,6 +62,7 @@ Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds) {
 Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number,
                                   bool failed_before) {
   size_t added = 0;
+  uint64_t carried_over = 0;
   if (!frontier_->seeded()) {
     GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
     frontier_->MarkSeeded();
@@ -49,10 +70,18 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
     // A revisit: the seeds and the known URLs the plan says are due (their
     // rows tell what changed), queued again as they were queued then.
     RevisitPlan plan;
-    GLEANER_RETURN_IF_ERROR(PlanRevisit(store_, job_, storage::NowMicros(), &plan));
+    GLEANER_RETURN_IF_ERROR(PlanRevisit(store_, job_, clock_(), &plan));
     frontier_->ForgetSeen();
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    // A URL not due is seen already: a link to it queues no request.
+    for (const std::string& url : plan.carried_over) {
+      bool seen = false;
+      GLEANER_RETURN_IF_ERROR(frontier_->MarkSeen(url, &seen));
+    }
+    // Known URLs first, with their validators: a seed among them is not
+    // queued again without.
     GLEANER_RETURN_IF_ERROR(frontier_->Push(plan.due, &added));
+    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    carried_over = plan.carried_over.size();
   } else if (failed_before) {
     frontier_->Requeue(seeds);
   }
@@ -61,23 +90,54 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
   run->Clear();
   run->set_number(number);
   run->set_start_micros(storage::NowMicros());
+  run->set_pages_carried_over(carried_over);
   return Status::OK();
 }
 
 Status StoreCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std::string& url,
                                         const std::vector<v1::Record>& records) {
-  return storage::PutRunPage(writer_.get(), url, records, &item);
+  storage::RecordCounts counts;
+  GLEANER_RETURN_IF_ERROR(storage::PutRunPage(writer_.get(), url, records, &item, &counts));
+  const bool changed = counts.added + counts.changed + counts.removed > 0;
+  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) { Answered(changed, state); });
+}
+
+void StoreCrawlOutput::Answered(bool changed, v1::UrlState* state) {
+  ScheduleNextVisit(job_.recrawl, changed, clock_(), state);
+  state->clear_failures();
+  state->clear_last_failure();
 }
 
 Status StoreCrawlOutput::AddPage(v1::Page page) {
-  if (page.not_modified()) {
-    GLEANER_RETURN_IF_ERROR(storage::KeepRunPage(writer_.get(), page.final_url()));
-  }
-  return writer_->AddPage(std::move(page));
+  if (!page.not_modified()) return writer_->AddPage(std::move(page));
+  // The server says the page is as last fetched: its records stand, counted
+  // unchanged, and its stored page (if any) stays the one with the body.
+  const std::string& url = page.final_url().empty() ? page.url() : page.final_url();
+  GLEANER_RETURN_IF_ERROR(storage::KeepRunPage(writer_.get(), url));
+  const Validators validators = ValidatorsOf(page.headers());
+  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) {
+    // A 304 sends the validators a 200 would (RFC 9110 15.4.5): keep the newest.
+    if (!validators.etag.empty()) state->mutable_item()->set_etag(validators.etag);
+    if (!validators.last_modified.empty()) {
+      state->mutable_item()->set_last_modified(validators.last_modified);
+    }
+    Answered(/*changed=*/false, state);
+  });
 }
 
-Status StoreCrawlOutput::AddError(const v1::FetchError& error) {
-  return storage::AddRunError(writer_.get(), error);
+Status StoreCrawlOutput::AddError(const v1::FrontierItem& item, const v1::FetchError& error) {
+  GLEANER_RETURN_IF_ERROR(storage::AddRunError(writer_.get(), error));
+  if (!Transient(error)) return Status::OK();
+  // Queued again in the next run, as it was queued in this one; its records
+  // (if any) stand meanwhile.
+  return writer_->UpdateUrlState(error.url(), [&](v1::UrlState* state) {
+    if (!state->has_item()) {
+      *state->mutable_item() = item;
+      state->mutable_item()->set_attempts(0);
+    }
+    state->set_failures(state->failures() + 1);
+    state->set_last_failure(error.kind());
+  });
 }
 
 Status StoreCrawlOutput::End(double duration_s) {

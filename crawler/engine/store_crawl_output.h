@@ -7,7 +7,11 @@
 // continues the open run, or starts the next, which visits the seeds and
 // every URL earlier runs fetched again. A page's records go through
 // JobWriter::PutPageRecords, which counts them added, changed, unchanged or
-// removed in the run; a 404 or 410 removes the URL's records. The job's
+// removed in the run; a 404 or 410 removes the URL's records. Each URL's
+// UrlState keeps how the next run queues it (with the validators and record
+// signature of its last 200), its revisit schedule (revisit_schedule.h) and
+// its transient failures: a 304 keeps its records (counted unchanged, no row
+// written), a transient failure queues it again in the next run. The job's
 // phase follows its run: running, then succeeded, or failed when it fetched
 // nothing (the next run retries its seeds). Finish groups up to
 // kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
@@ -15,6 +19,7 @@
 // store must outlive it.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "crawler/engine/crawl_output.h"
@@ -27,8 +32,10 @@ namespace gleaner::crawler {
 
 class StoreCrawlOutput : public CrawlOutput {
  public:
+  // `clock` (Unix micros) plans runs and times fetches in the URLs'
+  // schedules; null: the system clock.
   static Status Open(storage::StagingStore* store, const JobConfig& job,
-                     std::unique_ptr<StoreCrawlOutput>* out);
+                     std::function<int64_t()> clock, std::unique_ptr<StoreCrawlOutput>* out);
 
   Frontier* frontier() { return frontier_.get(); }
 
@@ -37,8 +44,9 @@ class StoreCrawlOutput : public CrawlOutput {
   Status AddRecord(const v1::Record& record) override { return writer_->AddRecord(record); }
   Status AddPageRecords(const v1::FrontierItem& item, const std::string& url,
                         const std::vector<v1::Record>& records) override;
+  // A page answered 304 keeps its URL's records and stored page; no row.
   Status AddPage(v1::Page page) override;
-  Status AddError(const v1::FetchError& error) override;
+  Status AddError(const v1::FrontierItem& item, const v1::FetchError& error) override;
   v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
   v1::CrawlRun* run() override { return writer_->mutable_state()->mutable_run(); }
   Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
@@ -52,12 +60,18 @@ class StoreCrawlOutput : public CrawlOutput {
   static constexpr int64_t kMaxHoldMicros = 100000;
 
  private:
-  StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job) : store_(store), job_(job) {}
+  StoreCrawlOutput(storage::StagingStore* store, const JobConfig& job,
+                   std::function<int64_t()> clock)
+      : store_(store), job_(job), clock_(std::move(clock)) {}
   // Starts run number `number`, queuing what it visits.
   Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
+  // The URL of `state` answered (200 or 304), its records `changed` or not:
+  // moves its schedule and ends its failures.
+  void Answered(bool changed, v1::UrlState* state);
 
   storage::StagingStore* store_;
   JobConfig job_;
+  std::function<int64_t()> clock_;
   std::unique_ptr<storage::JobWriter> writer_;
   std::unique_ptr<RocksDbFrontier> frontier_;
   int held_pages_ = 0;             // finished since the last commit

@@ -51,6 +51,19 @@ struct RetryPolicy {
   int max_backoff_ms = 30000;
 };
 
+// How often a later run revisits each known URL (`recrawl:`). Without the
+// block every run revisits every known URL. With it each URL keeps its own
+// interval in [min, max]: a fetch that finds the URL unchanged (304, or the
+// same records) multiplies it by `increase`, one that finds it changed by
+// `decrease`; a URL not due yet is carried over to a later run.
+struct RecrawlPolicy {
+  bool adaptive = false;                                 // the job has a `recrawl:` block
+  int64_t min_interval_micros = 3600LL * 1000000;        // 1 h
+  int64_t max_interval_micros = 30 * 86400LL * 1000000;  // 30 d
+  double increase = 1.2;
+  double decrease = 0.98;
+};
+
 struct JobConfig {
   std::string name;
   std::string source_path;  // the YAML file, for messages
@@ -62,6 +75,7 @@ struct JobConfig {
   bool strip_tracking_params = true;  // utm_*, gclid, fbclid, ... removed when normalising
   int64_t max_pages = 0;              // 0 = unlimited
   std::string schedule;               // 5-field cron, used by `gleaner serve`
+  RecrawlPolicy recrawl;
   // Paths as given, a relative one joined to the job file's folder, so that
   // the job means the same files from any working directory.
   std::string prepare_rules;  // the rules file

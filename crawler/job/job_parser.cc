@@ -36,6 +36,7 @@ const std::vector<std::string_view> kJobKeys = {"name",
                                                 "strip_tracking_params",
                                                 "max_pages",
                                                 "schedule",
+                                                "recrawl",
                                                 "prepare"};
 const std::vector<std::string_view> kHtmlSourceKeys = {
     "kind", "seeds", "sitemaps", "robots_sitemaps", "scope", "follow", "records"};
@@ -403,6 +404,51 @@ void ParseSchedule(const Node& node, std::string* out) {
   if (!s.ok()) node.Fail(s.message());
 }
 
+// A revisit interval: a whole number and a unit, "90s", "30m", "6h", "7d",
+// from one second to ten years.
+void ReadInterval(const Node& node, int64_t* micros) {
+  std::string text;
+  if (!node.ReadString(&text)) return;
+  static const std::map<char, int64_t> kUnitSeconds = {
+      {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+  constexpr int64_t kMaxSeconds = 10 * 366 * 86400LL;
+  const auto unit = text.empty() ? kUnitSeconds.end() : kUnitSeconds.find(text.back());
+  const std::string digits = text.substr(0, text.empty() ? 0 : text.size() - 1);
+  const bool all_digits =
+      !digits.empty() && digits.size() <= 9 &&
+      std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); });
+  const int64_t seconds =
+      all_digits && unit != kUnitSeconds.end() ? std::stoll(digits) * unit->second : 0;
+  if (seconds < 1 || seconds > kMaxSeconds) {
+    node.FailExpected("a duration from 1s to 3660d: a whole number and s, m, h or d (\"6h\")");
+    return;
+  }
+  *micros = seconds * 1000000;
+}
+
+void ParseRecrawl(const Node& node, RecrawlPolicy* out) {
+  if (!node.present()) return;
+  MapReader map = node.AsMap({"min_interval", "max_interval", "increase", "decrease"});
+  out->adaptive = true;
+  ReadInterval(map.Get("min_interval"), &out->min_interval_micros);
+  Node max_interval = map.Get("max_interval");
+  ReadInterval(max_interval, &out->max_interval_micros);
+  // An unchanged page is revisited later, a changed one sooner: growth above
+  // 1, shrinking in (0, 1).
+  Node increase = map.Get("increase");
+  if (increase.ReadDouble(1, 100, &out->increase) && out->increase == 1) {
+    increase.Fail("increase must be above 1");
+  }
+  Node decrease = map.Get("decrease");
+  if (decrease.ReadDouble(0, 1, &out->decrease) && (out->decrease == 0 || out->decrease == 1)) {
+    decrease.Fail("decrease must be above 0 and below 1");
+  }
+  if (out->max_interval_micros < out->min_interval_micros) {
+    Node blamed = max_interval.present() ? max_interval : map.Get("min_interval");
+    blamed.Fail("max_interval must be at least min_interval");
+  }
+}
+
 // A path in a job file means the same file whatever the directory gleaner
 // runs in: a relative one is taken from the job file's folder.
 void ReadJobRelativePath(const Node& node, const std::string& job_path, std::string* out) {
@@ -440,6 +486,7 @@ Status ParseJobDocument(yaml::Document& doc, JobConfig* out) {
   map.Get("strip_tracking_params").ReadBool(&job.strip_tracking_params);
   map.Get("max_pages").ReadInt<int64_t>(0, kMaxInt64, &job.max_pages);
   ParseSchedule(map.Get("schedule"), &job.schedule);
+  ParseRecrawl(map.Get("recrawl"), &job.recrawl);
   ParsePrepare(map.Get("prepare"), doc.name(), &job);
 
   if (doc.status().ok()) *out = std::move(job);

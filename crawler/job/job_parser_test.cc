@@ -417,6 +417,37 @@ TEST_CASE("a max backoff below the base backoff is rejected") {
         "(500)");
 }
 
+TEST_CASE("a recrawl block sets an adaptive policy, and without one every run revisits all") {
+  JobConfig job;
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {min_interval: 90s, max_interval: 7d, "
+                                     "increase: 1.5, decrease: 0.5}\n"),
+                       "t.yaml", &job)
+              .ok());
+  CHECK(job.recrawl.adaptive);
+  CHECK(job.recrawl.min_interval_micros == 90 * 1000000LL);
+  CHECK(job.recrawl.max_interval_micros == 7 * 86400 * 1000000LL);
+  CHECK(job.recrawl.increase == 1.5);
+  CHECK(job.recrawl.decrease == 0.5);
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {}\n"), "t.yaml", &job).ok());
+  CHECK(job.recrawl.adaptive);
+  CHECK(job.recrawl.min_interval_micros == 3600 * 1000000LL);
+  REQUIRE(ParseJobYaml(kValidHead, "t.yaml", &job).ok());
+  CHECK_FALSE(job.recrawl.adaptive);
+}
+
+TEST_CASE("a recrawl interval without a unit, or factors the wrong side of 1, are rejected") {
+  CHECK_THAT(ErrorOf(WithValidHead("recrawl: {min_interval: 10}\n")),
+             Catch::StartsWith("t.yaml:3:25: recrawl.min_interval: expected a duration"));
+  CHECK_THAT(ErrorOf(WithValidHead("recrawl: {min_interval: 2h, max_interval: 1h}\n")),
+             Catch::StartsWith("t.yaml:3:43: recrawl.max_interval: max_interval must be at "
+                               "least min_interval"));
+  CHECK(ErrorOf(WithValidHead("recrawl: {increase: 1}\n")) ==
+        "t.yaml:3:21: recrawl.increase: increase must be above 1");
+  CHECK(ErrorOf(WithValidHead("recrawl: {decrease: 1}\n")) ==
+        "t.yaml:3:21: recrawl.decrease: decrease must be above 0 and below 1");
+  CHECK_THAT(ErrorOf(WithValidHead("recrawl: {every: 1h}\n")), Catch::Contains("every"));
+}
+
 TEST_CASE("a job name with a space is rejected at the name") {
   CHECK(ErrorOf("name: my books\nsources: [{kind: html, seeds: [\"https://a.example/\"]}]\n") ==
         "t.yaml:1:7: name: job name 'my books' may only contain letters, digits, '_', '.' and "

@@ -57,7 +57,156 @@ struct ShopAfterRun1 {
   std::string data = dir / "data";
 };
 
+// The site's log of page requests (robots.txt aside) since it was last cleared.
+std::vector<demo::RequestLogEntry> PageRequests(const demo::FixtureSite& site) {
+  std::vector<demo::RequestLogEntry> out;
+  for (auto& entry : site.RequestLog()) {
+    if (entry.target != "/robots.txt") out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+nlohmann::json StageGet(const std::string& data, const std::string& url) {
+  ProcessResult r = Gleaner({"stage", "get", "shop", url, "--json", "--data", data});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
+
 }  // namespace
+
+TEST_CASE("a second run of an unchanged site fetches no body: every page answers 304") {
+  ShopAfterRun1 shop(40);
+  auto& [site, dir, job, data] = shop;
+  const size_t records = Contents(DumpRecords(data, "shop")).size();
+  site->ClearRequestLog();
+  ProcessResult again = Gleaner({"crawl", job, "--data", data});
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+
+  // The site's own log: the pages asked again, each with its ETag, each a 304.
+  const auto requests = PageRequests(*site);
+  const size_t pages = requests.size();
+  CHECK(pages > 40);
+  CHECK_THAT(again.out, Catch::Contains(std::to_string(pages) + " pages (" + std::to_string(pages) +
+                                        " not modified"));
+  for (const auto& entry : requests) {
+    INFO(entry.target);
+    CHECK(!entry.if_none_match.empty());
+    CHECK(entry.status == 304);
+  }
+  CHECK(site->NotModifiedCount() == static_cast<int>(pages));
+  const nlohmann::json run2 = StageRuns(data, "shop")[1];
+  CHECK(run2["pages_fetched"] == pages);
+  CHECK(run2["pages_not_modified"] == pages);
+  CHECK(run2["records_unchanged"] == records);
+  CHECK(run2["records_added"] == 0);
+  CHECK(run2["records_changed"] == 0);
+  CHECK(run2["records_removed"] == 0);
+  CHECK(StageJob(data, "shop")["stats"]["pages_not_modified"] == pages);
+  CHECK(StageJob(data, "shop")["pages"] == 0);  // pages not stored: no page row for a 304
+}
+
+TEST_CASE(
+    "a new ETag on the same bytes refetches unchanged, a page losing its ETag revalidates by "
+    "date") {
+  ShopAfterRun1 shop(40);
+  auto& [site, dir, job, data] = shop;
+  const auto run1 = Contents(DumpRecords(data, "shop"));
+  demo::SiteChange change;
+  change.etag_only_fraction = 0.1;
+  change.last_modified_only_fraction = 0.1;
+  demo::SiteChangeReport report;
+  REQUIRE(site->Change(change, &report).ok());
+  REQUIRE(!report.etag_only.empty());
+  REQUIRE(!report.last_modified_only.empty());
+  site->ClearRequestLog();
+  Crawl(job, data);
+
+  // Only the pages whose ETag changed or went answer 200 (a product's copy,
+  // whose records are its original's, is not revisited), and their records
+  // are the same.
+  std::set<std::string> expected(report.etag_only.begin(), report.etag_only.end());
+  expected.insert(report.last_modified_only.begin(), report.last_modified_only.end());
+  size_t refetched = 0;
+  for (const auto& entry : PageRequests(*site)) {
+    INFO(entry.target);
+    CHECK(entry.status == (expected.count(entry.target) ? 200 : 304));
+    refetched += entry.status == 200;
+  }
+  CHECK(refetched >= 4);
+  nlohmann::json run2 = StageRuns(data, "shop")[1];
+  CHECK(run2["records_unchanged"] == run1.size());
+  CHECK(run2["records_changed"] == 0);
+  CHECK(run2["records_added"] == 0);
+  CHECK(Contents(DumpRecords(data, "shop")) == run1);
+
+  // Run 3: a page serving only Last-Modified is asked with If-Modified-Since
+  // alone and answers 304; so does every other page.
+  site->ClearRequestLog();
+  Crawl(job, data);
+  const std::set<std::string> date_only(report.last_modified_only.begin(),
+                                        report.last_modified_only.end());
+  for (const auto& entry : PageRequests(*site)) {
+    INFO(entry.target);
+    CHECK(entry.status == 304);
+    if (date_only.count(entry.target)) {
+      CHECK(entry.if_none_match.empty());
+      CHECK(!entry.if_modified_since.empty());
+    }
+  }
+  CHECK(StageRuns(data, "shop")[2]["records_unchanged"] == run1.size());
+}
+
+TEST_CASE(
+    "a URL failing with 503 in a run is retried in the next, its failures counted till then") {
+  demo::FixtureOptions options;
+  options.pages = 5;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  const std::string data = dir / "data";
+  // faults.html links /fault/flaky/1?fail=2: a 503 to its first two requests.
+  // The page linking it is not due in run 2, so only the retry can queue it.
+  const std::string job =
+      WriteJob(dir, "job.yaml",
+               "name: shop\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                   "/faults.html\"]\n    scope: {max_depth: 1, include: [\"^/faults\\\\.html\", "
+                   "\"^/fault/flaky/\"]}\n" +
+                   kProductRecordsYaml +
+                   "politeness: {delay_ms: 0}\nretry: {attempts: 2, backoff_ms: 0}\n"
+                   "recrawl: {min_interval: 1h, max_interval: 1d}\n");
+  const std::string flaky = site->BaseUrl() + "/fault/flaky/1?fail=2";
+  constexpr int64_t kStart = 1'800'000'000;
+  ProcessResult run1 =
+      Gleaner({"crawl", job, "--data", data, "--revisit-now", std::to_string(kStart)});
+  INFO(run1.out << run1.err);
+  REQUIRE(run1.exit_code == 0);
+  nlohmann::json state = StageGet(data, flaky)["state"];
+  CHECK(state["failures"] == 1);
+  CHECK(state["last_failure"] == "ERROR_HTTP_STATUS");
+  CHECK(StageGet(data, flaky)["records"].empty());
+
+  site->ClearRequestLog();
+  ProcessResult run2 =
+      Gleaner({"crawl", job, "--data", data, "--revisit-now", std::to_string(kStart + 60)});
+  INFO(run2.out << run2.err);
+  REQUIRE(run2.exit_code == 0);
+  // faults.html, due in an hour, was carried over without a request.
+  const auto requests = PageRequests(*site);
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].target == "/fault/flaky/1?fail=2");
+  CHECK(requests[0].status == 200);
+  const nlohmann::json runs = StageRuns(data, "shop");
+  CHECK(runs[1]["pages_carried_over"] == 1);
+  CHECK(runs[1]["pages_fetched"] == 1);
+  CHECK(runs[1]["records_added"] == 1);
+  CHECK_THAT(run2.out, Catch::Contains("1 known pages not due yet, carried over"));
+  const nlohmann::json after = StageGet(data, flaky);
+  CHECK(after["state"]["failures"] == 0);
+  CHECK(after["records"].size() == 1);
+  CHECK(after["state"]["interval_s"] == 3600);
+}
 
 TEST_CASE("a second run of an unchanged site adds, changes and removes no record") {
   ShopAfterRun1 shop(40);

@@ -48,7 +48,7 @@ class MemoryOutput : public crawler::CrawlOutput {
     pages.push_back(std::move(page));
     return Status::OK();
   }
-  Status AddError(const v1::FetchError& e) override {
+  Status AddError(const v1::FrontierItem&, const v1::FetchError& e) override {
     errors.push_back(e.url() + ": " + e.message());
     return Status::OK();
   }

@@ -31,7 +31,7 @@ class CompletingOutput : public crawler::CrawlOutput {
   Status End(double) override { return Status::OK(); }
   Status AddRecord(const v1::Record&) override { return Status::OK(); }
   Status AddPage(v1::Page) override { return Status::OK(); }
-  Status AddError(const v1::FetchError& e) override {
+  Status AddError(const v1::FrontierItem&, const v1::FetchError& e) override {
     errors.push_back(e.url() + ": " + e.message());
     return Status::OK();
   }

@@ -77,9 +77,11 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
     clock.Set(half_past + std::chrono::seconds(90));
     const v1::JobState run2 = WaitForRun(watcher, 2);
     // The workers' pages are the job's: fetched, failed (the removed pages'
-    // 404s among them) and stored as errors, and their records.
+    // 404s among them; a removed product's copy, whose records are its
+    // original's, is not revisited) and stored as errors, and their records.
+    // The exact counts are compared with a local crawl's below.
     CHECK(run2.run().pages_ok() > 0);
-    CHECK(run2.run().pages_failed() >= report.removed.size());
+    CHECK(run2.run().pages_failed() > 0);
     CHECK(run2.error_count() == run1.run().pages_failed() + run2.run().pages_failed());
     CHECK(run2.run().records_removed() > 0);
 

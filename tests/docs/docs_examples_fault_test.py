@@ -20,7 +20,7 @@ expected = [
     "broken_examples.md:9:",          # the check's line inside the Markdown file
     "reviews",
     "FAIL broken_examples.md:14: job example, `jobs check` exit 2:",
-    "broken_examples.md:19:1: unknown key 'recrawl'",
+    "broken_examples.md:19:1: unknown key 'monitor'",
     "FAIL broken_examples.md:24: cannot tell a rules file",
     "skip broken_examples.md:31 (fragment: shows one key only)",
     "ok   broken_examples.md:37 (job)",
