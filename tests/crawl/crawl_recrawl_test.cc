@@ -3,9 +3,13 @@
 // (FixtureSite::Change and its report) is the oracle for what a run must count
 // added, changed and removed, and a fresh crawl of the changed site for what
 // the records as of the new run must be.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 #include <map>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
@@ -276,6 +280,57 @@ TEST_CASE("after a scripted change a run counts exactly what changed and reads l
   // Run 1 stays readable as it was.
   CHECK(Contents(ScanRun(data, 1)) == run1);
   CHECK(Contents(ScanRun(data, 2)) == Contents(DumpRecords(data, "shop")));
+}
+
+TEST_CASE("kill -9 during run 2, then the same command: run 2 completes as if uninterrupted") {
+  ShopAfterRun1 shop(200);
+  auto& [site, dir, job, data] = shop;
+  const auto run1 = Contents(DumpRecords(data, "shop"));
+  Crawl(job, dir / "reference");  // run 1 too, of the same site
+
+  demo::SiteChange change;
+  change.changed_fraction = 0.1;
+  change.etag_only_fraction = 0.05;
+  change.removed_fraction = 0.05;
+  change.added = 5;
+  REQUIRE(site->Change(change, nullptr).ok());
+  Crawl(job, dir / "reference");  // run 2, uninterrupted
+
+  std::mt19937 rng(Catch::rngSeed());
+  int kills = 0;
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    ChildProcess crawl;
+    crawl.Start({GLEANER_BINARY, "crawl", job, "--data", data});
+    if (kills < 4) {
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
+      crawl.Kill(SIGKILL);
+    }
+    ProcessResult r = crawl.Wait();
+    if (r.signal == SIGKILL) {
+      ++kills;
+      continue;
+    }
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    break;
+  }
+  INFO("killed " << kills << " times");
+  CHECK(kills >= 1);
+
+  // One run 2 however often it was killed, counting what the uninterrupted
+  // one counted: no page lost, none counted twice.
+  const nlohmann::json runs = StageRuns(data, "shop");
+  const nlohmann::json want = StageRuns(dir / "reference", "shop");
+  REQUIRE(runs.size() == 2);
+  REQUIRE(want.size() == 2);
+  for (const char* count : {"records_added", "records_changed", "records_unchanged",
+                            "records_removed", "phase"}) {
+    INFO(count);
+    CHECK(runs[1][count] == want[1][count]);
+  }
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "reference", "shop")));
+  CHECK(Contents(ScanRun(data, 1)) == run1);
 }
 
 TEST_CASE("a run the job does not have is refused with exit code 2 naming its runs") {
