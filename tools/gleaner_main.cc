@@ -1,4 +1,6 @@
 // The `gleaner` command: one binary, one subcommand per pipeline verb.
+#include <openssl/crypto.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
@@ -7,6 +9,11 @@
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  // OpenSSL frees its globals in an atexit handler, which can run while a
+  // gRPC thread still uses them (a client whose TLS handshake failed ended
+  // by a signal at exit once; grpc/grpc#38539). The process is ending: let
+  // the system reclaim them instead. Must come before OpenSSL's first use.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   CLI::App app{"gleaner: turn web sites and JSON APIs into clean, split, model-ready datasets"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("gleaner ") + gleaner::kVersion);
