@@ -3,13 +3,9 @@
 // (FixtureSite::Change and its report) is the oracle for what a run must count
 // added, changed and removed, and a fresh crawl of the changed site for what
 // the records as of the new run must be.
-#include <signal.h>
-
 #include <catch2/catch.hpp>
 #include <map>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
@@ -296,25 +292,7 @@ TEST_CASE("kill -9 during run 2, then the same command: run 2 completes as if un
   REQUIRE(site->Change(change, nullptr).ok());
   Crawl(job, dir / "reference");  // run 2, uninterrupted
 
-  std::mt19937 rng(Catch::rngSeed());
-  int kills = 0;
-  for (int attempt = 0; attempt < 12; ++attempt) {
-    ChildProcess crawl;
-    crawl.Start({GLEANER_BINARY, "crawl", job, "--data", data});
-    if (kills < 4) {
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
-      crawl.Kill(SIGKILL);
-    }
-    ProcessResult r = crawl.Wait();
-    if (r.signal == SIGKILL) {
-      ++kills;
-      continue;
-    }
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    break;
-  }
+  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
   INFO("killed " << kills << " times");
   CHECK(kills >= 1);
 

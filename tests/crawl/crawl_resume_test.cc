@@ -5,7 +5,6 @@
 
 #include <catch2/catch.hpp>
 #include <map>
-#include <random>
 #include <thread>
 
 #include "demo/fixture_site.h"
@@ -32,25 +31,7 @@ TEST_CASE(
   auto expected = Contents(DumpRecords(dir / "reference", "resume"));
   REQUIRE(expected.size() > 300);
 
-  std::mt19937 rng(Catch::rngSeed());
-  int kills = 0;
-  for (int attempt = 0; attempt < 12; ++attempt) {
-    ChildProcess crawl;
-    crawl.Start({GLEANER_BINARY, "crawl", job, "--data", dir / "crashed"});
-    if (kills < 4) {
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 300)(rng)));
-      crawl.Kill(SIGKILL);
-    }
-    ProcessResult r = crawl.Wait();
-    if (r.signal == SIGKILL) {
-      ++kills;
-      continue;
-    }
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    if (r.out.find("finished job") != std::string::npos) break;  // the run completed
-  }
+  const int kills = CrawlWithKills(job, dir / "crashed", 4, 300, Catch::rngSeed());
   INFO("killed " << kills << " times");
   CHECK(kills >= 1);
   auto got = Contents(DumpRecords(dir / "crashed", "resume"));

@@ -1,7 +1,12 @@
 #include "tests/crawl/crawl_test_util.h"
 
+#include <signal.h>
+
+#include <chrono>
+#include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace gleaner::testing {
 
@@ -57,6 +62,29 @@ nlohmann::json StageErrors(const std::string& data_dir, const std::string& job) 
 void Crawl(const std::string& job, const std::string& data_dir) {
   ProcessResult r = Gleaner({"crawl", job, "--data", data_dir});
   if (r.exit_code != 0) throw std::runtime_error("crawl failed: " + r.out + r.err);
+}
+
+int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
+                   int max_delay_ms, uint32_t seed) {
+  std::mt19937 rng(seed);
+  int killed = 0;
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    ChildProcess crawl;
+    crawl.Start({GLEANER_BINARY, "crawl", job, "--data", data_dir});
+    if (killed < kills) {
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, max_delay_ms)(rng)));
+      crawl.Kill(SIGKILL);
+    }
+    ProcessResult r = crawl.Wait();
+    if (r.signal == SIGKILL) {
+      ++killed;
+      continue;
+    }
+    if (r.exit_code != 0) throw std::runtime_error("crawl failed: " + r.out + r.err);
+    if (r.out.find("finished job") != std::string::npos) return killed;  // the run completed
+  }
+  throw std::runtime_error("12 crawls of " + job + " finished no run");
 }
 
 nlohmann::json StageRuns(const std::string& data_dir, const std::string& job) {

@@ -29,6 +29,14 @@ ProcessResult Gleaner(const std::vector<std::string>& args,
 // `gleaner crawl JOB --data DATA`; throws with its output unless it exits 0.
 void Crawl(const std::string& job, const std::string& data_dir);
 
+// Crash resume: runs `gleaner crawl JOB --data DATA` until one run finishes,
+// killing attempts with SIGKILL at a random moment 20 to `max_delay_ms` ms
+// after their start (drawn from `seed`) until `kills` kills have hit (an
+// attempt that ended first is not one). Returns the kills that hit; throws
+// with its output when an attempt fails, or when 12 attempts finish nothing.
+int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
+                   int max_delay_ms, uint32_t seed);
+
 // `gleaner stage dump JOB --format jsonl` parsed, one object per record.
 std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::string& job);
 // `gleaner stage errors JOB --json` parsed.
