@@ -233,7 +233,8 @@ Status JobWriter::CloseUrl(std::string_view url, uint32_t run, RecordCounts* cou
   return Status::OK();
 }
 
-Status JobWriter::KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts) {
+Status JobWriter::KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts,
+                                  const std::function<void(v1::UrlState*)>& update) {
   v1::UrlState url_state;
   Status known = ReadUrlState(url, &url_state);
   // A validator comes from a stored fetch; without one nothing was stored.
@@ -244,6 +245,7 @@ Status JobWriter::KeepPageRecords(std::string_view url, uint32_t run, RecordCoun
   counts->unchanged += slots;
   url_state.set_record_count(slots);
   url_state.set_last_run(run);
+  if (update) update(&url_state);
   Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
   return Status::OK();
 }

@@ -61,8 +61,10 @@ class JobWriter {
   // Closes every valid record of `url` in run `run` (removed): the URL is gone.
   Status CloseUrl(std::string_view url, uint32_t run, RecordCounts* counts);
   // Run `run` found `url` not modified (a 304): its valid records stand,
-  // counted unchanged, and no record row is written.
-  Status KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts);
+  // counted unchanged, and no record row is written. `update`, when given,
+  // also changes the URL's state in the same read and write.
+  Status KeepPageRecords(std::string_view url, uint32_t run, RecordCounts* counts,
+                         const std::function<void(v1::UrlState*)>& update = nullptr);
   // What the store keeps about `url` between runs, this batch's writes
   // included. NotFound for a URL no run stored.
   Status ReadUrlState(std::string_view url, v1::UrlState* state) const;

@@ -26,9 +26,10 @@ Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1:
   return Status::OK();
 }
 
-Status KeepRunPage(JobWriter* writer, std::string_view url) {
+Status KeepRunPage(JobWriter* writer, std::string_view url,
+                   const std::function<void(v1::UrlState*)>& update) {
   RecordCounts counts;
-  GLEANER_RETURN_IF_ERROR(writer->KeepPageRecords(url, RunNumber(*writer), &counts));
+  GLEANER_RETURN_IF_ERROR(writer->KeepPageRecords(url, RunNumber(*writer), &counts, update));
   CountRecords(writer, counts);
   return Status::OK();
 }

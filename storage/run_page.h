@@ -6,6 +6,7 @@
 // the pages themselves and commits. Not thread-safe (the writer's rules).
 #pragma once
 
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -20,8 +21,10 @@ namespace gleaner::storage {
 // page's own counts go to *page_counts too when it is non-null.
 Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
                   const v1::FrontierItem* queued_as, RecordCounts* page_counts = nullptr);
-// The page at `url` answered 304: its records stand, unchanged.
-Status KeepRunPage(JobWriter* writer, std::string_view url);
+// The page at `url` answered 304: its records stand, unchanged; `update`
+// (may be null) changes the URL's state as well.
+Status KeepRunPage(JobWriter* writer, std::string_view url,
+                   const std::function<void(v1::UrlState*)>& update = nullptr);
 // The page failed for good: stored with the job's errors; gone (404, 410),
 // its records are removed in the run.
 Status AddRunError(JobWriter* writer, const v1::FetchError& error);

@@ -113,9 +113,8 @@ Status StoreCrawlOutput::AddPage(v1::Page page) {
   // The server says the page is as last fetched: its records stand, counted
   // unchanged, and its stored page (if any) stays the one with the body.
   const std::string& url = page.final_url().empty() ? page.url() : page.final_url();
-  GLEANER_RETURN_IF_ERROR(storage::KeepRunPage(writer_.get(), url));
   const Validators validators = ValidatorsOf(page.headers());
-  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) {
+  return storage::KeepRunPage(writer_.get(), url, [&](v1::UrlState* state) {
     // A 304 sends the validators a 200 would (RFC 9110 15.4.5): keep the newest.
     if (!validators.etag.empty()) state->mutable_item()->set_etag(validators.etag);
     if (!validators.last_modified.empty()) {
