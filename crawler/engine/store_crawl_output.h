@@ -56,7 +56,7 @@ class StoreCrawlOutput : public CrawlOutput {
   Status Commit() override;
   Status Flush(bool* items_released) override;
 
-  static constexpr int kPagesPerCommit = 16;
+  static constexpr int kPagesPerCommit = 64;
   static constexpr int64_t kMaxHoldMicros = 100000;
 
  private:

@@ -202,7 +202,9 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
       }
       std::string key = d->first;
       d = delayed_.erase(d);
-      GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
+      std::string value;
+      GLEANER_RETURN_IF_ERROR(writer_->store()->Get(Family::kFrontier, key, &value));
+      GLEANER_RETURN_IF_ERROR(LeaseKey(key, value, host, now_micros, out));
     }
     // Then queue entries in order from the host's cursor, skipping those
     // leased, completing or delayed, while the gate stays open.
@@ -215,7 +217,7 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
       if (host.uncommitted_from.empty() || key < host.uncommitted_from) {
         host.scan_from = key + '\0';  // the smallest key after this one
       }
-      GLEANER_RETURN_IF_ERROR(LeaseKey(key, host, now_micros, out));
+      GLEANER_RETURN_IF_ERROR(LeaseKey(key, q->value().ToStringView(), host, now_micros, out));
       round_robin_after_ = host_key;
     }
     GLEANER_RETURN_IF_ERROR(storage::FromRocks(
@@ -229,13 +231,12 @@ Status RocksDbFrontier::Claim(size_t max, int64_t now_micros, std::vector<Lease>
   return Status::OK();
 }
 
-Status RocksDbFrontier::LeaseKey(const std::string& key, Host& host, int64_t now_micros,
-                                 std::vector<Lease>* out) {
-  std::string value;
-  GLEANER_RETURN_IF_ERROR(writer_->store()->Get(Family::kFrontier, key, &value));
+Status RocksDbFrontier::LeaseKey(const std::string& key, std::string_view value, Host& host,
+                                 int64_t now_micros, std::vector<Lease>* out) {
   Lease lease;
   lease.key = key;
-  if (!lease.item.ParseFromString(value)) return Status::Corruption("unreadable frontier item");
+  if (!lease.item.ParseFromArray(value.data(), static_cast<int>(value.size())))
+    return Status::Corruption("unreadable frontier item");
   leased_.insert(key);
   out->push_back(std::move(lease));
   ++host.in_flight;

@@ -88,8 +88,9 @@ class RocksDbFrontier : public Frontier {
   void StageHost(const std::string& host_key, const Host& host);
   void StageMeta();
   std::string Key(char tag, std::string_view rest) const;
-  // Leases `key` (its value from the store) to *out and closes the host's gate.
-  Status LeaseKey(const std::string& key, Host& host, int64_t now_micros, std::vector<Lease>* out);
+  // Leases `key` (holding `value`, its item as stored) to *out and closes the host's gate.
+  Status LeaseKey(const std::string& key, std::string_view value, Host& host, int64_t now_micros,
+                  std::vector<Lease>* out);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
   void Enqueue(const v1::FrontierItem& item);  // into its host's queue, seen or not
