@@ -1,5 +1,7 @@
 #include "crawler/fetch/curl_asio_driver.h"
 
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 
 namespace gleaner::crawler {
@@ -8,7 +10,10 @@ namespace asio = boost::asio;
 
 // One socket curl asked us to watch. The descriptor never owns the fd: curl
 // opens and closes its sockets itself (and tells us CURL_POLL_REMOVE before
-// closing), so we release it instead of closing it.
+// closing), so we release it instead of closing it. A connection socket's
+// watch lives as long as the socket, through the idle spells between
+// transfers on a kept-alive connection: re-registering it with epoll for
+// every request cost three epoll_ctl calls and an allocation per page.
 struct CurlAsioDriver::Watch {
   Watch(asio::io_context& io, curl_socket_t fd) : fd(fd), descriptor(io, fd) {}
   curl_socket_t fd;
@@ -47,6 +52,12 @@ CurlAsioDriver::~CurlAsioDriver() {
 }
 
 void CurlAsioDriver::Start(CURL* easy, Done done) {
+  // Curl copies these to each connection the handle opens, so every
+  // connection socket is known from its opening to its closing.
+  curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlAsioDriver::OnSocketOpened);
+  curl_easy_setopt(easy, CURLOPT_SOCKOPTDATA, this);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlAsioDriver::OnCloseSocket);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   done_.emplace(easy, std::move(done));
   curl_multi_add_handle(multi_, easy);  // schedules a timeout that kicks the transfer off
 }
@@ -55,19 +66,49 @@ void CurlAsioDriver::Cancel(CURL* easy) {
   if (done_.erase(easy) > 0) curl_multi_remove_handle(multi_, easy);
 }
 
+int CurlAsioDriver::OnSocketOpened(void* self_ptr, curl_socket_t s, curlsocktype purpose) {
+  if (purpose == CURLSOCKTYPE_IPCXN) {
+    static_cast<CurlAsioDriver*>(self_ptr)->connection_sockets_.insert(s);
+  }
+  return CURL_SOCKOPT_OK;
+}
+
+int CurlAsioDriver::OnCloseSocket(void* self_ptr, curl_socket_t s) {
+  auto* self = static_cast<CurlAsioDriver*>(self_ptr);
+  self->connection_sockets_.erase(s);
+  self->Unwatch(s);
+  return close(s);
+}
+
+void CurlAsioDriver::Unwatch(curl_socket_t s) {
+  auto it = watches_.find(s);
+  if (it == watches_.end()) return;
+  it->second->removed = true;
+  boost::system::error_code ec;
+  it->second->descriptor.cancel(ec);
+  it->second->descriptor.release();
+  watches_.erase(it);
+}
+
 int CurlAsioDriver::OnSocket(CURL*, curl_socket_t s, int what, void* self_ptr, void*) {
   auto* self = static_cast<CurlAsioDriver*>(self_ptr);
-  auto it = self->watches_.find(s);
   if (what == CURL_POLL_REMOVE) {
-    if (it != self->watches_.end()) {
-      it->second->removed = true;
+    // A connection socket stays watched until OnCloseSocket, wanting
+    // nothing meanwhile. Any other (a resolver's wake-up pipe) may be closed
+    // without telling us: its fd number could come back as a new socket.
+    auto it = self->watches_.find(s);
+    if (it != self->watches_.end() && self->connection_sockets_.count(s) > 0) {
+      // No wait stays pending, so an io_context with nothing else to do
+      // returns from run().
+      it->second->wanted = 0;
       boost::system::error_code ec;
       it->second->descriptor.cancel(ec);
-      it->second->descriptor.release();
-      self->watches_.erase(it);
+    } else {
+      self->Unwatch(s);
     }
     return 0;
   }
+  auto it = self->watches_.find(s);
   if (it == self->watches_.end()) {
     it = self->watches_.emplace(s, std::make_shared<Watch>(self->io_, s)).first;
   }
@@ -82,8 +123,11 @@ void CurlAsioDriver::Arm(const std::shared_ptr<Watch>& w) {
     w->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
                              [this, w](const boost::system::error_code& ec) {
                                w->read_armed = false;
-                               if (ec || w->removed) return;
-                               Action(w->fd, CURL_CSELECT_IN);
+                               if (w->removed || (ec && ec != asio::error::operation_aborted))
+                                 return;
+                               if (!ec && (w->wanted & CURL_POLL_IN))
+                                 Action(w->fd, CURL_CSELECT_IN);
+                               // Curl may want the socket again since the wait was cancelled.
                                if (!w->removed) Arm(w);
                              });
   }
@@ -92,8 +136,11 @@ void CurlAsioDriver::Arm(const std::shared_ptr<Watch>& w) {
     w->descriptor.async_wait(asio::posix::descriptor_base::wait_write,
                              [this, w](const boost::system::error_code& ec) {
                                w->write_armed = false;
-                               if (ec || w->removed) return;
-                               Action(w->fd, CURL_CSELECT_OUT);
+                               if (w->removed || (ec && ec != asio::error::operation_aborted))
+                                 return;
+                               if (!ec && (w->wanted & CURL_POLL_OUT))
+                                 Action(w->fd, CURL_CSELECT_OUT);
+                               // Curl may want the socket again since the wait was cancelled.
                                if (!w->removed) Arm(w);
                              });
   }

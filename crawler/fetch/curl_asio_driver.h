@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace gleaner::crawler {
 
@@ -43,6 +44,9 @@ class CurlAsioDriver {
   struct Watch;
 
   static int OnSocket(CURL* easy, curl_socket_t s, int what, void* self, void* socketp);
+  static int OnSocketOpened(void* self, curl_socket_t s, curlsocktype purpose);
+  static int OnCloseSocket(void* self, curl_socket_t s);
+  void Unwatch(curl_socket_t s);
   static int OnTimer(CURLM* multi, long timeout_ms, void* self);
   void Arm(const std::shared_ptr<Watch>& w);
   void Action(curl_socket_t s, int ev_bitmask);
@@ -52,6 +56,8 @@ class CurlAsioDriver {
   CURLM* multi_;
   boost::asio::steady_timer timer_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
+  // Sockets of connections, open now: their watches outlive CURL_POLL_REMOVE.
+  std::unordered_set<curl_socket_t> connection_sockets_;
   std::unordered_map<CURL*, Done> done_;
   // Tells a posted "time out now" whether the driver still exists.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

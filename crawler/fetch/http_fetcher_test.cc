@@ -25,19 +25,27 @@ using namespace gleaner::crawler;
 namespace {
 
 // Answers each request path with its scripted raw bytes, one connection at a
-// time on its own thread, then closes the connection; a `stall` reply sends
-// its bytes and then holds the connection open, silent, until the server is
-// destroyed. Unknown paths get a 404.
+// time on its own thread, then closes the connection; a `keep_alive` reply
+// reads the next request on the same connection instead, and a `stall` reply
+// sends its bytes and then holds the connection open, silent, until the
+// server is destroyed. Unknown paths get a 404.
 class ScriptedServer {
  public:
   struct Reply {
     std::string bytes;
     bool stall = false;
+    bool keep_alive = false;
   };
   // A whole response with a Content-Length, and a 302 to `location`.
   static std::string Http(int status, const std::string& body, const std::string& headers = "") {
-    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n" + headers + "\r\n" + body;
+    return "HTTP/1.1 " + std::to_string(status) +
+           " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+           headers + "\r\n" + body;
+  }
+  static Reply KeptAlive(const std::string& body) {
+    return Reply{
+        "HTTP/1.1 200 X\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+        false, true};
   }
   static std::string Redirect(const std::string& location) {
     return Http(302, "", "Location: " + location + "\r\n");
@@ -65,17 +73,26 @@ class ScriptedServer {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
   int requests() const { return requests_; }
+  int connections() const { return connections_; }
 
  private:
   void Serve() {
     for (;;) {
       int fd = accept(listen_fd_, nullptr, nullptr);
       if (fd < 0) return;
+      ++connections_;
+      if (ServeConnection(fd)) close(fd);
+    }
+  }
+
+  // Answers the connection's requests; false when it is left open (stalled).
+  bool ServeConnection(int fd) {
+    for (;;) {
       std::string head;
       char buf[4096];
       while (head.find("\r\n\r\n") == std::string::npos) {
         ssize_t n = recv(fd, buf, sizeof(buf), 0);
-        if (n <= 0) break;
+        if (n <= 0) return true;
         head.append(buf, static_cast<size_t>(n));
       }
       ++requests_;
@@ -87,9 +104,9 @@ class ScriptedServer {
       send(fd, reply.bytes.data(), reply.bytes.size(), MSG_NOSIGNAL);
       if (reply.stall) {
         stalled_.push_back(fd);
-      } else {
-        close(fd);
+        return false;
       }
+      if (!reply.keep_alive) return true;
     }
   }
 
@@ -97,6 +114,7 @@ class ScriptedServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<int> requests_{0};
+  std::atomic<int> connections_{0};
   std::vector<int> stalled_;  // only the server thread touches it until the join
   std::thread thread_;
 };
@@ -139,7 +157,8 @@ std::string ZstdOfZeros(size_t inflated_bytes) {
 }  // namespace
 
 TEST_CASE("a body over max_body_bytes fails as too large, declared or not") {
-  std::string chunked_2000 = "HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  std::string chunked_2000 =
+      "HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
   for (int i = 0; i < 20; ++i) chunked_2000 += "64\r\n" + std::string(100, 'c') + "\r\n";
   chunked_2000 += "0\r\n\r\n";
   ScriptedServer server({{"/small", {ScriptedServer::Http(200, std::string(1000, 's'))}},
@@ -262,7 +281,8 @@ TEST_CASE("a port nobody listens on fails to connect, retryably") {
 
 TEST_CASE("schemes other than http and https are refused without a connection") {
   ScriptedServer server({});
-  std::string authority = server.Url("/x").substr(std::string("http").size());  // "://127.0.0.1:P/x"
+  std::string authority =
+      server.Url("/x").substr(std::string("http").size());  // "://127.0.0.1:P/x"
   for (std::string url : {"ftp" + authority, "gopher" + authority, "telnet" + authority,
                           std::string("file:///etc/passwd")}) {
     INFO(url);
@@ -312,4 +332,33 @@ TEST_CASE("a 304 to a request without validators is the server's error, not a fe
   FetchRequest by_header = Request(server.Url("/page"));
   by_header.headers = {"If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT"};
   CHECK(Fetch(by_header).not_modified);
+}
+
+TEST_CASE("a kept-alive connection the server closed while idle is replaced, not waited on") {
+  // "/keep" leaves the connection open for the next request; "/last" answers
+  // and closes it while the client holds it idle, so the fetch after it finds
+  // a dead connection, and its new socket often gets the same descriptor
+  // number: a watch left over from the old one would never fire.
+  ScriptedServer server({{"/keep", ScriptedServer::KeptAlive("keep")},
+                         {"/last", Reply{ScriptedServer::Http(200, "last")}}});
+  boost::asio::io_context io;
+  HttpFetcher fetcher(io, {}, {});
+  const std::vector<std::string> paths = {"/keep", "/keep", "/last", "/keep", "/last", "/keep"};
+  for (const std::string& path : paths) {
+    FetchResult out;
+    bool done = false;
+    fetcher.Fetch(Request(server.Url(path)), [&](FetchResult r) {
+      out = std::move(r);
+      done = true;
+    });
+    io.restart();
+    io.run();  // returns once the fetch is done: an idle connection holds no pending wait
+    REQUIRE(done);
+    CHECK(out.curl_code == CURLE_OK);
+    CHECK(out.status == 200);
+    CHECK(out.body == path.substr(1));
+  }
+  CHECK(server.requests() == 6);
+  // Reused until the server closed it: /keep /keep /last, /keep /last, /keep.
+  CHECK(server.connections() == 3);
 }
