@@ -621,8 +621,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   bool duplicate = false;
   Status s;
   // Content reached through a redirect is extracted once, at the address the
-  // redirect ended on; a page naming another canonical URL leaves its records
-  // to that URL (queued among its links).
+  // redirect ended on.
   if (page_url != lease.item.url()) s = frontier_->MarkSeen(page_url, &duplicate);
   // The seen mark may be this page's own, left by a worker that died before
   // its records were durable: an output that keeps each record once takes
@@ -630,7 +629,6 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   if (output_->records_idempotent()) duplicate = false;
   size_t added = 0;
   if (s.ok() && !duplicate) s = frontier_->Push(outcome.links, &added);
-  if (!outcome.canonical.empty()) duplicate = true;
   if (!s.ok()) {
     fatal_ = s;
     stopping_ = true;
@@ -638,6 +636,10 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   }
   int64_t fetched_at = NowMicros();
   if (!duplicate) {
+    // A page naming another canonical URL leaves its records to that URL
+    // (queued among its links); it is stored with none, so later runs still
+    // revisit it and see if it stops being a copy.
+    if (!outcome.canonical.empty()) outcome.records.clear();
     std::vector<v1::Record> records(outcome.records.size());
     for (size_t i = 0; i < outcome.records.size(); ++i) {
       v1::Record& rec = records[i];
