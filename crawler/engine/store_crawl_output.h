@@ -65,9 +65,6 @@ class StoreCrawlOutput : public CrawlOutput {
       : store_(store), job_(job), clock_(std::move(clock)) {}
   // Starts run number `number`, queuing what it visits.
   Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
-  // The URL of `state` answered (200 or 304), its records `changed` or not:
-  // moves its schedule and ends its failures.
-  void Answered(bool changed, v1::UrlState* state);
 
   storage::StagingStore* store_;
   JobConfig job_;

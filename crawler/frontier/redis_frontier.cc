@@ -684,8 +684,12 @@ void RedisFrontier::UngrantPages(uint64_t count) {
       {-1, {"HINCRBY", job_prefix_ + "run", "started", "-" + std::to_string(count)}});
 }
 
-void RedisFrontier::CountFetched() {
-  deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "ok", "1"}});
+void RedisFrontier::CountFetch(bool answered, uint64_t wire_bytes) {
+  if (answered) deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "ok", "1"}});
+  if (wire_bytes > 0) {
+    deferred_.push_back(
+        {-1, {"HINCRBY", job_prefix_ + "run", "bytes", std::to_string(wire_bytes)}});
+  }
 }
 
 void RedisFrontier::CountFailure(v1::ErrorKind kind, const std::string& message) {
@@ -705,6 +709,7 @@ Status RedisFrontier::ReadRun(RunTally* tally) const {
   auto count = [](const std::string& v) { return std::strtoull(v.c_str(), nullptr, 10); };
   tally->started = count(fields["started"]);
   tally->ok = count(fields["ok"]);
+  tally->bytes = count(fields["bytes"]);
   for (const auto& [name, value] : fields) {
     if (!name.starts_with("f:")) continue;
     int kind = std::atoi(name.c_str() + 2);

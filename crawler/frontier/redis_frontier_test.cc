@@ -389,7 +389,8 @@ TEST_CASE("workers granting pages together never start more than the run's max_p
   REQUIRE(b->GrantPages(3, 10, &granted).ok());
   CHECK(granted == 1);
 
-  b->CountFetched();
+  b->CountFetch(/*answered=*/true, 1500);
+  a->CountFetch(/*answered=*/false, 200);  // a 503's body
   b->CountFailure(v1::ERROR_CONNECT, "refused");
   b->CountFailure(v1::ERROR_CONNECT, "refused again");
   a->CountFailure(v1::ERROR_TIMEOUT, "slow");
@@ -399,6 +400,7 @@ TEST_CASE("workers granting pages together never start more than the run's max_p
   REQUIRE(a->ReadRun(&tally).ok());
   CHECK(tally.started == 10);
   CHECK(tally.ok == 1);
+  CHECK(tally.bytes == 1700);
   CHECK(tally.DescribeFailures() == ": 3 URLs failed: 1 timeout (slow); 2 connect (refused)");
 
   // The next run counts from zero; without max_pages nothing is refused.
