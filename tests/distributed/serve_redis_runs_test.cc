@@ -3,8 +3,11 @@
 // the server stores the workers' pages as a crawl in its own process would,
 // so a run counts the fixture site's scripted change (records added, changed,
 // unchanged, removed; pages fetched and failed) exactly as `gleaner crawl`
-// counts the same change, and reads like it. Real redis-server, server and
-// workers, all on 127.0.0.1; the schedule fires by a clock the test moves.
+// counts the same change, and reads like it; with a `recrawl:` block, its URLs'
+// revisit schedules, failures and validators move as a local crawl's do (the
+// site's own request log the oracle). Real redis-server, server and workers,
+// all on 127.0.0.1; the schedule fires, and revisits go, by a clock the test
+// moves.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -38,6 +41,39 @@ v1::JobState WaitForRun(JobWatcher& watcher, uint32_t number) {
                            });
 }
 
+// 10:00:30 on a day to come: the minute of the first firing is a moment on.
+const std::chrono::system_clock::time_point kHalfPast =
+    std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) + std::chrono::hours(10) +
+    std::chrono::seconds(30);
+
+// `gleaner serve --redis` on the cluster's Redis with `job` scheduled every
+// minute by a clock the test moves (from kHalfPast), and two board workers.
+struct ScheduledOnWorkers {
+  ScheduledOnWorkers(const ShopCluster& cluster, const std::string& data, const std::string& job)
+      : clock(cluster.dir, kHalfPast),
+        server(cluster.dir, data, {"--redis", cluster.redis.url(), "--allow-private-networks"},
+               clock.env()) {
+    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
+    ProcessResult add = Client(server, {"jobs", "schedule", job});
+    INFO(add.err);
+    REQUIRE(add.exit_code == 0);
+    watcher = std::make_unique<JobWatcher>(server);
+  }
+  // Workers and server stop cleanly.
+  void Stop() {
+    for (auto& w : workers) {
+      w->Kill(SIGTERM);
+      ExpectExit0(*w);
+    }
+    CHECK(server.Terminate().exit_code == 0);
+  }
+
+  SchedulerClock clock;
+  ServeProcess server;
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  std::unique_ptr<JobWatcher> watcher;
+};
+
 }  // namespace
 
 TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner crawl does") {
@@ -54,20 +90,9 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
   change.added = 3;
   change.gone_status = 404;
   {
-    const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
-                           std::chrono::hours(10) + std::chrono::seconds(30);
-    SchedulerClock clock(cluster.dir, half_past);
-    ServeProcess server(cluster.dir, served,
-                        {"--redis", cluster.redis.url(), "--allow-private-networks"}, clock.env());
-    std::vector<std::unique_ptr<ChildProcess>> workers;
-    for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
-    ProcessResult add = Client(server, {"jobs", "schedule", cluster.job});
-    INFO(add.err);
-    REQUIRE(add.exit_code == 0);
-    JobWatcher watcher(server);
-
-    clock.Set(half_past + std::chrono::seconds(30));
-    const v1::JobState run1 = WaitForRun(watcher, 1);
+    ScheduledOnWorkers board(cluster, served, cluster.job);
+    board.clock.Set(kHalfPast + std::chrono::seconds(30));
+    const v1::JobState run1 = WaitForRun(*board.watcher, 1);
     CHECK(run1.run().records_added() == run1.record_count());
     CHECK(run1.run().pages_ok() > 0);
 
@@ -75,8 +100,8 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
     REQUIRE(cluster.site->Change(change, &report).ok());
     REQUIRE(!report.changed.empty());
     REQUIRE(!report.removed.empty());
-    clock.Set(half_past + std::chrono::seconds(90));
-    const v1::JobState run2 = WaitForRun(watcher, 2);
+    board.clock.Set(kHalfPast + std::chrono::seconds(90));
+    const v1::JobState run2 = WaitForRun(*board.watcher, 2);
     // The workers' pages are the job's: fetched, failed (the removed pages'
     // 404s among them; a removed product's copy, whose records are its
     // original's, is not revisited) and stored as errors, and their records.
@@ -85,12 +110,7 @@ TEST_CASE("scheduled runs on two redis workers count a site's change as gleaner 
     CHECK(run2.run().pages_failed() > 0);
     CHECK(run2.error_count() == run1.run().pages_failed() + run2.run().pages_failed());
     CHECK(run2.run().records_removed() > 0);
-
-    for (auto& w : workers) {
-      w->Kill(SIGTERM);
-      ExpectExit0(*w);
-    }
-    CHECK(server.Terminate().exit_code == 0);
+    board.Stop();
   }
   Crawl(cluster.job, local);  // run 2, of the changed site
 
@@ -180,22 +200,12 @@ TEST_CASE(
   REQUIRE(site.Change(no_etag, nullptr).ok());
 
   const std::string served = cluster.dir / "served";
-  const auto half_past = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) +
-                         std::chrono::hours(10) + std::chrono::seconds(30);
-  SchedulerClock clock(cluster.dir, half_past);
-  ServeProcess server(cluster.dir, served,
-                      {"--redis", cluster.redis.url(), "--allow-private-networks"}, clock.env());
-  std::vector<std::unique_ptr<ChildProcess>> workers;
-  for (int i = 0; i < 2; ++i) workers.push_back(StartBoardWorker(cluster.redis, server));
-  ProcessResult add = Client(server, {"jobs", "schedule", job});
-  INFO(add.err);
-  REQUIRE(add.exit_code == 0);
-  JobWatcher watcher(server);
+  ScheduledOnWorkers board(cluster, served, job);
   // Each run fires at the minute the clock is moved to, and runs by it.
   auto run_at = [&](std::chrono::system_clock::time_point when, uint32_t number) {
     site.ClearRequestLog();
-    clock.Set(when);
-    const v1::JobState state = WaitForRun(watcher, number);
+    board.clock.Set(when);
+    const v1::JobState state = WaitForRun(*board.watcher, number);
     return std::make_pair(state.run(), SiteRun(site));
   };
   auto state_of = [&](const std::string& path) {
@@ -203,7 +213,7 @@ TEST_CASE(
   };
 
   // Run 1 at 10:01: every page answers but the flaky one, failed transiently.
-  const auto t1 = half_past + std::chrono::seconds(30);
+  const auto t1 = kHalfPast + std::chrono::seconds(30);
   const auto [run1, site1] = run_at(t1, 1);
   CHECK(site1.To(flaky).size() == 2);
   CHECK(site1.answered.size() == 4);
@@ -262,12 +272,7 @@ TEST_CASE(
   CHECK(by_etag[0].if_none_match == site.ValidatorsOf(etag_back).value().etag);
   CHECK(by_etag[0].status == 304);
   CHECK(run5.pages_not_modified() >= 3);
-
-  for (auto& w : workers) {
-    w->Kill(SIGTERM);
-    ExpectExit0(*w);
-  }
-  CHECK(server.Terminate().exit_code == 0);
+  board.Stop();
   // What `stage runs` shows of the served runs.
   const nlohmann::json runs = StageRuns(served, "shop");
   REQUIRE(runs.size() == 5);
