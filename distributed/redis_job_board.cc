@@ -86,10 +86,7 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
     GLEANER_RETURN_IF_ERROR(crawler::PlanRevisit(store_, job, options_.clock(), &revisit));
     GLEANER_RETURN_IF_ERROR(watched.frontier->ForgetSeen());
     // A URL not due is seen already: a link to it queues no request.
-    for (const std::string& url : revisit.carried_over) {
-      bool seen = false;
-      GLEANER_RETURN_IF_ERROR(watched.frontier->MarkSeen(url, &seen));
-    }
+    GLEANER_RETURN_IF_ERROR(watched.frontier->MarkSeen(revisit.carried_over));
   }
   // Known URLs first, with their validators: a seed among them is not
   // queued again without.

@@ -80,6 +80,9 @@ class RedisFrontier : public Frontier {
 
   Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) override;
   Status MarkSeen(const std::string& url, bool* was_seen) override;
+  // Marks every URL of `urls` seen, in one round trip: a run's URLs carried
+  // over, so that no link queues them.
+  Status MarkSeen(const std::vector<std::string>& urls);
   Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
                int64_t* next_ready_micros) override;
   // Both return Aborted when the lease expired and was claimed again: the

@@ -118,6 +118,16 @@ TEST_CASE("MarkSeen tells whether a URL was already known") {
   size_t added = 1;
   REQUIRE(f->Push({Item("http://a", "/c", 0)}, &added).ok());
   CHECK(added == 0);
+
+  // Many at once, across hosts: none of them is queued by a push after.
+  REQUIRE(f->MarkSeen({"http://a/d", "http://b/e", "http://a/f", "http://a/c"}).ok());
+  REQUIRE(f->MarkSeen("http://b/e", &was_seen).ok());
+  CHECK(was_seen);
+  REQUIRE(f->Push({Item("http://a", "/d", 0), Item("http://b", "/e", 0), Item("http://a", "/f", 0),
+                   Item("http://b", "/g", 0)},
+                  &added)
+              .ok());
+  CHECK(added == 1);  // only /g
 }
 
 TEST_CASE("a host's queue is served breadth-first by depth, then in push order") {
