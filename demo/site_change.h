@@ -16,7 +16,9 @@ struct SiteChange {
   // those no id list names; the fractions sum to at most 1.
   std::vector<int> changed = {};  // content changes: new price, stock and review count
   double changed_fraction = 0;
-  std::vector<int> etag_only = {};  // same bytes, a new ETag; Last-Modified unchanged
+  // Same bytes, a new ETag (served again by a page that had lost it);
+  // Last-Modified unchanged.
+  std::vector<int> etag_only = {};
   double etag_only_fraction = 0;
   std::vector<int> removed = {};  // answers `gone_status` from now on, unlisted
   double removed_fraction = 0;

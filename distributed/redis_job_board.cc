@@ -25,6 +25,7 @@ Status RedisJobBoard::Open(storage::StagingStore* store, Options options, Logger
                            std::unique_ptr<RedisJobBoard>* out) {
   std::unique_ptr<RedisJobRegistry> registry;
   GLEANER_RETURN_IF_ERROR(RedisJobRegistry::Open(options.url, &registry).Annotate(options.url));
+  if (!options.clock) options.clock = storage::NowMicros;
   out->reset(new RedisJobBoard(store, std::move(options), log, std::move(registry)));
   return Status::OK();
 }
@@ -82,12 +83,16 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
     revisiting = stats.queued == 0 && stats.in_flight == 0;
   }
   if (revisiting) {
-    GLEANER_RETURN_IF_ERROR(crawler::PlanRevisit(store_, job, storage::NowMicros(), &revisit));
+    GLEANER_RETURN_IF_ERROR(crawler::PlanRevisit(store_, job, options_.clock(), &revisit));
     GLEANER_RETURN_IF_ERROR(watched.frontier->ForgetSeen());
+    // A URL not due is seen already: a link to it queues no request.
+    GLEANER_RETURN_IF_ERROR(watched.frontier->MarkSeen(revisit.carried_over));
   }
+  // Known URLs first, with their validators: a seed among them is not
+  // queued again without.
   size_t added = 0;
-  GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
   GLEANER_RETURN_IF_ERROR(watched.frontier->Push(revisit.due, &added));
+  GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
   // The seeds failed last time and the frontier saw them: queue them again
   // (a revisit pushed them already).
   if (found.ok() && last.phase() == v1::JOB_FAILED &&
@@ -98,10 +103,12 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
   v1::CrawlRun fresh_run;
   fresh_run.set_number(found.ok() ? last.run().number() + 1 : 1);
   fresh_run.set_start_micros(storage::NowMicros());
+  fresh_run.set_pages_carried_over(revisit.carried_over.size());
   GLEANER_RETURN_IF_ERROR(
       SetPhase(job.name, v1::JOB_PENDING, "", spec, next_run ? &fresh_run : nullptr));
   watched.published_micros = storage::NowMicros();
   GLEANER_RETURN_IF_ERROR(registry_->Publish(job.name, yaml, watched.published_micros));
+  Accept(job);
   jobs_[job.name] = std::move(watched);
   if (log_) log_->Info("job published for the workers", {{"job", job.name}});
   return Status::OK();
@@ -134,6 +141,7 @@ Status RedisJobBoard::Start() {
                         ? v1::JOB_RUNNING
                         : v1::JOB_PENDING;
     watched.published_micros = now + static_cast<int64_t>(i);  // keeps the registry's order
+    Accept(job);
     jobs_[entry.name] = std::move(watched);
   }
 
@@ -238,9 +246,15 @@ Status RedisJobBoard::Resume(const std::string& name) {
   return Publish(job, state.spec().yaml(), nullptr);
 }
 
-Status RedisJobBoard::WriteIdle(const std::string&, const std::function<Status()>& write) {
+void RedisJobBoard::Accept(const crawler::JobConfig& job) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  return write();
+  published_[job.name] = job;
+}
+
+Status RedisJobBoard::WriteIdle(const std::string& name, const IdleWrite& write) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  auto it = published_.find(name);
+  return write(it == published_.end() ? nullptr : &it->second);
 }
 
 uint32_t RedisJobBoard::QueuePosition(const std::string& name) const {
@@ -353,10 +367,12 @@ Status RedisJobBoard::End(const std::string& name, const Watched& job,
     v1::CrawlRun* stored = state->mutable_run();
     stored->set_pages_started(tally.started);
     stored->set_pages_ok(tally.ok);
+    stored->set_bytes(tally.bytes);
     stored->set_end(end);
     stored->set_end_reason(reason);
     stored->set_end_micros(storage::NowMicros());
     state->mutable_stats()->set_pages_fetched(state->stats().pages_fetched() + tally.ok);
+    state->mutable_stats()->set_bytes_fetched(state->stats().bytes_fetched() + tally.bytes);
     run = *stored;
     GLEANER_RETURN_IF_ERROR(writer->Commit());
   }

@@ -9,7 +9,8 @@
 // only after its records' ack), then retires it from the registry. A job
 // has numbered runs, as with `gleaner crawl`: a Submit after a run ended
 // starts the next, which after a run that crawled everything revisits the
-// seeds and every URL earlier runs stored (PlanRevisit). Ingest stores the
+// seeds and the URLs earlier runs stored that are due (PlanRevisit; the
+// others are carried over). Ingest stores the
 // workers' pages in the run (records added, changed, unchanged, removed;
 // 304s; failures); its pages started and fetched are counted job-wide in the
 // frontier (RunTally): it ended failed when it fetched no page, naming the
@@ -22,6 +23,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,9 @@ class RedisJobBoard : public service::JobQueue {
     std::string url;                             // redis://HOST[:PORT][/DB]
     int64_t poll_micros = 500000;                // how often the active jobs are checked
     int64_t worker_ttl_micros = 30 * 1000000LL;  // a worker silent this long is gone
+    // Unix micros that revisits go by: which URLs a run revisits and, for
+    // Ingest, when a page was fetched (revisit_schedule.h); null: the system clock.
+    std::function<int64_t()> clock;
   };
 
   // Connects (IOError when Redis cannot be reached). `log` (may be null)
@@ -61,7 +66,7 @@ class RedisJobBoard : public service::JobQueue {
   Status Pause(const std::string& name, Deadline deadline) override;
   Status Resume(const std::string& name) override;
   // Never refuses: the records of a published job come through Ingest.
-  Status WriteIdle(const std::string& name, const std::function<Status()>& write) override;
+  Status WriteIdle(const std::string& name, const IdleWrite& write) override;
   uint32_t QueuePosition(const std::string& name) const override;
   uint32_t QueueLength() const override;
   std::string RunningJob() const override;  // the running jobs, comma-separated
@@ -87,6 +92,8 @@ class RedisJobBoard : public service::JobQueue {
   // Seeds the frontier and publishes `job`, recording it as pending; a job
   // that had ended starts its next run. mu_ held.
   Status Publish(const crawler::JobConfig& job, const std::string& yaml, const v1::JobSpec* spec);
+  // Takes `job` as the published one that WriteIdle hands to Ingest. mu_ held.
+  void Accept(const crawler::JobConfig& job);
   // Records how a job's run ended and retires it. mu_ held.
   Status End(const std::string& name, const Watched& job, const crawler::FrontierStats& stats,
              const crawler::RunTally& tally);
@@ -106,6 +113,7 @@ class RedisJobBoard : public service::JobQueue {
   std::unique_ptr<RedisJobRegistry> registry_;  // mu_
   std::map<std::string, Watched> jobs_;         // mu_
   std::mutex write_mu_;
+  std::map<std::string, crawler::JobConfig> published_;  // write_mu_; by name, as last published
   std::condition_variable cv_;  // shutdown
   bool shutting_down_ = false;
   std::thread thread_;

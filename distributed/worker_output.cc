@@ -1,5 +1,7 @@
 #include "distributed/worker_output.h"
 
+#include "crawler/fetch/validators.h"
+
 namespace gleaner::distributed {
 
 Status WorkerCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds) {
@@ -36,14 +38,18 @@ Status WorkerCrawlOutput::AddPage(v1::Page page) {
   v1::PageDone done;
   done.set_url(page.final_url());
   done.set_not_modified(true);
+  // The server keeps the validators a 304 came with (RFC 9110 15.4.5).
+  const crawler::Validators sent = crawler::ValidatorsOf(page.headers());
+  done.mutable_item()->set_etag(sent.etag);
+  done.mutable_item()->set_last_modified(sent.last_modified);
   last_record_ = client_->AddPage({}, std::move(done));
   return Status::OK();
 }
 
-Status WorkerCrawlOutput::AddError(const v1::FrontierItem& /*item: the server keeps runs*/,
-                                   const v1::FetchError& error) {
+Status WorkerCrawlOutput::AddError(const v1::FrontierItem& item, const v1::FetchError& error) {
   v1::PageDone done;
   done.set_url(error.url());
+  *done.mutable_item() = item;  // a transient failure is queued so in the next run
   *done.mutable_error() = error;
   last_record_ = client_->AddPage({}, std::move(done));
   ++errors_;

@@ -48,7 +48,9 @@ class WorkerCrawlOutput : public crawler::CrawlOutput {
     return frontier_->GrantPages(fresh, max_pages, granted);
   }
   void UngrantPages(uint64_t count) override { frontier_->UngrantPages(count); }
-  void PageFetched() override { frontier_->CountFetched(); }
+  void CountFetch(bool answered, uint64_t wire_bytes) override {
+    frontier_->CountFetch(answered, wire_bytes);
+  }
   Status GetRobots(const std::string& host_key, int64_t ttl_micros, std::string* rules) override;
   Status PutRobots(const std::string& host_key, const std::string& rules,
                    int64_t ttl_micros) override;

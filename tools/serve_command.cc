@@ -6,7 +6,8 @@
 // Test hook, deliberately not a flag: with GLEANER_TEST_SCHEDULER_CLOCK=FILE
 // in the environment the schedules run by the time in FILE (Unix seconds,
 // reread as it changes) instead of the system clock, so a test fires a cron
-// schedule by writing its minute there instead of waiting for the real one.
+// schedule by writing its minute there instead of waiting for the real one;
+// revisits go by it too (which URLs a run revisits, when each is next due).
 #include <pthread.h>
 #include <signal.h>
 
@@ -92,7 +93,7 @@ Status SetTestSchedulerClock(service::ServerOptions* options) {
   int64_t seconds = 0;
   GLEANER_RETURN_IF_ERROR(ReadUnixSeconds(path, &seconds).Annotate(kTestSchedulerClock));
   auto last = std::make_shared<std::atomic<int64_t>>(seconds);
-  options->scheduler_clock = [file = std::string(path), last] {
+  options->clock = [file = std::string(path), last] {
     int64_t now = 0;
     if (ReadUnixSeconds(file, &now).ok()) last->store(now);
     return std::chrono::system_clock::time_point(std::chrono::seconds(last->load()));

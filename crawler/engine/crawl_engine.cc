@@ -509,10 +509,8 @@ void CrawlEngine::Impl::OnFetched(Lease lease, FetchResult r) {
   summary_.bytes_fetched += r.wire_bytes;
   stats->set_bytes_fetched(stats->bytes_fetched() + r.wire_bytes);
   run()->set_bytes(run()->bytes() + r.wire_bytes);
-  if (r.ok()) {
-    run()->set_pages_ok(run()->pages_ok() + 1);
-    output_->PageFetched();
-  }
+  if (r.ok()) run()->set_pages_ok(run()->pages_ok() + 1);
+  output_->CountFetch(r.ok(), r.wire_bytes);
 
   if (!r.ok()) {
     if (r.retryable() && static_cast<int>(lease.item.attempts()) + 1 < job_.retry.attempts) {

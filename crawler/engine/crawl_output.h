@@ -63,14 +63,15 @@ class CrawlOutput {
   // start, and they count as started. The
   // engine gives the rest back untried and ends its call as max_pages
   // reached. UngrantPages returns URLs granted before and given back untried;
-  // PageFetched counts a response that is not an error. The defaults grant
-  // everything and count nothing: the engine's run() is then the count.
+  // CountFetch counts a fetch's bytes on the wire, and its response when
+  // `answered` (not an error). The defaults grant everything and count
+  // nothing: the engine's run() is then the count.
   virtual Status GrantPages(uint64_t fresh, uint64_t /*max_pages*/, uint64_t* granted) {
     *granted = fresh;
     return Status::OK();
   }
   virtual void UngrantPages(uint64_t /*count*/) {}
-  virtual void PageFetched() {}
+  virtual void CountFetch(bool /*answered*/, uint64_t /*wire_bytes*/) {}
 
   // The serialized robots rules of a host cached less than `ttl_micros` ago
   // (NotFound otherwise), and caching them.

@@ -1,32 +1,15 @@
 #include "crawler/engine/store_crawl_output.h"
 
 #include "common/coding.h"
+#include "crawler/engine/finished_page.h"
 #include "crawler/engine/revisit_plan.h"
-#include "crawler/engine/revisit_schedule.h"
 #include "crawler/fetch/validators.h"
-#include "storage/run_page.h"
 
 namespace gleaner::crawler {
 
 namespace {
 
 std::string RobotsCacheKey(const std::string& host_key) { return "robots\0" + host_key; }
-
-// A failure that asking again later may mend: the next run retries the URL.
-bool Transient(const v1::FetchError& error) {
-  switch (error.kind()) {
-    case v1::ERROR_DNS:
-    case v1::ERROR_CONNECT:
-    case v1::ERROR_TLS:
-    case v1::ERROR_TIMEOUT:
-    case v1::ERROR_ROBOTS_UNAVAILABLE:
-      return true;
-    case v1::ERROR_HTTP_STATUS:
-      return error.http_status() >= 500;
-    default:
-      return false;
-  }
-}
 
 }  // namespace
 
@@ -96,16 +79,7 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
 
 Status StoreCrawlOutput::AddPageRecords(const v1::FrontierItem& item, const std::string& url,
                                         const std::vector<v1::Record>& records) {
-  storage::RecordCounts counts;
-  GLEANER_RETURN_IF_ERROR(storage::PutRunPage(writer_.get(), url, records, &item, &counts));
-  const bool changed = counts.added + counts.changed + counts.removed > 0;
-  return writer_->UpdateUrlState(url, [&](v1::UrlState* state) { Answered(changed, state); });
-}
-
-void StoreCrawlOutput::Answered(bool changed, v1::UrlState* state) {
-  ScheduleNextVisit(job_.recrawl, changed, clock_(), state);
-  state->clear_failures();
-  state->clear_last_failure();
+  return StoreFetchedPage(writer_.get(), job_.recrawl, clock_(), item, url, records);
 }
 
 Status StoreCrawlOutput::AddPage(v1::Page page) {
@@ -113,30 +87,12 @@ Status StoreCrawlOutput::AddPage(v1::Page page) {
   // The server says the page is as last fetched: its records stand, counted
   // unchanged, and its stored page (if any) stays the one with the body.
   const std::string& url = page.final_url().empty() ? page.url() : page.final_url();
-  const Validators validators = ValidatorsOf(page.headers());
-  return storage::KeepRunPage(writer_.get(), url, [&](v1::UrlState* state) {
-    // A 304 sends the validators a 200 would (RFC 9110 15.4.5): keep the newest.
-    if (!validators.etag.empty()) state->mutable_item()->set_etag(validators.etag);
-    if (!validators.last_modified.empty()) {
-      state->mutable_item()->set_last_modified(validators.last_modified);
-    }
-    Answered(/*changed=*/false, state);
-  });
+  return StoreNotModifiedPage(writer_.get(), job_.recrawl, clock_(), url,
+                              ValidatorsOf(page.headers()));
 }
 
 Status StoreCrawlOutput::AddError(const v1::FrontierItem& item, const v1::FetchError& error) {
-  GLEANER_RETURN_IF_ERROR(storage::AddRunError(writer_.get(), error));
-  if (!Transient(error)) return Status::OK();
-  // Queued again in the next run, as it was queued in this one; its records
-  // (if any) stand meanwhile.
-  return writer_->UpdateUrlState(error.url(), [&](v1::UrlState* state) {
-    if (!state->has_item()) {
-      *state->mutable_item() = item;
-      state->mutable_item()->set_attempts(0);
-    }
-    state->set_failures(state->failures() + 1);
-    state->set_last_failure(error.kind());
-  });
+  return StoreFailedPage(writer_.get(), item, error);
 }
 
 Status StoreCrawlOutput::End(double duration_s) {

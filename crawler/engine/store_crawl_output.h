@@ -10,8 +10,10 @@
 // removed in the run; a 404 or 410 removes the URL's records. Each URL's
 // UrlState keeps how the next run queues it (with the validators and record
 // signature of its last 200), its revisit schedule (revisit_schedule.h) and
-// its transient failures: a 304 keeps its records (counted unchanged, no row
-// written), a transient failure queues it again in the next run. The job's
+// its transient failures, moved by each page as finished_page.h says (as a
+// worker's page moves them on the server): a 304 keeps its records (counted
+// unchanged, no row written), a transient failure queues it again in the
+// next run. The job's
 // phase follows its run: running, then succeeded, or failed when it fetched
 // nothing (the next run retries its seeds). Finish groups up to
 // kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
@@ -65,9 +67,6 @@ class StoreCrawlOutput : public CrawlOutput {
       : store_(store), job_(job), clock_(std::move(clock)) {}
   // Starts run number `number`, queuing what it visits.
   Status StartRun(const std::vector<v1::FrontierItem>& seeds, uint32_t number, bool failed_before);
-  // The URL of `state` answered (200 or 304), its records `changed` or not:
-  // moves its schedule and ends its failures.
-  void Answered(bool changed, v1::UrlState* state);
 
   storage::StagingStore* store_;
   JobConfig job_;

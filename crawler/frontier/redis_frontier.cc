@@ -136,12 +136,15 @@ r[#r + 1] = added
 return r
 )lua";
 
-// ARGV[4]: fingerprint. Returns state, 1 when it was seen before.
+// ARGV[4..]: fingerprints. Returns state, how many were not seen before.
 constexpr char kSeenBody[] = R"lua(
-local inserted = seen_add(ARGV[4])
+local inserted = 0
+for i = 4, #ARGV do
+  if seen_add(ARGV[i]) then inserted = inserted + 1 end
+end
 seen_save()
 local r = state(true)
-r[#r + 1] = inserted and 0 or 1
+r[#r + 1] = inserted
 return r
 )lua";
 
@@ -399,7 +402,29 @@ Status RedisFrontier::MarkSeen(const std::string& url, bool* was_seen) {
           &replies));
   std::vector<RedisReply> payload;
   GLEANER_RETURN_IF_ERROR(TakeHostReply(host, replies[0], &payload));
-  *was_seen = !payload.empty() && payload[0].integer == 1;
+  *was_seen = !payload.empty() && payload[0].integer == 0;
+  return Status::OK();
+}
+
+Status RedisFrontier::MarkSeen(const std::vector<std::string>& urls) {
+  std::map<std::string, std::vector<std::string>> args_by_host;
+  for (const std::string& url : urls) {
+    std::string host = HostKey(url);
+    if (host.empty()) return Status::InvalidArgument("not a normalised URL: " + url);
+    args_by_host[host].push_back(std::to_string(static_cast<int64_t>(UrlFingerprint(url))));
+  }
+  if (args_by_host.empty()) return Status::OK();
+  std::vector<RedisCommand> commands;
+  for (auto& [host, args] : args_by_host) {
+    commands.push_back(HostScript(kSeen, host, 0, std::move(args)));
+  }
+  std::vector<RedisReply> replies;
+  GLEANER_RETURN_IF_ERROR(Run(std::move(commands), &replies));
+  size_t i = 0;
+  for (const auto& entry : args_by_host) {
+    std::vector<RedisReply> payload;
+    GLEANER_RETURN_IF_ERROR(TakeHostReply(entry.first, replies[i++], &payload));
+  }
   return Status::OK();
 }
 
@@ -684,8 +709,12 @@ void RedisFrontier::UngrantPages(uint64_t count) {
       {-1, {"HINCRBY", job_prefix_ + "run", "started", "-" + std::to_string(count)}});
 }
 
-void RedisFrontier::CountFetched() {
-  deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "ok", "1"}});
+void RedisFrontier::CountFetch(bool answered, uint64_t wire_bytes) {
+  if (answered) deferred_.push_back({-1, {"HINCRBY", job_prefix_ + "run", "ok", "1"}});
+  if (wire_bytes > 0) {
+    deferred_.push_back(
+        {-1, {"HINCRBY", job_prefix_ + "run", "bytes", std::to_string(wire_bytes)}});
+  }
 }
 
 void RedisFrontier::CountFailure(v1::ErrorKind kind, const std::string& message) {
@@ -705,6 +734,7 @@ Status RedisFrontier::ReadRun(RunTally* tally) const {
   auto count = [](const std::string& v) { return std::strtoull(v.c_str(), nullptr, 10); };
   tally->started = count(fields["started"]);
   tally->ok = count(fields["ok"]);
+  tally->bytes = count(fields["bytes"]);
   for (const auto& [name, value] : fields) {
     if (!name.starts_with("f:")) continue;
     int kind = std::atoi(name.c_str() + 2);

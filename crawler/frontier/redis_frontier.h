@@ -19,7 +19,7 @@
 //   gl:{<job>}:idx                  zset host -> earliest time a claim may succeed
 //   gl:{<job>}:hv                   hash host -> "version queued leased seen" last indexed
 //   gl:{<job>}:st                   hash queued, in_flight, seen: sums over hv
-//   gl:{<job>}:run                  hash started, ok, f:<kind>, m:<kind>: the current run (RunTally)
+//   gl:{<job>}:run                  hash started, ok, bytes, f:<kind>, m:<kind>: the current run (RunTally)
 //
 // The seen set is exact: the 64-bit fingerprints of a host in linear-hashing
 // buckets of at most a few hundred, which Redis keeps as sorted integer arrays
@@ -80,6 +80,9 @@ class RedisFrontier : public Frontier {
 
   Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) override;
   Status MarkSeen(const std::string& url, bool* was_seen) override;
+  // Marks every URL of `urls` seen, in one round trip: a run's URLs carried
+  // over, so that no link queues them.
+  Status MarkSeen(const std::vector<std::string>& urls);
   Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
                int64_t* next_ready_micros) override;
   // Both return Aborted when the lease expired and was claimed again: the
@@ -128,7 +131,7 @@ class RedisFrontier : public Frontier {
   // completes; a round trip lost to a Redis failure may send them twice.
   Status GrantPages(uint64_t fresh, uint64_t max_pages, uint64_t* granted);
   void UngrantPages(uint64_t count);
-  void CountFetched();
+  void CountFetch(bool answered, uint64_t wire_bytes);
   void CountFailure(v1::ErrorKind kind, const std::string& message);
   Status ReadRun(RunTally* tally) const;
   // The next run starts: every count back to zero.

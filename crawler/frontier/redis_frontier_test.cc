@@ -118,6 +118,16 @@ TEST_CASE("MarkSeen tells whether a URL was already known") {
   size_t added = 1;
   REQUIRE(f->Push({Item("http://a", "/c", 0)}, &added).ok());
   CHECK(added == 0);
+
+  // Many at once, across hosts: none of them is queued by a push after.
+  REQUIRE(f->MarkSeen({"http://a/d", "http://b/e", "http://a/f", "http://a/c"}).ok());
+  REQUIRE(f->MarkSeen("http://b/e", &was_seen).ok());
+  CHECK(was_seen);
+  REQUIRE(f->Push({Item("http://a", "/d", 0), Item("http://b", "/e", 0), Item("http://a", "/f", 0),
+                   Item("http://b", "/g", 0)},
+                  &added)
+              .ok());
+  CHECK(added == 1);  // only /g
 }
 
 TEST_CASE("a host's queue is served breadth-first by depth, then in push order") {
@@ -389,7 +399,8 @@ TEST_CASE("workers granting pages together never start more than the run's max_p
   REQUIRE(b->GrantPages(3, 10, &granted).ok());
   CHECK(granted == 1);
 
-  b->CountFetched();
+  b->CountFetch(/*answered=*/true, 1500);
+  a->CountFetch(/*answered=*/false, 200);  // a 503's body
   b->CountFailure(v1::ERROR_CONNECT, "refused");
   b->CountFailure(v1::ERROR_CONNECT, "refused again");
   a->CountFailure(v1::ERROR_TIMEOUT, "slow");
@@ -399,6 +410,7 @@ TEST_CASE("workers granting pages together never start more than the run's max_p
   REQUIRE(a->ReadRun(&tally).ok());
   CHECK(tally.started == 10);
   CHECK(tally.ok == 1);
+  CHECK(tally.bytes == 1700);
   CHECK(tally.DescribeFailures() == ": 3 URLs failed: 1 timeout (slow); 2 connect (refused)");
 
   // The next run counts from zero; without max_pages nothing is refused.

@@ -1,7 +1,7 @@
 // RunTally: what one run of a job counted, wherever it is counted (the crawl
 // engine for its own run, Redis for the run every worker of a job shares):
 // URLs taken on (what max_pages bounds), pages fetched (any response that is
-// not an error) and the URLs that failed for good, by error kind with the
+// not an error), the bytes every fetch received, and the URLs that failed for good, by error kind with the
 // first message of each. A run that fetched nothing names its cause from it.
 // A plain value; not thread-safe.
 #pragma once
@@ -27,6 +27,7 @@ inline std::string ErrorKindWord(v1::ErrorKind kind) {
 struct RunTally {
   uint64_t started = 0;
   uint64_t ok = 0;
+  uint64_t bytes = 0;  // on the wire, retries and errors' bodies included
   // Per kind: how many URLs failed with it, and the first one's message.
   std::map<v1::ErrorKind, std::pair<uint64_t, std::string>> failures;
 

@@ -5,11 +5,11 @@
 #include <memory>
 #include <unordered_set>
 
+#include "crawler/engine/finished_page.h"
 #include "service/client/grpc_status.h"
 #include "storage/job_phase.h"
 #include "storage/job_writer.h"
 #include "storage/keys.h"
-#include "storage/run_page.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
@@ -48,9 +48,11 @@ grpc::Status IngestServiceImpl::Ingest(
 namespace {
 
 // One page a worker finished in the job's open run, stored as a crawl in this
-// process stores it. A page the run stored already (resent, or fetched again
-// after its worker died holding the lease) is skipped.
-Status StorePage(storage::JobWriter* writer, const v1::PageDone& page,
+// process stores it, by `recrawl` at `now_micros`. A page the run stored
+// already (resent, or fetched again after its worker died holding the lease)
+// is skipped.
+Status StorePage(storage::JobWriter* writer, const crawler::RecrawlPolicy& recrawl,
+                 int64_t now_micros, const v1::PageDone& page,
                  const std::vector<const v1::Record*>& records, v1::IngestAck* ack) {
   v1::UrlState url_state;
   Status known = writer->ReadUrlState(page.url(), &url_state);
@@ -59,18 +61,21 @@ Status StorePage(storage::JobWriter* writer, const v1::PageDone& page,
     ack->set_duplicates(ack->duplicates() + records.size());
     return Status::OK();
   }
-  if (page.has_error()) return storage::AddRunError(writer, page.error());
+  if (page.has_error()) return crawler::StoreFailedPage(writer, page.item(), page.error());
   if (page.not_modified()) {
     // The worker's engine counted the page; the job's counts are these.
     v1::JobState* state = writer->mutable_state();
     state->mutable_run()->set_pages_not_modified(state->run().pages_not_modified() + 1);
     state->mutable_stats()->set_pages_not_modified(state->stats().pages_not_modified() + 1);
-    return storage::KeepRunPage(writer, page.url());
+    return crawler::StoreNotModifiedPage(
+        writer, recrawl, now_micros, page.url(),
+        crawler::Validators{page.item().etag(), page.item().last_modified()});
   }
   std::vector<v1::Record> rows;
   rows.reserve(records.size());
   for (const v1::Record* r : records) rows.push_back(*r);
-  GLEANER_RETURN_IF_ERROR(storage::PutRunPage(writer, page.url(), rows, &page.item()));
+  GLEANER_RETURN_IF_ERROR(
+      crawler::StoreFetchedPage(writer, recrawl, now_micros, page.item(), page.url(), rows));
   // Stored as of the run, whether written now or unchanged since before.
   ack->set_stored(ack->stored() + rows.size());
   return Status::OK();
@@ -83,7 +88,7 @@ Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
   GLEANER_RETURN_IF_ERROR(CompleteIngestBatch(batch, storage::NowMicros(), &pages));
   ack->set_batch_id(batch->batch_id());
   bool wrote = false;
-  Status s = runner_->WriteIdle(batch->job(), [&]() -> Status {
+  Status s = runner_->WriteIdle(batch->job(), [&](const crawler::JobConfig* published) -> Status {
     std::string ignored;
     Status known = store_->Get(storage::Family::kJobs, batch->job(), &ignored);
     if (!known.ok() && !known.IsNotFound()) return known;
@@ -98,6 +103,8 @@ Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
     // A job that keeps no runs (not published by this server's board) takes
     // a worker's records as any producer's, and its errors.
     const bool keeps_runs = writer->state().run().number() != 0;
+    const crawler::RecrawlPolicy recrawl = published ? published->recrawl : crawler::RecrawlPolicy();
+    const int64_t now = clock_();
     if (!keeps_runs) {
       pages.loose.clear();
       for (const v1::Record& r : batch->records()) pages.loose.push_back(&r);
@@ -122,7 +129,7 @@ Status IngestServiceImpl::Store(v1::IngestBatch* batch, v1::IngestAck* ack) {
     for (int i = 0; i < batch->pages_size(); ++i) {
       const v1::PageDone& page = batch->pages(i);
       if (keeps_runs) {
-        GLEANER_RETURN_IF_ERROR(StorePage(writer.get(), page, pages.page_records[i], ack));
+        GLEANER_RETURN_IF_ERROR(StorePage(writer.get(), recrawl, now, page, pages.page_records[i], ack));
       } else if (page.has_error()) {
         GLEANER_RETURN_IF_ERROR(writer->AddError(page.error()));
       }

@@ -4,17 +4,23 @@
 // records whose (job, source_url, index_in_page) is stored already), syncs the
 // WAL and acks it before reading the next, so an ack means the batch survives
 // a crash and a slow store back-pressures the producer through gRPC flow
-// control. A job crawling in this server refuses ingest (FAILED_PRECONDITION);
+// control. A worker's page of a job's run moves its URL's state as a crawl in
+// this process would (crawler/engine/finished_page.h), by the revisit policy
+// of the job as published (JobQueue::WriteIdle) and `clock`. A job crawling
+// in this server refuses ingest (FAILED_PRECONDITION);
 // a job that does not exist is created as succeeded. Stats sums the store's
 // job states, the job queue, and the workers it knows (serve --redis).
 // Thread-safe.
 #pragma once
+
+#include <functional>
 
 #include "schema/gleaner_service.grpc.pb.h"
 #include "service/ingest/ingest_batch.h"
 #include "service/jobs/job_queue.h"
 #include "service/metrics/metrics_registry.h"
 #include "service/security/bearer_token.h"
+#include "storage/job_writer.h"  // NowMicros
 #include "storage/staging_store.h"
 
 namespace gleaner::service {
@@ -22,10 +28,15 @@ namespace gleaner::service {
 class IngestServiceImpl final : public v1::IngestService::Service {
  public:
   // `records_ingested` counts the records stored (not the duplicates); it
-  // must outlive the service.
+  // must outlive the service. `clock` (Unix micros) times the pages' fetches
+  // in their URLs' revisit schedules; null: the system clock.
   IngestServiceImpl(storage::StagingStore* store, JobQueue* runner, const BearerTokenCheck* auth,
-                    Counter* records_ingested)
-      : store_(store), runner_(runner), auth_(auth), records_ingested_(records_ingested) {}
+                    Counter* records_ingested, std::function<int64_t()> clock = nullptr)
+      : store_(store),
+        runner_(runner),
+        auth_(auth),
+        records_ingested_(records_ingested),
+        clock_(clock ? std::move(clock) : storage::NowMicros) {}
 
   // A bad batch (job name, size) or record (no source_url, another job's,
   // NUL in the URL) ends the stream with an error naming the batch id and
@@ -43,6 +54,7 @@ class IngestServiceImpl final : public v1::IngestService::Service {
   JobQueue* runner_;
   const BearerTokenCheck* auth_;
   Counter* records_ingested_;
+  const std::function<int64_t()> clock_;
 };
 
 }  // namespace gleaner::service

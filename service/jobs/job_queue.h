@@ -38,8 +38,11 @@ class JobQueue {
   virtual Status Resume(const std::string& name) = 0;
   // Runs `write` while nothing else writes `name`'s JobState, so `write` may
   // commit through its own JobWriter for that job (one writer per job at a
-  // time). FailedPrecondition when this server crawls `name` itself.
-  virtual Status WriteIdle(const std::string& name, const std::function<Status()>& write) = 0;
+  // time); `write` gets the job as this queue last published it to crawl
+  // workers (null when it did not). FailedPrecondition when this server
+  // crawls `name` itself.
+  using IdleWrite = std::function<Status(const crawler::JobConfig* published)>;
+  virtual Status WriteIdle(const std::string& name, const IdleWrite& write) = 0;
 
   // 1-based place among the jobs waiting to be crawled; 0 otherwise.
   virtual uint32_t QueuePosition(const std::string& name) const = 0;

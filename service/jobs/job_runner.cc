@@ -133,14 +133,14 @@ Status JobRunner::Resume(const std::string& name) {
   return Status::OK();
 }
 
-Status JobRunner::WriteIdle(const std::string& name, const std::function<Status()>& write) {
+Status JobRunner::WriteIdle(const std::string& name, const IdleWrite& write) {
   // mu_ is held while a crawl is picked and while phases are written, so
   // holding it here keeps every other writer of `name` out.
   std::lock_guard<std::mutex> lock(mu_);
   if (running_ == name) {
     return Status::FailedPrecondition("job '" + name + "' is crawling in this server");
   }
-  return write();
+  return write(nullptr);
 }
 
 uint32_t JobRunner::QueuePosition(const std::string& name) const {

@@ -59,8 +59,9 @@ class JobRunner : public JobQueue {
   // Runs `write` while no crawl of `name` can start and no phase of any job is
   // written, so `write` may commit through its own JobWriter for that job
   // (the store allows one writer per job at a time). FailedPrecondition "job
-  // X is crawling in this server" when a crawl of `name` runs now.
-  Status WriteIdle(const std::string& name, const std::function<Status()>& write) override;
+  // X is crawling in this server" when a crawl of `name` runs now. No job is
+  // published to workers: `write` gets null.
+  Status WriteIdle(const std::string& name, const IdleWrite& write) override;
 
   // 1-based place in the queue (the running job is not queued); 0 otherwise.
   uint32_t QueuePosition(const std::string& name) const override;

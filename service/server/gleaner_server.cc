@@ -64,8 +64,16 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
       !s.ok() && options.log != nullptr) {
     options.log->Warn(s.message());
   }
+  std::function<int64_t()> revisit_clock;
+  if (options.clock) {
+    revisit_clock = [clock = options.clock] {
+      return std::chrono::duration_cast<std::chrono::microseconds>(clock().time_since_epoch())
+          .count();
+    };
+  }
   if (options.redis_url.empty()) {
     crawler::CrawlOptions crawl;
+    crawl.revisit_clock = revisit_clock;
     crawl.ca_file = options.ca_file;
     // The submit-time check cannot see redirects, links or later DNS answers.
     crawl.public_networks_only = !options.allow_private_networks;
@@ -74,6 +82,7 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
     std::unique_ptr<distributed::RedisJobBoard> board;
     distributed::RedisJobBoard::Options bo;
     bo.url = options.redis_url;
+    bo.clock = revisit_clock;
     GLEANER_RETURN_IF_ERROR(
         distributed::RedisJobBoard::Open(p.store.get(), bo, options.log, &board));
     p.runner = std::move(board);
@@ -89,14 +98,15 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
         uint32_t position = 0;
         return runner->Submit(job, yaml, &position);
       },
-      options.log, options.scheduler_clock);
+      options.log, options.clock);
   p.jobs = std::make_unique<JobServiceImpl>(p.store.get(), p.runner.get(), p.scheduler.get(),
                                             p.auth.get(),
                                             JobServiceOptions{options.allow_private_networks});
   p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get(),
                                                     p.service_metrics.records_pulled);
   p.ingest = std::make_unique<IngestServiceImpl>(p.store.get(), p.runner.get(), p.auth.get(),
-                                                 p.service_metrics.records_ingested);
+                                                 p.service_metrics.records_ingested,
+                                                 revisit_clock);
 
   // Metrics bind first: a taken metrics port then fails before any call is served.
   if (!options.metrics_listen.empty()) {

@@ -36,9 +36,10 @@ struct ServerOptions {
   std::string redis_url;
   std::string ca_file;    // extra CA certificates for the crawls' https fetches; may be empty
   Logger* log = nullptr;  // jobs started and ended, schedules run, recovery
-  // The time the schedules run by (JobScheduler::Clock); null: the system
+  // The time the schedules run by (JobScheduler::Clock) and revisits go by
+  // (which URLs a run revisits, when each is next due); null: the system
   // clock. Only tests set another, through `gleaner serve`'s test hook.
-  std::function<std::chrono::system_clock::time_point()> scheduler_clock;
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 class GleanerServer {

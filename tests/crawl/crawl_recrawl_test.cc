@@ -66,13 +66,6 @@ std::vector<demo::RequestLogEntry> PageRequests(const demo::FixtureSite& site) {
   return out;
 }
 
-nlohmann::json StageGet(const std::string& data, const std::string& url) {
-  ProcessResult r = Gleaner({"stage", "get", "shop", url, "--json", "--data", data});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
-}
-
 }  // namespace
 
 TEST_CASE("a second run of an unchanged site fetches no body: every page answers 304") {
@@ -188,10 +181,10 @@ TEST_CASE(
       Gleaner({"crawl", job, "--data", data, "--revisit-now", std::to_string(kStart)});
   INFO(run1.out << run1.err);
   REQUIRE(run1.exit_code == 0);
-  nlohmann::json state = StageGet(data, flaky)["state"];
+  nlohmann::json state = StageGet(data, "shop", flaky)["state"];
   CHECK(state["failures"] == 1);
   CHECK(state["last_failure"] == "ERROR_HTTP_STATUS");
-  CHECK(StageGet(data, flaky)["records"].empty());
+  CHECK(StageGet(data, "shop", flaky)["records"].empty());
 
   site->ClearRequestLog();
   ProcessResult run2 =
@@ -208,7 +201,7 @@ TEST_CASE(
   CHECK(runs[1]["pages_fetched"] == 1);
   CHECK(runs[1]["records_added"] == 1);
   CHECK_THAT(run2.out, Catch::Contains("1 known pages not due yet, carried over"));
-  const nlohmann::json after = StageGet(data, flaky);
+  const nlohmann::json after = StageGet(data, "shop", flaky);
   CHECK(after["state"]["failures"] == 0);
   CHECK(after["records"].size() == 1);
   CHECK(after["state"]["interval_s"] == 3600);

@@ -93,6 +93,13 @@ nlohmann::json StageRuns(const std::string& data_dir, const std::string& job) {
   return nlohmann::json::parse(r.out);
 }
 
+nlohmann::json StageGet(const std::string& data_dir, const std::string& job,
+                        const std::string& url) {
+  ProcessResult r = Gleaner({"stage", "get", job, url, "--json", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage get failed: " + r.err);
+  return nlohmann::json::parse(r.out);
+}
+
 nlohmann::json StageJob(const std::string& data_dir, const std::string& job) {
   ProcessResult r = Gleaner({"stage", "jobs", "--json", "--data", data_dir});
   if (r.exit_code != 0) throw std::runtime_error("stage jobs failed: " + r.err);

@@ -43,6 +43,9 @@ std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::
 nlohmann::json StageErrors(const std::string& data_dir, const std::string& job);
 // `gleaner stage runs JOB --json` parsed: the job's runs, first run first.
 nlohmann::json StageRuns(const std::string& data_dir, const std::string& job);
+// `gleaner stage get JOB URL --json` parsed: the URL's state and records.
+nlohmann::json StageGet(const std::string& data_dir, const std::string& job,
+                        const std::string& url);
 // `gleaner stage jobs --json`, the entry of `job`.
 nlohmann::json StageJob(const std::string& data_dir, const std::string& job);
 

@@ -38,7 +38,7 @@ class ServeProcess {
 // The time by which a `gleaner serve` started with env() runs its schedules,
 // set by the test (the GLEANER_TEST_SCHEDULER_CLOCK hook of serve_command.cc):
 // a cron schedule fires when the test moves this clock to its minute, not at
-// the real one.
+// the real one, and the revisits of a `recrawl:` job go by it too.
 class SchedulerClock {
  public:
   SchedulerClock(const TempDir& scratch, std::chrono::system_clock::time_point now);
