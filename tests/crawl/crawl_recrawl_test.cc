@@ -74,6 +74,26 @@ nlohmann::json StageGet(const std::string& data, const std::string& url) {
   return nlohmann::json::parse(r.out);
 }
 
+// Crawls run 2 of `job` into `data` with kill -9s on the way: it must count
+// and store what the uninterrupted run 2 in `reference` did, no page lost,
+// none counted twice.
+void Run2WithKillsMatches(const std::string& job, const std::string& data,
+                          const std::string& reference) {
+  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
+  INFO("killed " << kills << " times");
+  CHECK(kills >= 1);
+  const nlohmann::json runs = StageRuns(data, "shop");
+  const nlohmann::json want = StageRuns(reference, "shop");
+  REQUIRE(runs.size() == 2);
+  REQUIRE(want.size() == 2);
+  for (const char* count :
+       {"records_added", "records_changed", "records_unchanged", "records_removed", "phase"}) {
+    INFO(count);
+    CHECK(runs[1][count] == want[1][count]);
+  }
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(reference, "shop")));
+}
+
 }  // namespace
 
 TEST_CASE("a second run of an unchanged site fetches no body: every page answers 304") {
@@ -293,22 +313,7 @@ TEST_CASE("kill -9 during run 2, then the same command: run 2 completes as if un
   REQUIRE(site->Change(change, nullptr).ok());
   Crawl(job, dir / "reference");  // run 2, uninterrupted
 
-  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
-  INFO("killed " << kills << " times");
-  CHECK(kills >= 1);
-
-  // One run 2 however often it was killed, counting what the uninterrupted
-  // one counted: no page lost, none counted twice.
-  const nlohmann::json runs = StageRuns(data, "shop");
-  const nlohmann::json want = StageRuns(dir / "reference", "shop");
-  REQUIRE(runs.size() == 2);
-  REQUIRE(want.size() == 2);
-  for (const char* count : {"records_added", "records_changed", "records_unchanged",
-                            "records_removed", "phase"}) {
-    INFO(count);
-    CHECK(runs[1][count] == want[1][count]);
-  }
-  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "reference", "shop")));
+  Run2WithKillsMatches(job, data, dir / "reference");
   CHECK(Contents(ScanRun(data, 1)) == run1);
 }
 
@@ -445,16 +450,5 @@ TEST_CASE("kill -9 during a run that removes unlinked pages, then the same comma
   UnlistSome(site.get());
   Crawl(job, dir / "reference");
 
-  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
-  INFO("killed " << kills << " times");
-  CHECK(kills >= 1);
-  const nlohmann::json runs = StageRuns(data, "shop");
-  const nlohmann::json want = StageRuns(dir / "reference", "shop");
-  REQUIRE(runs.size() == 2);
-  for (const char* count :
-       {"records_added", "records_changed", "records_unchanged", "records_removed", "phase"}) {
-    INFO(count);
-    CHECK(runs[1][count] == want[1][count]);
-  }
-  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "reference", "shop")));
+  Run2WithKillsMatches(job, data, dir / "reference");
 }
