@@ -24,6 +24,10 @@ struct SiteChange {
   double removed_fraction = 0;
   std::vector<int> last_modified_only = {};  // same bytes, from now on no ETag
   double last_modified_only_fraction = 0;
+  // Still served (200, same bytes), but no page links to it any more: gone
+  // from its listing page, home and other products' related sections.
+  std::vector<int> unlisted = {};
+  double unlisted_fraction = 0;
   int added = 0;          // new products, each listed on an existing listing page
   int gone_status = 404;  // 404 or 410
   uint64_t seed = 1;      // draws the fractions (with the generation)
@@ -43,6 +47,7 @@ struct SiteChangeReport {
   std::vector<std::string> etag_only = {};
   std::vector<std::string> removed = {};
   std::vector<std::string> last_modified_only = {};
+  std::vector<std::string> unlisted = {};
   std::vector<std::string> added = {};
   std::vector<int> api_changed = {};  // item ids
   std::vector<int> api_added = {};

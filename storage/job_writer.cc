@@ -203,7 +203,13 @@ Status JobWriter::PutPageRecords(std::string_view url, const std::vector<v1::Rec
   return Status::OK();
 }
 
+void JobWriter::PutPageLinks(std::string_view url, const v1::PageLinks& links) {
+  batch_.Put(Family::kUrls, UrlLinksKey(job(), url), links.SerializeAsString());
+}
+
 Status JobWriter::CloseUrl(std::string_view url, uint32_t run, RecordCounts* counts) {
+  // A gone page links to nothing any more.
+  batch_.Delete(Family::kUrls, UrlLinksKey(job(), url));
   v1::UrlState url_state;
   Status known = ReadUrlState(url, &url_state);
   if (!known.ok() && !known.IsNotFound()) return known;

@@ -58,7 +58,11 @@ class JobWriter {
   // a whole: its records count unchanged and no record row is read or written.
   Status PutPageRecords(std::string_view url, const std::vector<v1::Record>& records,
                         uint32_t run, const v1::FrontierItem* queued_as, RecordCounts* counts);
-  // Closes every valid record of `url` in run `run` (removed): the URL is gone.
+  // Keeps the links of the page at `url` (recrawl.remove_unlinked), in place
+  // of those of its last fetch.
+  void PutPageLinks(std::string_view url, const v1::PageLinks& links);
+  // Closes every valid record of `url` in run `run` (removed), and drops its
+  // kept links: the URL is gone.
   Status CloseUrl(std::string_view url, uint32_t run, RecordCounts* counts);
   // Run `run` found `url` not modified (a 304): its valid records stand,
   // counted unchanged, and no record row is written. `update`, when given,

@@ -52,24 +52,40 @@ std::string UrlRecordKey(std::string_view job, std::string_view url, uint32_t in
   return k;
 }
 
-std::string UrlPageKey(std::string_view job, std::string_view url) {
+namespace {
+
+// "<job>\0<url>\0<tag>"
+std::string UrlTagKey(std::string_view job, std::string_view url, char tag) {
   std::string k = UrlPrefix(job, url);
   k.push_back('\0');
-  k.push_back('p');
+  k.push_back(tag);
   return k;
+}
+
+}  // namespace
+
+std::string UrlPageKey(std::string_view job, std::string_view url) {
+  return UrlTagKey(job, url, 'p');
 }
 
 std::string UrlStateKey(std::string_view job, std::string_view url) {
-  std::string k = UrlPrefix(job, url);
-  k.push_back('\0');
-  k.push_back('m');
-  return k;
+  return UrlTagKey(job, url, 'm');
+}
+
+std::string UrlLinksKey(std::string_view job, std::string_view url) {
+  return UrlTagKey(job, url, 'l');
+}
+
+std::string UrlLinkedKey(std::string_view job, std::string_view url) {
+  return UrlTagKey(job, url, 'k');
 }
 
 char UrlKeyTag(std::string_view key) {
+  // A record key's index bytes may end in "\0p" and the like: its shape is
+  // checked first (a URL holds no NUL, so the other shapes cannot pass for it).
   if (key.size() >= 6 && key[key.size() - 6] == '\0' && key[key.size() - 5] == 'r') return 'r';
   if (key.size() >= 2 && key[key.size() - 2] == '\0' &&
-      (key.back() == 'p' || key.back() == 'm')) {
+      std::string_view("pmlk").find(key.back()) != std::string_view::npos) {
     return key.back();
   }
   return 0;

@@ -38,10 +38,15 @@ Status AddRunError(JobWriter* writer, const v1::FetchError& error) {
   GLEANER_RETURN_IF_ERROR(writer->AddError(error));
   // Gone for good: the URL's records leave the job in this run.
   if (error.http_status() == 404 || error.http_status() == 410) {
-    RecordCounts counts;
-    GLEANER_RETURN_IF_ERROR(writer->CloseUrl(error.url(), RunNumber(*writer), &counts));
-    CountRecords(writer, counts);
+    return CloseRunUrl(writer, error.url());
   }
+  return Status::OK();
+}
+
+Status CloseRunUrl(JobWriter* writer, std::string_view url) {
+  RecordCounts counts;
+  GLEANER_RETURN_IF_ERROR(writer->CloseUrl(url, RunNumber(*writer), &counts));
+  CountRecords(writer, counts);
   return Status::OK();
 }
 

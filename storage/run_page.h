@@ -28,5 +28,8 @@ Status KeepRunPage(JobWriter* writer, std::string_view url,
 // The page failed for good: stored with the job's errors; gone (404, 410),
 // its records are removed in the run.
 Status AddRunError(JobWriter* writer, const v1::FetchError& error);
+// The URL left the job in the run (gone, or no longer linked): its records
+// are removed (JobWriter::CloseUrl).
+Status CloseRunUrl(JobWriter* writer, std::string_view url);
 
 }  // namespace gleaner::storage

@@ -190,22 +190,35 @@ Status StoreReader::ScanRecords(std::string_view job, uint32_t run,
   });
 }
 
-Status StoreReader::ScanUrlStates(
-    std::string_view job,
-    const std::function<bool(std::string_view url, const v1::UrlState&)>& visit) {
+template <typename M>
+Status StoreReader::ScanUrlTag(std::string_view job, char tag,
+                               const std::function<bool(std::string_view url, const M&)>& visit) {
   const std::string prefix = JobPrefix(job);
-  v1::UrlState state;
+  M value;
   Status parse_error;
   GLEANER_RETURN_IF_ERROR(
       ScanRange(Family::kUrls, prefix, /*bulk=*/true, [&](std::string_view k, std::string_view v) {
-        if (UrlKeyTag(k) != 'm') return true;
-        if (!state.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          parse_error = Status::Corruption("job '" + std::string(job) + "': unreadable URL state");
+        if (UrlKeyTag(k) != tag) return true;
+        if (!value.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          parse_error = Status::Corruption("job '" + std::string(job) + "': unreadable " +
+                                           value.GetTypeName() + " of a URL");
           return false;
         }
-        return visit(k.substr(prefix.size(), k.size() - prefix.size() - 2), state);
+        return visit(k.substr(prefix.size(), k.size() - prefix.size() - 2), value);
       }));
   return parse_error;
+}
+
+Status StoreReader::ScanUrlStates(
+    std::string_view job,
+    const std::function<bool(std::string_view url, const v1::UrlState&)>& visit) {
+  return ScanUrlTag(job, 'm', visit);
+}
+
+Status StoreReader::ScanPageLinks(
+    std::string_view job,
+    const std::function<bool(std::string_view url, const v1::PageLinks&)>& visit) {
+  return ScanUrlTag(job, 'l', visit);
 }
 
 Status StoreReader::ScanPages(std::string_view job, const Visitor<v1::Page>& visit) {

@@ -82,6 +82,11 @@ class StoreReader {
   // in URL order.
   Status ScanUrlStates(std::string_view job,
                        const std::function<bool(std::string_view url, const v1::UrlState&)>& visit);
+  // Every page whose links the store keeps (recrawl.remove_unlinked), in URL
+  // order.
+  Status ScanPageLinks(
+      std::string_view job,
+      const std::function<bool(std::string_view url, const v1::PageLinks&)>& visit);
 
   // Keys and bytes per column family, counted exactly.
   Status Stats(std::vector<FamilyStats>* stats);
@@ -94,6 +99,10 @@ class StoreReader {
   // bulk: a scan that reads a whole job or family, tuned for throughput.
   Status ScanRange(Family f, std::string_view prefix, bool bulk,
                    const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  // The values of one kind of URL index key (UrlKeyTag `tag`), by URL.
+  template <typename M>
+  Status ScanUrlTag(std::string_view job, char tag,
+                    const std::function<bool(std::string_view url, const M&)>& visit);
   template <typename M>
   Status ScanJobFamily(Family f, std::string_view job, const Visitor<M>& visit);
   Status GetBySeq(Family f, std::string_view job, std::string_view seq_be,

@@ -70,6 +70,7 @@ Status Work(const WorkerFlags& f, Logger* log) {
   }
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobFile(f.job, &job));
+  GLEANER_RETURN_IF_ERROR(crawler::CheckWorkerCrawlable(job));
   return worker.CrawlJob(job, /*public_networks_only=*/false, &slot);
 }
 

@@ -627,6 +627,7 @@ void CrawlEngine::Impl::OnProcessed(Lease lease, const FetchResult& r, PageOutco
   if (output_->records_idempotent()) duplicate = false;
   size_t added = 0;
   if (s.ok() && !duplicate) s = frontier_->Push(outcome.links, &added);
+  if (s.ok() && !duplicate) s = output_->AddPageLinks(page_url, outcome.links);
   if (!s.ok()) {
     fatal_ = s;
     stopping_ = true;

@@ -40,6 +40,13 @@ class CrawlOutput {
     for (const auto& record : records) GLEANER_RETURN_IF_ERROR(AddRecord(record));
     return Status::OK();
   }
+  // The links the page at `url` was queued with (normalised, in scope), as
+  // the records of that page were added: an output that judges which known
+  // URLs are still linked (recrawl.remove_unlinked) keeps them.
+  virtual Status AddPageLinks(const std::string& /*url*/,
+                              const std::vector<v1::FrontierItem>& /*links*/) {
+    return Status::OK();
+  }
   // A fetched page, body included, when the job stores pages; and always a
   // page answered 304 to a conditional GET (Page.not_modified, no body): the
   // output keeps that URL's records as they were.

@@ -3,6 +3,7 @@
 #include "common/coding.h"
 #include "crawler/engine/finished_page.h"
 #include "crawler/engine/revisit_plan.h"
+#include "crawler/engine/unlinked_sweep.h"
 #include "crawler/fetch/validators.h"
 
 namespace gleaner::crawler {
@@ -28,6 +29,7 @@ Status StoreCrawlOutput::Open(storage::StagingStore* store, const JobConfig& job
 }
 
 Status StoreCrawlOutput::Begin(const std::vector<v1::FrontierItem>& seeds) {
+  for (const v1::FrontierItem& seed : seeds) seed_urls_.insert(seed.url());
   v1::JobState* state = writer_->mutable_state();
   const v1::CrawlRun& run = state->run();
   const bool run_ended = run.end() != v1::CrawlRun::OPEN || state->phase() == v1::JOB_SUCCEEDED;
@@ -46,12 +48,17 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
                                   bool failed_before) {
   size_t added = 0;
   uint64_t carried_over = 0;
+  // Whether the run that ends now kept its pages' links.
+  const bool links_kept = writer_->state().run().keeps_links();
   if (!frontier_->seeded()) {
     GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
     frontier_->MarkSeeded();
   } else if (frontier_->Done()) {
     // A revisit: the seeds and the known URLs the plan says are due (their
     // rows tell what changed), queued again as they were queued then.
+    if (job_.recrawl.remove_unlinked) {
+      GLEANER_RETURN_IF_ERROR(RequireLinks(writer_.get(), links_kept, [this] { return Commit(); }));
+    }
     RevisitPlan plan;
     GLEANER_RETURN_IF_ERROR(PlanRevisit(store_, job_, clock_(), &plan));
     frontier_->ForgetSeen();
@@ -74,6 +81,17 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
   run->set_number(number);
   run->set_start_micros(storage::NowMicros());
   run->set_pages_carried_over(carried_over);
+  run->set_keeps_links(job_.recrawl.remove_unlinked);
+  return Status::OK();
+}
+
+Status StoreCrawlOutput::AddPageLinks(const std::string& url,
+                                      const std::vector<v1::FrontierItem>& links) {
+  if (!job_.recrawl.remove_unlinked) return Status::OK();
+  v1::PageLinks kept;
+  kept.set_run(writer_->state().run().number());
+  for (const v1::FrontierItem& link : links) kept.add_urls(link.url());
+  writer_->PutPageLinks(url, kept);
   return Status::OK();
 }
 
@@ -98,6 +116,18 @@ Status StoreCrawlOutput::AddError(const v1::FrontierItem& item, const v1::FetchE
 Status StoreCrawlOutput::End(double duration_s) {
   v1::JobState* state = writer_->mutable_state();
   state->mutable_stats()->set_duration_s(state->stats().duration_s() + duration_s);
+  // Only a run that fetched all it had to may judge what is no longer linked.
+  if (state->run().end() == v1::CrawlRun::COMPLETE && state->run().keeps_links()) {
+    // The run stays open until the sweep's last commit: a crash on the way
+    // leaves it to be continued, and the next crawl ends it the same way.
+    state->mutable_run()->set_end(v1::CrawlRun::OPEN);
+    Status swept = SweepUnlinked(
+        writer_.get(),
+        [this](std::string_view url) { return seed_urls_.count(std::string(url)) > 0; },
+        [this] { return Commit(); });
+    state->mutable_run()->set_end(v1::CrawlRun::COMPLETE);
+    GLEANER_RETURN_IF_ERROR(swept);
+  }
   if (state->run().end() != v1::CrawlRun::OPEN) {
     state->mutable_run()->set_end_micros(storage::NowMicros());
   }

@@ -13,7 +13,8 @@
 // its transient failures, moved by each page as finished_page.h says (as a
 // worker's page moves them on the server): a 304 keeps its records (counted
 // unchanged, no row written), a transient failure queues it again in the
-// next run. The job's
+// next run. With the job's recrawl.remove_unlinked, a run that completes also
+// removes what it no longer links to (unlinked_sweep.h). The job's
 // phase follows its run: running, then succeeded, or failed when it fetched
 // nothing (the next run retries its seeds). Finish groups up to
 // kPagesPerCommit pages (held at most kMaxHoldMicros, checked at each Finish)
@@ -23,6 +24,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <unordered_set>
 
 #include "crawler/engine/crawl_output.h"
 #include "crawler/frontier/rocksdb_frontier.h"
@@ -48,6 +51,8 @@ class StoreCrawlOutput : public CrawlOutput {
                         const std::vector<v1::Record>& records) override;
   // A page answered 304 keeps its URL's records and stored page; no row.
   Status AddPage(v1::Page page) override;
+  // Kept when the job's recrawl.remove_unlinked is on (unlinked_sweep.h).
+  Status AddPageLinks(const std::string& url, const std::vector<v1::FrontierItem>& links) override;
   Status AddError(const v1::FrontierItem& item, const v1::FetchError& error) override;
   v1::JobStats* stats() override { return writer_->mutable_state()->mutable_stats(); }
   v1::CrawlRun* run() override { return writer_->mutable_state()->mutable_run(); }
@@ -73,6 +78,7 @@ class StoreCrawlOutput : public CrawlOutput {
   std::function<int64_t()> clock_;
   std::unique_ptr<storage::JobWriter> writer_;
   std::unique_ptr<RocksDbFrontier> frontier_;
+  std::unordered_set<std::string> seed_urls_;  // the seeds of this call, never swept
   int held_pages_ = 0;             // finished since the last commit
   int64_t first_held_micros_ = 0;  // when the oldest of them finished
 };

@@ -55,9 +55,12 @@ struct RetryPolicy {
 // block every run revisits every known URL. With it each URL keeps its own
 // interval in [min, max]: a fetch that finds the URL unchanged (304, or the
 // same records) multiplies it by `increase`, one that finds it changed by
-// `decrease`; a URL not due yet is carried over to a later run.
+// `decrease`; a URL not due yet is carried over to a later run. With
+// `remove_unlinked`, a run that completes removes the records of the known
+// URLs no page of the run links to (unlinked_sweep.h).
 struct RecrawlPolicy {
-  bool adaptive = false;                                 // the job has a `recrawl:` block
+  bool adaptive = false;  // the block sets intervals (any interval key, or `{}`)
+  bool remove_unlinked = false;
   int64_t min_interval_micros = 3600LL * 1000000;        // 1 h
   int64_t max_interval_micros = 30 * 86400LL * 1000000;  // 30 d
   double increase = 1.2;

@@ -428,8 +428,13 @@ void ReadInterval(const Node& node, int64_t* micros) {
 
 void ParseRecrawl(const Node& node, RecrawlPolicy* out) {
   if (!node.present()) return;
-  MapReader map = node.AsMap({"min_interval", "max_interval", "increase", "decrease"});
-  out->adaptive = true;
+  MapReader map =
+      node.AsMap({"min_interval", "max_interval", "increase", "decrease", "remove_unlinked"});
+  map.Get("remove_unlinked").ReadBool(&out->remove_unlinked);
+  // remove_unlinked alone leaves every run revisiting every known URL; an
+  // interval key (or `recrawl: {}`, all defaults) asks for adaptive intervals.
+  out->adaptive = map.Has("min_interval") || map.Has("max_interval") || map.Has("increase") ||
+                  map.Has("decrease") || !map.Has("remove_unlinked");
   ReadInterval(map.Get("min_interval"), &out->min_interval_micros);
   Node max_interval = map.Get("max_interval");
   ReadInterval(max_interval, &out->max_interval_micros);
@@ -494,6 +499,19 @@ Status ParseJobDocument(yaml::Document& doc, JobConfig* out) {
 }
 
 }  // namespace
+
+Status CheckWorkerCrawlable(const JobConfig& job) {
+  // Workers keep no links and judge no run's end: the job would silently
+  // keep every unlinked page's records.
+  if (job.recrawl.remove_unlinked) {
+    return Status::InvalidArgument(
+        job.source_path +
+        ": recrawl.remove_unlinked: not supported when gleaner worker processes "
+        "crawl the job (serve --redis); crawl it with `gleaner crawl` or `gleaner serve` without "
+        "--redis");
+  }
+  return Status::OK();
+}
 
 Status ParseJobFile(const std::string& path, JobConfig* out) {
   yaml::Document doc;

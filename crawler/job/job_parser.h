@@ -19,4 +19,8 @@ Status ParseJobFile(const std::string& path, JobConfig* out);
 // `prepare.rules` is resolved against (its directory).
 Status ParseJobYaml(std::string_view yaml, const std::string& display_name, JobConfig* out);
 
+// InvalidArgument naming what `gleaner worker` processes (serve --redis,
+// worker --job) cannot crawl as the job asks; OK otherwise.
+Status CheckWorkerCrawlable(const JobConfig& job);
+
 }  // namespace gleaner::crawler

@@ -435,6 +435,35 @@ TEST_CASE("a recrawl block sets an adaptive policy, and without one every run re
   CHECK_FALSE(job.recrawl.adaptive);
 }
 
+TEST_CASE("recrawl.remove_unlinked alone keeps every run revisiting every known URL") {
+  JobConfig job;
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {remove_unlinked: true}\n"), "t.yaml", &job).ok());
+  CHECK(job.recrawl.remove_unlinked);
+  CHECK_FALSE(job.recrawl.adaptive);
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {remove_unlinked: true, max_interval: 2d}\n"),
+                       "t.yaml", &job)
+              .ok());
+  CHECK(job.recrawl.remove_unlinked);
+  CHECK(job.recrawl.adaptive);
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {}\n"), "t.yaml", &job).ok());
+  CHECK_FALSE(job.recrawl.remove_unlinked);
+}
+
+TEST_CASE("a recrawl.remove_unlinked that is not true or false is rejected at the value") {
+  CHECK_THAT(ErrorOf(WithValidHead("recrawl: {remove_unlinked: yes}\n")),
+             Catch::StartsWith("t.yaml:3:28: recrawl.remove_unlinked: expected true or false"));
+}
+
+TEST_CASE("a job that removes unlinked pages is refused for gleaner worker processes") {
+  JobConfig job;
+  REQUIRE(ParseJobYaml(WithValidHead("recrawl: {remove_unlinked: true}\n"), "t.yaml", &job).ok());
+  Status refused = CheckWorkerCrawlable(job);
+  CHECK(refused.IsInvalidArgument());
+  CHECK_THAT(refused.message(), Catch::Contains("recrawl.remove_unlinked: not supported"));
+  REQUIRE(ParseJobYaml(kValidHead, "t.yaml", &job).ok());
+  CHECK(CheckWorkerCrawlable(job).ok());
+}
+
 TEST_CASE("a recrawl interval without a unit, or factors the wrong side of 1, are rejected") {
   CHECK_THAT(ErrorOf(WithValidHead("recrawl: {min_interval: 10}\n")),
              Catch::StartsWith("t.yaml:3:25: recrawl.min_interval: expected a duration"));

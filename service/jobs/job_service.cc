@@ -56,6 +56,7 @@ Status JobServiceImpl::ReadJob(const v1::JobSource& source, crawler::JobConfig* 
   GLEANER_RETURN_IF_ERROR(JobSourceText(source, yaml, &display_name));
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(*yaml, display_name, job));
   if (!options_.allow_private_networks) GLEANER_RETURN_IF_ERROR(CheckJobTargetsPublic(*job));
+  if (options_.workers_crawl) GLEANER_RETURN_IF_ERROR(crawler::CheckWorkerCrawlable(*job));
   // The token is read from the server's environment and sent to the job's
   // URL: an arbitrary name would let a client send the server's secrets anywhere.
   for (size_t i = 0; i < job->sources.size(); ++i) {

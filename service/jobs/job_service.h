@@ -16,6 +16,7 @@ namespace gleaner::service {
 
 struct JobServiceOptions {
   bool allow_private_networks = false;
+  bool workers_crawl = false;  // serve --redis: jobs must suit gleaner worker processes
 };
 
 class JobServiceImpl final : public v1::JobService::Service {

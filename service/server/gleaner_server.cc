@@ -99,9 +99,9 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
         return runner->Submit(job, yaml, &position);
       },
       options.log, options.clock);
-  p.jobs = std::make_unique<JobServiceImpl>(p.store.get(), p.runner.get(), p.scheduler.get(),
-                                            p.auth.get(),
-                                            JobServiceOptions{options.allow_private_networks});
+  p.jobs = std::make_unique<JobServiceImpl>(
+      p.store.get(), p.runner.get(), p.scheduler.get(), p.auth.get(),
+      JobServiceOptions{options.allow_private_networks, !options.redis_url.empty()});
   p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get(),
                                                     p.service_metrics.records_pulled);
   p.ingest = std::make_unique<IngestServiceImpl>(p.store.get(), p.runner.get(), p.auth.get(),

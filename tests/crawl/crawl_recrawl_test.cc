@@ -25,10 +25,11 @@ size_t RecordsAt(const std::multimap<std::string, std::string>& records,
   return n;
 }
 
-std::string ShopJob(const demo::FixtureSite& site) {
+// `extra`: more top-level keys of the job.
+std::string ShopJob(const demo::FixtureSite& site, const std::string& extra = "") {
   return "name: shop\nsources:\n  - kind: html\n    seeds: [\"" + site.BaseUrl() +
          "/\"]\n    scope: {max_depth: 50}\n" + kProductRecordsYaml +
-         "politeness: {concurrency: 8, per_host: 8, delay_ms: 0}\n";
+         "politeness: {concurrency: 8, per_host: 8, delay_ms: 0}\n" + extra;
 }
 
 std::vector<nlohmann::json> ScanRun(const std::string& data, int run) {
@@ -44,11 +45,11 @@ std::vector<nlohmann::json> ScanRun(const std::string& data, int run) {
 // A shop of `pages` products served for the whole test, its job file and a
 // store at dir/data that holds the job's first run.
 struct ShopAfterRun1 {
-  explicit ShopAfterRun1(int pages) {
+  explicit ShopAfterRun1(int pages, const std::string& extra_job_keys = "") {
     demo::FixtureOptions options;
     options.pages = pages;
     REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-    job = WriteJob(dir, "job.yaml", ShopJob(*site));
+    job = WriteJob(dir, "job.yaml", ShopJob(*site, extra_job_keys));
     Crawl(job, data);
   }
   std::unique_ptr<demo::FixtureSite> site;
@@ -64,6 +65,26 @@ std::vector<demo::RequestLogEntry> PageRequests(const demo::FixtureSite& site) {
     if (entry.target != "/robots.txt") out.push_back(std::move(entry));
   }
   return out;
+}
+
+// Crawls run 2 of `job` into `data` with kill -9s on the way: it must count
+// and store what the uninterrupted run 2 in `reference` did, no page lost,
+// none counted twice.
+void Run2WithKillsMatches(const std::string& job, const std::string& data,
+                          const std::string& reference) {
+  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
+  INFO("killed " << kills << " times");
+  CHECK(kills >= 1);
+  const nlohmann::json runs = StageRuns(data, "shop");
+  const nlohmann::json want = StageRuns(reference, "shop");
+  REQUIRE(runs.size() == 2);
+  REQUIRE(want.size() == 2);
+  for (const char* count :
+       {"records_added", "records_changed", "records_unchanged", "records_removed", "phase"}) {
+    INFO(count);
+    CHECK(runs[1][count] == want[1][count]);
+  }
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(reference, "shop")));
 }
 
 }  // namespace
@@ -291,22 +312,7 @@ TEST_CASE("kill -9 during run 2, then the same command: run 2 completes as if un
   REQUIRE(site->Change(change, nullptr).ok());
   Crawl(job, dir / "reference");  // run 2, uninterrupted
 
-  const int kills = CrawlWithKills(job, data, 4, 250, Catch::rngSeed());
-  INFO("killed " << kills << " times");
-  CHECK(kills >= 1);
-
-  // One run 2 however often it was killed, counting what the uninterrupted
-  // one counted: no page lost, none counted twice.
-  const nlohmann::json runs = StageRuns(data, "shop");
-  const nlohmann::json want = StageRuns(dir / "reference", "shop");
-  REQUIRE(runs.size() == 2);
-  REQUIRE(want.size() == 2);
-  for (const char* count : {"records_added", "records_changed", "records_unchanged",
-                            "records_removed", "phase"}) {
-    INFO(count);
-    CHECK(runs[1][count] == want[1][count]);
-  }
-  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "reference", "shop")));
+  Run2WithKillsMatches(job, data, dir / "reference");
   CHECK(Contents(ScanRun(data, 1)) == run1);
 }
 
@@ -330,4 +336,118 @@ fields:
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)["source"]["run"] == 1);
+}
+
+namespace {
+
+constexpr const char* kRemoveUnlinked = "recrawl: {remove_unlinked: true}\n";
+
+// Unlists 2 % of the products (still served, linked from no page, as the
+// catalogue's link walk confirms), removes 1 % and changes 1 %: of 200
+// products' 10 listing pages, some keep their bytes and answer 304.
+demo::SiteChangeReport UnlistSome(demo::FixtureSite* site) {
+  demo::SiteChange change;
+  change.unlisted_fraction = 0.02;
+  change.removed_fraction = 0.01;
+  change.changed_fraction = 0.01;
+  demo::SiteChangeReport report;
+  REQUIRE(site->Change(change, &report).ok());
+  REQUIRE(report.unlisted.size() >= 4);
+  const auto was_reachable = site->catalog_at(0).ReachablePaths();
+  const auto reachable = site->ReachablePaths();
+  for (const std::string& path : report.unlisted) {
+    INFO(path);
+    REQUIRE(was_reachable.count(path) == 1);
+    REQUIRE(reachable.count(path) == 0);
+    REQUIRE(!site->catalog().GoneStatus(path));
+  }
+  return report;
+}
+
+// The paths the site was asked for since its log was cleared, with their status.
+std::map<std::string, int> Requested(const demo::FixtureSite& site) {
+  std::map<std::string, int> out;
+  for (const auto& entry : PageRequests(site)) out[entry.target] = entry.status;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("with remove_unlinked a run removes exactly the records of pages no page links to") {
+  ShopAfterRun1 shop(200, kRemoveUnlinked);
+  auto& [site, dir, job, data] = shop;
+  const auto run1 = Contents(DumpRecords(data, "shop"));
+  const demo::SiteChangeReport report = UnlistSome(site.get());
+  site->ClearRequestLog();
+  Crawl(job, data);
+
+  // Listing pages that lost no card answered 304: their links come from the
+  // store, and still keep their products.
+  const auto run2_requests = Requested(*site);
+  size_t listings_not_modified = 0;
+  for (const auto& [target, status] : run2_requests) {
+    listings_not_modified += target.rfind("/catalogue/page-", 0) == 0 && status == 304;
+  }
+  CHECK(listings_not_modified >= 1);
+  // Every unlisted page was still asked (a known URL): it links to others.
+  for (const std::string& path : report.unlisted) CHECK(run2_requests.count(path) == 1);
+
+  const size_t unlisted = RecordsAt(run1, report.unlisted);
+  const size_t gone = RecordsAt(run1, report.removed);
+  REQUIRE(unlisted > 0);
+  nlohmann::json run2 = StageRuns(data, "shop")[1];
+  CHECK(run2["phase"] == "succeeded");
+  CHECK(run2["records_removed"] == unlisted + gone);
+  Crawl(job, dir / "fresh");
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "fresh", "shop")));
+  CHECK(Contents(ScanRun(data, 1)) == run1);
+
+  // Run 3 asks no unlisted page again, and removes nothing more.
+  site->ClearRequestLog();
+  Crawl(job, data);
+  const auto run3_requests = Requested(*site);
+  for (const std::string& path : report.unlisted) CHECK(run3_requests.count(path) == 0);
+  CHECK(StageRuns(data, "shop")[2]["records_removed"] == 0);
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "fresh", "shop")));
+}
+
+TEST_CASE("without remove_unlinked the records of a page no longer linked stay") {
+  ShopAfterRun1 shop(200);
+  auto& [site, dir, job, data] = shop;
+  const auto run1 = Contents(DumpRecords(data, "shop"));
+  const demo::SiteChangeReport report = UnlistSome(site.get());
+  Crawl(job, data);
+  CHECK(StageRuns(data, "shop")[1]["records_removed"] == RecordsAt(run1, report.removed));
+  CHECK(RecordsAt(Contents(DumpRecords(data, "shop")), report.unlisted) ==
+        RecordsAt(run1, report.unlisted));
+}
+
+TEST_CASE("remove_unlinked turned on after a run without it fetches bodies to learn the links") {
+  ShopAfterRun1 shop(200);
+  auto& [site, dir, job, data] = shop;
+  const auto run1 = Contents(DumpRecords(data, "shop"));
+  const demo::SiteChangeReport report = UnlistSome(site.get());
+  // Run 1 kept no links: a listing answering 304 would keep none of its
+  // products, so run 2 asks every known page without validators.
+  WriteJob(dir, "job.yaml", ShopJob(*site, kRemoveUnlinked));
+  site->ClearRequestLog();
+  Crawl(job, data);
+  for (const auto& [target, status] : Requested(*site)) {
+    INFO(target);
+    CHECK(status != 304);
+  }
+  CHECK(StageRuns(data, "shop")[1]["records_removed"] ==
+        RecordsAt(run1, report.unlisted) + RecordsAt(run1, report.removed));
+  Crawl(job, dir / "fresh");
+  CHECK(Contents(DumpRecords(data, "shop")) == Contents(DumpRecords(dir / "fresh", "shop")));
+}
+
+TEST_CASE("kill -9 during a run that removes unlinked pages, then the same command: same counts") {
+  ShopAfterRun1 shop(200, kRemoveUnlinked);
+  auto& [site, dir, job, data] = shop;
+  Crawl(job, dir / "reference");
+  UnlistSome(site.get());
+  Crawl(job, dir / "reference");
+
+  Run2WithKillsMatches(job, data, dir / "reference");
 }
