@@ -28,9 +28,8 @@ configure_and_build() {  # build_dir [extra cmake args...]
 run_tests() {  # build_dir jobs_per_core
   # Most cases wait on servers and child processes rather than compute (run
   # one by one, the release suite keeps a core busy about a third of its
-  # time), so several ctest jobs per core; a `slow` case counts as two
-  # (PROCESSORS, and each test's timeout, come from its label: gleaner_test
-  # in CMakeLists.txt).
+  # time), so several ctest jobs per core (each test's cost and timeout come
+  # from its label: gleaner_test in CMakeLists.txt).
   ctest --test-dir "$1" --output-on-failure --parallel "$(($2 * jobs))"
 }
 

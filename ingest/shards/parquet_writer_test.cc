@@ -62,22 +62,33 @@ json ExpectedRows(const std::vector<ColumnSpec>& columns,
   return out;
 }
 
-// Both readers see exactly these rows, in this order. Returns what each
-// reader printed, by reader name.
+// Both readers see exactly these rows, in this order, in each of `files`
+// (one reader process reads them all). Returns what each reader printed, by
+// file (in order), then by reader name.
+std::vector<std::map<std::string, json>> CheckRowsOfFiles(
+    const std::vector<std::string>& files, const std::vector<ColumnSpec>& columns,
+    const std::vector<std::vector<v1::Value>>& rows) {
+  const json expected = ExpectedRows(columns, rows);
+  std::vector<std::map<std::string, json>> results(files.size());
+  for (const char* reader : testing::kParquetReaders) {
+    const std::vector<json> documents = testing::ReadParquetFiles(reader, files);
+    for (size_t f = 0; f < files.size(); ++f) {
+      const json& got = results[f][reader] = documents[f];
+      INFO("reader " << reader << ", file " << files[f]);
+      CHECK(got["num_rows"] == rows.size());
+      REQUIRE(got["columns"].size() == columns.size());
+      for (size_t c = 0; c < columns.size(); ++c)
+        CHECK(got["columns"][c]["name"] == columns[c].name);
+      CHECK(got["rows"] == expected);
+    }
+  }
+  return results;
+}
+
 std::map<std::string, json> CheckRows(const std::string& file,
                                       const std::vector<ColumnSpec>& columns,
                                       const std::vector<std::vector<v1::Value>>& rows) {
-  const json expected = ExpectedRows(columns, rows);
-  std::map<std::string, json> results;
-  for (const char* reader : testing::kParquetReaders) {
-    const json& got = results[reader] = testing::ReadParquet(reader, file);
-    INFO("reader " << reader);
-    CHECK(got["num_rows"] == rows.size());
-    REQUIRE(got["columns"].size() == columns.size());
-    for (size_t c = 0; c < columns.size(); ++c) CHECK(got["columns"][c]["name"] == columns[c].name);
-    CHECK(got["rows"] == expected);
-  }
-  return results;
+  return CheckRowsOfFiles({file}, columns, rows).front();
 }
 
 const json* FindChunk(const json& result, int row_group, const std::string& column) {
@@ -106,19 +117,30 @@ TEST_CASE(
       {Str("apple"), Int(kMax), Dbl(-1.25), Null(), Ts(-1), Null()},
       {Str("cherry"), Int(-7), Dbl(std::nan("")), Bool(true), Ts(march_first + 999999), Null()},
   };
-  for (const Compression codec : {Compression::kNone, Compression::kSnappy, Compression::kZstd}) {
+  const Compression codecs[] = {Compression::kNone, Compression::kSnappy, Compression::kZstd};
+  std::vector<Written> written;
+  std::vector<std::string> paths;
+  for (const Compression codec : codecs) {
     WriterOptions options;
     options.compression = codec;
-    const Written w = WriteRows(dir, "types.parquet", columns, rows, options);
-    auto results = CheckRows(w.path, columns, rows);
+    written.push_back(WriteRows(dir, "types-" + std::to_string(paths.size()) + ".parquet",
+                                columns, rows, options));
+    paths.push_back(written.back().path);
+  }
+  const auto results_by_file = CheckRowsOfFiles(paths, columns, rows);
+  for (size_t f = 0; f < paths.size(); ++f) {
+    const Compression codec = codecs[f];
+    const Written& w = written[f];
+    const auto& results = results_by_file[f];
+    INFO("file " << w.path);
 
-    const json& duck = results["duckdb"];
+    const json& duck = results.at("duckdb");
     CHECK(duck["columns"][0]["type"] == "VARCHAR");
     CHECK(duck["columns"][1]["type"] == "BIGINT");
     CHECK(duck["columns"][2]["type"] == "DOUBLE");
     CHECK(duck["columns"][3]["type"] == "BOOLEAN");
     CHECK(duck["columns"][4]["type"] == "TIMESTAMP WITH TIME ZONE");
-    const json& hy = results["hyparquet"];
+    const json& hy = results.at("hyparquet");
     CHECK(hy["columns"][0]["type"] == "BYTE_ARRAY STRING OPTIONAL");
     CHECK(hy["columns"][1]["type"] == "INT64 REQUIRED");
     CHECK(hy["columns"][2]["type"] == "DOUBLE OPTIONAL");
@@ -290,14 +312,15 @@ TEST_CASE("a dictionary larger than dictionary_page_bytes falls back to PLAIN") 
   WriterOptions options;
   options.dictionary_page_bytes = 100;
   const Written small = WriteRows(dir, "fallback.parquet", columns, rows, options);
-  for (auto& [reader, result] : CheckRows(small.path, columns, rows)) {
+  options.dictionary_page_bytes = 1000;
+  const Written large = WriteRows(dir, "dictionary.parquet", columns, rows, options);
+  const auto results = CheckRowsOfFiles({small.path, large.path}, columns, rows);
+  for (auto& [reader, result] : results[0]) {
     INFO(reader);
     const std::string encodings = (*FindChunk(result, 0, "word"))["encodings"];
     CHECK(encodings.find("RLE_DICTIONARY") == std::string::npos);
   }
-  options.dictionary_page_bytes = 1000;
-  const Written large = WriteRows(dir, "dictionary.parquet", columns, rows, options);
-  for (auto& [reader, result] : CheckRows(large.path, columns, rows)) {
+  for (auto& [reader, result] : results[1]) {
     INFO(reader);
     const std::string encodings = (*FindChunk(result, 0, "word"))["encodings"];
     CHECK(encodings.find("RLE_DICTIONARY") != std::string::npos);

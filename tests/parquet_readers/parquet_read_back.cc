@@ -55,10 +55,6 @@ std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
   return documents;
 }
 
-nlohmann::json ReadParquet(const std::string& reader, const std::string& file) {
-  return ReadParquetFiles(reader, {file}).front();
-}
-
 nlohmann::json CanonicalValue(const v1::Value& value) {
   switch (value.kind_case()) {
     case v1::Value::kStringValue:

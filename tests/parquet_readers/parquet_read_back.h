@@ -16,13 +16,12 @@ namespace gleaner::testing {
 // The readers by the names read.mjs takes.
 inline constexpr const char* kParquetReaders[] = {"duckdb", "hyparquet"};
 
-// What `reader` ("duckdb" or "hyparquet") sees in `file`: {columns: [{name,
-// type}], num_rows, rows: [{column: value}], chunks: [{row_group, column,
-// num_values, null_count, min, max, codec, encodings}]}, values in the
-// canonical form below.
-nlohmann::json ReadParquet(const std::string& reader, const std::string& file);
-// The same for many files with one reader process (starting one costs more
-// than reading a small shard); one document per file, in order.
+// What `reader` ("duckdb" or "hyparquet") sees in each of `files`, one
+// document per file, in order: {columns: [{name, type}], num_rows, rows:
+// [{column: value}], chunks: [{row_group, column, num_values, null_count,
+// min, max, codec, encodings}]}, values in the canonical form below. One
+// reader process reads them all: starting one costs more than reading a
+// small shard, so callers pass every file they need at once.
 std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
                                              const std::vector<std::string>& files);
 

@@ -32,10 +32,16 @@ function canonical(value) {
   return value;
 }
 
+// One in-memory database for every file of the process: creating one costs
+// more than reading a small shard, and each file gets its own connection.
+let duckdbInstance = null;
+
 async function readWithDuckdb(path) {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
+  if (!duckdbInstance) {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    duckdbInstance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  }
+  const connection = await duckdbInstance.connect();
   const quoted = `'${path.replaceAll("'", "''")}'`;
 
   const data = await connection.runAndReadAll(`SELECT * FROM read_parquet(${quoted})`);

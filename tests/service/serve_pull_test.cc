@@ -147,8 +147,10 @@ TEST_CASE("a split pulled to Parquet reads back with the rows of `gleaner prepar
   REQUIRE(pull.exit_code == 0);
   for (const char* reader : kParquetReaders) {
     INFO(reader);
-    nlohmann::json got = ReadParquet(reader, pulled);
-    nlohmann::json want = ReadParquet(reader, shop.dir / "prepared/train/part-00000.parquet");
+    const std::vector<nlohmann::json> read =
+        ReadParquetFiles(reader, {pulled, shop.dir / "prepared/train/part-00000.parquet"});
+    const nlohmann::json& got = read[0];
+    const nlohmann::json& want = read[1];
     CHECK(got["num_rows"].get<int>() > 60);
     CHECK(got["columns"] == want["columns"]);
     CHECK(got["rows"] == want["rows"]);
