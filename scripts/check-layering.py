@@ -51,7 +51,9 @@ ALLOWED = {
     "service/metrics": BASE + ["service/client", "service/jobs", "service/metrics"],
     "service/dataset": BASE + ["ingest", "service/security", "service/client", "service/metrics",
                                "service/dataset"],
-    "service/ingest": BASE + ["service/security", "service/client", "service/jobs",
+    # A worker's finished page moves its URL's state as a local crawl's does
+    # (crawler/engine/finished_page.h).
+    "service/ingest": BASE + ["crawler", "service/security", "service/client", "service/jobs",
                               "service/metrics", "service/ingest"],
     # Workers and the Redis job board: a crawl shipping records to Ingest, a JobQueue.
     "distributed": BASE + ["crawler", "service/client", "service/jobs", "service/ingest",
