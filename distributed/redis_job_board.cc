@@ -82,17 +82,13 @@ Status RedisJobBoard::Publish(const crawler::JobConfig& job, const std::string& 
     const crawler::FrontierStats stats = watched.frontier->Stats();
     revisiting = stats.queued == 0 && stats.in_flight == 0;
   }
+  size_t added = 0;
   if (revisiting) {
     GLEANER_RETURN_IF_ERROR(crawler::PlanRevisit(store_, job, options_.clock(), &revisit));
-    GLEANER_RETURN_IF_ERROR(watched.frontier->ForgetSeen());
-    // A URL not due is seen already: a link to it queues no request.
-    GLEANER_RETURN_IF_ERROR(watched.frontier->MarkSeen(revisit.carried_over));
+    GLEANER_RETURN_IF_ERROR(crawler::QueueRevisit(revisit, seeds, watched.frontier.get(), &added));
+  } else {
+    GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
   }
-  // Known URLs first, with their validators: a seed among them is not
-  // queued again without.
-  size_t added = 0;
-  GLEANER_RETURN_IF_ERROR(watched.frontier->Push(revisit.due, &added));
-  GLEANER_RETURN_IF_ERROR(watched.frontier->Push(seeds, &added));
   // The seeds failed last time and the frontier saw them: queue them again
   // (a revisit pushed them already).
   if (found.ok() && last.phase() == v1::JOB_FAILED &&
@@ -328,7 +324,8 @@ bool RedisJobBoard::Check(const std::string& name, Watched* job) {
     // stored and counted.
     s = job->frontier->ReadRun(&tally);
     if (s.ok()) s = End(name, *job, stats, tally);
-    if (!s.ok() && log_) log_->Error("ending a job failed", {{"job", name}, {"error", s.message()}});
+    if (!s.ok() && log_)
+      log_->Error("ending a job failed", {{"job", name}, {"error", s.message()}});
     return s.ok();
   }
   // queued counts leased URLs too, so it is below seen once any was completed.
@@ -390,8 +387,7 @@ Status RedisJobBoard::End(const std::string& name, const Watched& job,
                                     {"records_changed", run.records_changed()},
                                     {"records_removed", run.records_removed()}};
     if (!reason.empty()) fields.emplace_back("reason", reason);
-    log_->Log(phase == v1::JOB_SUCCEEDED ? LogLevel::kInfo : LogLevel::kError, "job ended",
-              fields);
+    log_->Log(phase == v1::JOB_SUCCEEDED ? LogLevel::kInfo : LogLevel::kError, "job ended", fields);
   }
   return Status::OK();
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "crawler/frontier/frontier.h"
 #include "crawler/job/job_config.h"
 #include "schema/gleaner.pb.h"
 #include "storage/staging_store.h"
@@ -20,11 +21,18 @@
 namespace gleaner::crawler {
 
 struct RevisitPlan {
-  std::vector<v1::FrontierItem> due;  // queued in the new run, in URL order
+  std::vector<v1::FrontierItem> due;      // queued in the new run, in URL order
   std::vector<std::string> carried_over;  // the URLs of the items not due yet
 };
 
 Status PlanRevisit(storage::StagingStore* store, const JobConfig& job, int64_t now_micros,
                    RevisitPlan* plan);
+
+// Starts the revisit `plan` in `frontier`, whose last run ended: forgets what
+// that run saw, marks the URLs carried over seen (a link to one queues no
+// request), then queues the due items before the seeds, so that a seed among
+// the known URLs keeps its validators. Counts the items queued in *added.
+Status QueueRevisit(const RevisitPlan& plan, const std::vector<v1::FrontierItem>& seeds,
+                    Frontier* frontier, size_t* added);
 
 }  // namespace gleaner::crawler

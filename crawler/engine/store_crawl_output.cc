@@ -61,16 +61,7 @@ Status StoreCrawlOutput::StartRun(const std::vector<v1::FrontierItem>& seeds, ui
     }
     RevisitPlan plan;
     GLEANER_RETURN_IF_ERROR(PlanRevisit(store_, job_, clock_(), &plan));
-    frontier_->ForgetSeen();
-    // A URL not due is seen already: a link to it queues no request.
-    for (const std::string& url : plan.carried_over) {
-      bool seen = false;
-      GLEANER_RETURN_IF_ERROR(frontier_->MarkSeen(url, &seen));
-    }
-    // Known URLs first, with their validators: a seed among them is not
-    // queued again without.
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(plan.due, &added));
-    GLEANER_RETURN_IF_ERROR(frontier_->Push(seeds, &added));
+    GLEANER_RETURN_IF_ERROR(QueueRevisit(plan, seeds, frontier_.get(), &added));
     carried_over = plan.carried_over.size();
   } else if (failed_before) {
     frontier_->Requeue(seeds);

@@ -40,6 +40,12 @@ class Frontier {
   // canonical URL whose content was fetched under another address); tells
   // whether it had been seen before.
   virtual Status MarkSeen(const std::string& url, bool* was_seen) = 0;
+  // Records every URL of `urls` as seen without queueing them: a run's URLs
+  // carried over, so that no link queues them.
+  virtual Status MarkSeen(const std::vector<std::string>& urls) = 0;
+  // Forgets every URL seen, so that a new run visits them again; queued and
+  // leased items stay.
+  virtual Status ForgetSeen() = 0;
 
   // Leases up to `max` items from hosts whose gate is open at `now_micros`,
   // and closes each gate for the host's delay. *next_ready_micros is set to

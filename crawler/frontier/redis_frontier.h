@@ -19,7 +19,8 @@
 //   gl:{<job>}:idx                  zset host -> earliest time a claim may succeed
 //   gl:{<job>}:hv                   hash host -> "version queued leased seen" last indexed
 //   gl:{<job>}:st                   hash queued, in_flight, seen: sums over hv
-//   gl:{<job>}:run                  hash started, ok, bytes, f:<kind>, m:<kind>: the current run (RunTally)
+//   gl:{<job>}:run                  hash started, ok, bytes, f:<kind>, m:<kind>: the run's
+//                                   tally (RunTally)
 //
 // The seen set is exact: the 64-bit fingerprints of a host in linear-hashing
 // buckets of at most a few hundred, which Redis keeps as sorted integer arrays
@@ -49,8 +50,8 @@
 
 #include <map>
 #include <memory>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,9 +81,8 @@ class RedisFrontier : public Frontier {
 
   Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) override;
   Status MarkSeen(const std::string& url, bool* was_seen) override;
-  // Marks every URL of `urls` seen, in one round trip: a run's URLs carried
-  // over, so that no link queues them.
-  Status MarkSeen(const std::vector<std::string>& urls);
+  // In one round trip.
+  Status MarkSeen(const std::vector<std::string>& urls) override;
   Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
                int64_t* next_ready_micros) override;
   // Both return Aborted when the lease expired and was claimed again: the
@@ -109,10 +109,8 @@ class RedisFrontier : public Frontier {
   // repair what a worker that died between a host script and its index update
   // left stale, and to check completion exactly. O(hosts) commands.
   Status Reconcile(int64_t now_micros);
-  // Forgets every URL the job's frontier saw, so that its next run visits
-  // them again; queued and leased URLs stay. O(hosts) commands. For the
-  // coordinator, while no worker crawls the job.
-  Status ForgetSeen();
+  // O(hosts) commands. For the coordinator, while no worker crawls the job.
+  Status ForgetSeen() override;
 
   // Robots rules shared by all workers of the job: the serialized rules of a
   // host (NotFound when none or expired) and storing them for `ttl_micros`.

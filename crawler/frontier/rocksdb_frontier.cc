@@ -129,13 +129,22 @@ void RocksDbFrontier::Requeue(const std::vector<v1::FrontierItem>& items) {
   }
 }
 
-void RocksDbFrontier::ForgetSeen() {
+Status RocksDbFrontier::MarkSeen(const std::vector<std::string>& urls) {
+  for (const std::string& url : urls) {
+    bool was_seen = false;
+    GLEANER_RETURN_IF_ERROR(MarkSeen(url, &was_seen));
+  }
+  return Status::OK();
+}
+
+Status RocksDbFrontier::ForgetSeen() {
   writer_->batch()->DeleteRange(Family::kFrontier, Key('s', ""), Key('t', ""));
   std::fill(seen_cache_.begin(), seen_cache_.end(), 0);
   pending_seen_.clear();
   meta_.set_seen(0);
   meta_dirty_ = true;
   seen_forgotten_ = true;
+  return Status::OK();
 }
 
 void RocksDbFrontier::Enqueue(const v1::FrontierItem& item) {

@@ -41,6 +41,7 @@ class RocksDbFrontier : public Frontier {
 
   Status Push(const std::vector<v1::FrontierItem>& items, size_t* added) override;
   Status MarkSeen(const std::string& url, bool* was_seen) override;
+  Status MarkSeen(const std::vector<std::string>& urls) override;
   Status Claim(size_t max, int64_t now_micros, std::vector<Lease>* out,
                int64_t* next_ready_micros) override;
   Status Complete(const Lease& lease) override;
@@ -55,10 +56,9 @@ class RocksDbFrontier : public Frontier {
   // Queues the items (each URL once) although they were seen: the seeds of a
   // run that fetched nothing, tried again by the next.
   void Requeue(const std::vector<v1::FrontierItem>& items);
-  // Forgets every URL seen, so that a new run visits them again: pushes
-  // staged after this see an empty seen set, and the clearing lands with them
-  // in the next Commit.
-  void ForgetSeen();
+  // Pushes staged after this see an empty seen set, and the clearing lands
+  // with them in the next Commit.
+  Status ForgetSeen() override;
   // Stages the counters changed since the last commit and commits the
   // writer's batch, this frontier's changes with whatever rows it holds.
   // Commit the writer only through here.

@@ -1,9 +1,9 @@
 // RunTally: what one run of a job counted, wherever it is counted (the crawl
 // engine for its own run, Redis for the run every worker of a job shares):
 // URLs taken on (what max_pages bounds), pages fetched (any response that is
-// not an error), the bytes every fetch received, and the URLs that failed for good, by error kind with the
-// first message of each. A run that fetched nothing names its cause from it.
-// A plain value; not thread-safe.
+// not an error), the bytes every fetch received, and the URLs that failed
+// for good, by error kind with the first message of each. A run that fetched
+// nothing names its cause from it. A plain value; not thread-safe.
 #pragma once
 
 #include <cctype>
