@@ -125,8 +125,7 @@ void JobWriter::AppendRecord(v1::Record record) {
   uint64_t seq = state_.next_record_seq();
   std::string seq_value;
   PutFixed64BE(&seq_value, seq);
-  Stage(Family::kUrls, UrlRecordKey(job(), record.source_url(), record.index_in_page()),
-        seq_value);
+  Stage(Family::kUrls, UrlRecordKey(job(), record.source_url(), record.index_in_page()), seq_value);
   Stage(Family::kRecords, SeqKey(job(), seq), record.SerializeAsString());
   state_.set_next_record_seq(seq + 1);
   state_.set_record_count(state_.record_count() + 1);
@@ -138,9 +137,10 @@ void JobWriter::CloseRecord(uint64_t seq, v1::Record record, uint32_t run) {
   Stage(Family::kRecords, SeqKey(job(), seq), record.SerializeAsString());
 }
 
-Status JobWriter::PutPageRecords(std::string_view url, const std::vector<v1::Record>& records,
-                                 uint32_t run, const v1::FrontierItem* queued_as,
-                                 RecordCounts* counts) {
+Status JobWriter::PutPageRecords(
+    std::string_view url, const std::vector<v1::Record>& records, uint32_t run,
+    const v1::FrontierItem* queued_as, RecordCounts* counts,
+    const std::function<void(const RecordCounts&, v1::UrlState*)>& update) {
   if (url.empty()) return Poison("page records without a URL");
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].job() != job() || records[i].source_url() != url ||
@@ -199,6 +199,7 @@ Status JobWriter::PutPageRecords(std::string_view url, const std::vector<v1::Rec
   } else {
     url_state.mutable_item()->clear_signature();  // no longer that of the valid records
   }
+  if (update) update(*counts, &url_state);
   Stage(Family::kUrls, UrlStateKey(job(), url), url_state.SerializeAsString());
   return Status::OK();
 }

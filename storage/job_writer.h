@@ -56,8 +56,12 @@ class JobWriter {
   // carries this fetch's validators and record signature. When that
   // signature equals the stored one (and the count), the page is unchanged as
   // a whole: its records count unchanged and no record row is read or written.
-  Status PutPageRecords(std::string_view url, const std::vector<v1::Record>& records,
-                        uint32_t run, const v1::FrontierItem* queued_as, RecordCounts* counts);
+  // `update`, when given, also changes the URL's state in the same read and
+  // write, told *counts as they stand then.
+  Status PutPageRecords(
+      std::string_view url, const std::vector<v1::Record>& records, uint32_t run,
+      const v1::FrontierItem* queued_as, RecordCounts* counts,
+      const std::function<void(const RecordCounts&, v1::UrlState*)>& update = nullptr);
   // Keeps the links of the page at `url` (recrawl.remove_unlinked), in place
   // of those of its last fetch.
   void PutPageLinks(std::string_view url, const v1::PageLinks& links);
@@ -102,8 +106,7 @@ class JobWriter {
                          v1::Record* record) const;
   // How many record indexes `url` may have stored: its UrlState's count, or
   // for a URL stored before runs were kept, one past the highest indexed.
-  Status StoredRecordSlots(std::string_view url, const v1::UrlState& state,
-                           uint32_t* slots) const;
+  Status StoredRecordSlots(std::string_view url, const v1::UrlState& state, uint32_t* slots) const;
   void AppendRecord(v1::Record record);
   void CloseRecord(uint64_t seq, v1::Record record, uint32_t run);
 

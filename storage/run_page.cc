@@ -17,12 +17,12 @@ void CountRecords(JobWriter* writer, const RecordCounts& counts) {
 }  // namespace
 
 Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
-                  const v1::FrontierItem* queued_as, RecordCounts* page_counts) {
+                  const v1::FrontierItem* queued_as,
+                  const std::function<void(const RecordCounts&, v1::UrlState*)>& update) {
   RecordCounts counts;
   GLEANER_RETURN_IF_ERROR(
-      writer->PutPageRecords(url, records, RunNumber(*writer), queued_as, &counts));
+      writer->PutPageRecords(url, records, RunNumber(*writer), queued_as, &counts, update));
   CountRecords(writer, counts);
-  if (page_counts != nullptr) *page_counts = counts;
   return Status::OK();
 }
 

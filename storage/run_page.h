@@ -17,10 +17,12 @@
 namespace gleaner::storage {
 
 // The records extracted from the page at `url`, compared with those of
-// earlier runs (JobWriter::PutPageRecords); `queued_as` may be null. The
-// page's own counts go to *page_counts too when it is non-null.
+// earlier runs (JobWriter::PutPageRecords); `queued_as` may be null.
+// `update` (may be null) changes the URL's state as well, told the page's own
+// counts.
 Status PutRunPage(JobWriter* writer, std::string_view url, const std::vector<v1::Record>& records,
-                  const v1::FrontierItem* queued_as, RecordCounts* page_counts = nullptr);
+                  const v1::FrontierItem* queued_as,
+                  const std::function<void(const RecordCounts&, v1::UrlState*)>& update = nullptr);
 // The page at `url` answered 304: its records stand, unchanged; `update`
 // (may be null) changes the URL's state as well.
 Status KeepRunPage(JobWriter* writer, std::string_view url,

@@ -8,8 +8,7 @@ namespace gleaner::crawler {
 namespace {
 
 // The URL of `state` answered, its records `changed` or not.
-void Answered(const RecrawlPolicy& policy, bool changed, int64_t now_micros,
-              v1::UrlState* state) {
+void Answered(const RecrawlPolicy& policy, bool changed, int64_t now_micros, v1::UrlState* state) {
   ScheduleNextVisit(policy, changed, now_micros, state);
   state->clear_failures();
   state->clear_last_failure();
@@ -32,14 +31,14 @@ bool TransientFailure(const v1::FetchError& error) {
   }
 }
 
-Status StoreFetchedPage(storage::JobWriter* writer, const RecrawlPolicy& policy,
-                        int64_t now_micros, const v1::FrontierItem& item, std::string_view url,
+Status StoreFetchedPage(storage::JobWriter* writer, const RecrawlPolicy& policy, int64_t now_micros,
+                        const v1::FrontierItem& item, std::string_view url,
                         const std::vector<v1::Record>& records) {
-  storage::RecordCounts counts;
-  GLEANER_RETURN_IF_ERROR(storage::PutRunPage(writer, url, records, &item, &counts));
-  const bool changed = counts.added + counts.changed + counts.removed > 0;
-  return writer->UpdateUrlState(
-      url, [&](v1::UrlState* state) { Answered(policy, changed, now_micros, state); });
+  return storage::PutRunPage(
+      writer, url, records, &item, [&](const storage::RecordCounts& counts, v1::UrlState* state) {
+        const bool changed = counts.added + counts.changed + counts.removed > 0;
+        Answered(policy, changed, now_micros, state);
+      });
 }
 
 Status StoreNotModifiedPage(storage::JobWriter* writer, const RecrawlPolicy& policy,
