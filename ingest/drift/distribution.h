@@ -39,6 +39,24 @@ Status ValidateCategorical(const CategoricalDistribution& d, const char* what);
 double Mean(const NumericDistribution& d);
 double StandardDeviation(const NumericDistribution& d);
 
+// Walks the distinct values of `a` and `b` in ascending order and calls
+// step(x, cdf_a, cdf_b) with both weighted ECDFs just after x (the two-sample
+// statistics are functionals of this staircase).
+template <typename Step>
+void WalkEcdfs(const NumericDistribution& a, const NumericDistribution& b, Step step) {
+  double na = static_cast<double>(a.n), nb = static_cast<double>(b.n);
+  uint64_t below_a = 0, below_b = 0;
+  size_t i = 0, j = 0;
+  while (i < a.items.size() || j < b.items.size()) {
+    double x = j == b.items.size() || (i < a.items.size() && a.items[i].value <= b.items[j].value)
+                   ? a.items[i].value
+                   : b.items[j].value;
+    while (i < a.items.size() && a.items[i].value == x) below_a += a.items[i++].weight;
+    while (j < b.items.size() && b.items[j].value == x) below_b += b.items[j++].weight;
+    step(x, static_cast<double>(below_a) / na, static_cast<double>(below_b) / nb);
+  }
+}
+
 // Two categorical distributions over the union of their categories, in name
 // order, with the categories neither has a row of left out.
 struct AlignedCounts {

@@ -14,19 +14,8 @@ constexpr uint64_t kMaxExactN = 10000;  // SciPy's MAX_AUTO_N
 
 // sup over x of |F_a(x) - F_b(x)|, evaluated after each distinct value.
 double Statistic(const NumericDistribution& a, const NumericDistribution& b) {
-  double na = static_cast<double>(a.n), nb = static_cast<double>(b.n);
-  uint64_t below_a = 0, below_b = 0;
-  size_t i = 0, j = 0;
   double d = 0;
-  while (i < a.items.size() || j < b.items.size()) {
-    double x = j == b.items.size() || (i < a.items.size() && a.items[i].value <= b.items[j].value)
-                   ? a.items[i].value
-                   : b.items[j].value;
-    while (i < a.items.size() && a.items[i].value == x) below_a += a.items[i++].weight;
-    while (j < b.items.size() && b.items[j].value == x) below_b += b.items[j++].weight;
-    d = std::max(d,
-                 std::fabs(static_cast<double>(below_a) / na - static_cast<double>(below_b) / nb));
-  }
+  WalkEcdfs(a, b, [&](double, double fa, double fb) { d = std::max(d, std::fabs(fa - fb)); });
   return d;
 }
 
