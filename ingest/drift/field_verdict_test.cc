@@ -139,6 +139,7 @@ TEST_CASE("a 0.01 sd mean shift at 10^6 rows is not drift, though the KS test re
                                                         ExponentialSketch(rng, 1000000, 0.01))};
     FieldJudgement j = JudgeFields(fields).front();
     INFO(j.reason << " normalized_wasserstein " << fields[0].numeric->normalized_wasserstein);
+    CHECK(j.value_p_adjusted < 1e-6);  // significant: the effect size is what says no
     CHECK(j.verdict == FieldVerdict::kNone);
   }
 }

@@ -37,6 +37,17 @@ bool Near(double actual, double expected, double relative) {
   return std::fabs(actual - expected) <= std::max(relative * std::fabs(expected), 1e-300);
 }
 
+// ours(a, b) at each point (a, b) of `points` against SciPy's `want`.
+template <typename Function>
+void CheckPoints(const char* name, const json& points, const json& want, double relative,
+                 Function ours) {
+  for (size_t i = 0; i < points.size(); ++i) {
+    double a = points[i][0], b = points[i][1], expected = want[i], got = ours(a, b);
+    INFO(name << " (" << a << ", " << b << "): scipy " << expected << ", ours " << got);
+    CHECK(Near(got, expected, relative));
+  }
+}
+
 // A sample of `count` items drawn by `draw`, ascending, each weighing 1..max_weight.
 template <typename Draw>
 NumericDistribution Sample(std::mt19937_64& rng, int count, uint64_t max_weight, Draw draw) {
@@ -250,26 +261,12 @@ TEST_CASE(
                                         {"kstwo", kstwo},
                                         {"smirnov", smirnov},
                                         {"chi2", chi2}}}))["d"];
-  for (size_t i = 0; i < kstwo.size(); ++i) {
-    int64_t n = kstwo[i][0];
-    double d = kstwo[i][1], want = oracle["kstwo_sf"][i];
-    double got = KolmogorovSurvival(n, d);
-    INFO("kstwo.sf(" << d << ", " << n << ") = " << want << ", ours " << got);
-    CHECK(Near(got, want, 1e-9));
-  }
-  for (size_t i = 0; i < smirnov.size(); ++i) {
-    int64_t n = smirnov[i][0];
-    double d = smirnov[i][1], want = oracle["smirnov"][i];
-    double got = SmirnovSurvival(n, d);
-    INFO("smirnov(" << n << ", " << d << ") = " << want << ", ours " << got);
-    CHECK(Near(got, want, 1e-9));
-  }
-  for (size_t i = 0; i < chi2.size(); ++i) {
-    double x = chi2[i][0], k = chi2[i][1], want = oracle["chi2_sf"][i];
-    double got = ChiSquaredSurvival(x, k);
-    INFO("chi2.sf(" << x << ", " << k << ") = " << want << ", ours " << got);
-    CHECK(Near(got, want, 1e-12));
-  }
+  auto n_of = [](double n) { return static_cast<int64_t>(n); };
+  CheckPoints("kstwo.sf at (n, d)", kstwo, oracle["kstwo_sf"], 1e-9,
+              [&](double n, double d) { return KolmogorovSurvival(n_of(n), d); });
+  CheckPoints("smirnov at (n, d)", smirnov, oracle["smirnov"], 1e-9,
+              [&](double n, double d) { return SmirnovSurvival(n_of(n), d); });
+  CheckPoints("chi2.sf at (x, dof)", chi2, oracle["chi2_sf"], 1e-12, ChiSquaredSurvival);
 }
 
 }  // namespace
