@@ -167,6 +167,28 @@ TEST_CASE("a category that appears or vanishes is drift; a single stray row is n
 }
 
 TEST_CASE(
+    "at 10^5 rows a category's share moving 10 % -> 17 % is drift, -> 12 % possible, "
+    "-> 10.5 % nothing, though chi-squared rejects") {
+  auto judge = [](uint64_t moved_per_mille) {
+    // Categories a (the one that moves) and b, c, d sharing the rest evenly.
+    auto counts = [](uint64_t a) {
+      uint64_t rest = (100000 - a) / 3;
+      return CategoricalDistribution{
+          {"a", a}, {"b", rest}, {"c", rest}, {"d", 100000 - a - 2 * rest}};
+    };
+    FieldComparison f = CategoricalField("f", counts(10000), counts(moved_per_mille * 100));
+    FieldJudgement j = JudgeFields({f}).front();
+    INFO(j.reason << "; linf excess " << f.categorical->linf.excess);
+    CHECK(j.value_p_adjusted < 0.05);
+    CHECK_FALSE(j.small_sample);
+    return j.verdict;
+  };
+  CHECK(judge(170) == FieldVerdict::kDrift);
+  CHECK(judge(120) == FieldVerdict::kPossible);
+  CHECK(judge(105) == FieldVerdict::kNone);
+}
+
+TEST_CASE(
     "on small samples Benjamini-Hochberg decides: a p-value significant only before "
     "adjustment is possible drift") {
   std::vector<FieldComparison> fields;
