@@ -8,10 +8,11 @@
 namespace gleaner::drift {
 namespace {
 
-std::string Format(const char* name, double value, const char* op, double threshold) {
-  char buffer[160];
-  std::snprintf(buffer, sizeof buffer, "%s %.4g %s %.4g", name, value, op, threshold);
-  return buffer;
+// "name value op threshold", e.g. "ks p_adj 0.0012 < 0.05".
+std::string Format(const std::string& name, double value, const char* op, double threshold) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, " %.4g %s %.4g", value, op, threshold);
+  return name + buffer;
 }
 
 // The judgement of one effect size against its thresholds.
@@ -43,12 +44,11 @@ FieldVerdict JudgePart(const TestPart& part, bool small, double alpha,
                        std::vector<std::string>* reasons) {
   if (small) {
     if (part.p_adjusted < alpha) {
-      reasons->push_back(
-          Format((std::string(part.name) + " p_adj").c_str(), part.p_adjusted, "<", alpha));
+      reasons->push_back(Format(std::string(part.name) + " p_adj", part.p_adjusted, "<", alpha));
       return FieldVerdict::kDrift;
     }
     if (part.p < alpha) {
-      reasons->push_back(Format((std::string(part.name) + " p").c_str(), part.p, "<", alpha) +
+      reasons->push_back(Format(std::string(part.name) + " p", part.p, "<", alpha) +
                          " before adjustment");
       return FieldVerdict::kPossible;
     }
@@ -57,9 +57,8 @@ FieldVerdict JudgePart(const TestPart& part, bool small, double alpha,
   if (part.p_adjusted >= alpha || part.effect.verdict == FieldVerdict::kNone) {
     return FieldVerdict::kNone;
   }
-  reasons->push_back(
-      Format((std::string(part.name) + " p_adj").c_str(), part.p_adjusted, "<", alpha) + "; " +
-      part.effect.reason);
+  reasons->push_back(Format(std::string(part.name) + " p_adj", part.p_adjusted, "<", alpha) + "; " +
+                     part.effect.reason);
   return part.effect.verdict;
 }
 
