@@ -44,6 +44,9 @@ ALLOWED = {
     # crawler/: CRAWLER_PARTS below, each on the ones listed before it.
     **{part: BASE + CRAWLER_PARTS[:i + 1] for i, part in enumerate(CRAWLER_PARTS)},
     "ingest": BASE + ["ingest"],
+    # Drift statistics take plain inputs (weighted samples, counts), so any
+    # stage above can feed them: not even storage/.
+    "ingest/drift": ["common", "schema", "ingest/drift"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],
     "service/client": BASE + ["service/security", "service/client"],
@@ -82,6 +85,7 @@ NAMESPACES = {
     "ingest/split": ["gleaner::split"],
     "ingest/prepare": ["gleaner::prepare"],
     "ingest/shards": ["gleaner::shards"],
+    "ingest/drift": ["gleaner::drift"],
     "service": ["gleaner::service"],
     "distributed": ["gleaner::distributed"],
     "demo": ["gleaner::demo"],
