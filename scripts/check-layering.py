@@ -44,6 +44,9 @@ ALLOWED = {
     # crawler/: CRAWLER_PARTS below, each on the ones listed before it.
     **{part: BASE + CRAWLER_PARTS[:i + 1] for i, part in enumerate(CRAWLER_PARTS)},
     "ingest": BASE + ["ingest"],
+    # Profiles and their sketches stand on common/ and schema/ alone, so a
+    # profile.json can be read (and drift computed) without the pipeline.
+    "ingest/profile": ["common", "schema", "ingest/profile"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],
     "service/client": BASE + ["service/security", "service/client"],
@@ -82,6 +85,7 @@ NAMESPACES = {
     "ingest/split": ["gleaner::split"],
     "ingest/prepare": ["gleaner::prepare"],
     "ingest/shards": ["gleaner::shards"],
+    "ingest/profile": ["gleaner::profile"],
     "service": ["gleaner::service"],
     "distributed": ["gleaner::distributed"],
     "demo": ["gleaner::demo"],
