@@ -50,8 +50,8 @@ std::string TopValues(const json& summary) {
 
 void PrintTable(const json& doc, std::ostream& out) {
   const json& rows = doc["rows"];
-  out << rows["total"] << " rows (train " << rows["train"] << ", validation "
-      << rows["validation"] << ", test " << rows["test"] << ")\n";
+  out << rows["total"] << " rows (train " << rows["train"] << ", validation " << rows["validation"]
+      << ", test " << rows["test"] << ")\n";
   TablePrinter table({"COLUMN", "TYPE", "COUNT", "NULLS", "DISTINCT", "MIN", "P50", "MAX", "MEAN",
                       "SD", "TOP VALUES"});
   for (const json& column : doc["columns"]) {
@@ -72,9 +72,9 @@ void PrintTable(const json& doc, std::ostream& out) {
   }
   table.Print(out);
   out << "~: estimated (HyperLogLog, relative standard error "
-      << Number(doc["errors"]["distinct_relative_standard_error"]) << "); quantiles within rank error "
-      << Number(doc["errors"]["quantile_rank_error"]) << " past "
-      << doc["errors"]["quantiles_exact_below"].get<int64_t>() - 1 << " values\n";
+      << Number(doc["errors"]["distinct_relative_standard_error"])
+      << "); quantiles within rank error " << Number(doc["errors"]["quantile_rank_error"])
+      << " past " << doc["errors"]["quantiles_exact_below"].get<int64_t>() - 1 << " values\n";
 }
 
 Status ShowProfile(const std::string& dataset_dir, bool as_json) {

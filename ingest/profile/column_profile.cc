@@ -197,8 +197,9 @@ Status ColumnProfile::FromSketchesJson(ColumnDescription description, const json
     // Compared by subtraction: the counts are read from outside and may be near INT64_MAX.
     if (static_cast<uint64_t>(out->values_.count()) != out->quantiles_.n() ||
         out->non_finite_ > out->count_ || out->values_.count() > out->count_ - out->non_finite_) {
-      return InvalidAt(where, "values.count and quantiles.n must be equal and, with "
-                              "non_finite, at most count");
+      return InvalidAt(where,
+                       "values.count and quantiles.n must be equal and, with "
+                       "non_finite, at most count");
     }
     return Status::OK();
   }

@@ -51,10 +51,10 @@ class ColumnProfile {
   int64_t nulls() const { return nulls_; }
   int64_t non_finite() const { return non_finite_; }
   const HyperLogLog& distinct() const { return distinct_; }
-  const Moments& values() const { return values_; }        // numeric columns
+  const Moments& values() const { return values_; }          // numeric columns
   const KllSketch& quantiles() const { return quantiles_; }  // numeric columns
-  const Moments& lengths() const { return lengths_; }      // string columns
-  const FrequentItems& top() const { return top_; }        // string columns
+  const Moments& lengths() const { return lengths_; }        // string columns
+  const FrequentItems& top() const { return top_; }          // string columns
 
   // What people read: {count, nulls, distinct, distinct_exact, ...} with, by
   // type, {min, max, mean, sd, quantiles {p1..p99}, quantiles_exact,

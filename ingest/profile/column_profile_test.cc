@@ -19,9 +19,9 @@ using nlohmann::json;
 using schema::ColumnType;
 
 const std::vector<ColumnDescription> kColumns = {
-    {"price", ColumnType::kDouble, false},  {"qty", ColumnType::kInt64, false},
-    {"flag", ColumnType::kBool, false},     {"seen", ColumnType::kTimestampMicros, false},
-    {"title", ColumnType::kString, false},  {"shelf", ColumnType::kString, true}};
+    {"price", ColumnType::kDouble, false}, {"qty", ColumnType::kInt64, false},
+    {"flag", ColumnType::kBool, false},    {"seen", ColumnType::kTimestampMicros, false},
+    {"title", ColumnType::kString, false}, {"shelf", ColumnType::kString, true}};
 
 // Rows of kColumns, about one value in ten null: normal prices, small
 // quantities, timestamps over a year, titles of 1..30 characters (some
@@ -193,12 +193,13 @@ TEST_CASE("profiles of shards merged in any order equal the profile of the whole
         std::sort(sorted.begin(), sorted.end());
         for (double q : kSummaryQuantiles) {
           const double x = merged[c].quantiles().Quantile(q);
-          const double rank =
-              static_cast<double>(std::upper_bound(sorted.begin(), sorted.end(), x) -
-                                  sorted.begin()) / sorted.size();
+          const auto fraction_before = [&](std::vector<double>::const_iterator it) {
+            return static_cast<double>(it - sorted.cbegin()) / static_cast<double>(sorted.size());
+          };
+          // The true ranks of x: the fractions below it and at or below it.
           const double rank_below =
-              static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), x) -
-                                  sorted.begin()) / sorted.size();
+              fraction_before(std::lower_bound(sorted.cbegin(), sorted.cend(), x));
+          const double rank = fraction_before(std::upper_bound(sorted.cbegin(), sorted.cend(), x));
           INFO("q " << q << " -> " << x << " ranks [" << rank_below << ", " << rank << "]");
           CHECK(rank >= q - KllSketch::kRankError);
           CHECK(rank_below <= q + KllSketch::kRankError);

@@ -63,8 +63,8 @@ void DatasetProfile::AddRow(size_t split, const std::vector<v1::Value>& row) {
 Status DatasetProfile::Merge(const DatasetProfile& other) {
   if (other.columns_.size() != columns_.size()) {
     return Status::InvalidArgument("cannot merge a profile of " +
-                                   std::to_string(other.columns_.size()) +
-                                   " columns into one of " + std::to_string(columns_.size()));
+                                   std::to_string(other.columns_.size()) + " columns into one of " +
+                                   std::to_string(columns_.size()));
   }
   for (size_t i = 0; i < columns_.size(); ++i) {
     GLEANER_RETURN_IF_ERROR(columns_[i].Merge(other.columns_[i]));
@@ -152,8 +152,7 @@ Status DatasetProfile::ReadFile(const std::string& path, DatasetProfile* out) {
   return Parse(text, path, out);
 }
 
-Status DatasetProfile::Parse(std::string_view text, const std::string& where,
-                             DatasetProfile* out) {
+Status DatasetProfile::Parse(std::string_view text, const std::string& where, DatasetProfile* out) {
   *out = DatasetProfile();
   if (text.size() > kMaxProfileBytes) {
     return InvalidAt(where, "larger than " + std::to_string(kMaxProfileBytes >> 20) +

@@ -51,8 +51,7 @@ class DatasetProfile {
   nlohmann::json SummaryJson() const;
   // Rebuilds a profile from ToJson's output; InvalidArgument naming `where`
   // and the field, for anything a profile could not hold.
-  static Status FromJson(const nlohmann::json& json, const std::string& where,
-                         DatasetProfile* out);
+  static Status FromJson(const nlohmann::json& json, const std::string& where, DatasetProfile* out);
 
   // Writes ToJson() to `path` (compact JSON, one line).
   Status WriteFile(const std::string& path) const;

@@ -97,15 +97,15 @@ Status FrequentItems::FromJson(const nlohmann::json& json, const std::string& wh
   for (size_t i = 0; i < items.size(); ++i) {
     const nlohmann::json& item = items[i];
     const std::string at = "items[" + std::to_string(i) + "]";
-    if (!item.is_array() || item.size() != 2 || !item[0].is_string() ||
-        !IsCount(item[1]) || item[1].get<uint64_t>() == 0) {
+    if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !IsCount(item[1]) ||
+        item[1].get<uint64_t>() == 0) {
       return InvalidAt(where, at + ": expected [value, count] with a count of at least 1");
     }
     const std::string& value = item[0].get_ref<const std::string&>();
     const uint64_t count = item[1].get<uint64_t>();
     if (value.size() > kMaxValueBytes) {
-      return InvalidAt(where, at + ": a value of more than " + std::to_string(kMaxValueBytes) +
-                                  " bytes");
+      return InvalidAt(where,
+                       at + ": a value of more than " + std::to_string(kMaxValueBytes) + " bytes");
     }
     if (count > static_cast<uint64_t>(out->total_ - sum)) {
       return InvalidAt(where, at + ": the counts add up to more than total");

@@ -44,8 +44,7 @@ class FrequentItems {
   // most kCapacity items, by count descending.
   nlohmann::json ToJson() const;
   // Reads what ToJson wrote; InvalidArgument naming `where` and what is wrong.
-  static Status FromJson(const nlohmann::json& json, const std::string& where,
-                         FrequentItems* out);
+  static Status FromJson(const nlohmann::json& json, const std::string& where, FrequentItems* out);
 
  private:
   void Reduce();

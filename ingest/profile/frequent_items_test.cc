@@ -105,8 +105,10 @@ nlohmann::json Pairs(const std::vector<std::pair<std::string, int>>& pairs) {
 
 TEST_CASE("counters no summary could have written are refused") {
   FrequentItems out;
-  const nlohmann::json good = {{"capacity", FrequentItems::kCapacity}, {"total", 3},
-                               {"max_error", 0}, {"items", Pairs({{"a", 2}, {"b", 1}})}};
+  const nlohmann::json good = {{"capacity", FrequentItems::kCapacity},
+                               {"total", 3},
+                               {"max_error", 0},
+                               {"items", Pairs({{"a", 2}, {"b", 1}})}};
   REQUIRE(FrequentItems::FromJson(good, "t", &out).ok());
   for (const char* field : {"total", "max_error", "items", "capacity"}) {
     nlohmann::json j = good;

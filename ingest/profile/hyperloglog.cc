@@ -140,7 +140,8 @@ Status HyperLogLog::FromJson(const nlohmann::json& json, const std::string& wher
       uint64_t h = 0;
       for (size_t j = i; j < i + 16; ++j) {
         const int v = HexValue(text[j]);
-        if (v < 0) return error("exact_hashes: character " + std::to_string(j) + " is not a hex digit");
+        if (v < 0)
+          return error("exact_hashes: character " + std::to_string(j) + " is not a hex digit");
         h = (h << 4) | static_cast<uint64_t>(v);
       }
       out->exact_.insert(h);

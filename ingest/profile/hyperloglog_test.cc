@@ -79,11 +79,11 @@ TEST_CASE("registers or hashes no sketch could have written are refused, naming 
     CHECK(s.ToString().find("col.distinct: ") != std::string::npos);
   };
   refused(nlohmann::json::array());
-  refused({{"exact_hashes", "0123"}});                 // not 16 digits a hash
-  refused({{"exact_hashes", "000000000000000g"}});     // not hex
+  refused({{"exact_hashes", "0123"}});                // not 16 digits a hash
+  refused({{"exact_hashes", "000000000000000g"}});    // not hex
   refused({{"exact_hashes", std::string(32, '0')}});  // a hash twice
   refused({{"exact_hashes", std::string(16 * (HyperLogLog::kExactLimit + 1), '0')}});
-  refused({{"registers", std::string(100, 'A')}});                   // too few
+  refused({{"registers", std::string(100, 'A')}});                      // too few
   refused({{"registers", std::string(HyperLogLog::kRegisters, '/')}});  // 63 > q + 1
   refused({{"registers", "A"}, {"exact_hashes", ""}});
 }

@@ -31,8 +31,7 @@ Status ReadCount(const nlohmann::json& json, const std::string& key, const std::
   return Status::OK();
 }
 
-Status ReadMinMax(const nlohmann::json& json, const std::string& where, double* min,
-                  double* max) {
+Status ReadMinMax(const nlohmann::json& json, const std::string& where, double* min, double* max) {
   const nlohmann::json& lo = Member(json, "min");
   const nlohmann::json& hi = Member(json, "max");
   if (!lo.is_number() || !hi.is_number() || !std::isfinite(lo.get<double>()) ||

@@ -35,7 +35,7 @@ class KllSketch {
   // ever retains: it compacts when it would hold more (the level capacities
   // add up to less, about 1,030 for a stream of 2^64 items).
   static constexpr size_t kExactLimit = 2048;
-  static constexpr double kRankError = 0.0133;         // single-sided, 99 % confidence
+  static constexpr double kRankError = 0.0133;  // single-sided, 99 % confidence
   static constexpr double kDoubleSidedRankError = 0.0165;
 
   // `value` must be finite (callers count NaN and infinities apart).
