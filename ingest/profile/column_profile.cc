@@ -25,20 +25,6 @@ uint64_t HashDouble(double v) {
   return HyperLogLog::Hash(BytesOf(&v, sizeof v));
 }
 
-// The text of a string-like value; nullopt for numbers and booleans.
-std::optional<std::string_view> TextOf(const v1::Value& value) {
-  switch (value.kind_case()) {
-    case v1::Value::kStringValue:
-      return value.string_value();
-    case v1::Value::kJsonValue:
-      return value.json_value();
-    case v1::Value::kBytesValue:
-      return value.bytes_value();
-    default:
-      return std::nullopt;
-  }
-}
-
 // Characters of UTF-8 text: the bytes that do not continue a character.
 int64_t Utf8Length(std::string_view text) {
   return std::count_if(text.begin(), text.end(),
@@ -74,23 +60,29 @@ void ColumnProfile::Add(const v1::Value& value) {
       distinct_.AddHash(HashDouble(value.double_value()));
       number = value.double_value();
       break;
-    default: {
-      const std::string_view text = *TextOf(value);
-      distinct_.Add(text);
-      if (!numeric()) {
-        lengths_.Add(static_cast<double>(Utf8Length(text)));
-        top_.Add(text);
-      }
-      return;
-    }
+    case v1::Value::kStringValue:
+      return AddText(value.string_value());
+    case v1::Value::kJsonValue:
+      return AddText(value.json_value());
+    case v1::Value::kBytesValue:
+      return AddText(value.bytes_value());
+    case v1::Value::KIND_NOT_SET:
+      return;  // counted as a null above
   }
-  if (!numeric()) return;  // a number in a string column: counted, no text statistics
+  if (!number || !numeric()) return;  // a number in a string column: no text statistics
   if (!std::isfinite(*number)) {
     ++non_finite_;
     return;
   }
   values_.Add(*number);
   quantiles_.Update(*number);
+}
+
+void ColumnProfile::AddText(std::string_view text) {
+  distinct_.Add(text);
+  if (numeric()) return;  // text in a numeric column: counted, no number statistics
+  lengths_.Add(static_cast<double>(Utf8Length(text)));
+  top_.Add(text);
 }
 
 Status ColumnProfile::Merge(const ColumnProfile& other) {

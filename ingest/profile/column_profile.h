@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "ingest/profile/frequent_items.h"
@@ -69,6 +70,8 @@ class ColumnProfile {
                                  const std::string& where, ColumnProfile* out);
 
  private:
+  void AddText(std::string_view text);
+
   ColumnDescription description_;
   int64_t count_ = 0;
   int64_t nulls_ = 0;
