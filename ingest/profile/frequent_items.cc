@@ -52,7 +52,18 @@ void FrequentItems::Reduce() {
   max_error_ += c;
 }
 
+FrequentItems FrequentItems::Reduced() const {
+  FrequentItems reduced = *this;
+  reduced.Reduce();
+  return reduced;
+}
+
+int64_t FrequentItems::max_error() const {
+  return counts_.size() <= kCapacity ? max_error_ : Reduced().max_error_;
+}
+
 std::vector<FrequentItems::Item> FrequentItems::Top(size_t limit) const {
+  if (counts_.size() > kCapacity) return Reduced().Top(limit);
   std::vector<Item> items;
   items.reserve(counts_.size());
   for (const auto& [value, count] : counts_) items.push_back({value, count});
@@ -63,8 +74,7 @@ std::vector<FrequentItems::Item> FrequentItems::Top(size_t limit) const {
 }
 
 nlohmann::json FrequentItems::ToJson() const {
-  FrequentItems reduced = *this;
-  reduced.Reduce();
+  const FrequentItems reduced = Reduced();
   nlohmann::json items = nlohmann::json::array();
   for (const Item& item : reduced.Top(kCapacity)) {
     items.push_back(nlohmann::json::array({item.value, item.count}));

@@ -34,9 +34,11 @@ class FrequentItems {
   void Add(std::string_view value);
   void Merge(const FrequentItems& other);
 
+  // What follows reads the summary as reduced to kCapacity counters (it
+  // keeps up to twice that between reductions, so adding stays O(1) amortized).
   int64_t total() const { return total_; }
-  int64_t max_error() const { return max_error_; }
-  bool exact() const { return max_error_ == 0; }
+  int64_t max_error() const;
+  bool exact() const { return max_error_ == 0 && counts_.size() <= kCapacity; }
   // The `limit` largest counters, by count descending, then value ascending.
   std::vector<Item> Top(size_t limit) const;
 
@@ -48,6 +50,7 @@ class FrequentItems {
 
  private:
   void Reduce();
+  FrequentItems Reduced() const;
 
   std::unordered_map<std::string, int64_t> counts_;
   int64_t total_ = 0;

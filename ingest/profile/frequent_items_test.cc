@@ -70,6 +70,26 @@ TEST_CASE("past capacity each count is low by at most total/(capacity+1)") {
   CHECK(back.Top(1)[0].value == "v0");
 }
 
+TEST_CASE("a summary reports what its JSON reads back as, between reductions too") {
+  // 300 distinct values: past capacity, but not yet past the 2 x capacity
+  // that triggers a reduction while adding.
+  FrequentItems items;
+  for (int i = 0; i < 300; ++i) {
+    for (int c = 0; c <= i % 3; ++c) items.Add("v" + std::to_string(i));
+  }
+  FrequentItems back;
+  REQUIRE(FrequentItems::FromJson(items.ToJson(), "t", &back).ok());
+  CHECK_FALSE(items.exact());
+  CHECK(items.exact() == back.exact());
+  CHECK(items.max_error() == back.max_error());
+  const auto a = items.Top(SIZE_MAX), b = back.Top(SIZE_MAX);
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].value == b[i].value);
+    CHECK(a[i].count == b[i].count);
+  }
+}
+
 TEST_CASE("merged shard summaries keep the bound, in any order") {
   const auto stream = ZipfStream(20000, 20000);
   std::vector<FrequentItems> shards(7);
