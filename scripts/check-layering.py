@@ -47,6 +47,9 @@ ALLOWED = {
     # Drift statistics take plain inputs (weighted samples, counts), so any
     # stage above can feed them: not even storage/.
     "ingest/drift": ["common", "schema", "ingest/drift"],
+    # Profiles and their sketches stand on common/ and schema/ alone, so a
+    # profile.json can be read (and drift computed) without the pipeline.
+    "ingest/profile": ["common", "schema", "ingest/profile"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],
     "service/client": BASE + ["service/security", "service/client"],
@@ -86,6 +89,7 @@ NAMESPACES = {
     "ingest/prepare": ["gleaner::prepare"],
     "ingest/shards": ["gleaner::shards"],
     "ingest/drift": ["gleaner::drift"],
+    "ingest/profile": ["gleaner::profile"],
     "service": ["gleaner::service"],
     "distributed": ["gleaner::distributed"],
     "demo": ["gleaner::demo"],

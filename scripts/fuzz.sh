@@ -34,6 +34,7 @@ all_targets=(
   "cron 256 -"
   "sitemap 8192 -"
   "parquet 4096 -"
+  "profile_json 16384 json"
   "ingest_batch 4096 -"
   "conditional_request 512 http"
 )

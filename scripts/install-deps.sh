@@ -19,9 +19,10 @@ packages=(
   libre2-dev libssl-dev
   # multi-machine crawls: the Redis frontier
   libhiredis-dev
-  # tests: Catch2; HTTP/2 peer (nghttpd); Redis server; the Python client's runtime; SciPy,
-  # the drift statistics' oracle; zsh to check the completion script
-  catch2 nghttp2-server redis-server python3-grpcio python3-protobuf python3-pandas python3-scipy zsh
+  # tests: Catch2; HTTP/2 peer (nghttpd); Redis server; the Python client's runtime; zsh to
+  # check the completion script; NumPy and SciPy, the oracles of the profile and drift statistics
+  catch2 nghttp2-server redis-server python3-grpcio python3-protobuf python3-pandas python3-scipy
+  zsh
 )
 
 # The fuzz targets (tests/fuzz) are built with clang; only CI and fuzz.sh need it.

@@ -83,6 +83,7 @@ void RegisterStage(CLI::App& app, CommandResult* result);
 void RegisterDemo(CLI::App& app, CommandResult* result);
 void RegisterCrawl(CLI::App& app, CommandResult* result);
 void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, rules check
+void RegisterProfile(CLI::App& app, CommandResult* result);  // a dataset's profile.json
 void RegisterServe(CLI::App& app, CommandResult* result);
 void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|status|cancel|...
 // `jobs check FILE`: validates a job file locally, under the `jobs` command.

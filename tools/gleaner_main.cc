@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   gleaner::tools::RegisterStage(app, &result);
   gleaner::tools::RegisterCrawl(app, &result);
   gleaner::tools::RegisterPrepare(app, &result);
+  gleaner::tools::RegisterProfile(app, &result);
   gleaner::tools::RegisterDemo(app, &result);
   gleaner::tools::RegisterServe(app, &result);
   gleaner::tools::RegisterJobs(app, &result);

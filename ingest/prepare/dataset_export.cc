@@ -7,6 +7,7 @@
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_publish.h"
 #include "ingest/prepare/manifest.h"
+#include "ingest/prepare/profiling_sink.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::prepare {
@@ -74,12 +75,14 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     uint32_t run = 0;
     GLEANER_RETURN_IF_ERROR(reader.ResolveRun(job, options.run, &run));
     DatasetWriter writer(tmp, columns, writer_options);
+    ProfilingSink profiler(rules, &writer);
     PipelineOptions pipeline_options;
     pipeline_options.spill_dir = tmp;
     pipeline_options.run = run;
     GLEANER_RETURN_IF_ERROR(
-        RunPipeline(&reader, job, rules, pipeline_options, &writer, &result->report));
+        RunPipeline(&reader, job, rules, pipeline_options, &profiler, &result->report));
     GLEANER_RETURN_IF_ERROR(writer.Finish());
+    GLEANER_RETURN_IF_ERROR(profiler.profile().WriteFile(tmp + "/" + kProfileFile));
     for (int i = 0; i < 4; ++i) result->shards[i] = writer.shards(static_cast<ShardSet>(i));
     GLEANER_RETURN_IF_ERROR(DatasetVersion(tmp, columns, result->shards, &result->version));
 

@@ -1,7 +1,8 @@
 // PrepareDataset: the whole of `gleaner prepare` below the command line. It
 // mends what a killed earlier publish into the output directory left, runs
 // the pipeline over one job of a staging store into a temporary sibling of the
-// output directory, writes manifest.json, and only then swaps it into place
+// output directory, profiling the kept rows on the way (profile.json,
+// ingest/profile/), writes manifest.json, and only then swaps it into place
 // (dataset_publish.h), so a reader — or a kill -9 — sees the old dataset or the
 // new one, never a half-written one; on any failure the temporary directory is
 // removed and an existing dataset is left as it was. Safe to call from any
@@ -21,6 +22,9 @@
 #include "storage/staging_store.h"
 
 namespace gleaner::prepare {
+
+// The profile of the kept rows, beside manifest.json.
+inline constexpr const char* kProfileFile = "profile.json";
 
 struct ExportOptions {
   std::optional<shards::Format> format;  // overrides the rules' output.format

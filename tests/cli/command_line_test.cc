@@ -95,8 +95,8 @@ TEST_CASE("the zsh completion script is valid zsh and lists the same commands") 
   CHECK(Contains(script.out, "compdef _gleaner gleaner"));
   CHECK(Contains(script.out, "('stage scan') subcommands=() flags=("));
   CHECK(Contains(script.out,
-                 "('') subcommands=(stage crawl prepare rules run demo serve jobs pull "
-                 "worker completion)"));
+                 "('') subcommands=(stage crawl prepare rules run profile demo serve jobs "
+                 "pull worker completion)"));
   TempDir dir;
   WriteFile(dir / "_gleaner", script.out);
   // zsh comes with scripts/install-deps.sh.

@@ -129,6 +129,7 @@ dedup: {key: [upc]}
 
   run("prepare",
       {"prepare", "--job", "shop", "--rules", rules, "--out", dir / "out", "--data", data});
+  CHECK(run("profile", {"profile", dir / "out"})["format"] == "gleaner-profile/1");
   run("rules check", {"rules", "check", rules});
   run("rules check", {"rules", "check", rules, "--job", "shop", "--data", data});
   // Last of the store's verbs: it removes what the others read.

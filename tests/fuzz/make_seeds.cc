@@ -4,6 +4,7 @@
 // jobs and rules in configs/, and the string literals of the unit tests --
 // so no seed files are committed. Deterministic: the same tree gives the same
 // seeds. Exit 1 when a source file cannot be read.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "crawler/job/job_parser.h"
 #include "demo/api_catalog.h"
 #include "demo/site_catalog.h"
+#include "ingest/profile/dataset_profile.h"
 #include "schema/gleaner_service.pb.h"
 #include "tests/fuzz/extraction_spec.h"
 
@@ -298,6 +300,28 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < tags.size() && !dates.empty(); ++i) {
       conditional.Add(tags[i] + "\n" + tags[(i + 1) % tags.size()] + "\n" + dates[i % dates.size()]);
     }
+  }
+  {
+    // Profiles of a few rows of each column type, nulls and a NaN included.
+    using profile::ColumnDescription;
+    using schema::ColumnType;
+    Corpus profiles("profile_json");
+    profile::DatasetProfile small({{"n", ColumnType::kInt64, false},
+                                   {"x", ColumnType::kDouble, false},
+                                   {"s", ColumnType::kString, true},
+                                   {"t", ColumnType::kTimestampMicros, false},
+                                   {"b", ColumnType::kBool, false}});
+    for (int i = 0; i < 12; ++i) {
+      std::vector<v1::Value> row(5);
+      if (i % 4 != 0) row[0].set_int_value(i * 7);
+      row[1].set_double_value(i == 5 ? std::nan("") : i / 3.0);
+      row[2].set_string_value(i % 3 == 0 ? "caf\xC3\xA9" : "tea");
+      row[3].set_timestamp_micros(1700000000000000 + i);
+      row[4].set_bool_value(i % 2 == 0);
+      small.AddRow(static_cast<size_t>(i % 3), row);
+      profiles.Add(small.ToJson().dump());
+    }
+    profiles.Add(profile::DatasetProfile().ToJson().dump());
   }
   {
     Corpus parquet("parquet");  // FuzzedDataProvider input: any bytes will do

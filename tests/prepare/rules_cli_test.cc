@@ -302,10 +302,10 @@ TEST_CASE("preparing over an existing dataset replaces it whole") {
   CHECK(manifest["format"] == "jsonl");
   std::set<std::string> files;
   for (const auto& [path, bytes] : Snapshot(out)) files.insert(path);
-  CHECK(files == std::set<std::string>{"manifest.json", "train", "train/part-00000.jsonl",
-                                       "validation", "validation/part-00000.jsonl", "test",
-                                       "test/part-00000.jsonl", "quarantine",
-                                       "quarantine/part-00000.jsonl"});
+  CHECK(files == std::set<std::string>{
+                     "manifest.json", "profile.json", "train", "train/part-00000.jsonl",
+                     "validation", "validation/part-00000.jsonl", "test", "test/part-00000.jsonl",
+                     "quarantine", "quarantine/part-00000.jsonl"});
   // Nothing is left beside it either (no temporary directories).
   std::set<std::string> siblings;
   for (const auto& e : fs::directory_iterator(cli.tmp().path())) {
