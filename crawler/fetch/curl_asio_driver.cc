@@ -148,8 +148,13 @@ void CurlAsioDriver::Arm(const std::shared_ptr<Watch>& w) {
 
 int CurlAsioDriver::OnTimer(CURLM*, long timeout_ms, void* self_ptr) {
   auto* self = static_cast<CurlAsioDriver*>(self_ptr);
-  self->timer_.cancel();
-  if (timeout_ms < 0) return 0;
+  if (timeout_ms < 0) {
+    self->timer_.cancel();
+    self->timer_armed_ = false;
+    return 0;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  self->deadline_ = now + std::chrono::milliseconds(timeout_ms);
   // Never call socket_action from inside a curl callback: post it instead.
   // "Now" (every new transfer asks for it) needs no timer: arming one costs
   // a timerfd_settime and an epoll wake-up per page.
@@ -159,11 +164,25 @@ int CurlAsioDriver::OnTimer(CURLM*, long timeout_ms, void* self_ptr) {
     });
     return 0;
   }
-  self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-  self->timer_.async_wait([self](const boost::system::error_code& ec) {
-    if (!ec) self->Action(CURL_SOCKET_TIMEOUT, 0);
-  });
+  // Curl moves its deadline at almost every transfer's start and end, mostly
+  // later. A timer that fires no later than the new deadline is left as it
+  // is (it re-arms itself for the rest), which spares a timerfd_settime each.
+  if (self->timer_armed_ && self->timer_.expiry() <= self->deadline_) return 0;
+  self->ArmTimer();
   return 0;
+}
+
+void CurlAsioDriver::ArmTimer() {
+  timer_armed_ = true;
+  timer_.expires_at(deadline_);
+  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](
+                        const boost::system::error_code& ec) {
+    // Cancelled or re-armed (the pending wait is another's), or the driver is gone.
+    if (ec || alive.expired()) return;
+    timer_armed_ = false;
+    if (std::chrono::steady_clock::now() < deadline_) return ArmTimer();
+    Action(CURL_SOCKET_TIMEOUT, 0);
+  });
 }
 
 void CurlAsioDriver::Action(curl_socket_t s, int ev_bitmask) {

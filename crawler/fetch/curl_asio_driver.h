@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -48,6 +49,8 @@ class CurlAsioDriver {
   static int OnCloseSocket(void* self, curl_socket_t s);
   void Unwatch(curl_socket_t s);
   static int OnTimer(CURLM* multi, long timeout_ms, void* self);
+  // Waits for deadline_, then lets curl handle its timeouts.
+  void ArmTimer();
   void Arm(const std::shared_ptr<Watch>& w);
   void Action(curl_socket_t s, int ev_bitmask);
   void ReapFinished();
@@ -55,6 +58,9 @@ class CurlAsioDriver {
   boost::asio::io_context& io_;
   CURLM* multi_;
   boost::asio::steady_timer timer_;
+  bool timer_armed_ = false;  // a wait on timer_ is pending
+  // When curl last asked to be called back (CURLMOPT_TIMERFUNCTION).
+  std::chrono::steady_clock::time_point deadline_;
   std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   // Sockets of connections, open now: their watches outlive CURL_POLL_REMOVE.
   std::unordered_set<curl_socket_t> connection_sockets_;
