@@ -11,14 +11,16 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "common/coding.h"
 #include "crawler/engine/backoff.h"
 #include "crawler/engine/page_processor.h"
 #include "crawler/engine/store_crawl_output.h"
-#include "crawler/fetch/http_fetcher.h"
+#include "crawler/fetch/fetch_thread.h"
 #include "crawler/fetch/validators.h"
 #include "crawler/frontier/run_tally.h"
 #include "crawler/robots/robots_rules.h"
@@ -140,7 +142,10 @@ class CrawlEngine::Impl {
   void MaybeFinish();
   void ReportProgress(bool final_line);
   void KeepLeases();
+  // Whether robots.txt lets the crawl follow a redirect to `url`; thread-safe.
   bool Allowed(const NormalizedUrl& url);
+  // `host_key`'s robots.txt is known now: its rules decide its pages.
+  void RobotsReady(const std::string& host_key, HostRobots& hr);
   void EndRun();
   // Gives back `leases` untried: the run may not start them.
   void GiveBack(std::vector<Lease> leases);
@@ -167,8 +172,13 @@ class CrawlEngine::Impl {
   asio::steady_timer progress_timer_;
   asio::steady_timer lease_timer_;  // when the frontier wants KeepLeases
   std::unique_ptr<PageProcessor> processor_;
-  std::unique_ptr<HttpFetcher> fetcher_;
+  // Fetches run on a thread of their own; their callbacks come back to io_.
+  std::unique_ptr<FetchThread> fetcher_;
   std::map<std::string, HostRobots> robots_;
+  // The rules of each host whose robots.txt is known, for the redirect
+  // policies, which run on the fetch thread (robots_ is io_'s alone).
+  std::mutex ready_robots_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const RobotsRules>> ready_robots_;
   std::vector<std::vector<std::string>> source_headers_;
   size_t active_ = 0;  // leases being fetched, parked or processed
   v1::CrawlRun own_run_;
@@ -221,7 +231,7 @@ Status CrawlEngine::Impl::Prepare() {
   HttpFetcher::Options fetch_options;
   fetch_options.ca_file = options_.ca_file;
   fetch_options.public_networks_only = options_.public_networks_only;
-  fetcher_ = std::make_unique<HttpFetcher>(io_, limits, std::move(fetch_options));
+  fetcher_ = std::make_unique<FetchThread>(io_.get_executor(), limits, std::move(fetch_options));
   return Status::OK();
 }
 
@@ -364,7 +374,7 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
     std::string cached;
     if (output_->GetRobots(host, kRobotsTtlMicros, &cached).ok() &&
         RobotsRules::Deserialize(cached, &hr.rules).ok()) {
-      hr.state = HostRobots::State::kReady;
+      RobotsReady(host, hr);
       if (auto delay = hr.rules.crawl_delay_seconds()) {
         frontier_->SetHostDelay(host, std::max<int64_t>(job_.politeness.delay_ms * 1000LL,
                                                         static_cast<int64_t>(*delay * 1e6)));
@@ -433,7 +443,7 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   hr.rules = (r.status >= 200 && r.status < 300)
                  ? RobotsRules::Parse(r.body, job_.politeness.user_agent)
                  : RobotsRules::AllowAll();
-  hr.state = HostRobots::State::kReady;
+  RobotsReady(host_key, hr);
   size_t added = 0;
   Status pushed =
       frontier_->Push(processor_->RobotsSitemapItems(host_key, hr.rules.sitemaps()), &added);
@@ -461,11 +471,23 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   Pump();
 }
 
+void CrawlEngine::Impl::RobotsReady(const std::string& host_key, HostRobots& hr) {
+  hr.state = HostRobots::State::kReady;
+  auto rules = std::make_shared<const RobotsRules>(hr.rules);
+  std::lock_guard<std::mutex> lock(ready_robots_mu_);
+  ready_robots_[host_key] = std::move(rules);
+}
+
 bool CrawlEngine::Impl::Allowed(const NormalizedUrl& url) {
   if (!job_.politeness.robots) return true;
-  auto it = robots_.find(url.host_key);
-  if (it == robots_.end() || it->second.state != HostRobots::State::kReady) return true;
-  return it->second.rules.IsAllowed(url.path_and_query);
+  std::shared_ptr<const RobotsRules> rules;
+  {
+    std::lock_guard<std::mutex> lock(ready_robots_mu_);
+    auto it = ready_robots_.find(url.host_key);
+    if (it == ready_robots_.end()) return true;
+    rules = it->second;
+  }
+  return rules->IsAllowed(url.path_and_query);
 }
 
 void CrawlEngine::Impl::Fetch(Lease lease) {
@@ -481,6 +503,7 @@ void CrawlEngine::Impl::Fetch(Lease lease) {
   uint32_t depth = lease.item.depth();
   NormalizeOptions norm;
   norm.strip_tracking_params = job_.strip_tracking_params;
+  // Runs on the fetch thread: it reads nothing io_ changes but ready_robots_.
   req.redirect_policy = [this, scope, depth, norm](const std::string& next) -> std::string {
     NormalizedUrl normalized;
     Status s = NormalizeUrl(next, norm, &normalized);

@@ -1,6 +1,7 @@
 // CrawlEngine: runs one crawl job until its frontier is empty (or it is
-// stopped). Fetching runs on one io thread (libcurl multi on Asio); parsing
-// and extraction run on a worker pool sized to the cores. By default it
+// stopped). Fetching runs on a thread of its own (libcurl multi on Asio,
+// fetch_thread.h); the crawl's bookkeeping and its writes to the output run on
+// an io thread, parsing and extraction on a worker pool sized to the cores. By default it
 // crawls into the staging store, resuming from whatever an earlier run of the
 // same job left: every fetched page is committed in one atomic batch with its
 // records, its discovered links and its frontier entry, so `kill -9` at any

@@ -2,7 +2,8 @@
 // caps on bytes received and after decompression, the redirect count and the
 // schemes a redirect may lead to, the timeouts, the refusals that happen
 // before any connection (other schemes, private addresses), and a 304 nobody
-// asked for. (Conditional GETs against the demo site: tests/crawl.)
+// asked for; and FetchThread, which runs it on a thread of its own.
+// (Conditional GETs against the demo site: tests/crawl.)
 #include "crawler/fetch/http_fetcher.h"
 
 #include <netinet/in.h>
@@ -11,12 +12,14 @@
 #include <zstd.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <thread>
 
+#include "crawler/fetch/fetch_thread.h"
 #include "tests/support/loopback_port.h"
 
 using namespace gleaner;
@@ -361,4 +364,52 @@ TEST_CASE("a kept-alive connection the server closed while idle is replaced, not
   CHECK(server.requests() == 6);
   // Reused until the server closed it: /keep /keep /last, /keep /last, /keep.
   CHECK(server.connections() == 3);
+}
+
+TEST_CASE("FetchThread fetches on its own thread and hands each result to the caller's") {
+  ScriptedServer server({{"/a", {ScriptedServer::Http(200, "alpha")}},
+                         {"/b", {ScriptedServer::Http(200, "beta")}},
+                         {"/moved", {ScriptedServer::Redirect("/a")}}});
+  boost::asio::io_context io;
+  auto keep_running = boost::asio::make_work_guard(io);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id policy_thread;
+  std::map<std::string, std::string> bodies;
+  int results_on_caller = 0;
+  FetchThread fetcher(io.get_executor(), {}, {});
+  for (const char* path : {"/a", "/b", "/moved"}) {
+    FetchRequest request = Request(server.Url(path));
+    request.redirect_policy = [&](const std::string&) {
+      policy_thread = std::this_thread::get_id();
+      return std::string();
+    };
+    fetcher.Fetch(std::move(request), [&, path = std::string(path)](FetchResult r) {
+      bodies[path] = r.body;
+      if (std::this_thread::get_id() == caller) ++results_on_caller;
+      if (bodies.size() == 3) keep_running.reset();
+    });
+  }
+  io.run();
+  CHECK(bodies == std::map<std::string, std::string>{
+                      {"/a", "alpha"}, {"/b", "beta"}, {"/moved", "alpha"}});
+  CHECK(results_on_caller == 3);
+  CHECK(policy_thread != std::thread::id());
+  CHECK(policy_thread != caller);
+}
+
+TEST_CASE("a FetchThread destroyed with a fetch under way abandons it without calling back") {
+  ScriptedServer server({{"/silent", {"HTTP/1.1 200 X\r\nContent-Length: 10\r\n\r\nab", true}}});
+  boost::asio::io_context io;
+  bool called = false;
+  {
+    FetchThread fetcher(io.get_executor(), {}, {});
+    fetcher.Fetch(Request(server.Url("/silent")), [&](FetchResult) { called = true; });
+    // The request reached the server: the transfer is under way when the fetcher goes.
+    for (int i = 0; i < 500 && server.requests() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(server.requests() == 1);
+  }
+  io.run();  // nothing was posted back
+  CHECK_FALSE(called);
 }
