@@ -1,37 +1,20 @@
 #include "tests/parquet_readers/parquet_read_back.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "tests/support/child_process.h"
 
 namespace gleaner::testing {
-namespace {
 
 namespace fs = std::filesystem;
-
-std::string FindNode() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const fs::path candidate = fs::path(dir) / "node";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
-
-}  // namespace
 
 std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
                                              const std::vector<std::string>& files) {
   if (files.empty()) return {};
-  const std::string node = FindNode();
+  const std::string node = FindOnPath("node");
   INFO("node is needed on PATH to read Parquet files back (scripts/install-deps.sh)");
   REQUIRE_FALSE(node.empty());
   const std::string dir = PARQUET_READERS_DIR;
