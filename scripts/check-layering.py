@@ -47,6 +47,9 @@ ALLOWED = {
     # Drift statistics take plain inputs (weighted samples, counts), so any
     # stage above can feed them: not even storage/.
     "ingest/drift": ["common", "schema", "ingest/drift"],
+    # Reports take plain inputs too (bins, labelled counts, cells): the profile
+    # and drift stages feed them, so they stand on common/ alone.
+    "ingest/report": ["common", "ingest/report"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],
     "service/client": BASE + ["service/security", "service/client"],
@@ -71,7 +74,7 @@ ALLOWED = {
     "bench": PRODUCT + ["tests", "bench"],
 }
 # What a *_test.cc beside production code may include besides its folder's row.
-TEST_HELPERS = ["tests/support", "tests/parquet_readers"]
+TEST_HELPERS = ["tests/support", "tests/parquet_readers", "tests/html_reports"]
 
 # folder -> the namespaces `gleaner` or `gleaner::X` its files may declare.
 NAMESPACES = {
@@ -86,6 +89,7 @@ NAMESPACES = {
     "ingest/prepare": ["gleaner::prepare"],
     "ingest/shards": ["gleaner::shards"],
     "ingest/drift": ["gleaner::drift"],
+    "ingest/report": ["gleaner::report"],
     "service": ["gleaner::service"],
     "distributed": ["gleaner::distributed"],
     "demo": ["gleaner::demo"],
