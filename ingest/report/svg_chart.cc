@@ -1,6 +1,6 @@
 #include "ingest/report/svg_chart.h"
 
-#include "ingest/report/html_text.h"
+#include "common/html_escape.h"
 #include "ingest/report/value_axis.h"
 
 namespace gleaner::report {
