@@ -50,6 +50,9 @@ ALLOWED = {
     # Profiles and their sketches stand on common/ and schema/ alone, so a
     # profile.json can be read (and drift computed) without the pipeline.
     "ingest/profile": ["common", "schema", "ingest/profile"],
+    # Reports take plain inputs too (bins, labelled counts, cells): the profile
+    # and drift stages feed them, so they stand on common/ alone.
+    "ingest/report": ["common", "ingest/report"],
     # service/: one library per part, each on the ones listed before it.
     "service/security": BASE + ["crawler", "service/security"],
     "service/client": BASE + ["service/security", "service/client"],
@@ -74,7 +77,7 @@ ALLOWED = {
     "bench": PRODUCT + ["tests", "bench"],
 }
 # What a *_test.cc beside production code may include besides its folder's row.
-TEST_HELPERS = ["tests/support", "tests/parquet_readers"]
+TEST_HELPERS = ["tests/support", "tests/parquet_readers", "tests/html_reports"]
 
 # folder -> the namespaces `gleaner` or `gleaner::X` its files may declare.
 NAMESPACES = {
@@ -90,6 +93,7 @@ NAMESPACES = {
     "ingest/shards": ["gleaner::shards"],
     "ingest/drift": ["gleaner::drift"],
     "ingest/profile": ["gleaner::profile"],
+    "ingest/report": ["gleaner::report"],
     "service": ["gleaner::service"],
     "distributed": ["gleaner::distributed"],
     "demo": ["gleaner::demo"],

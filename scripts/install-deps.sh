@@ -20,9 +20,10 @@ packages=(
   # multi-machine crawls: the Redis frontier
   libhiredis-dev
   # tests: Catch2; HTTP/2 peer (nghttpd); Redis server; the Python client's runtime; zsh to
-  # check the completion script; NumPy and SciPy, the oracles of the profile and drift statistics
+  # check the completion script; NumPy and SciPy, the oracles of the profile and drift
+  # statistics; Chromium, which opens the HTML reports headless (tests/html_reports)
   catch2 nghttp2-server redis-server python3-grpcio python3-protobuf python3-pandas python3-scipy
-  zsh
+  zsh chromium
 )
 
 # The fuzz targets (tests/fuzz) are built with clang; only CI and fuzz.sh need it.
@@ -83,24 +84,28 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
-# Parquet read-back tests (tests/parquet_readers): Node.js from Debian when the
-# machine has none, then the readers pinned in package-lock.json, reinstalled
-# whenever the lock file differs from the one last installed.
-readers_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/parquet_readers"
+# The tests' npm packages: the Parquet readers (tests/parquet_readers) and
+# playwright-core, which drives Debian's chromium (tests/html_reports; it
+# downloads no browser of its own). Node.js from Debian when the machine has
+# none, then each folder's packages pinned in its package-lock.json,
+# reinstalled whenever the lock file differs from the one last installed.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
 npm_ci_in() (  # dir
   cd "$1" && npm ci --loglevel=error --no-audit --no-fund
 )
-if ! cmp -s "$readers_dir/package-lock.json" "$readers_dir/node_modules/.gleaner-installed-lock"; then
-  registry=$(cd "$readers_dir" && npm config get registry 2>/dev/null || echo "the npm registry")
+tests_dir="$(cd "$(dirname "$0")/.." && pwd)/tests"
+for npm_dir in "$tests_dir/parquet_readers" "$tests_dir/html_reports"; do
+  if cmp -s "$npm_dir/package-lock.json" "$npm_dir/node_modules/.gleaner-installed-lock"; then
+    continue
+  fi
+  registry=$(cd "$npm_dir" && npm config get registry 2>/dev/null || echo "the npm registry")
   npm_hint="npm must reach $registry: check the network and proxy (\$HTTPS_PROXY, or npm config set\
  https-proxy URL); behind a TLS-inspecting proxy give node its CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem;\
- or run scripts/install-deps.sh once with network access (only the Parquet read-back tests need\
- $readers_dir/node_modules)"
+ or run scripts/install-deps.sh once with network access (only the tests that use\
+ $npm_dir need its node_modules)"
   # --loglevel=error, not --silent: --silent hides the error too.
-  run_step "npm ci in $readers_dir (the Parquet readers the tests use)" "$npm_hint" \
-    npm_ci_in "$readers_dir"
-  cp "$readers_dir/package-lock.json" "$readers_dir/node_modules/.gleaner-installed-lock"
-fi
+  run_step "npm ci in $npm_dir (packages the tests use)" "$npm_hint" npm_ci_in "$npm_dir"
+  cp "$npm_dir/package-lock.json" "$npm_dir/node_modules/.gleaner-installed-lock"
+done

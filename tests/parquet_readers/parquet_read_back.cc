@@ -1,58 +1,26 @@
 #include "tests/parquet_readers/parquet_read_back.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
-#include "tests/support/child_process.h"
+#include "tests/support/node_script.h"
 
 namespace gleaner::testing {
-namespace {
 
 namespace fs = std::filesystem;
-
-std::string FindNode() {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const fs::path candidate = fs::path(dir) / "node";
-    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
-
-}  // namespace
 
 std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
                                              const std::vector<std::string>& files) {
   if (files.empty()) return {};
-  const std::string node = FindNode();
-  INFO("node is needed on PATH to read Parquet files back (scripts/install-deps.sh)");
-  REQUIRE_FALSE(node.empty());
   const std::string dir = PARQUET_READERS_DIR;
   INFO("the Parquet readers are not installed in " << dir << ": run scripts/install-deps.sh");
   REQUIRE(fs::exists(dir + "/node_modules/@duckdb/node-api/package.json"));
   REQUIRE(fs::exists(dir + "/node_modules/hyparquet/package.json"));
   REQUIRE(fs::exists(dir + "/node_modules/hyparquet-compressors/package.json"));
-
-  std::vector<std::string> argv = {node, dir + "/read.mjs", reader};
-  argv.insert(argv.end(), files.begin(), files.end());
-  const ProcessResult result = RunProcess(argv);
-  INFO(reader << " failed: " << result.err);
-  REQUIRE(result.exit_code == 0);
-
-  std::vector<nlohmann::json> documents;
-  std::istringstream lines(result.out);
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty()) documents.push_back(nlohmann::json::parse(line));
-  }
-  REQUIRE(documents.size() == files.size());
-  return documents;
+  std::vector<std::string> args = {reader};
+  args.insert(args.end(), files.begin(), files.end());
+  return RunNodeScript(dir + "/read.mjs", args, files.size());
 }
 
 nlohmann::json CanonicalValue(const v1::Value& value) {

@@ -46,6 +46,9 @@ class ChildProcess {
   std::string err_path_;
 };
 
+// The first executable `name` in a directory of $PATH, or "" when none is.
+std::string FindOnPath(const std::string& name);
+
 // Start + Wait.
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env = {},

@@ -1,0 +1,74 @@
+// Opens HTML reports in Debian's headless Chromium and prints what a reader
+// of them would meet, one JSON line per report, in order:
+//   node open.mjs REPORT.html...
+// {console_errors: [text], requests: [url], screenshot: path,
+//  bars: [{chart, series, label, count, share, length}]}
+// - console_errors: console messages of type error and uncaught page errors;
+// - requests: every request other than the report's own file:// URL (each
+//   is aborted, so a report that reaches out fails here, not on the network);
+// - screenshot: REPORT.html.png beside the report, the full page;
+// - bars: every element carrying data-series, in document order: `chart` is
+//   the index of its <svg> in the page, `count` / `share` its data-count /
+//   data-share (null when absent), `length` its rendered extent in CSS pixels
+//   along its chart's value axis (the svg's data-value-axis, "x" or "y").
+// One browser serves every report of the process: launching it costs more
+// than opening a small report. The browser is Debian's package, /usr/bin/chromium.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const reports = process.argv.slice(2);
+if (reports.length === 0) {
+  console.error('usage: node open.mjs REPORT.html...');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+});
+try {
+  for (const report of reports) {
+    const path = resolve(report);
+    const url = pathToFileURL(path).href;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const consoleErrors = [];
+    const requests = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    page.on('request', (request) => {
+      if (request.url() !== url) requests.push(request.url());
+    });
+    await context.route('**/*', (route) =>
+      route.request().url() === url ? route.continue() : route.abort());
+    await page.goto(url, { waitUntil: 'load' });
+    const bars = await page.$$eval('[data-series]', (elements) => {
+      const charts = [...document.querySelectorAll('svg')];
+      const number = (e, name) => (e.hasAttribute(name) ? Number(e.getAttribute(name)) : null);
+      return elements.map((e) => {
+        const svg = e.closest('svg');
+        const box = e.getBoundingClientRect();
+        return {
+          chart: charts.indexOf(svg),
+          series: e.getAttribute('data-series'),
+          label: e.getAttribute('data-label'),
+          count: number(e, 'data-count'),
+          share: number(e, 'data-share'),
+          length: svg && svg.getAttribute('data-value-axis') === 'x' ? box.width : box.height,
+        };
+      });
+    });
+    const screenshot = `${path}.png`;
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await context.close();
+    process.stdout.write(JSON.stringify({ console_errors: consoleErrors, requests, bars, screenshot }) + '\n');
+  }
+} catch (error) {
+  console.error(`open.mjs: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
