@@ -31,7 +31,8 @@ std::string Number(double x) {
 std::vector<std::string> ValueCells(const ordered_json& field) {
   if (field.contains("numeric")) {
     const ordered_json& n = field["numeric"];
-    const bool exact = n["sketch_exact"]["baseline"] == true && n["sketch_exact"]["current"] == true;
+    const bool exact =
+        n["sketch_exact"]["baseline"] == true && n["sketch_exact"]["current"] == true;
     const ordered_json& nw = n["normalized_wasserstein"];
     return {std::string("ks") + (exact ? "" : "~"),
             n["baseline_n"].dump() + "/" + n["current_n"].dump(),
@@ -43,16 +44,17 @@ std::vector<std::string> ValueCells(const ordered_json& field) {
   }
   if (field.contains("categorical")) {
     const ordered_json& c = field["categorical"];
-    const bool exact = c["counts_exact"]["baseline"] == true && c["counts_exact"]["current"] == true;
-    return {std::string("chi2") + (exact ? "" : "~"),
-            c["baseline_n"].dump() + "/" + c["current_n"].dump(),
-            "chi2=" + Number(c["chi_squared"]["statistic"]) + " dof=" +
-                c["chi_squared"]["dof"].dump(),
-            Number(c["chi_squared"]["p_value"]),
-            Number(field["p_adjusted"]["value"]),
-            "js=" + Number(c["jensen_shannon"]) + " linf-floor=" + Number(c["linf"]["excess"]) +
-                (c["appeared"].empty() ? "" : " +" + std::to_string(c["appeared"].size())) +
-                (c["vanished"].empty() ? "" : " -" + std::to_string(c["vanished"].size()))};
+    const bool exact =
+        c["counts_exact"]["baseline"] == true && c["counts_exact"]["current"] == true;
+    return {
+        std::string("chi2") + (exact ? "" : "~"),
+        c["baseline_n"].dump() + "/" + c["current_n"].dump(),
+        "chi2=" + Number(c["chi_squared"]["statistic"]) + " dof=" + c["chi_squared"]["dof"].dump(),
+        Number(c["chi_squared"]["p_value"]),
+        Number(field["p_adjusted"]["value"]),
+        "js=" + Number(c["jensen_shannon"]) + " linf-floor=" + Number(c["linf"]["excess"]) +
+            (c["appeared"].empty() ? "" : " +" + std::to_string(c["appeared"].size())) +
+            (c["vanished"].empty() ? "" : " -" + std::to_string(c["vanished"].size()))};
   }
   return {"-", "-", "-", "-", "-", "-"};  // one side holds only nulls
 }
@@ -68,8 +70,8 @@ void PrintReport(const ordered_json& report, std::ostream& out) {
   out << "verdict: " << report["verdict"].get<std::string>() << " (fields: " << counts["drift"]
       << " drift, " << counts["possible"] << " possible, " << counts["none"] << " none; "
       << report["schema"].size() << " schema change(s))\n\n";
-  TablePrinter table({"FIELD", "TYPE", "VERDICT", "TEST", "N BASE/CUR", "STATISTIC", "P",
-                      "P ADJ", "EFFECT", "NULL RATE"});
+  TablePrinter table({"FIELD", "TYPE", "VERDICT", "TEST", "N BASE/CUR", "STATISTIC", "P", "P ADJ",
+                      "EFFECT", "NULL RATE"});
   for (const ordered_json& field : report["fields"]) {
     std::vector<std::string> row = {field["field"].get<std::string>(),
                                     field["type"].get<std::string>(),
@@ -104,8 +106,8 @@ void PrintReport(const ordered_json& report, std::ostream& out) {
   }
   rows.Print(out);
   const ordered_json& options = report["options"];
-  out << "\nP ADJ: Benjamini-Hochberg across all fields' tests, alpha "
-      << Number(options["alpha"]) << "; up to " << options["small_sample_max"]
+  out << "\nP ADJ: Benjamini-Hochberg across all fields' tests, alpha " << Number(options["alpha"])
+      << "; up to " << options["small_sample_max"]
       << " rows a side the p-values decide, above them effect sizes too (docs/drift.md)\n"
       << "~: from a sketch no longer exact (KLL: within rank error "
       << Number(profile::KllSketch::kRankError)

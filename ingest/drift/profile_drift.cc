@@ -40,7 +40,8 @@ void KeepShared(const profile::FrequentItems& b_top, const profile::FrequentItem
   for (auto it = b->begin(); it != b->end();) {
     it = c->count(it->first) && it->first != kOtherValues ? std::next(it) : b->erase(it);
   }
-  for (auto it = c->begin(); it != c->end();) it = b->count(it->first) ? std::next(it) : c->erase(it);
+  for (auto it = c->begin(); it != c->end();)
+    it = b->count(it->first) ? std::next(it) : c->erase(it);
   const auto other = [](const profile::FrequentItems& top, CategoricalDistribution* d) {
     uint64_t kept = 0;
     for (const auto& [value, count] : *d) kept += count;
@@ -75,7 +76,9 @@ Status CompareColumns(const ColumnProfile& b, const ColumnProfile& c, FieldCompa
           CompareCategorical(b_counts, c_counts, &field->categorical.emplace()));
     }
   }
-  const auto rows = [](const ColumnProfile& p) { return static_cast<uint64_t>(p.count() + p.nulls()); };
+  const auto rows = [](const ColumnProfile& p) {
+    return static_cast<uint64_t>(p.count() + p.nulls());
+  };
   if (rows(b) > 0 && rows(c) > 0) {
     GLEANER_RETURN_IF_ERROR(CompareNullRates(static_cast<uint64_t>(b.nulls()), rows(b),
                                              static_cast<uint64_t>(c.nulls()), rows(c),

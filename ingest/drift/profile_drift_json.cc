@@ -34,7 +34,9 @@ ordered_json NumericJson(const NumericDrift& d, const FieldInputs& in) {
       {"current_n", d.current_n},
       {"sketch_exact", {{"baseline", in.baseline_exact}, {"current", in.current_exact}}},
       {"ks",
-       {{"statistic", d.ks.statistic}, {"p_value", d.ks.p_value}, {"method", KsMethodName(d.ks.method)}}},
+       {{"statistic", d.ks.statistic},
+        {"p_value", d.ks.p_value},
+        {"method", KsMethodName(d.ks.method)}}},
       {"wasserstein", d.wasserstein},
       {"baseline_sd", d.baseline_sd},
       {"normalized_wasserstein", Number(d.normalized_wasserstein)},
@@ -63,7 +65,8 @@ ordered_json CategoricalJson(const CategoricalDrift& d, const FieldInputs& in) {
       // Not exact: counts of the values the frequent-items summary kept, each
       // a lower bound (true count <= count + max_error).
       {"counts_exact", {{"baseline", in.baseline_exact}, {"current", in.current_exact}}},
-      {"counts_max_error", {{"baseline", in.baseline_max_error}, {"current", in.current_max_error}}},
+      {"counts_max_error",
+       {{"baseline", in.baseline_max_error}, {"current", in.current_max_error}}},
       {"chi_squared", ChiSquaredJson(d.chi_squared)},
       {"jensen_shannon", d.jensen_shannon},
       {"jensen_shannon_base", 2},
@@ -81,10 +84,14 @@ ordered_json CategoricalJson(const CategoricalDrift& d, const FieldInputs& in) {
 }
 
 ordered_json NullsJson(const NullRateChange& n) {
-  return {{"baseline_rows", n.baseline_rows}, {"baseline_nulls", n.baseline_nulls},
-          {"current_rows", n.current_rows},   {"current_nulls", n.current_nulls},
-          {"baseline_rate", n.baseline_rate}, {"current_rate", n.current_rate},
-          {"change", n.change},               {"chi_squared", ChiSquaredJson(n.chi_squared)}};
+  return {{"baseline_rows", n.baseline_rows},
+          {"baseline_nulls", n.baseline_nulls},
+          {"current_rows", n.current_rows},
+          {"current_nulls", n.current_nulls},
+          {"baseline_rate", n.baseline_rate},
+          {"current_rate", n.current_rate},
+          {"change", n.change},
+          {"chi_squared", ChiSquaredJson(n.chi_squared)}};
 }
 
 }  // namespace
@@ -132,7 +139,8 @@ ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& o
   }
   ordered_json rows = ordered_json::object();
   for (const RowCount& r : drift.rows) {
-    rows[r.split] = {{"baseline", r.baseline}, {"current", r.current}, {"change", r.current - r.baseline}};
+    rows[r.split] = {
+        {"baseline", r.baseline}, {"current", r.current}, {"change", r.current - r.baseline}};
   }
   return {
       {"format", "gleaner-drift/1"},

@@ -9,10 +9,10 @@
 
 namespace gleaner::drift {
 
-// {format, verdict (the worst field's; drift when the schema changed), counts {drift, possible, none},
-// options {alpha, small_sample_max, thresholds}, fields [...] (by severity:
-// drift, possible, none; profile order within), schema [...], rows {split:
-// {baseline, current, change}}}. docs/drift.md describes every member.
+// {format, verdict (the worst field's; drift when the schema changed), counts {drift, possible,
+// none}, options {alpha, small_sample_max, thresholds}, fields [...] (by severity: drift, possible,
+// none; profile order within), schema [...], rows {split: {baseline, current, change}}}.
+// docs/drift.md describes every member.
 nlohmann::ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& options);
 
 // The fields' indexes into drift.fields, drift first, then possible, then

@@ -33,7 +33,7 @@ const std::vector<std::string> kColors = {"red", "green", "blue", "cyan"};
 
 // Raw values of one side, kept to hand the oracle.
 struct Side {
-  std::vector<double> x;                 // the numeric field's finite values
+  std::vector<double> x;                   // the numeric field's finite values
   std::map<std::string, uint64_t> colors;  // the category's counts
   int64_t x_nulls = 0;
   std::array<int64_t, 3> rows{};
@@ -70,8 +70,10 @@ DatasetProfile Build(bool baseline, int n, double shift, const std::vector<doubl
     ++side->colors[c];
     row.push_back(Str(c));
     row.push_back(baseline ? Int(i) : Str("r" + std::to_string(i)));
-    if (baseline) row.insert(row.begin() + 2, Int(i % 7));
-    else row.push_back(Str("a"));
+    if (baseline)
+      row.insert(row.begin() + 2, Int(i % 7));
+    else
+      row.push_back(Str("a"));
     const size_t split = static_cast<size_t>(i % 5 == 0 ? 1 + i % 2 : 0);
     ++side->rows[split];
     profile.AddRow(split, row);
@@ -87,7 +89,9 @@ bool Near(double actual, double expected) {
   return std::fabs(actual - expected) <= std::max(1e-9 * std::fabs(expected), 1e-300);
 }
 
-TEST_CASE("with exact sketches the field scores are SciPy's on the raw values, and schema changes are findings") {
+TEST_CASE(
+    "with exact sketches the field scores are SciPy's on the raw values, and schema changes are "
+    "findings") {
   Side b, c;
   DatasetProfile baseline = Build(true, 900, 0, {4, 3, 2, 1}, 1, &b);
   DatasetProfile current = Build(false, 700, 0.4, {1, 2, 3, 4}, 2, &c);
@@ -109,7 +113,10 @@ TEST_CASE("with exact sketches the field scores are SciPy's on the raw values, a
       std::string(GLEANER_SOURCE_DIR) + "/ingest/drift/scipy_oracle.py",
       {{"cases",
         {{{"id", "x"}, {"kind", "numeric"}, {"baseline", Sample(b.x)}, {"current", Sample(c.x)}},
-         {{"id", "color"}, {"kind", "categorical"}, {"baseline", b.colors}, {"current", c.colors}}}}});
+         {{"id", "color"},
+          {"kind", "categorical"},
+          {"baseline", b.colors},
+          {"current", c.colors}}}}});
   REQUIRE(drift.fields[0].numeric);
   const NumericDrift& x = *drift.fields[0].numeric;
   const json& ox = oracle["x"];

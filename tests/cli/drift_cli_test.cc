@@ -30,7 +30,8 @@ const std::map<std::string, std::string (*)(const demo::ExpectedProduct&)> kFiel
 };
 
 // The fields whose value differs for some product between two generations.
-std::set<std::string> TouchedFields(const demo::SiteCatalog& before, const demo::SiteCatalog& after) {
+std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
+                                    const demo::SiteCatalog& after) {
   std::map<std::string, demo::ExpectedProduct> old_products;
   for (const auto& p : before.ExpectedProducts()) old_products[p.path] = p;
   std::set<std::string> touched;
