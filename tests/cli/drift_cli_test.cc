@@ -4,6 +4,7 @@
 // into another directory. The fixture's own catalogue, before and after,
 // says which fields the change touched; drift must find them and nothing else.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -137,6 +138,12 @@ TEST_CASE("drift of a directory without profile.json is a usage error naming the
   const ProcessResult bad = Gleaner({"drift", dir / "bad", dir / "bad"});
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find(dir / "bad/profile.json") != std::string::npos);
+  // A profile.json that cannot be read as a file (tests run as root, whom
+  // permissions do not stop: a directory).
+  std::filesystem::create_directories(dir / "unreadable/profile.json");
+  const ProcessResult unreadable = Gleaner({"drift", dir / "unreadable", dir / "bad"});
+  CHECK(unreadable.exit_code == 2);
+  CHECK(unreadable.err.find(dir / "unreadable/profile.json") != std::string::npos);
   CHECK(Gleaner({"drift", dir / "bad"}).exit_code == 2);  // one directory only
 }
 
