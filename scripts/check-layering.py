@@ -45,8 +45,9 @@ ALLOWED = {
     **{part: BASE + CRAWLER_PARTS[:i + 1] for i, part in enumerate(CRAWLER_PARTS)},
     "ingest": BASE + ["ingest"],
     # Drift statistics take plain inputs (weighted samples, counts), so any
-    # stage above can feed them: not even storage/.
-    "ingest/drift": ["common", "schema", "ingest/drift"],
+    # stage above can feed them: not even storage/. Two profiles (profile.json)
+    # are the inputs of a dataset's drift.
+    "ingest/drift": ["common", "schema", "ingest/profile", "ingest/drift"],
     # Profiles and their sketches stand on common/ and schema/ alone, so a
     # profile.json can be read (and drift computed) without the pipeline.
     "ingest/profile": ["common", "schema", "ingest/profile"],

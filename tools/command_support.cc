@@ -2,6 +2,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "ingest/prepare/dataset_export.h"
+#include "ingest/profile/dataset_profile.h"
 #include "service/client/service_client.h"
 #include "tools/commands.h"
 
@@ -10,6 +12,20 @@ namespace gleaner::tools {
 int Report(const Status& s) {
   if (!s.ok()) std::fprintf(stderr, "gleaner: %s\n", s.message().c_str());
   return ExitCodeFor(s);
+}
+
+Status ReadDatasetProfile(const std::string& dataset_dir, profile::DatasetProfile* out) {
+  const std::string path = dataset_dir + "/" + prepare::kProfileFile;
+  Status s = profile::DatasetProfile::ReadFile(path, out);
+  if (s.IsNotFound()) {
+    return Status::NotFound(path + " not found: " + dataset_dir +
+                            " is not a dataset prepared by this version of gleaner "
+                            "(prepare it again to profile it)");
+  }
+  // A profile.json that cannot be read (its permissions, a directory) is the
+  // user's input to fix, like one that is not a profile.
+  if (!s.ok() && !s.IsBadInput()) return Status::InvalidArgument(s.message());
+  return s;
 }
 
 std::string ResolveDataDir(const std::string& flag_value) {

@@ -25,6 +25,9 @@ struct RulesConfig;
 namespace gleaner::service {
 struct ClientFlags;
 }
+namespace gleaner::profile {
+class DatasetProfile;
+}
 
 namespace gleaner::tools {
 
@@ -60,6 +63,12 @@ Status CrawlAndReport(const crawler::JobConfig& job, storage::StagingStore* stor
                       const std::string& ca_file = "", std::ostream* summary_out = &std::cout,
                       int64_t revisit_now_micros = 0);
 
+// Reads the profile.json of the prepared dataset at `dataset_dir`; NotFound
+// (exit 2) naming the file when it is missing — a dataset prepared before
+// profiles, or not a dataset — and InvalidArgument (exit 2) naming it when it
+// cannot be read or is not a profile.
+Status ReadDatasetProfile(const std::string& dataset_dir, profile::DatasetProfile* out);
+
 // Adds --log-format (text or json) to a long-running command; see common/logger.h.
 void AddLogFormatFlag(CLI::App* cmd, std::string* log_format);
 
@@ -84,6 +93,7 @@ void RegisterDemo(CLI::App& app, CommandResult* result);
 void RegisterCrawl(CLI::App& app, CommandResult* result);
 void RegisterPrepare(CLI::App& app, CommandResult* result);  // prepare, run, rules check
 void RegisterProfile(CLI::App& app, CommandResult* result);  // a dataset's profile.json
+void RegisterDrift(CLI::App& app, CommandResult* result);    // two datasets' profiles compared
 void RegisterServe(CLI::App& app, CommandResult* result);
 void RegisterJobs(CLI::App& app, CommandResult* result);  // jobs submit|list|status|cancel|...
 // `jobs check FILE`: validates a job file locally, under the `jobs` command.

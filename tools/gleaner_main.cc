@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   gleaner::tools::RegisterCrawl(app, &result);
   gleaner::tools::RegisterPrepare(app, &result);
   gleaner::tools::RegisterProfile(app, &result);
+  gleaner::tools::RegisterDrift(app, &result);
   gleaner::tools::RegisterDemo(app, &result);
   gleaner::tools::RegisterServe(app, &result);
   gleaner::tools::RegisterJobs(app, &result);

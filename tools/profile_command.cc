@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "ingest/prepare/dataset_export.h"
 #include "ingest/profile/dataset_profile.h"
 #include "ingest/shards/text_encoding.h"
 #include "tools/commands.h"
@@ -78,15 +77,8 @@ void PrintTable(const json& doc, std::ostream& out) {
 }
 
 Status ShowProfile(const std::string& dataset_dir, bool as_json) {
-  const std::string path = dataset_dir + "/" + prepare::kProfileFile;
   profile::DatasetProfile profile;
-  Status s = profile::DatasetProfile::ReadFile(path, &profile);
-  if (s.IsNotFound()) {
-    return Status::NotFound(path + " not found: " + dataset_dir +
-                            " is not a dataset prepared by this version of gleaner "
-                            "(prepare it again to profile it)");
-  }
-  GLEANER_RETURN_IF_ERROR(s);
+  GLEANER_RETURN_IF_ERROR(ReadDatasetProfile(dataset_dir, &profile));
   const json summary = profile.SummaryJson();
   if (as_json) {
     std::cout << DumpJson(nlohmann::ordered_json(summary), 2) << '\n';

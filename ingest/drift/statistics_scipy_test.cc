@@ -11,8 +11,7 @@
 #include "ingest/drift/field_comparison.h"
 #include "ingest/drift/incomplete_gamma.h"
 #include "ingest/drift/kolmogorov_distribution.h"
-#include "tests/support/child_process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/python_oracle.h"
 
 namespace gleaner::drift {
 namespace {
@@ -21,15 +20,8 @@ using nlohmann::json;
 
 // The oracle's results for `cases`, keyed by case id.
 json RunOracle(const json& cases) {
-  testing::TempDir dir;
-  testing::WriteFile(dir / "in.json", json{{"cases", cases}}.dump());
-  testing::ProcessResult r = testing::RunProcess(
-      {"/usr/bin/python3", std::string(GLEANER_SOURCE_DIR) + "/ingest/drift/scipy_oracle.py",
-       dir / "in.json", dir / "out.json"},
-      {{"PYTHONDONTWRITEBYTECODE", "1"}});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(testing::ReadFile(dir / "out.json"));
+  return testing::RunPythonOracle(std::string(GLEANER_SOURCE_DIR) + "/ingest/drift/scipy_oracle.py",
+                                  json{{"cases", cases}});
 }
 
 // |actual - expected| within `relative` of expected (or 1e-300 absolute, for 0).

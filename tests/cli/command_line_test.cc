@@ -95,7 +95,7 @@ TEST_CASE("the zsh completion script is valid zsh and lists the same commands") 
   CHECK(Contains(script.out, "compdef _gleaner gleaner"));
   CHECK(Contains(script.out, "('stage scan') subcommands=() flags=("));
   CHECK(Contains(script.out,
-                 "('') subcommands=(stage crawl prepare rules run profile demo serve jobs "
+                 "('') subcommands=(stage crawl prepare rules run profile drift demo serve jobs "
                  "pull worker completion)"));
   TempDir dir;
   WriteFile(dir / "_gleaner", script.out);

@@ -130,6 +130,7 @@ dedup: {key: [upc]}
   run("prepare",
       {"prepare", "--job", "shop", "--rules", rules, "--out", dir / "out", "--data", data});
   CHECK(run("profile", {"profile", dir / "out"})["format"] == "gleaner-profile/1");
+  CHECK(run("drift", {"drift", dir / "out", dir / "out"})["verdict"] == "none");
   run("rules check", {"rules", "check", rules});
   run("rules check", {"rules", "check", rules, "--job", "shop", "--data", data});
   // Last of the store's verbs: it removes what the others read.

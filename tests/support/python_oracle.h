@@ -1,0 +1,27 @@
+// Runs an independent oracle of the tests — a Python script of the source
+// tree run by Debian's /usr/bin/python3 with NumPy and SciPy — as
+// `python3 SCRIPT IN.json OUT.json`, and returns what it wrote to OUT.json.
+// The test fails (REQUIRE) when the script does. Header-only: the including
+// test links Catch2 and nlohmann_json; not thread-safe (one child at a time).
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace gleaner::testing {
+
+inline nlohmann::json RunPythonOracle(const std::string& script, const nlohmann::json& input) {
+  TempDir dir;
+  WriteFile(dir / "in.json", input.dump());
+  ProcessResult r = RunProcess({"/usr/bin/python3", script, dir / "in.json", dir / "out.json"},
+                               {{"PYTHONDONTWRITEBYTECODE", "1"}});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(ReadFile(dir / "out.json"));
+}
+
+}  // namespace gleaner::testing
