@@ -63,7 +63,11 @@ void CurlAsioDriver::Start(CURL* easy, Done done) {
 }
 
 void CurlAsioDriver::Cancel(CURL* easy) {
-  if (done_.erase(easy) > 0) curl_multi_remove_handle(multi_, easy);
+  if (done_.count(easy) == 0) return;
+  // Removing the handle still calls its callbacks (progress, write), whose
+  // data `done` may own: drop `done` only after.
+  curl_multi_remove_handle(multi_, easy);
+  done_.erase(easy);
 }
 
 int CurlAsioDriver::OnSocketOpened(void* self_ptr, curl_socket_t s, curlsocktype purpose) {

@@ -201,6 +201,12 @@ HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limi
 }
 
 HttpFetcher::~HttpFetcher() {
+  // Transfers still under way are dropped (their callbacks never run): their
+  // handles leave the multi handle and are freed with the idle ones.
+  for (CURL* e : in_flight_) {
+    driver_.Cancel(e);
+    curl_easy_cleanup(e);
+  }
   for (CURL* e : idle_easy_) curl_easy_cleanup(e);
   curl_share_cleanup(share_);
 }
@@ -286,11 +292,13 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
   curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
   curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  in_flight_.insert(e);
   driver_.Start(e, [this, t](CURLcode code) { OnHopDone(t, code); });
 }
 
 void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   CURL* e = t->easy;
+  in_flight_.erase(e);
   FetchResult& r = t->result;
   r.curl_code = code;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);

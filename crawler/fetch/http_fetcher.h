@@ -10,7 +10,8 @@
 // network. Given the validators of a URL's last response it asks
 // conditionally (validators.h); a 304 Not Modified is then a successful fetch
 // with no body, while a 304 to a request that was not conditional is the
-// server's protocol error. Callbacks run on the io thread. Not thread-safe.
+// server's protocol error. Callbacks run on the io thread; destroying the
+// fetcher drops the fetches under way without calling them. Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "crawler/fetch/curl_asio_driver.h"
@@ -103,6 +105,7 @@ class HttpFetcher {
 
   CurlAsioDriver driver_;
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
+  std::unordered_set<CURL*> in_flight_;  // handles of the hops under way
   CURLSH* share_;
   Options options_;
 };
