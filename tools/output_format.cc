@@ -3,6 +3,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "ingest/report/label_text.h"
 #include "storage/job_phase.h"
 
 namespace gleaner::tools {
@@ -186,15 +187,7 @@ std::string CsvField(const std::string& s) {
 }
 
 std::string Truncate(const std::string& s, size_t max_chars) {
-  if (Utf8Length(s) <= max_chars) return s;
-  std::string out;
-  size_t chars = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80 && ++chars == max_chars) break;
-    out.push_back(s[i]);
-  }
-  return out + "…";
+  return report::Shorten(s, max_chars);
 }
 
 void TablePrinter::Print(std::ostream& out) const {
