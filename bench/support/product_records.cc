@@ -88,7 +88,8 @@ class RecordMaker {
 
 }  // namespace
 
-Status StageProductRecords(const std::string& dir, const std::string& job, uint64_t count) {
+Status StageProductRecords(const std::string& dir, const std::string& job, uint64_t count,
+                           uint64_t first) {
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenPrimary(dir, {}, &store));
   GLEANER_RETURN_IF_ERROR(store->DeleteJob(job));
@@ -96,7 +97,7 @@ Status StageProductRecords(const std::string& dir, const std::string& job, uint6
   GLEANER_RETURN_IF_ERROR(storage::JobWriter::Open(store.get(), job, &writer));
   writer->mutable_state()->set_phase(v1::JOB_SUCCEEDED);
   RecordMaker maker(job);
-  for (uint64_t i = 0; i < count; ++i) {
+  for (uint64_t i = first; i < first + count; ++i) {
     GLEANER_RETURN_IF_ERROR(writer->AddRecord(maker.Make(i)));
     if (writer->pending_rows() == 5000) GLEANER_RETURN_IF_ERROR(writer->Commit());
   }

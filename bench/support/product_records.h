@@ -17,8 +17,11 @@ extern const char kProductRules[];
 
 // Stages `count` records into job `job` of the store at `dir` (replacing the
 // job), then flushes, as a finished crawl leaves the store: table files and
-// no WAL for readers to replay.
-Status StageProductRecords(const std::string& dir, const std::string& job, uint64_t count);
+// no WAL for readers to replay. The records are numbers first..first+count-1
+// of one endless catalogue, so two ranges hold other products drawn from the
+// same distributions.
+Status StageProductRecords(const std::string& dir, const std::string& job, uint64_t count,
+                           uint64_t first = 0);
 
 // The work directory of a benchmark over staged product records, with its
 // flags: --records, --dir, --keep, --skip-stage.

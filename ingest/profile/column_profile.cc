@@ -1,7 +1,9 @@
 #include "ingest/profile/column_profile.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -25,10 +27,21 @@ uint64_t HashDouble(double v) {
   return HyperLogLog::Hash(BytesOf(&v, sizeof v));
 }
 
-// Characters of UTF-8 text: the bytes that do not continue a character.
+bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Characters of UTF-8 text: the bytes that do not continue a character
+// (10xxxxxx), counted eight at a time — every string of every row passes here.
 int64_t Utf8Length(std::string_view text) {
-  return std::count_if(text.begin(), text.end(),
-                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  constexpr uint64_t kHighBits = 0x8080808080808080ull;
+  size_t continuations = 0, i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    // A byte's bit 7 set and bit 6 (shifted into bit 7's place) clear.
+    continuations += std::popcount(word & ~(word << 1) & kHighBits);
+  }
+  continuations += std::count_if(text.begin() + i, text.end(), IsContinuationByte);
+  return static_cast<int64_t>(text.size() - continuations);
 }
 
 }  // namespace

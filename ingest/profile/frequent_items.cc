@@ -1,11 +1,15 @@
 #include "ingest/profile/frequent_items.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 #include "ingest/profile/json_fields.h"
 
 namespace gleaner::profile {
 namespace {
+
+uint64_t HashOf(std::string_view value) { return XXH3_64bits(value.data(), value.size()); }
 
 bool ByCountThenValue(const FrequentItems::Item& a, const FrequentItems::Item& b) {
   return a.count != b.count ? a.count > b.count : a.value < b.value;
@@ -22,34 +26,76 @@ std::string_view Utf8Prefix(std::string_view value, size_t max_bytes) {
 }
 
 void FrequentItems::Add(std::string_view value) {
-  ++counts_[std::string(Utf8Prefix(value, kMaxValueBytes))];
+  const std::string_view counted = Utf8Prefix(value, kMaxValueBytes);
+  AddCount(counted, HashOf(counted), 1);
   ++total_;
-  if (counts_.size() > 2 * kCapacity) Reduce();
+  if (size_ > 2 * kCapacity) Reduce();
+}
+
+FrequentItems::Slot& FrequentItems::Find(std::string_view value, uint64_t hash) {
+  if (slots_.empty()) slots_.resize(kSlots);
+  const size_t mask = kSlots - 1;
+  size_t i = hash & mask;
+  while (slots_[i].count != 0 && (slots_[i].hash != hash || slots_[i].value != value)) {
+    i = (i + 1) & mask;
+  }
+  return slots_[i];
+}
+
+void FrequentItems::AddCount(std::string_view value, uint64_t hash, int64_t count) {
+  Slot& slot = Find(value, hash);
+  if (slot.count == 0) {
+    slot.hash = hash;
+    slot.value.assign(value);
+    ++size_;
+  }
+  slot.count += count;
 }
 
 void FrequentItems::Merge(const FrequentItems& other) {
-  for (const auto& [value, count] : other.counts_) counts_[value] += count;
+  for (const Slot& slot : other.slots_) {
+    if (slot.count != 0) AddCount(slot.value, slot.hash, slot.count);
+  }
   total_ += other.total_;
   max_error_ += other.max_error_;
-  if (counts_.size() > 2 * kCapacity) Reduce();
+  if (size_ > 2 * kCapacity) Reduce();
 }
 
 // Subtracting the (kCapacity+1)-th largest count c from every counter takes
 // at least (kCapacity+1)·c from their sum, which never exceeds total(): so
 // the c's, summed in max_error_, stay ≤ total()/(kCapacity+1).
 void FrequentItems::Reduce() {
-  if (counts_.size() <= kCapacity) return;
+  if (size_ <= kCapacity) return;
   std::vector<int64_t> counts;
-  counts.reserve(counts_.size());
-  for (const auto& entry : counts_) counts.push_back(entry.second);
+  counts.reserve(size_);
+  for (const Slot& slot : slots_) {
+    if (slot.count != 0) counts.push_back(slot.count);
+  }
   std::nth_element(counts.begin(), counts.begin() + kCapacity, counts.end(),
                    std::greater<int64_t>());
   const int64_t c = counts[kCapacity];
-  for (auto it = counts_.begin(); it != counts_.end();) {
-    it->second -= c;
-    it = it->second <= 0 ? counts_.erase(it) : std::next(it);
+  for (Slot& slot : slots_) {
+    if (slot.count == 0) continue;
+    slot.count = std::max<int64_t>(slot.count - c, 0);
+    size_ -= slot.count == 0;
   }
   max_error_ += c;
+  ReplaceCounters();
+}
+
+// Walking from a free slot, each counter moves to the first free slot on its
+// probe path from its home; those before it are already where a lookup finds them.
+void FrequentItems::ReplaceCounters() {
+  const size_t mask = kSlots - 1;
+  size_t start = 0;
+  while (slots_[start].count != 0) ++start;  // size_ < kSlots: a free slot exists
+  for (size_t step = 1; step <= kSlots; ++step) {
+    const size_t j = (start + step) & mask;
+    if (slots_[j].count == 0) continue;
+    size_t k = slots_[j].hash & mask;
+    while (k != j && slots_[k].count != 0) k = (k + 1) & mask;
+    if (k != j) std::swap(slots_[k], slots_[j]);
+  }
 }
 
 FrequentItems FrequentItems::Reduced() const {
@@ -59,14 +105,16 @@ FrequentItems FrequentItems::Reduced() const {
 }
 
 int64_t FrequentItems::max_error() const {
-  return counts_.size() <= kCapacity ? max_error_ : Reduced().max_error_;
+  return size_ <= kCapacity ? max_error_ : Reduced().max_error_;
 }
 
 std::vector<FrequentItems::Item> FrequentItems::Top(size_t limit) const {
-  if (counts_.size() > kCapacity) return Reduced().Top(limit);
+  if (size_ > kCapacity) return Reduced().Top(limit);
   std::vector<Item> items;
-  items.reserve(counts_.size());
-  for (const auto& [value, count] : counts_) items.push_back({value, count});
+  items.reserve(size_);
+  for (const Slot& slot : slots_) {
+    if (slot.count != 0) items.push_back({slot.value, slot.count});
+  }
   const size_t keep = std::min(limit, items.size());
   std::partial_sort(items.begin(), items.begin() + keep, items.end(), ByCountThenValue);
   items.resize(keep);
@@ -121,9 +169,9 @@ Status FrequentItems::FromJson(const nlohmann::json& json, const std::string& wh
       return InvalidAt(where, at + ": the counts add up to more than total");
     }
     sum += static_cast<int64_t>(count);
-    if (!out->counts_.emplace(value, static_cast<int64_t>(count)).second) {
-      return InvalidAt(where, at + ": the value repeats");
-    }
+    const uint64_t hash = HashOf(value);
+    if (out->Find(value, hash).count != 0) return InvalidAt(where, at + ": the value repeats");
+    out->AddCount(value, hash, static_cast<int64_t>(count));
   }
   return Status::OK();
 }

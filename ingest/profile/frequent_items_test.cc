@@ -26,12 +26,15 @@ std::map<std::string, int64_t> Truth(const std::vector<std::string>& stream) {
 }
 
 // Every counter is a lower bound within max_error of the truth, max_error is
-// within total/(capacity+1), and every value more frequent than max_error is
-// among the counters.
+// within total/(capacity+1), every value more frequent than max_error is
+// among the counters, and no value has two counters (as it would if a
+// reduction left a counter where lookups no longer reach it).
 void CheckBounds(const FrequentItems& items, const std::map<std::string, int64_t>& truth) {
   CHECK(items.max_error() * static_cast<int64_t>(FrequentItems::kCapacity + 1) <= items.total());
   std::map<std::string, int64_t> reported;
-  for (const auto& item : items.Top(SIZE_MAX)) reported[item.value] = item.count;
+  const auto top = items.Top(SIZE_MAX);
+  for (const auto& item : top) reported[item.value] = item.count;
+  CHECK(reported.size() == top.size());
   for (const auto& [value, count] : truth) {
     const auto it = reported.find(value);
     const int64_t estimate = it == reported.end() ? 0 : it->second;

@@ -1,6 +1,7 @@
 #include "ingest/profile/kll_sketch.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "ingest/profile/json_fields.h"
@@ -21,9 +22,16 @@ constexpr size_t kMaxLevels = 64;
 }  // namespace
 
 size_t KllSketch::Capacity(size_t level) const {
-  const size_t depth = levels_.size() - 1 - level;
-  const double capacity = std::ceil(kK * std::pow(2.0 / 3.0, static_cast<double>(depth)));
-  return std::max(kMinWidth, static_cast<size_t>(capacity));
+  // ceil(k·(2/3)^depth), at least kMinWidth: computed once, as Compress asks on every update.
+  static const std::array<size_t, kMaxLevels> kByDepth = [] {
+    std::array<size_t, kMaxLevels> capacities;
+    for (size_t depth = 0; depth < kMaxLevels; ++depth) {
+      const double capacity = std::ceil(kK * std::pow(2.0 / 3.0, static_cast<double>(depth)));
+      capacities[depth] = std::max(kMinWidth, static_cast<size_t>(capacity));
+    }
+    return capacities;
+  }();
+  return kByDepth[levels_.size() - 1 - level];
 }
 
 size_t KllSketch::Retained() const {
