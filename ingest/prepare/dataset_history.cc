@@ -85,8 +85,15 @@ Status CarryHistory(const std::string& out_dir, const std::string& new_dir,
   std::erase(versions, replaced);
   versions.push_back(replaced);
   std::erase(versions, new_version);
-  for (auto it = versions.begin(); versions.size() > kHistoryKeep && it != versions.end();) {
-    it = *it == pinned ? std::next(it) : versions.erase(it);
+  // The newest kHistoryKeep, and the pinned one besides.
+  size_t unpinned = versions.size() - std::count(versions.begin(), versions.end(), pinned);
+  for (auto it = versions.begin(); unpinned > kHistoryKeep && it != versions.end();) {
+    if (*it == pinned) {
+      ++it;
+    } else {
+      it = versions.erase(it);
+      --unpinned;
+    }
   }
   const fs::path from = fs::path(out_dir) / kHistoryDir;
   const fs::path to = fs::path(new_dir) / kHistoryDir;

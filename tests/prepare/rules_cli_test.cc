@@ -87,6 +87,10 @@ std::vector<BadRules> BadRulesFiles() {
        0},
       {"split fractions that do not sum to 1",
        "fields:\n  sku: {type: string}\nsplit: {train: 0.8, validation: 0.3, test: 0.1}\n", 3, 0},
+      {"a monitor naming a field the rules do not write",
+       "fields:\n  sku: {type: string}\nmonitor: {fields: {prcie: {ignore: true}}}\n", 3, 20},
+      {"a monitor threshold that is not a number",
+       "fields:\n  sku: {type: string}\nmonitor: {on_drift: fail, psi: high}\n", 3, 31},
       {"YAML that does not parse", "fields:\n  sku: {type: string\n", 0, 0},
   };
 }
