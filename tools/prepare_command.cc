@@ -167,8 +167,7 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
   prepare::ExportResult result;
   const Status status = prepare::PrepareDataset(store, job, rules, out_dir, options, &result);
   const prepare::MonitorOutcome& monitor = result.monitor;
-  const bool drift_refused = !monitor.published && !monitor.report_path.empty();
-  if (drift_refused && json) {
+  if (monitor.refused && json) {
     std::cout << DumpJson({{"refused", status.message()},
                            {"monitor", prepare::MonitorSummaryJson(monitor)}},
                           2)

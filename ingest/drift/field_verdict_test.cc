@@ -135,7 +135,7 @@ TEST_CASE("a 0.3 sd mean shift at 10^4 rows is drift") {
 }
 
 TEST_CASE(
-    "a field's own thresholds judge it alone; an ignored field is none and leaves the family") {
+    "a field's own thresholds judge it alone, and an ignored field is none and leaves the family") {
   std::mt19937_64 rng(5);
   // Three fields shifted by 0.3 sd at 10^4 rows: drift under the defaults.
   std::vector<FieldComparison> fields;

@@ -106,9 +106,10 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
   }();
   MonitorOutcome& monitor = result->monitor;
   if (status.ok() && rules.monitor && RefusesPublish(*rules.monitor, monitor)) {
-    monitor.report_path = RejectedReportPath(out_dir);
-    status = WriteFile(monitor.report_path, monitor.report.dump(2) + "\n");
+    status = WriteFile(RejectedReportPath(out_dir), monitor.report.dump(2) + "\n");
     if (status.ok()) {
+      monitor.refused = true;
+      monitor.report_path = RejectedReportPath(out_dir);
       status = Status::Aborted(MonitorSummary(monitor) + "; not published (on_drift: fail), " +
                                out_dir + " is unchanged; report: " + monitor.report_path);
     }

@@ -54,10 +54,10 @@ struct ExportResult {
 // and is neither empty nor a Gleaner dataset (it has no manifest.json), and
 // with InvalidArgument when it is not a place a dataset may be published to
 // (dataset_location.h, CheckPublishTarget). A monitor refusing a drifted
-// dataset is Aborted, as a `fail` check's refusal is (result->monitor tells
-// them apart: its report_path is set and published false), naming the fields
-// and the report's path (RejectedReportPath(out_dir)), with out_dir
-// untouched; a pinned baseline version out_dir does not hold is InvalidArgument.
+// dataset is Aborted, as a `fail` check's refusal is (result->monitor.refused
+// tells them apart), naming the fields and the report's path
+// (RejectedReportPath(out_dir)), with out_dir untouched; a pinned baseline
+// version out_dir does not hold is InvalidArgument.
 Status PrepareDataset(const storage::StagingStore* store, const std::string& job,
                       const rules::RulesConfig& rules, const std::string& out_dir,
                       const ExportOptions& options, ExportResult* result);

@@ -29,10 +29,11 @@ struct MonitorOutcome {
   // gleaner-drift/1 (profile_drift_json.h) plus "monitor": {baseline,
   // baseline_version, current_version, on_drift, published}.
   nlohmann::ordered_json report;
-  // Set by the publisher: whether the dataset was published, and where the
-  // report went (OUT/drift.json, or RejectedReportPath(OUT), dataset_publish.h,
-  // when refused).
+  // Set by the publisher: whether the dataset was published or refused for
+  // its drift (neither: it failed otherwise), and where the report went
+  // (OUT/drift.json, or RejectedReportPath(OUT), dataset_publish.h, when refused).
   bool published = false;
+  bool refused = false;
   std::string report_path;
 };
 

@@ -234,7 +234,7 @@ grpc::Status DatasetServiceImpl::PrepareDataset(grpc::ServerContext* context,
     writing_.erase(out);
   }
   // A monitor's refusal is the dataset's state, not a conflict to retry.
-  if (!result.monitor.published && !result.monitor.report_path.empty()) {
+  if (result.monitor.refused) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, s.message());
   }
   if (!s.ok()) return ToGrpc(s);

@@ -62,18 +62,14 @@ std::set<std::string> Siblings(const std::string& dataset) {
 TEST_CASE(
     "a re-crawl that drifted is refused under on_drift: fail, let through when its fields are "
     "ignored, and compared with a pinned version from the history") {
-  demo::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-  const std::string data = dir / "data";
+  const ChangingShop shop(200);
+  const TempDir& dir = shop.dir;
+  const std::string& data = shop.data;
   fs::create_directories(dir / "datasets");
   const std::string out = dir / "datasets/demo";
   const std::string fail = MonitorRules(dir, "fail.yaml", "{baseline: previous, on_drift: fail}");
 
-  Crawl(job, data);
+  shop.Crawl();
   ProcessResult first = Prepare(data, fail, out);
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
@@ -84,12 +80,8 @@ TEST_CASE(
 
   // Twenty generations of changes move prices by ~0.75 and reviews by ~1.4
   // of their spread (drift_cli_test).
-  demo::SiteChange change;
-  change.changed_fraction = 1;
-  for (int generation = 0; generation < 20; ++generation) {
-    REQUIRE(site->Change(change, nullptr).ok());
-  }
-  Crawl(job, data);
+  shop.ChangeEveryProduct(20);
+  shop.Crawl();
 
   // on_drift: fail — nothing published, the report kept beside the old dataset.
   const auto before = Snapshot(out);
