@@ -77,10 +77,10 @@ Status ReadDatasetVersion(const std::string& dataset_dir, std::string* version) 
 
 Status CarryHistory(const std::string& out_dir, const std::string& new_dir,
                     const std::string& new_version, const std::string& pinned) {
+  // The first version at out_dir, or one whose manifest says no version (not
+  // one gleaner wrote, yet replaceable as before): nothing to carry.
   std::string replaced;
-  Status s = ReadDatasetVersion(out_dir, &replaced);
-  if (s.IsNotFound()) return Status::OK();  // the first version at out_dir
-  GLEANER_RETURN_IF_ERROR(s);
+  if (!ReadDatasetVersion(out_dir, &replaced).ok() || !IsVersion(replaced)) return Status::OK();
   std::vector<std::string> versions = ReadIndex(out_dir);
   std::erase(versions, replaced);
   versions.push_back(replaced);

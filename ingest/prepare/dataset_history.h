@@ -28,7 +28,7 @@ inline constexpr const char* kHistoryFiles[] = {"manifest.json", "profile.json",
 Status ReadDatasetVersion(const std::string& dataset_dir, std::string* version);
 
 // Writes `new_dir`/history from the dataset at `out_dir` (nothing when there
-// is none): its history, then itself, newest last, without `new_version`
+// is none, or its manifest names no version): its history, then itself, newest last, without `new_version`
 // (the history holds the versions before the new one), the oldest dropped
 // beyond kHistoryKeep unless one is `pinned` (empty: none).
 Status CarryHistory(const std::string& out_dir, const std::string& new_dir,

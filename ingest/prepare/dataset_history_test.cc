@@ -82,6 +82,15 @@ TEST_CASE("beyond kHistoryKeep versions the oldest go, except the pinned one") {
   CHECK(fs::exists(dir / "out/history/" + Version(2) + "/profile.json"));
 }
 
+TEST_CASE("a replaced dataset whose manifest names no version leaves no history") {
+  TempDir dir;
+  fs::create_directories(dir / "out");
+  WriteFile(dir / "out/manifest.json", "not a manifest");
+  WriteDataset(dir / "tmp", 1);
+  REQUIRE(CarryHistory(dir / "out", dir / "tmp", Version(1), "").ok());
+  CHECK_FALSE(fs::exists(dir / "tmp/history"));
+}
+
 TEST_CASE("an index naming something other than a version is not followed") {
   TempDir dir;
   WriteDataset(dir / "out", 2);
