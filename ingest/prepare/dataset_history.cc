@@ -56,7 +56,11 @@ Status CopyEntry(const fs::path& from, const fs::path& to) {
   if (ec) return Status::IOError("creating " + to.string() + ": " + ec.message());
   for (const char* file : kHistoryFiles) {
     if (!fs::exists(from / file, ec)) continue;
-    fs::copy_file(from / file, to / file, fs::copy_options::overwrite_existing, ec);
+    // A published file is never written again, so the new dataset may share
+    // it: a link costs nothing whatever the profiles weigh. Copied where the
+    // file system has no hard links.
+    fs::create_hard_link(from / file, to / file, ec);
+    if (ec) fs::copy_file(from / file, to / file, fs::copy_options::overwrite_existing, ec);
     if (ec) return Status::IOError("copying " + (from / file).string() + ": " + ec.message());
   }
   return Status::OK();

@@ -3,9 +3,9 @@
 // every dataset directory holds history/VERSION/ — manifest.json, profile.json
 // and drift.json (when it had one) of each version published at that path
 // before it — and history/index.json, their versions oldest first. Each
-// publish copies the history forward into the new dataset's temporary
-// directory, with the replaced dataset added, so the history is published
-// atomically with the data. Functions over their arguments; thread-safe for
+// publish carries the history forward into the new dataset's temporary
+// directory (hard links: published files are never rewritten), with the
+// replaced dataset added, so the history is published atomically with the data. Functions over their arguments; thread-safe for
 // distinct directories.
 #pragma once
 
