@@ -230,8 +230,9 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   prepare->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
   prepare->add_flag("--json", flags->json,
                     "Print the manifest (with the monitor's outcome) instead of a summary");
-  prepare->add_option("--run", flags->run,
-                      "Prepare the records as of run N (default: the latest succeeded run)")
+  prepare
+      ->add_option("--run", flags->run,
+                   "Prepare the records as of run N (default: the latest succeeded run)")
       ->check(CLI::PositiveNumber);
   AddDataFlag(prepare, &flags->data);
   prepare->callback([flags, result] {

@@ -99,8 +99,8 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     in.shards = &result->shards;
     GLEANER_RETURN_IF_ERROR(
         WriteFile(tmp + "/manifest.json", BuildManifest(in, result->version).dump(2) + "\n"));
-    GLEANER_RETURN_IF_ERROR(CarryHistory(out_dir, tmp, result->version,
-                                         rules.monitor ? rules.monitor->baseline : ""));
+    GLEANER_RETURN_IF_ERROR(
+        CarryHistory(out_dir, tmp, result->version, rules.monitor ? rules.monitor->baseline : ""));
     if (!rules.monitor) return Status::OK();
     return CompareWithBaseline(rules, out_dir, tmp, result->version, &result->monitor);
   }();

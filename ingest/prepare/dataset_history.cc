@@ -120,7 +120,8 @@ Status FindVersion(const std::string& out_dir, const std::string& version, std::
     return Status::OK();
   }
   const std::vector<std::string> versions = ReadIndex(out_dir);
-  if (IsVersion(version) && std::find(versions.begin(), versions.end(), version) != versions.end()) {
+  if (IsVersion(version) &&
+      std::find(versions.begin(), versions.end(), version) != versions.end()) {
     *dir = (fs::path(out_dir) / kHistoryDir / version).string();
     return Status::OK();
   }
@@ -128,10 +129,9 @@ Status FindVersion(const std::string& out_dir, const std::string& version, std::
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
     known += (known.empty() ? "" : ", ") + *it;
   }
-  return Status::NotFound("version " + version + " is not the dataset at " + out_dir +
-                          " nor in its history (" +
-                          (known.empty() ? std::string("no dataset there yet") : "it has " + known) +
-                          ")");
+  return Status::NotFound(
+      "version " + version + " is not the dataset at " + out_dir + " nor in its history (" +
+      (known.empty() ? std::string("no dataset there yet") : "it has " + known) + ")");
 }
 
 }  // namespace gleaner::prepare

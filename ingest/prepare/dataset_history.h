@@ -5,8 +5,8 @@
 // before it — and history/index.json, their versions oldest first. Each
 // publish carries the history forward into the new dataset's temporary
 // directory (hard links: published files are never rewritten), with the
-// replaced dataset added, so the history is published atomically with the data. Functions over their arguments; thread-safe for
-// distinct directories.
+// replaced dataset added, so the history is published atomically with the
+// data. Functions over their arguments; thread-safe for distinct directories.
 #pragma once
 
 #include <cstddef>
@@ -28,9 +28,9 @@ inline constexpr const char* kHistoryFiles[] = {"manifest.json", "profile.json",
 Status ReadDatasetVersion(const std::string& dataset_dir, std::string* version);
 
 // Writes `new_dir`/history from the dataset at `out_dir` (nothing when there
-// is none, or its manifest names no version): its history, then itself, newest last, without `new_version`
-// (the history holds the versions before the new one), the oldest dropped
-// beyond kHistoryKeep unless one is `pinned` (empty: none).
+// is none, or its manifest names no version): its history, then itself,
+// newest last, without `new_version` (the history holds the versions before
+// the new one), the oldest dropped beyond kHistoryKeep except `pinned` (empty: none).
 Status CarryHistory(const std::string& out_dir, const std::string& new_dir,
                     const std::string& new_version, const std::string& pinned);
 

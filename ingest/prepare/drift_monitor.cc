@@ -36,7 +36,8 @@ Status CompareWithBaseline(const rules::RulesConfig& rules, const std::string& o
   if (monitor.baseline.empty()) {
     const Status s = ReadDatasetVersion(out_dir, &outcome->baseline_version);
     if (s.IsNotFound()) {
-      outcome->not_compared = "no dataset at " + out_dir + " yet: the first version is not compared";
+      outcome->not_compared =
+          "no dataset at " + out_dir + " yet: the first version is not compared";
       return Status::OK();
     }
     GLEANER_RETURN_IF_ERROR(s);
@@ -80,12 +81,11 @@ Status CompareWithBaseline(const rules::RulesConfig& rules, const std::string& o
                                       drift::SchemaChangeKindName(change.kind) + ")");
     }
   }
-  outcome->report["monitor"] = {
-      {"baseline", monitor.baseline.empty() ? "previous" : "pinned"},
-      {"baseline_version", outcome->baseline_version},
-      {"current_version", new_version},
-      {"on_drift", WordOf(rules::kOnDriftWords, monitor.on_drift)},
-      {"published", false}};
+  outcome->report["monitor"] = {{"baseline", monitor.baseline.empty() ? "previous" : "pinned"},
+                                {"baseline_version", outcome->baseline_version},
+                                {"current_version", new_version},
+                                {"on_drift", WordOf(rules::kOnDriftWords, monitor.on_drift)},
+                                {"published", false}};
   return Status::OK();
 }
 
@@ -99,8 +99,8 @@ std::string MonitorSummary(const MonitorOutcome& outcome) {
   std::string text = "drift against " + outcome.baseline_version + ": ";
   if (outcome.verdict == FieldVerdict::kNone) return text + "none";
   if (!outcome.drift_fields.empty()) {
-    text += "drift in " + Fields(outcome.drift_fields.size()) + " (" +
-            Names(outcome.drift_fields) + ")";
+    text += "drift in " + Fields(outcome.drift_fields.size()) + " (" + Names(outcome.drift_fields) +
+            ")";
   }
   if (!outcome.possible_fields.empty()) {
     text += std::string(outcome.drift_fields.empty() ? "possible in " : ", possible in ") +

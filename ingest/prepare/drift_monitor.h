@@ -21,8 +21,8 @@ inline constexpr const char* kDriftFile = "drift.json";
 
 struct MonitorOutcome {
   bool compared = false;
-  std::string not_compared;       // why not, when !compared: "first version at OUT"
-  std::string baseline_version;   // when compared
+  std::string not_compared;      // why not, when !compared: "first version at OUT"
+  std::string baseline_version;  // when compared
   drift::FieldVerdict verdict = drift::FieldVerdict::kNone;  // the report's (schema included)
   std::vector<std::string> drift_fields;     // fields judged drift, then schema changes
   std::vector<std::string> possible_fields;  // fields judged possible

@@ -875,15 +875,17 @@ class Parser {
     Node baseline = map.Get("baseline");
     if (baseline.present()) monitor.baseline_pos = PosOf(baseline);
     if (baseline.ReadString(&monitor.baseline)) {
-      const bool hex = monitor.baseline.size() == kVersionDigits &&
-                       std::all_of(monitor.baseline.begin(), monitor.baseline.end(), [](char c) {
-                         return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
-                       });
+      const bool hex =
+          monitor.baseline.size() == kVersionDigits &&
+          std::all_of(monitor.baseline.begin(), monitor.baseline.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+          });
       if (monitor.baseline == "previous") {
         monitor.baseline.clear();
       } else if (!hex) {
-        baseline.FailExpected("previous or a dataset version (the 32 hex digits of a manifest's "
-                              "version)");
+        baseline.FailExpected(
+            "previous or a dataset version (the 32 hex digits of a manifest's "
+            "version)");
       }
     }
     map.Get("on_drift").ReadEnum(kOnDriftWords, &monitor.on_drift);
@@ -908,9 +910,9 @@ class Parser {
       if (!key.ReadString(&name)) return;
       if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
         const std::string_view closest = yaml::ClosestWord(name, columns);
-        key.FailExpected("a field declared under 'fields' or an output column (" + Join(columns) +
-                             ")",
-                         closest.empty() ? "" : "did you mean '" + std::string(closest) + "'?");
+        key.FailExpected(
+            "a field declared under 'fields' or an output column (" + Join(columns) + ")",
+            closest.empty() ? "" : "did you mean '" + std::string(closest) + "'?");
         return;
       }
       drift::FieldVerdictOptions& field = verdict.fields[name];
@@ -964,7 +966,7 @@ class Parser {
 
   yaml::Document* doc_;
   RulesConfig config_;
-  std::vector<Node> field_keys_;              // parallel to config_.fields, for errors found later
+  std::vector<Node> field_keys_;  // parallel to config_.fields, for errors found later
   // Field name → its index in config_.fields: checks, dedup and split keys name
   // fields, and a scan per name was quadratic in big rules files.
   std::map<std::string, size_t, std::less<>> field_index_;

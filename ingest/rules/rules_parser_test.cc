@@ -441,7 +441,8 @@ TEST_CASE("split errors") {
   }
 }
 
-TEST_CASE("a monitor block sets its baseline, on_drift and thresholds, per field over the defaults") {
+TEST_CASE(
+    "a monitor block sets its baseline, on_drift and thresholds, per field over the defaults") {
   RulesConfig config;
   REQUIRE(ParseRulesYaml(WithFields(R"yaml(monitor:
   baseline: 0123456789abcdef0123456789abcdef
@@ -481,8 +482,8 @@ TEST_CASE("a monitor block sets its baseline, on_drift and thresholds, per field
 
 TEST_CASE("a monitor block takes previous and warn by default, and is absent without the key") {
   RulesConfig config;
-  REQUIRE(ParseRulesYaml(WithFields("monitor: {fields: {fetch_time: {}}}\n"), "r.yaml", &config)
-              .ok());
+  REQUIRE(
+      ParseRulesYaml(WithFields("monitor: {fields: {fetch_time: {}}}\n"), "r.yaml", &config).ok());
   REQUIRE(config.monitor);
   CHECK(config.monitor->baseline.empty());
   CHECK(config.monitor->on_drift == OnDrift::kWarn);
@@ -506,7 +507,8 @@ TEST_CASE("monitor errors") {
   }
   SECTION("an unknown on_drift") {
     CHECK_THAT(ErrorOf(WithFields("monitor: {on_drift: stop}\n")),
-               Catch::StartsWith("r.yaml:5:21: monitor.on_drift: expected 'warn' or 'fail', got \"stop\""));
+               Catch::StartsWith(
+                   "r.yaml:5:21: monitor.on_drift: expected 'warn' or 'fail', got \"stop\""));
   }
   SECTION("a field the rules do not write") {
     CHECK(ErrorOf(WithFields("monitor:\n  fields:\n    prcie: {ignore: true}\n")) ==
@@ -556,8 +558,8 @@ TEST_CASE("redact takes one rule or a list of them") {
 TEST_CASE("salt_env is read when the rules are loaded, and a literal salt wins over it") {
   setenv("GLEANER_TEST_SALT_FOR_RULES", "Jefe", 1);
   RulesConfig from_env;
-  Status s = ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml",
-                            &from_env);
+  Status s =
+      ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml", &from_env);
   RulesConfig literal;
   Status t = ParseRulesYaml(WithFields("salt: pepper\n"), "r.yaml", &literal);
   unsetenv("GLEANER_TEST_SALT_FOR_RULES");

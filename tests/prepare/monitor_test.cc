@@ -31,8 +31,8 @@ std::string MonitorRules(const TempDir& dir, const std::string& name, const std:
 
 ProcessResult Prepare(const std::string& data, const std::string& rules, const std::string& out,
                       bool json = false) {
-  std::vector<std::string> args = {"prepare", "--job", "demo", "--rules", rules, "--out", out,
-                                   "--format", "jsonl", "--data", data};
+  std::vector<std::string> args = {"prepare", "--job",    "demo",  "--rules", rules, "--out",
+                                   out,       "--format", "jsonl", "--data",  data};
   if (json) args.push_back("--json");
   return Gleaner(args);
 }
@@ -111,9 +111,9 @@ TEST_CASE(
 
   // The drifting fields ignored: published, the refusal's report gone, the
   // old version in the new dataset's history.
-  const std::string ignoring = MonitorRules(
-      dir, "ignoring.yaml",
-      "{on_drift: fail, fields: {price: {ignore: true}, reviews: {ignore: true}}}");
+  const std::string ignoring =
+      MonitorRules(dir, "ignoring.yaml",
+                   "{on_drift: fail, fields: {price: {ignore: true}, reviews: {ignore: true}}}");
   const ProcessResult through = Prepare(data, ignoring, out, /*json=*/true);
   INFO(through.err);
   REQUIRE(through.exit_code == 0);
