@@ -166,11 +166,30 @@ Status PrepareAndReport(const storage::StagingStore* store, const std::string& j
   options.rules_path = rules.file;
   prepare::ExportResult result;
   const Status status = prepare::PrepareDataset(store, job, rules, out_dir, options, &result);
-  if (status.code() == Status::Code::kAborted) PrintRefusal(status, result.report, json);
+  const prepare::MonitorOutcome& monitor = result.monitor;
+  if (monitor.refused && json) {
+    std::cout << DumpJson({{"refused", status.message()},
+                           {"monitor", prepare::MonitorSummaryJson(monitor)}},
+                          2)
+              << '\n';
+  } else if (status.code() == Status::Code::kAborted) {
+    PrintRefusal(status, result.report, json);
+  }
   GLEANER_RETURN_IF_ERROR(status);
+  if (rules.monitor) {
+    std::cerr << "monitor: " << prepare::MonitorSummary(monitor)
+              << (monitor.compared ? "; report " + monitor.report_path : "") << '\n';
+  }
   if (json) {
     std::ifstream manifest(result.manifest_path);
-    std::cout << manifest.rdbuf();
+    if (!rules.monitor) {
+      std::cout << manifest.rdbuf();
+      return Status::OK();
+    }
+    nlohmann::ordered_json document = nlohmann::ordered_json::parse(manifest, nullptr, false);
+    if (document.is_discarded()) return Status::IOError("reading back " + result.manifest_path);
+    document["monitor"] = prepare::MonitorSummaryJson(monitor);
+    std::cout << DumpJson(document, 2) << '\n';
     return Status::OK();
   }
   const prepare::PrepareReport& r = result.report;
@@ -209,9 +228,11 @@ void RegisterPrepare(CLI::App& app, CommandResult* result) {
   prepare->add_option("--rules", flags->rules, "Rules file (YAML)")->required();
   prepare->add_option("--out", flags->out, "Output dataset directory")->required();
   prepare->add_option("--format", flags->format, "parquet|jsonl|csv (default: the rules' output)");
-  prepare->add_flag("--json", flags->json, "Print the manifest instead of a summary");
-  prepare->add_option("--run", flags->run,
-                      "Prepare the records as of run N (default: the latest succeeded run)")
+  prepare->add_flag("--json", flags->json,
+                    "Print the manifest (with the monitor's outcome) instead of a summary");
+  prepare
+      ->add_option("--run", flags->run,
+                   "Prepare the records as of run N (default: the latest succeeded run)")
       ->check(CLI::PositiveNumber);
   AddDataFlag(prepare, &flags->data);
   prepare->callback([flags, result] {

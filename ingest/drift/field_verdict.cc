@@ -76,6 +76,17 @@ const char* FieldVerdictName(FieldVerdict verdict) {
   return "none";
 }
 
+const EffectLimits& VerdictOptions::For(std::string_view field) const {
+  auto it = fields.find(field);
+  if (it == fields.end()) return *this;
+  return it->second;
+}
+
+bool VerdictOptions::Ignored(std::string_view field) const {
+  auto it = fields.find(field);
+  return it != fields.end() && it->second.ignore;
+}
+
 std::vector<FieldJudgement> JudgeFields(const std::vector<FieldComparison>& fields,
                                         const VerdictOptions& options) {
   // The family: every applicable p-value of every field, adjusted together.
@@ -88,6 +99,7 @@ std::vector<FieldJudgement> JudgeFields(const std::vector<FieldComparison>& fiel
   std::vector<Slot> slots;
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldComparison& f = fields[i];
+    if (options.Ignored(f.field)) continue;
     if (f.numeric) {
       p_values.push_back(f.numeric->ks.p_value);
       slots.push_back({i, kValue});
@@ -108,10 +120,15 @@ std::vector<FieldJudgement> JudgeFields(const std::vector<FieldComparison>& fiel
   std::vector<double> adjusted = BenjaminiHochberg(p_values);
 
   std::vector<FieldJudgement> out(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) out[i].field = fields[i].field;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    out[i].field = fields[i].field;
+    out[i].ignored = options.Ignored(fields[i].field);
+    if (out[i].ignored) out[i].reason = "ignored (monitor)";
+  }
   for (size_t s = 0; s < slots.size(); ++s) {
     const FieldComparison& f = fields[slots[s].field];
     FieldJudgement& j = out[slots[s].field];
+    const EffectLimits& limits = options.For(f.field);
     std::vector<std::string> reasons;
     FieldVerdict v = FieldVerdict::kNone;
     switch (slots[s].kind) {
@@ -121,16 +138,16 @@ std::vector<FieldJudgement> JudgeFields(const std::vector<FieldComparison>& fiel
         if (f.numeric) {
           smaller = std::min(f.numeric->baseline_n, f.numeric->current_n);
           Consider("normalized_wasserstein", f.numeric->normalized_wasserstein,
-                   options.normalized_wasserstein, &part.effect);
-          Consider("psi", f.numeric->psi, options.psi, &part.effect);
-          Consider("jensen_shannon", f.numeric->jensen_shannon, options.jensen_shannon,
+                   limits.normalized_wasserstein, &part.effect);
+          Consider("psi", f.numeric->psi, limits.psi, &part.effect);
+          Consider("jensen_shannon", f.numeric->jensen_shannon, limits.jensen_shannon,
                    &part.effect);
         } else {
           smaller =
               std::min(f.categorical->counts.baseline_total, f.categorical->counts.current_total);
-          Consider("jensen_shannon", f.categorical->jensen_shannon, options.jensen_shannon,
+          Consider("jensen_shannon", f.categorical->jensen_shannon, limits.jensen_shannon,
                    &part.effect);
-          Consider("linf_excess", f.categorical->linf.excess, options.linf_excess, &part.effect);
+          Consider("linf_excess", f.categorical->linf.excess, limits.linf_excess, &part.effect);
         }
         j.small_sample = smaller <= options.small_sample_max;
         j.value_p_adjusted = adjusted[s];
@@ -139,7 +156,7 @@ std::vector<FieldJudgement> JudgeFields(const std::vector<FieldComparison>& fiel
       }
       case kNulls: {
         TestPart part{"null_rate chi2", p_values[s], adjusted[s], {}};
-        Consider("null_rate_change", f.nulls->change, options.null_rate_change, &part.effect);
+        Consider("null_rate_change", f.nulls->change, limits.null_rate_change, &part.effect);
         bool small =
             std::min(f.nulls->baseline_rows, f.nulls->current_rows) <= options.small_sample_max;
         j.null_p_adjusted = adjusted[s];

@@ -1,6 +1,6 @@
 // The verdict per field — none, possible or drift — from its drift scores
 // (field_comparison.h), made so that it does not cry wolf at large n:
-//  * every p-value of every field (the value test: KS for numerics,
+//  * every p-value of every field not ignored (the value test: KS for numerics,
 //    chi-squared for categoricals; the null-rate chi-squared; the appearance
 //    test of categories on one side only) is Benjamini–Hochberg adjusted as
 //    one family, so with no drift anywhere, P(any drift verdict) <= alpha;
@@ -15,8 +15,11 @@
 // Pure function; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ingest/drift/field_comparison.h"
@@ -32,16 +35,42 @@ struct EffectThresholds {
   double drift = 0;
 };
 
-// Defaults (docs/drift.md says why): Evidently's p < 0.05 at <= 1,000 rows and
-// 0.1 for normalised Wasserstein and JS above; the industry's PSI bands 0.1 / 0.2.
-struct VerdictOptions {
-  double alpha = 0.05;  // the false-alarm rate across all fields (FDR, BH)
-  uint64_t small_sample_max = 1000;
+// The effect-size thresholds a field is judged by. Defaults (docs/drift.md
+// says why): Evidently's 0.1 for normalised Wasserstein and JS above its
+// small-sample cut; the industry's PSI bands 0.1 / 0.2.
+struct EffectLimits {
   EffectThresholds normalized_wasserstein{0.05, 0.1};
   EffectThresholds psi{0.1, 0.2};
   EffectThresholds jensen_shannon{0.05, 0.1};
   EffectThresholds linf_excess{0.01, 0.05};       // L∞ minus the noise floor
   EffectThresholds null_rate_change{0.01, 0.05};  // absolute change of the null share
+};
+// The thresholds by the names the report (profile_drift_json.h) and a rules
+// file's monitor block spell them with.
+inline constexpr std::pair<std::string_view, EffectThresholds EffectLimits::*> kEffectNames[] = {
+    {"normalized_wasserstein", &EffectLimits::normalized_wasserstein},
+    {"psi", &EffectLimits::psi},
+    {"jensen_shannon", &EffectLimits::jensen_shannon},
+    {"linf_excess", &EffectLimits::linf_excess},
+    {"null_rate_change", &EffectLimits::null_rate_change}};
+
+// How one field is judged when it differs from the defaults.
+struct FieldVerdictOptions : EffectLimits {
+  // An ignored field is still compared and its scores reported, but its
+  // p-values stay out of the family and its verdict is none.
+  bool ignore = false;
+};
+
+// The inherited thresholds are every field's, except for the fields named in
+// `fields`. Defaults: Evidently's p < 0.05 at <= 1,000 rows.
+struct VerdictOptions : EffectLimits {
+  double alpha = 0.05;  // the false-alarm rate across all fields (FDR, BH)
+  uint64_t small_sample_max = 1000;
+  std::map<std::string, FieldVerdictOptions, std::less<>> fields;
+
+  // The thresholds `field` is judged by.
+  const EffectLimits& For(std::string_view field) const;
+  bool Ignored(std::string_view field) const;
 };
 
 // One field's scores; a field has numeric or categorical scores (or neither,
@@ -57,6 +86,7 @@ struct FieldJudgement {
   std::string field;
   FieldVerdict verdict = FieldVerdict::kNone;
   bool small_sample = false;  // decided on p-values alone
+  bool ignored = false;       // VerdictOptions::fields said so: verdict none, not in the family
   // BH-adjusted p-values (1 when the test did not apply).
   double value_p_adjusted = 1, null_p_adjusted = 1, appearance_p_adjusted = 1;
   // What decided, e.g. "ks p_adj 0.0012 < 0.05; normalized_wasserstein 0.31 >= 0.1".

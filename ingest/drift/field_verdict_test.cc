@@ -134,6 +134,33 @@ TEST_CASE("a 0.3 sd mean shift at 10^4 rows is drift") {
   }
 }
 
+TEST_CASE(
+    "a field's own thresholds judge it alone, and an ignored field is none and leaves the family") {
+  std::mt19937_64 rng(5);
+  // Three fields shifted by 0.3 sd at 10^4 rows: drift under the defaults.
+  std::vector<FieldComparison> fields;
+  for (const char* name : {"a", "b", "c"}) {
+    fields.push_back(
+        NumericField(name, ExponentialSketch(rng, 10000, 0), ExponentialSketch(rng, 10000, 0.3)));
+  }
+  VerdictOptions options;
+  drift::FieldVerdictOptions& b = options.fields["b"];
+  b.ignore = true;
+  // c's thresholds above any score its shift gives: no effect reaches them.
+  drift::FieldVerdictOptions& c = options.fields["c"];
+  for (const auto& [name, member] : kEffectNames) c.*member = {100, 200};
+  const std::vector<FieldJudgement> plain = JudgeFields(fields);
+  const std::vector<FieldJudgement> judged = JudgeFields(fields, options);
+  for (const FieldJudgement& j : plain) CHECK(j.verdict == FieldVerdict::kDrift);
+  INFO(judged[0].reason << " | " << judged[2].reason);
+  CHECK(judged[0].verdict == FieldVerdict::kDrift);
+  CHECK(judged[1].verdict == FieldVerdict::kNone);
+  CHECK(judged[1].ignored);
+  CHECK(judged[1].value_p_adjusted == 1);
+  CHECK(judged[2].verdict == FieldVerdict::kNone);
+  CHECK_FALSE(judged[2].ignored);
+}
+
 TEST_CASE("a 0.01 sd mean shift at 10^6 rows is not drift, though the KS test rejects") {
   std::mt19937_64 rng(3);
   for (int rep = 0; rep < 5; ++rep) {  // each KS p-value sums ~5e5 Smirnov terms

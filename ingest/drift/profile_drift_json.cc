@@ -24,6 +24,13 @@ ordered_json Thresholds(const EffectThresholds& t) {
   return {{"possible", t.possible}, {"drift", t.drift}};
 }
 
+// {normalized_wasserstein: {possible, drift}, psi: ..., ...}
+ordered_json LimitsJson(const EffectLimits& limits) {
+  ordered_json out = ordered_json::object();
+  for (const auto& [name, member] : kEffectNames) out[name] = Thresholds(limits.*member);
+  return out;
+}
+
 ordered_json ChiSquaredJson(const ChiSquaredResult& r) {
   return {{"statistic", r.statistic}, {"p_value", r.p_value}, {"dof", r.dof}, {"yates", r.yates}};
 }
@@ -123,15 +130,20 @@ ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& o
                            {{"value", j.value_p_adjusted},
                             {"nulls", j.null_p_adjusted},
                             {"appearance", j.appearance_p_adjusted}}}};
+    if (j.ignored) field["ignored"] = true;
+    if (auto own = options.fields.find(j.field); own != options.fields.end() && !j.ignored) {
+      field["thresholds"] = LimitsJson(own->second);
+    }
     if (f.numeric) field["numeric"] = NumericJson(*f.numeric, drift.inputs[i]);
     if (f.categorical) field["categorical"] = CategoricalJson(*f.categorical, drift.inputs[i]);
     if (f.nulls) field["nulls"] = NullsJson(*f.nulls);
     fields.push_back(std::move(field));
   }
-  // A field added, removed or retyped changes what a model reads: drift.
-  if (!drift.schema.empty()) worst = FieldVerdict::kDrift;
+  // A field added, removed or retyped changes what a model reads: drift
+  // (unless the field is ignored).
   ordered_json schema = ordered_json::array();
   for (const SchemaChange& s : drift.schema) {
+    if (!options.Ignored(s.field)) worst = FieldVerdict::kDrift;
     schema.push_back({{"field", s.field},
                       {"change", SchemaChangeKindName(s.kind)},
                       {"baseline_type", TypeOrNull(s.baseline_type)},
@@ -150,12 +162,7 @@ ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& o
        {{"alpha", options.alpha},
         {"correction", "benjamini-hochberg"},
         {"small_sample_max", options.small_sample_max},
-        {"thresholds",
-         {{"normalized_wasserstein", Thresholds(options.normalized_wasserstein)},
-          {"psi", Thresholds(options.psi)},
-          {"jensen_shannon", Thresholds(options.jensen_shannon)},
-          {"linf_excess", Thresholds(options.linf_excess)},
-          {"null_rate_change", Thresholds(options.null_rate_change)}}}}},
+        {"thresholds", LimitsJson(options)}}},
       {"fields", fields},
       {"schema", schema},
       {"rows", rows},

@@ -9,9 +9,11 @@
 
 namespace gleaner::drift {
 
-// {format, verdict (the worst field's; drift when the schema changed), counts {drift, possible,
-// none}, options {alpha, small_sample_max, thresholds}, fields [...] (by severity: drift, possible,
-// none; profile order within), schema [...], rows {split: {baseline, current, change}}}.
+// {format, verdict (the worst field's; drift when a field not ignored was
+// added, removed or retyped), counts {drift, possible, none}, options {alpha,
+// small_sample_max, thresholds}, fields [...] (by severity: drift, possible,
+// none; profile order within; `ignored` and `thresholds` for the fields
+// options.fields names), schema [...], rows {split: {baseline, current, change}}}.
 // docs/drift.md describes every member.
 nlohmann::ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& options);
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/word_table.h"
+#include "ingest/prepare/dataset_history.h"
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_publish.h"
 #include "ingest/prepare/manifest.h"
@@ -96,13 +97,35 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
     in.store_dir = store->dir();
     in.report = &result->report;
     in.shards = &result->shards;
-    return WriteFile(tmp + "/manifest.json", BuildManifest(in, result->version).dump(2) + "\n");
+    GLEANER_RETURN_IF_ERROR(
+        WriteFile(tmp + "/manifest.json", BuildManifest(in, result->version).dump(2) + "\n"));
+    GLEANER_RETURN_IF_ERROR(
+        CarryHistory(out_dir, tmp, result->version, rules.monitor ? rules.monitor->baseline : ""));
+    if (!rules.monitor) return Status::OK();
+    return CompareWithBaseline(rules, out_dir, tmp, result->version, &result->monitor);
   }();
+  MonitorOutcome& monitor = result->monitor;
+  if (status.ok() && rules.monitor && RefusesPublish(*rules.monitor, monitor)) {
+    status = WriteFile(RejectedReportPath(out_dir), monitor.report.dump(2) + "\n");
+    if (status.ok()) {
+      monitor.refused = true;
+      monitor.report_path = RejectedReportPath(out_dir);
+      status = Status::Aborted(MonitorSummary(monitor) + "; not published (on_drift: fail), " +
+                               out_dir + " is unchanged; report: " + monitor.report_path);
+    }
+  } else if (status.ok() && monitor.compared) {
+    monitor.report["monitor"]["published"] = true;
+    monitor.report_path = (fs::path(out_dir) / kDriftFile).lexically_normal().string();
+    status = WriteFile(tmp + "/" + kDriftFile, monitor.report.dump(2) + "\n");
+  }
   if (!status.ok()) {
     fs::remove_all(tmp, ec);
     return status;
   }
   GLEANER_RETURN_IF_ERROR(PublishDir(tmp, out_dir));
+  monitor.published = true;
+  // A refusal's report is about a dataset that is no longer the latest attempt.
+  fs::remove(RejectedReportPath(out_dir), ec);
   result->manifest_path = (fs::path(out_dir) / "manifest.json").lexically_normal().string();
   return Status::OK();
 }

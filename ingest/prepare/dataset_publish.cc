@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTempInfix = ".tmp-";
 constexpr std::string_view kOldInfix = ".old-";
+constexpr std::string_view kRejectedSuffix = ".drift-rejected.json";
 
 // A sibling of OUT that a publish made: OUT.tmp-PID or OUT.old-PID.
 struct Debris {
@@ -88,7 +89,16 @@ Status CheckPublishTarget(const std::string& out) {
                                    std::string(kTempInfix) + "N or " + std::string(kOldInfix) +
                                    "N are where datasets are published from; choose another");
   }
+  if (name.ends_with(kRejectedSuffix)) {
+    return Status::InvalidArgument("output " + out + ": names ending in " +
+                                   std::string(kRejectedSuffix) +
+                                   " are where refused datasets' drift reports go; choose another");
+  }
   return Status::OK();
+}
+
+std::string RejectedReportPath(const std::string& out) {
+  return Normal(out).string() + std::string(kRejectedSuffix);
 }
 
 std::string PublishTempDir(const std::string& out) {

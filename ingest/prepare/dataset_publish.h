@@ -21,11 +21,17 @@ namespace gleaner::prepare {
 
 // InvalidArgument when `out` cannot be published to: its last component is
 // empty, "." or "..", or is a name publishing uses for its own directories
-// (NAME.tmp-N, NAME.old-N), which a publish into NAME would remove.
+// (NAME.tmp-N, NAME.old-N), which a publish into NAME would remove, or for a
+// refused dataset's report (NAME.drift-rejected.json).
 Status CheckPublishTarget(const std::string& out);
 
 // "OUT.tmp-PID": where this process writes the dataset it will publish at `out`.
 std::string PublishTempDir(const std::string& out);
+
+// "OUT.drift-rejected.json": the drift report of a dataset a monitor refused to
+// publish (drift_monitor.h), kept beside the dataset left at OUT until a
+// later publish into OUT succeeds. RecoverPublish leaves it alone.
+std::string RejectedReportPath(const std::string& out);
 
 // Makes the complete directory `tmp` the one at `out` (replacing what is there).
 Status PublishDir(const std::string& tmp, const std::string& out);

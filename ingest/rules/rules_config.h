@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/word_table.h"
+#include "ingest/drift/field_verdict.h"
 #include "ingest/shards/shard_writer.h"
 #include "schema/column_type.h"
 #include "schema/gleaner.pb.h"
@@ -174,6 +175,24 @@ struct OutputRule {
   bool metadata_columns = true;  // append source_url and fetch_time columns
 };
 
+// `monitor:`: compare each prepared dataset with a baseline before
+// publishing it (ingest/prepare/drift_monitor.h, docs/prepare.md#monitor).
+enum class OnDrift { kWarn, kFail };
+inline constexpr WordPair<OnDrift> kOnDriftWords[] = {{"warn", OnDrift::kWarn},
+                                                      {"fail", OnDrift::kFail}};
+struct MonitorRule {
+  // Empty: `previous`, the dataset being replaced; otherwise a dataset
+  // version (32 hex digits) that the output directory holds or remembers.
+  std::string baseline;
+  OnDrift on_drift = OnDrift::kWarn;
+  // alpha, small_sample_max, the effect thresholds, and `fields:` overrides.
+  // The metadata columns (source_url, fetch_time) are ignored unless a
+  // `fields:` entry names them: they describe the crawl, and a re-crawl moves them.
+  drift::VerdictOptions verdict;
+  SourcePos pos;           // of `monitor:`
+  SourcePos baseline_pos;  // of `baseline:`, for "no such version" errors
+};
+
 struct RulesConfig {
   std::string file;                      // path or display name the rules were read from
   std::string dataset;                   // dataset name (`dataset:`), defaults to the file's stem
@@ -186,6 +205,7 @@ struct RulesConfig {
   std::vector<OutlierRule> outliers;
   SplitRule split;
   OutputRule output;
+  std::optional<MonitorRule> monitor;  // absent: no comparison
 };
 
 // The `type:` word of a field: "int", "category", ...

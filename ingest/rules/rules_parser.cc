@@ -34,7 +34,7 @@ constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
 
 const std::vector<std::string_view> kTopKeys = {"dataset",  "fields", "null_values", "checks",
                                                 "dedup",    "redact", "salt",        "salt_env",
-                                                "outliers", "split",  "output"};
+                                                "outliers", "split",  "output",      "monitor"};
 const std::vector<std::string_view> kFieldKeys = {
     "type",        "from",       "parse",
     "format",      "required",   "nullable",
@@ -54,6 +54,20 @@ const std::vector<std::string_view> kSplitKeys = {"key",   "group",      "strati
                                                   "train", "validation", "test"};
 const std::vector<std::string_view> kOutputKeys = {"format", "compression", "shard_rows",
                                                    "metadata_columns"};
+const std::vector<std::string_view> kMonitorKeys = [] {
+  std::vector<std::string_view> keys = {"baseline", "on_drift", "alpha", "small_sample_max",
+                                        "fields"};
+  for (const auto& [name, member] : drift::kEffectNames) keys.push_back(name);
+  return keys;
+}();
+const std::vector<std::string_view> kMonitorFieldKeys = [] {
+  std::vector<std::string_view> keys = {"ignore"};
+  for (const auto& [name, member] : drift::kEffectNames) keys.push_back(name);
+  return keys;
+}();
+const std::vector<std::string_view> kThresholdKeys = {"possible", "drift"};
+// A dataset version as the manifest writes it: hex XXH3-128.
+constexpr size_t kVersionDigits = 32;
 // Keys of an outlier rule that only some methods take.
 const std::vector<std::string_view> kOutlierMethodKeys = {"k", "threshold", "p_lo", "p_hi"};
 // Field constraints the row cleaner counts and reports as "FIELD.CONSTRAINT":
@@ -335,6 +349,7 @@ class Parser {
     }
     ParseSplit(map.Get("split"));
     ParseOutput(map.Get("output"));
+    ParseMonitor(map.Get("monitor"));
 
     if (doc_->status().ok()) *out = std::move(config_);
     return doc_->status();
@@ -852,9 +867,106 @@ class Parser {
     }
   }
 
+  void ParseMonitor(const Node& node) {
+    if (!node.present()) return;
+    MonitorRule& monitor = config_.monitor.emplace();
+    monitor.pos = PosOf(node);
+    MapReader map = node.AsMap(kMonitorKeys);
+    Node baseline = map.Get("baseline");
+    if (baseline.present()) monitor.baseline_pos = PosOf(baseline);
+    if (baseline.ReadString(&monitor.baseline)) {
+      const bool hex =
+          monitor.baseline.size() == kVersionDigits &&
+          std::all_of(monitor.baseline.begin(), monitor.baseline.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f');
+          });
+      if (monitor.baseline == "previous") {
+        monitor.baseline.clear();
+      } else if (!hex) {
+        baseline.FailExpected(
+            "previous or a dataset version (the 32 hex digits of a manifest's "
+            "version)");
+      }
+    }
+    map.Get("on_drift").ReadEnum(kOnDriftWords, &monitor.on_drift);
+    drift::VerdictOptions& verdict = monitor.verdict;
+    Node alpha = map.Get("alpha");
+    if (alpha.ReadDouble(0, 1, &verdict.alpha) && (verdict.alpha <= 0 || verdict.alpha >= 1)) {
+      alpha.FailExpected("a number between 0 and 1 (exclusive)");
+    }
+    int64_t small_sample_max = 0;
+    if (map.Get("small_sample_max").ReadInt<int64_t>(0, kMaxInt64, &small_sample_max)) {
+      verdict.small_sample_max = static_cast<uint64_t>(small_sample_max);
+    }
+    ReadEffectLimits(map, &verdict);  // before the fields, which start from them
+
+    std::vector<std::string_view> columns;
+    for (const FieldRule& field : config_.fields) columns.push_back(field.name);
+    if (config_.output.metadata_columns) {
+      columns.insert(columns.end(), kMetadataColumns.begin(), kMetadataColumns.end());
+    }
+    for (const auto& [key, value] : map.Get("fields").AsOpenMap().Entries()) {
+      std::string name;
+      if (!key.ReadString(&name)) return;
+      if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
+        const std::string_view closest = yaml::ClosestWord(name, columns);
+        key.FailExpected(
+            "a field declared under 'fields' or an output column (" + Join(columns) + ")",
+            closest.empty() ? "" : "did you mean '" + std::string(closest) + "'?");
+        return;
+      }
+      drift::FieldVerdictOptions& field = verdict.fields[name];
+      static_cast<drift::EffectLimits&>(field) = verdict;
+      MapReader field_map = value.AsMap(kMonitorFieldKeys);
+      field_map.Get("ignore").ReadBool(&field.ignore);
+      ReadEffectLimits(field_map, &field);
+    }
+    // The crawl's own columns move with every re-crawl (fetch_time always
+    // does): judged only when named.
+    if (!config_.output.metadata_columns) return;
+    for (std::string_view column : kMetadataColumns) {
+      if (verdict.fields.count(column)) continue;
+      drift::FieldVerdictOptions& field = verdict.fields[std::string(column)];
+      static_cast<drift::EffectLimits&>(field) = verdict;
+      field.ignore = true;
+    }
+  }
+
+  // Each effect threshold of `map`: a number sets the drift threshold (and
+  // lowers the possible one to it if it was above), a map {possible, drift}
+  // sets either or both.
+  static void ReadEffectLimits(const MapReader& map, drift::EffectLimits* out) {
+    for (const auto& [name, member] : drift::kEffectNames) {
+      Node node = map.Get(name);
+      drift::EffectThresholds& t = out->*member;
+      if (node.IsScalar()) {
+        if (node.ReadDouble(0, kInf, &t.drift)) t.possible = std::min(t.possible, t.drift);
+        continue;
+      }
+      if (!node.present()) continue;
+      if (!node.IsMap()) {
+        node.FailExpected("a number (the drift threshold) or {possible: P, drift: D}");
+        return;
+      }
+      MapReader thresholds = node.AsMap(kThresholdKeys);
+      thresholds.Get("possible").ReadDouble(0, kInf, &t.possible);
+      thresholds.Get("drift").ReadDouble(0, kInf, &t.drift);
+      if (node.ok() && t.possible > t.drift) {
+        node.Fail("possible (" + FormatNumber(t.possible) + ") is above drift (" +
+                  FormatNumber(t.drift) + ")");
+      }
+    }
+  }
+
+  static std::string FormatNumber(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", x);
+    return text;
+  }
+
   yaml::Document* doc_;
   RulesConfig config_;
-  std::vector<Node> field_keys_;              // parallel to config_.fields, for errors found later
+  std::vector<Node> field_keys_;  // parallel to config_.fields, for errors found later
   // Field name → its index in config_.fields: checks, dedup and split keys name
   // fields, and a scan per name was quadratic in big rules files.
   std::map<std::string, size_t, std::less<>> field_index_;

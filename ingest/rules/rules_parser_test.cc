@@ -441,6 +441,100 @@ TEST_CASE("split errors") {
   }
 }
 
+TEST_CASE(
+    "a monitor block sets its baseline, on_drift and thresholds, per field over the defaults") {
+  RulesConfig config;
+  REQUIRE(ParseRulesYaml(WithFields(R"yaml(monitor:
+  baseline: 0123456789abcdef0123456789abcdef
+  on_drift: fail
+  alpha: 0.01
+  psi: 0.3
+  fields:
+    price: {normalized_wasserstein: {possible: 0.2, drift: 0.4}, null_rate_change: 0.005}
+    title: {ignore: true}
+)yaml"),
+                         "r.yaml", &config)
+              .ok());
+  REQUIRE(config.monitor);
+  const MonitorRule& m = *config.monitor;
+  CHECK(m.baseline == "0123456789abcdef0123456789abcdef");
+  CHECK(m.baseline_pos.line == 6);
+  CHECK(m.baseline_pos.column == 13);
+  CHECK(m.on_drift == OnDrift::kFail);
+  CHECK(m.verdict.alpha == 0.01);
+  // A number is the drift threshold; possible stays at its default below it.
+  CHECK(m.verdict.psi.drift == 0.3);
+  CHECK(m.verdict.psi.possible == drift::VerdictOptions().psi.possible);
+  const drift::EffectLimits& price = m.verdict.For("price");
+  CHECK(price.normalized_wasserstein.possible == 0.2);
+  CHECK(price.normalized_wasserstein.drift == 0.4);
+  // Lowered below the default possible threshold, which follows it down.
+  CHECK(price.null_rate_change.drift == 0.005);
+  CHECK(price.null_rate_change.possible == 0.005);
+  CHECK(price.psi.drift == 0.3);  // the monitor's own, for what the field does not set
+  CHECK(m.verdict.Ignored("title"));
+  CHECK_FALSE(m.verdict.Ignored("price"));
+  CHECK_FALSE(m.verdict.Ignored("rating"));
+  // The crawl's columns are ignored unless named.
+  CHECK(m.verdict.Ignored("fetch_time"));
+  CHECK(m.verdict.Ignored("source_url"));
+}
+
+TEST_CASE("a monitor block takes previous and warn by default, and is absent without the key") {
+  RulesConfig config;
+  REQUIRE(
+      ParseRulesYaml(WithFields("monitor: {fields: {fetch_time: {}}}\n"), "r.yaml", &config).ok());
+  REQUIRE(config.monitor);
+  CHECK(config.monitor->baseline.empty());
+  CHECK(config.monitor->on_drift == OnDrift::kWarn);
+  CHECK_FALSE(config.monitor->verdict.Ignored("fetch_time"));  // named: judged
+  CHECK(config.monitor->verdict.Ignored("source_url"));
+  REQUIRE(ParseRulesYaml(WithFields("monitor: {baseline: previous}\n"), "r.yaml", &config).ok());
+  CHECK(config.monitor->baseline.empty());
+  REQUIRE(ParseRulesYaml(kFields, "r.yaml", &config).ok());
+  CHECK_FALSE(config.monitor);
+}
+
+TEST_CASE("monitor errors") {
+  SECTION("an unknown key") {
+    CHECK_THAT(ErrorOf(WithFields("monitor: {baseline: previous, on_drfit: fail}\n")),
+               Catch::StartsWith("r.yaml:5:31: monitor: unknown key 'on_drfit'"));
+  }
+  SECTION("a baseline that is neither previous nor a version") {
+    CHECK_THAT(ErrorOf(WithFields("monitor: {baseline: last}\n")),
+               Catch::StartsWith("r.yaml:5:21: monitor.baseline: expected previous or a dataset "
+                                 "version"));
+  }
+  SECTION("an unknown on_drift") {
+    CHECK_THAT(ErrorOf(WithFields("monitor: {on_drift: stop}\n")),
+               Catch::StartsWith(
+                   "r.yaml:5:21: monitor.on_drift: expected 'warn' or 'fail', got \"stop\""));
+  }
+  SECTION("a field the rules do not write") {
+    CHECK(ErrorOf(WithFields("monitor:\n  fields:\n    prcie: {ignore: true}\n")) ==
+          "r.yaml:7:5: monitor.fields: expected a field declared under 'fields' or an output "
+          "column (title, price, rating, source_url, fetch_time), got \"prcie\" (did you mean "
+          "'price'?)");
+  }
+  SECTION("a metadata column the output leaves out") {
+    CHECK_THAT(ErrorOf(WithFields("output: {metadata_columns: false}\n"
+                                  "monitor: {fields: {fetch_time: {ignore: true}}}\n")),
+               Catch::StartsWith("r.yaml:6:20: monitor.fields: expected a field declared"));
+  }
+  SECTION("possible above drift") {
+    CHECK(ErrorOf(WithFields("monitor: {fields: {price: {psi: {possible: 0.5, drift: 0.2}}}}\n")) ==
+          "r.yaml:5:33: monitor.fields.price.psi: possible (0.5) is above drift (0.2)");
+  }
+  SECTION("an unknown threshold of a field") {
+    CHECK_THAT(ErrorOf(WithFields("monitor: {fields: {price: {wasserstein: 0.2}}}\n")),
+               Catch::StartsWith("r.yaml:5:28: monitor.fields.price: unknown key 'wasserstein'"));
+  }
+  SECTION("an alpha of 0") {
+    CHECK_THAT(ErrorOf(WithFields("monitor: {alpha: 0}\n")),
+               Catch::StartsWith("r.yaml:5:18: monitor.alpha: expected a number between 0 and 1"));
+  }
+}
+
 TEST_CASE("redact takes one rule or a list of them") {
   RulesConfig config;
   Status s = ParseRulesYaml(WithFields("redact:\n"
@@ -464,8 +558,8 @@ TEST_CASE("redact takes one rule or a list of them") {
 TEST_CASE("salt_env is read when the rules are loaded, and a literal salt wins over it") {
   setenv("GLEANER_TEST_SALT_FOR_RULES", "Jefe", 1);
   RulesConfig from_env;
-  Status s = ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml",
-                            &from_env);
+  Status s =
+      ParseRulesYaml(WithFields("salt_env: GLEANER_TEST_SALT_FOR_RULES\n"), "r.yaml", &from_env);
   RulesConfig literal;
   Status t = ParseRulesYaml(WithFields("salt: pepper\n"), "r.yaml", &literal);
   unsetenv("GLEANER_TEST_SALT_FOR_RULES");

@@ -233,6 +233,10 @@ grpc::Status DatasetServiceImpl::PrepareDataset(grpc::ServerContext* context,
     std::lock_guard<std::mutex> lock(mu_);
     writing_.erase(out);
   }
+  // A monitor's refusal is the dataset's state, not a conflict to retry.
+  if (result.monitor.refused) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, s.message());
+  }
   if (!s.ok()) return ToGrpc(s);
 
   std::ifstream manifest(result.manifest_path);

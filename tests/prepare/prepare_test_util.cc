@@ -69,16 +69,6 @@ json ReadJsonFile(const std::string& path) {
   return json::parse(ReadFile(path));
 }
 
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> files;
-  if (!fs::exists(dir)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    const std::string name = fs::relative(entry.path(), dir).string();
-    files[name] = entry.is_regular_file() ? ReadFile(entry.path().string()) : "<dir>";
-  }
-  return files;
-}
-
 const json& ManifestSet(const json& manifest, const std::string& set) {
   return set == "quarantine" ? manifest.at("quarantine") : manifest.at("splits").at(set);
 }

@@ -41,8 +41,6 @@ std::string ApiJobYaml(const std::string& name, const std::string& base_url,
                        const std::string& rules, const std::string& out);
 
 nlohmann::json ReadJsonFile(const std::string& path);
-// Every file below `dir` with its bytes, to prove a failed command changed nothing.
-std::map<std::string, std::string> Snapshot(const std::string& dir);
 
 // The four shard sets of a dataset, in manifest order.
 inline constexpr const char* kShardSets[] = {"train", "validation", "test", "quarantine"};

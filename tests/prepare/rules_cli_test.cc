@@ -87,6 +87,10 @@ std::vector<BadRules> BadRulesFiles() {
        0},
       {"split fractions that do not sum to 1",
        "fields:\n  sku: {type: string}\nsplit: {train: 0.8, validation: 0.3, test: 0.1}\n", 3, 0},
+      {"a monitor naming a field the rules do not write",
+       "fields:\n  sku: {type: string}\nmonitor: {fields: {prcie: {ignore: true}}}\n", 3, 20},
+      {"a monitor threshold that is not a number",
+       "fields:\n  sku: {type: string}\nmonitor: {on_drift: fail, psi: high}\n", 3, 32},
       {"YAML that does not parse", "fields:\n  sku: {type: string\n", 0, 0},
   };
 }
@@ -302,10 +306,15 @@ TEST_CASE("preparing over an existing dataset replaces it whole") {
   CHECK(manifest["format"] == "jsonl");
   std::set<std::string> files;
   for (const auto& [path, bytes] : Snapshot(out)) files.insert(path);
+  // The replaced dataset's shards are gone; its manifest and profile stay in the history.
+  const std::string old_version = old_manifest["version"];
+  const std::string kept = "history/" + old_version;
   CHECK(files == std::set<std::string>{
                      "manifest.json", "profile.json", "train", "train/part-00000.jsonl",
                      "validation", "validation/part-00000.jsonl", "test", "test/part-00000.jsonl",
-                     "quarantine", "quarantine/part-00000.jsonl"});
+                     "quarantine", "quarantine/part-00000.jsonl", "history", "history/index.json",
+                     kept, kept + "/manifest.json", kept + "/profile.json"});
+  CHECK(ReadJsonFile(out + "/" + kept + "/manifest.json") == old_manifest);
   // Nothing is left beside it either (no temporary directories).
   std::set<std::string> siblings;
   for (const auto& e : fs::directory_iterator(cli.tmp().path())) {

@@ -48,4 +48,36 @@ struct CrawledShop {
   TempDir dir;
 };
 
+// The demo job over a fixture shop that stays up, for the tests that crawl
+// it, change it (the fixture's scripted changes) and crawl it again; the store
+// is dir/data.
+struct ChangingShop {
+  explicit ChangingShop(int pages) {
+    demo::FixtureOptions options;
+    options.pages = pages;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    job = WriteJob(dir, "demo.yaml", DemoJob(*site));
+  }
+  // `gleaner crawl` of the job: its first run, or the next.
+  void Crawl() const {
+    ProcessResult crawl = Gleaner({"crawl", job, "--data", data});
+    INFO(crawl.err);
+    REQUIRE(crawl.exit_code == 0);
+  }
+  // `generations` of the fixture's change of every product's content (price
+  // + £0.99, stock + 1, reviews + 1 each).
+  void ChangeEveryProduct(int generations) const {
+    demo::SiteChange change;
+    change.changed_fraction = 1;
+    for (int generation = 0; generation < generations; ++generation) {
+      REQUIRE(site->Change(change, nullptr).ok());
+    }
+  }
+
+  std::unique_ptr<demo::FixtureSite> site;
+  TempDir dir;
+  std::string job;
+  std::string data = dir / "data";
+};
+
 }  // namespace gleaner::testing

@@ -1,8 +1,9 @@
 // PrepareDataset and CheckRules against a live server: a dataset prepared
 // over the network is the one `gleaner prepare` writes, it lands only below
 // DATA/datasets/ (never among the store's files, whatever it is called), a
-// restarted server mends what a killed publish left, and rules problems and
-// dry-run counts are what `gleaner rules check` reports.
+// restarted server mends what a killed publish left, a monitor's refusal to
+// publish is FAILED_PRECONDITION, and rules problems and dry-run counts are
+// what `gleaner rules check` reports.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -105,6 +106,22 @@ TEST_CASE("PrepareDataset writes below the data directory what `gleaner prepare`
   v1::PrepareDatasetResponse again;
   REQUIRE(datasets.Prepare(DemoRequest("exports/demo"), &again).ok());
   CHECK(again.version() == response.version());
+
+  // A monitor refusing to publish: the rules drop a column (schema drift).
+  v1::PrepareDatasetRequest narrower = DemoRequest("exports/demo");
+  std::string rules = ReadFile(kDemoRules);
+  const size_t availability = rules.find("  availability:");
+  REQUIRE(availability != std::string::npos);
+  rules.erase(availability, rules.find('\n', availability) + 1 - availability);
+  narrower.set_rules_yaml(rules + "monitor: {on_drift: fail}\n");
+  const auto before = Snapshot(served);
+  s = datasets.Prepare(narrower, &again);
+  CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(s.error_message().find("drift in 1 field (availability (removed))") != std::string::npos);
+  CHECK(Snapshot(served) == before);
+  const json rejected = json::parse(ReadFile(served + ".drift-rejected.json"));
+  CHECK(rejected["schema"][0]["field"] == "availability");
+  CHECK(rejected["schema"][0]["change"] == "removed");
 
   v1::PrepareDatasetRequest unknown = DemoRequest("exports/nope");
   unknown.set_job("nope");

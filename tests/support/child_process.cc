@@ -202,6 +202,17 @@ void WriteFile(const std::string& path, const std::string& content) {
   out << content;
 }
 
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> files;
+  if (!fs::exists(dir)) return files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string name = fs::relative(entry.path(), dir).string();
+    files[name] = entry.is_regular_file() ? ReadFile(entry.path().string()) : "<dir>";
+  }
+  return files;
+}
+
 pid_t GonePid() {
   const pid_t pid = fork();
   if (pid == 0) _exit(0);

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-
 namespace gleaner::testing {
 
 struct ProcessResult {
@@ -78,6 +77,9 @@ class BackgroundProcess {
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
+// Every file below `dir` with its bytes (a directory as "<dir>"), to prove a
+// failed command changed nothing; empty when `dir` does not exist.
+std::map<std::string, std::string> Snapshot(const std::string& dir);
 
 // The PID of a child that has exited and been reaped: no process has it (until
 // the system hands it out again), as a writer killed earlier would.
