@@ -15,6 +15,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #444; }
 svg line.axis { stroke: #666; } svg line.grid { stroke: #e4e4e4; }
 rect.count { fill: #4477aa; } rect.missing { fill: #bbbbbb; } rect.other { fill: #99aabb; }
 rect.baseline { fill: #c8d4e3; } rect.current { fill: #cc6677; fill-opacity: 0.85; }
+svg text.changed { fill: #aa3344; font-weight: 600; }
 table { border-collapse: collapse; margin: 12px 0; } caption { text-align: left; font-weight: 600; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
 tr.verdict-none { background: #eef7ee; } tr.verdict-possible { background: #fff6dd; }
@@ -30,6 +31,7 @@ struct BlockRenderer {
   Status operator()(const Histogram& h) const { return RenderHistogram(h, html); }
   Status operator()(const BarChart& b) const { return RenderBarChart(b, html); }
   Status operator()(const OverlaidHistogram& o) const { return RenderOverlaidHistogram(o, html); }
+  Status operator()(const PairedBarChart& p) const { return RenderPairedBarChart(p, html); }
   Status operator()(const Table& t) const { return RenderTable(t, html); }
 };
 
