@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/report/edge_scale.h"
 #include "ingest/report/json_cell.h"
 
 namespace gleaner::report {
@@ -24,54 +25,47 @@ uint64_t Count(const ordered_json& v) {
   return v.is_number_integer() && v.get<int64_t>() >= 0 ? v.get<uint64_t>() : 0;
 }
 
-// One effect size: its value and the thresholds it is judged by.
-struct Effect {
-  const char* name;
-  const ordered_json& value;
-  const ordered_json& thresholds;  // {possible, drift}
+// The effect sizes a field is judged by, one column each in the verdict
+// table: its key in the options' thresholds, its header, and where a field's
+// document holds it ("numeric" / "categorical" / "nulls", then the member).
+struct EffectColumn {
+  const char* threshold;
+  const char* header;
+  const char* section;
+  const char* member;
+  const char* sub_member;  // nullptr when the member is the number
+};
+constexpr EffectColumn kEffects[] = {
+    {"normalized_wasserstein", "W/sd", "numeric", "normalized_wasserstein", nullptr},
+    {"psi", "PSI", "numeric", "psi", nullptr},
+    {"jensen_shannon", "JS", nullptr, "jensen_shannon", nullptr},
+    {"linf_excess", "L∞ − floor", "categorical", "linf", "excess"},
+    {"null_rate_change", "null rate Δ", "nulls", "change", nullptr},
 };
 
-std::vector<Effect> EffectsOf(const ordered_json& field, const ordered_json& thresholds) {
-  std::vector<Effect> effects;
-  const ordered_json& n = At(field, "numeric");
-  const ordered_json& c = At(field, "categorical");
-  if (n.is_object()) {
-    effects.push_back({"W/sd", At(n, "normalized_wasserstein"),
-                       At(thresholds, "normalized_wasserstein")});
-    effects.push_back({"PSI", At(n, "psi"), At(thresholds, "psi")});
-    effects.push_back({"JS", At(n, "jensen_shannon"), At(thresholds, "jensen_shannon")});
-  }
-  if (c.is_object()) {
-    effects.push_back({"JS", At(c, "jensen_shannon"), At(thresholds, "jensen_shannon")});
-    effects.push_back({"L∞ − floor", At(At(c, "linf"), "excess"), At(thresholds, "linf_excess")});
-  }
-  if (At(field, "nulls").is_object()) {
-    effects.push_back(
-        {"null rate Δ", At(At(field, "nulls"), "change"), At(thresholds, "null_rate_change")});
-  }
-  return effects;
+// The effect's value in `field` (null when it does not apply); *applies says
+// whether the field has the section at all.
+const ordered_json& EffectOf(const ordered_json& field, const EffectColumn& e, bool* applies) {
+  const ordered_json& section =
+      e.section ? At(field, e.section)
+                : (At(field, "numeric").is_object() ? At(field, "numeric") : At(field, "categorical"));
+  *applies = section.is_object();
+  const ordered_json& value = At(section, e.member);
+  return e.sub_member ? At(value, e.sub_member) : value;
 }
 
 // The largest effect size over its drift threshold; a normalised Wasserstein
 // written as null (an sd-0 baseline that moved) counts as the largest.
 double Severity(const ordered_json& field, const ordered_json& thresholds) {
   double worst = 0;
-  for (const Effect& e : EffectsOf(field, thresholds)) {
-    const double limit = Number(At(e.thresholds, "drift"));
-    if (e.value.is_null() && std::string(e.name) == "W/sd") return HUGE_VAL;
-    if (limit > 0) worst = std::max(worst, Number(e.value) / limit);
+  for (const EffectColumn& e : kEffects) {
+    bool applies = false;
+    const ordered_json& value = EffectOf(field, e, &applies);
+    if (applies && value.is_null()) return HUGE_VAL;
+    const double limit = Number(At(At(thresholds, e.threshold), "drift"));
+    if (limit > 0) worst = std::max(worst, Number(value) / limit);
   }
   return worst;
-}
-
-std::string EffectCell(const ordered_json& field, const ordered_json& thresholds) {
-  std::string cell;
-  for (const Effect& e : EffectsOf(field, thresholds)) {
-    if (!cell.empty()) cell += "; ";
-    cell += std::string(e.name) + " " + (e.value.is_null() ? "inf" : Cell(e.value)) + " (" +
-            Cell(At(e.thresholds, "possible")) + " / " + Cell(At(e.thresholds, "drift")) + ")";
-  }
-  return cell.empty() ? "-" : cell;
 }
 
 // test, n baseline, n current, statistic, p, p adjusted
@@ -102,15 +96,26 @@ std::string NullCell(const ordered_json& field) {
 }
 
 Table VerdictTable(const std::vector<const ordered_json*>& fields, const ordered_json& thresholds) {
-  Table t{"Fields by severity (effect sizes: value (possible / drift thresholds))",
+  Table t{"Fields by severity; an effect size's header gives its thresholds (possible / drift)",
           {"field", "type", "verdict", "test", "n baseline", "n current", "statistic", "p",
-           "p adjusted", "effect sizes", "null rate", "reason"},
+           "p adjusted"},
           {}};
+  for (const EffectColumn& e : kEffects) {
+    const ordered_json& limits = At(thresholds, e.threshold);
+    t.header.push_back(std::string(e.header) + " (" + Cell(At(limits, "possible")) + " / " +
+                       Cell(At(limits, "drift")) + ")");
+  }
+  t.header.push_back("null rate");
+  t.header.push_back("reason");
   for (const ordered_json* field : fields) {
     TableRow row{{Cell(At(*field, "field")), Cell(At(*field, "type")), Cell(At(*field, "verdict"))},
                  VerdictOf(*field)};
     for (std::string& cell : TestCells(*field)) row.cells.push_back(std::move(cell));
-    row.cells.push_back(EffectCell(*field, thresholds));
+    for (const EffectColumn& e : kEffects) {
+      bool applies = false;
+      const ordered_json& value = EffectOf(*field, e, &applies);
+      row.cells.push_back(!applies ? "" : value.is_null() ? "inf" : Cell(value));
+    }
     row.cells.push_back(NullCell(*field));
     row.cells.push_back(Cell(At(*field, "reason")));
     t.rows.push_back(std::move(row));
@@ -189,8 +194,8 @@ Table ScoreTable(const ordered_json& field) {
   return t;
 }
 
-Status NumericChart(const std::string& name, const ordered_json& numeric,
-                    std::vector<Block>* blocks) {
+Status NumericChart(const std::string& name, const std::string& type,
+                    const ordered_json& numeric, std::vector<Block>* blocks) {
   const ordered_json& h = At(numeric, "histogram");
   const ordered_json& edges = At(h, "edges");
   const ordered_json& b = At(h, "baseline_counts");
@@ -200,9 +205,10 @@ Status NumericChart(const std::string& name, const ordered_json& numeric,
     return Status::InvalidArgument("field \"" + name +
                                    "\": histogram: expected one more edge than counts a side");
   }
-  OverlaidHistogram chart{name + ": share of rows per bin", {}, {}};
+  const EdgeScale scale(type, edges[0].get<double>());
+  OverlaidHistogram chart{name + ": share of rows per bin" + scale.title_suffix(), {}, {}};
   for (size_t i = 0; i < b.size(); ++i) {
-    const double lower = edges[i].get<double>(), upper = edges[i + 1].get<double>();
+    const double lower = scale(edges[i].get<double>()), upper = scale(edges[i + 1].get<double>());
     chart.baseline.push_back({lower, upper, Count(b[i])});
     chart.current.push_back({lower, upper, Count(c[i])});
   }
@@ -285,12 +291,14 @@ Section SchemaAndRows(const ordered_json& drift) {
 Status FieldSection(const ordered_json& field, Section* out) {
   const std::string name = Cell(At(field, "field"));
   Section s{name + " (" + Cell(At(field, "type")) + "): " + Cell(At(field, "verdict")),
-            {Paragraph{"Reason: " + Cell(At(field, "reason"))}, ScoreTable(field)}};
+            {Paragraph{"Reason: " + Cell(At(field, "reason"))}}};
   if (At(field, "numeric").is_object()) {
-    GLEANER_RETURN_IF_ERROR(NumericChart(name, At(field, "numeric"), &s.blocks));
+    GLEANER_RETURN_IF_ERROR(
+        NumericChart(name, Cell(At(field, "type")), At(field, "numeric"), &s.blocks));
   } else if (At(field, "categorical").is_object()) {
     GLEANER_RETURN_IF_ERROR(CategoricalChart(name, At(field, "categorical"), &s.blocks));
   }
+  s.blocks.push_back(ScoreTable(field));  // below the chart: the picture first
   *out = std::move(s);
   return Status::OK();
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/report/edge_scale.h"
 #include "ingest/report/json_cell.h"
 
 namespace gleaner::report {
@@ -38,6 +39,16 @@ Table Figures(const json& column, const json& s) {
   auto add = [&](const std::string& name, const json& v) {
     if (!v.is_null()) t.rows.push_back({{name, Cell(v)}});
   };
+  // A timestamp's figures in UTC, its spread in seconds.
+  const bool timestamp = At(column, "type") == "timestamp";
+  auto add_value = [&](const std::string& name, const json& v) {
+    if (timestamp && v.is_number()) {
+      t.rows.push_back({{name, name == "sd" ? Readable(v.get<double>() / 1e6) + " s"
+                                            : UtcText(v.get<double>())}});
+    } else {
+      add(name, v);
+    }
+  };
   add("type", json(TypeOf(column)));
   add("count (non-null)", At(s, "count"));
   add("nulls (missing)", At(s, "nulls"));
@@ -46,7 +57,7 @@ Table Figures(const json& column, const json& s) {
   if (!distinct.is_null()) {
     t.rows.push_back({{"distinct", (At(s, "distinct_exact") == true ? "" : "~") + Cell(distinct)}});
   }
-  for (const char* key : {"min", "max", "mean", "sd"}) add(key, At(s, key));
+  for (const char* key : {"min", "max", "mean", "sd"}) add_value(key, At(s, key));
   const json& quantiles = At(s, "quantiles");
   if (quantiles.is_object()) {
     // "p1", "p5", ..., "p99" by their percent (the document's keys sort as text).
@@ -55,7 +66,7 @@ Table Figures(const json& column, const json& s) {
       names.push_back({std::atoi(name.c_str() + 1), name});
     }
     std::sort(names.begin(), names.end());
-    for (const auto& [percent, name] : names) add(name, quantiles[name]);
+    for (const auto& [percent, name] : names) add_value(name, quantiles[name]);
     add("quantiles exact", At(s, "quantiles_exact"));
   }
   const json& length = At(s, "length");
@@ -67,7 +78,8 @@ Table Figures(const json& column, const json& s) {
 
 uint64_t Count(const json& v) { return v.is_number_unsigned() || v.is_number_integer() ? v.get<uint64_t>() : 0; }
 
-Status Chart(const std::string& name, const json& s, std::vector<Block>* blocks) {
+Status Chart(const std::string& name, const std::string& type, const json& s,
+             std::vector<Block>* blocks) {
   const json& histogram = At(s, "histogram");
   if (histogram.is_object()) {
     const json& edges = At(histogram, "edges");
@@ -76,9 +88,11 @@ Status Chart(const std::string& name, const json& s, std::vector<Block>* blocks)
       return Status::InvalidArgument("column \"" + name + "\": histogram: " +
                                      "expected one more edge than counts");
     }
-    Histogram h{name + ": values", {}, Count(At(s, "nulls"))};
+    const EdgeScale scale(type, edges[0].get<double>());
+    Histogram h{name + ": values" + scale.title_suffix(), {}, Count(At(s, "nulls"))};
     for (size_t i = 0; i < counts.size(); ++i) {
-      h.bins.push_back({edges[i].get<double>(), edges[i + 1].get<double>(), Count(counts[i])});
+      h.bins.push_back(
+          {scale(edges[i].get<double>()), scale(edges[i + 1].get<double>()), Count(counts[i])});
     }
     blocks->push_back(std::move(h));
     return Status::OK();
@@ -115,7 +129,7 @@ Status BuildProfileReport(const json& profile, const json& manifest, const std::
     const json& summary = At(column, "summary");
     Section section{name + " (" + TypeOf(column) + ")", {Figures(column, summary)}};
     try {
-      GLEANER_RETURN_IF_ERROR(Chart(name, summary, &section.blocks));
+      GLEANER_RETURN_IF_ERROR(Chart(name, TypeOf(column), summary, &section.blocks));
     } catch (const json::exception& e) {
       return Status::InvalidArgument("profile report: column \"" + name + "\": " + e.what());
     }

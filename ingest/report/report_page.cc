@@ -8,7 +8,7 @@ namespace {
 // System fonts only (no font file); the series' colours are the charts' and
 // the legend's; the verdict classes colour the table rows.
 constexpr const char* kStyle = R"css(
-body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 24px; max-width: 1100px; }
+body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 24px; max-width: 1500px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; }
 figure.chart { margin: 12px 0 20px; } figcaption { font-weight: 600; margin-bottom: 4px; }
 svg text { font: 11px system-ui, sans-serif; fill: #444; }
@@ -17,7 +17,7 @@ rect.count { fill: #4477aa; } rect.missing { fill: #bbbbbb; } rect.other { fill:
 rect.baseline { fill: #c8d4e3; } rect.current { fill: #cc6677; fill-opacity: 0.85; }
 svg text.changed { fill: #aa3344; font-weight: 600; }
 table { border-collapse: collapse; margin: 12px 0; } caption { text-align: left; font-weight: 600; }
-th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; font-size: 13px; }
 tr.verdict-none { background: #eef7ee; } tr.verdict-possible { background: #fff6dd; }
 tr.verdict-drift { background: #fbe3e3; font-weight: 600; }
 )css";

@@ -5,8 +5,9 @@
 // their pages, and Debian's headless Chromium opens both (one launch). No
 // console error, no request, a screenshot; every bar drawn is a count of the
 // commands' own --json documents (histogram bins, top values, the verdict
-// table's rows). With GLEANER_KEEP_REPORTS=DIR the two pages are copied to
-// DIR (docs/reports.md makes its screenshot from them).
+// table's rows). With GLEANER_KEEP_REPORTS=DIR the two pages and the two
+// datasets (run1, run2) are copied to DIR (docs/reports.md's screenshot is
+// made from them).
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -177,10 +178,10 @@ TEST_CASE("the profile and drift pages of a changed shop open cleanly and draw t
   CHECK(drift["verdict"] == "drift");
   CHECK_FALSE(std::filesystem::exists(profile_html + ".tmp"));
   if (const char* keep = std::getenv("GLEANER_KEEP_REPORTS")) {
-    for (const std::string& page : {profile_html, drift_html}) {
-      std::filesystem::copy_file(page, std::filesystem::path(keep) /
-                                           std::filesystem::path(page).filename(),
-                                 std::filesystem::copy_options::overwrite_existing);
+    for (const char* name : {"profile.html", "drift.html", "run1", "run2"}) {
+      std::filesystem::copy(dir / name, std::filesystem::path(keep) / name,
+                            std::filesystem::copy_options::overwrite_existing |
+                                std::filesystem::copy_options::recursive);
     }
   }
 

@@ -20,16 +20,18 @@
 #include "ingest/report/profile_report.h"
 #include "tests/support/value_builders.h"
 
-namespace gleaner::report {
+namespace gleaner::testing {
 namespace {
+
+using report::BuildDriftReport;
+using report::BuildProfileReport;
+using report::kReportCategories;
+using report::RenderPage;
+using report::ReportPage;
 
 using profile::ColumnDescription;
 using profile::DatasetProfile;
 using schema::ColumnType;
-using testing::Dbl;
-using testing::Int;
-using testing::Null;
-using testing::Str;
 
 // `rows` rows: a price ~ N(shift + 50, 10) with 5 % nulls, a rating 1..5, a
 // category of four values and an id ("row-N"): every other row one of ten
@@ -129,4 +131,4 @@ TEST_CASE("names and values with markup, quotes and non-ASCII text show as those
 }
 
 }  // namespace
-}  // namespace gleaner::report
+}  // namespace gleaner::testing

@@ -1,0 +1,26 @@
+#include "ingest/report/edge_scale.h"
+
+#include <cmath>
+#include <ctime>
+
+namespace gleaner::report {
+
+std::string UtcText(double micros) {
+  const std::time_t seconds = static_cast<std::time_t>(std::floor(micros / 1e6));
+  std::tm utc{};
+  char buf[32];
+  if (gmtime_r(&seconds, &utc) == nullptr ||
+      std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &utc) == 0) {
+    return std::to_string(micros) + " µs";
+  }
+  return buf;
+}
+
+EdgeScale::EdgeScale(const std::string& type, double first_edge) {
+  if (type != "timestamp") return;
+  origin_ = first_edge;
+  unit_ = 1e6;
+  suffix_ = " (seconds after " + UtcText(first_edge) + ")";
+}
+
+}  // namespace gleaner::report
