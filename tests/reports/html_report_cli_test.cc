@@ -24,12 +24,6 @@ namespace {
 
 using nlohmann::json;
 
-void Crawl(const std::string& job, const std::string& data) {
-  ProcessResult crawl = Gleaner({"crawl", job, "--data", data});
-  INFO(crawl.err);
-  REQUIRE(crawl.exit_code == 0);
-}
-
 json RunJson(const std::vector<std::string>& args) {
   const ProcessResult r = Gleaner(args);
   INFO(r.err);
@@ -153,22 +147,8 @@ void CheckDriftPage(const json& drift, const json& seen) {
 }
 
 TEST_CASE("the profile and drift pages of a changed shop open cleanly and draw their JSON") {
-  demo::FixtureOptions options;
-  options.pages = 120;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-  const std::string data = dir / "data";
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run1");
-  demo::SiteChange change;
-  change.changed_fraction = 1;
-  for (int generation = 0; generation < 20; ++generation) {
-    REQUIRE(site->Change(change, nullptr).ok());
-  }
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run2");
+  const std::unique_ptr<demo::FixtureSite> site = PrepareBeforeAndAfterChange(120, dir);
 
   const std::string profile_html = dir / "profile.html", drift_html = dir / "drift.html";
   // --html leaves stdout as it was: the same JSON with and without it.
