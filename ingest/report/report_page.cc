@@ -6,10 +6,13 @@ namespace gleaner::report {
 namespace {
 
 // System fonts only (no font file); the series' colours are the charts' and
-// the legend's; the verdict classes colour the table rows.
+// the legend's; the verdict classes colour the table rows. A section's
+// tables and charts stand side by side while they fit the width.
 constexpr const char* kStyle = R"css(
 body { font: 14px/1.4 system-ui, sans-serif; color: #222; margin: 24px; max-width: 1500px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; }
+section { display: flex; flex-wrap: wrap; align-items: flex-start; column-gap: 32px; }
+section > h2, section > p { flex-basis: 100%; }
 figure.chart { margin: 12px 0 20px; } figcaption { font-weight: 600; margin-bottom: 4px; }
 svg text { font: 11px system-ui, sans-serif; fill: #444; }
 svg line.axis { stroke: #666; } svg line.grid { stroke: #e4e4e4; }

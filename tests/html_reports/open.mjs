@@ -1,6 +1,6 @@
 // Opens HTML reports in Debian's headless Chromium and prints what a reader
 // of them would meet, one JSON line per report, in order:
-//   node open.mjs [--height PX] REPORT.html...
+//   node open.mjs [--height PX] [--scale F] REPORT.html...
 // {console_errors: [text], requests: [url], screenshot: path,
 //  bars: [{chart, series, label, count, share, length}],
 //  tables: [{caption, header: [text], rows: [{verdict, cells: [text]}]}]}
@@ -8,7 +8,8 @@
 // - requests: every request other than the report's own file:// URL (each
 //   is aborted, so a report that reaches out fails here, not on the network);
 // - screenshot: REPORT.html.png beside the report, the full page (with
-//   --height, its top PX CSS pixels: what the docs show);
+//   --height, its top PX CSS pixels; with --scale, F device pixels per CSS
+//   pixel instead of 1: what the docs show);
 // - bars: every element carrying data-series, in document order: `chart` is
 //   the index of its <svg> in the page, `count` / `share` its data-count /
 //   data-share (null when absent), `length` its rendered extent in CSS pixels
@@ -23,13 +24,16 @@ import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
 let height = null;
-if (args[0] === '--height') {
-  height = Number(args[1]);
+let scale = 1;
+while (args[0] === '--height' || args[0] === '--scale') {
+  const value = Number(args[1]);
+  if (args[0] === '--height') height = value;
+  else scale = value;
   args.splice(0, 2);
 }
 const reports = args;
-if (reports.length === 0 || (height !== null && !(height > 0))) {
-  console.error('usage: node open.mjs [--height PX] REPORT.html...');
+if (reports.length === 0 || (height !== null && !(height > 0)) || !(scale > 0)) {
+  console.error('usage: node open.mjs [--height PX] [--scale F] REPORT.html...');
   process.exit(2);
 }
 
@@ -41,7 +45,7 @@ try {
   for (const report of reports) {
     const path = resolve(report);
     const url = pathToFileURL(path).href;
-    const context = await browser.newContext();
+    const context = await browser.newContext({ deviceScaleFactor: scale });
     const page = await context.newPage();
     const consoleErrors = [];
     const requests = [];
