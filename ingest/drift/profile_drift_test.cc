@@ -1,8 +1,8 @@
 // The drift between two dataset profiles built here from known values: the
 // comparison hands the statistics the right distributions (with exact
 // sketches, KS, Wasserstein, PSI, Jensen–Shannon and chi-squared equal SciPy's
-// on the raw values: scipy_oracle.py; the overlay's bins NumPy's histogram), counts nulls and rows per split, and
-// reports every field added, removed or retyped.
+// on the raw values: scipy_oracle.py; the overlay's bins NumPy's histogram), counts nulls and rows
+// per split, and reports every field added, removed or retyped.
 #include "ingest/drift/profile_drift.h"
 
 #include <catch2/catch.hpp>

@@ -33,8 +33,8 @@ Status RenderBarChart(const BarChart& bar_chart, std::string* html) {
   axes.Draw(TickFormat::kCount, &chart);
   for (size_t i = 0; i < rows.size(); ++i) {
     const double value = static_cast<double>(rows[i].count);
-    chart.Text(axes.plot_left() - 6, axes.LabelY(i), Shorten(rows[i].label, RowAxes::kLabelCodePoints),
-               "label", "end");
+    chart.Text(axes.plot_left() - 6, axes.LabelY(i),
+               Shorten(rows[i].label, RowAxes::kLabelCodePoints), "label", "end");
     chart.Bar({.x = axes.plot_left(),
                .y = axes.RowTop(i) + 3,
                .width = axes.Length(value),

@@ -21,9 +21,6 @@ RowVerdict VerdictOf(const ordered_json& field) {
 }
 
 double Number(const ordered_json& v) { return v.is_number() ? v.get<double>() : 0; }
-uint64_t Count(const ordered_json& v) {
-  return v.is_number_integer() && v.get<int64_t>() >= 0 ? v.get<uint64_t>() : 0;
-}
 
 // The effect sizes a field is judged by, one column each in the verdict
 // table: its key in the options' thresholds, its header, and where a field's
@@ -47,8 +44,9 @@ constexpr EffectColumn kEffects[] = {
 // whether the field has the section at all.
 const ordered_json& EffectOf(const ordered_json& field, const EffectColumn& e, bool* applies) {
   const ordered_json& section =
-      e.section ? At(field, e.section)
-                : (At(field, "numeric").is_object() ? At(field, "numeric") : At(field, "categorical"));
+      e.section
+          ? At(field, e.section)
+          : (At(field, "numeric").is_object() ? At(field, "numeric") : At(field, "categorical"));
   *applies = section.is_object();
   const ordered_json& value = At(section, e.member);
   return e.sub_member ? At(value, e.sub_member) : value;
@@ -75,15 +73,18 @@ std::vector<std::string> TestCells(const ordered_json& field) {
   const std::string p_adjusted = Cell(At(At(field, "p_adjusted"), "value"));
   if (n.is_object()) {
     const ordered_json& ks = At(n, "ks");
-    return {"KS (" + Cell(At(ks, "method")) + ")", Cell(At(n, "baseline_n")),
-            Cell(At(n, "current_n")), "D " + Cell(At(ks, "statistic")), Cell(At(ks, "p_value")),
-            p_adjusted};
+    return {
+        "KS (" + Cell(At(ks, "method")) + ")", Cell(At(n, "baseline_n")), Cell(At(n, "current_n")),
+        "D " + Cell(At(ks, "statistic")),      Cell(At(ks, "p_value")),   p_adjusted};
   }
   if (c.is_object()) {
     const ordered_json& chi = At(c, "chi_squared");
-    return {"chi-squared", Cell(At(c, "baseline_n")), Cell(At(c, "current_n")),
+    return {"chi-squared",
+            Cell(At(c, "baseline_n")),
+            Cell(At(c, "current_n")),
             "χ² " + Cell(At(chi, "statistic")) + ", dof " + Cell(At(chi, "dof")),
-            Cell(At(chi, "p_value")), p_adjusted};
+            Cell(At(chi, "p_value")),
+            p_adjusted};
   }
   return {"-", "-", "-", "-", "-", "-"};  // a side holds only nulls
 }
@@ -194,8 +195,8 @@ Table ScoreTable(const ordered_json& field) {
   return t;
 }
 
-Status NumericChart(const std::string& name, const std::string& type,
-                    const ordered_json& numeric, std::vector<Block>* blocks) {
+Status NumericChart(const std::string& name, const std::string& type, const ordered_json& numeric,
+                    std::vector<Block>* blocks) {
   const ordered_json& h = At(numeric, "histogram");
   const ordered_json& edges = At(h, "edges");
   const ordered_json& b = At(h, "baseline_counts");
@@ -209,8 +210,8 @@ Status NumericChart(const std::string& name, const std::string& type,
   OverlaidHistogram chart{name + ": share of rows per bin" + scale.title_suffix(), {}, {}};
   for (size_t i = 0; i < b.size(); ++i) {
     const double lower = scale(edges[i].get<double>()), upper = scale(edges[i + 1].get<double>());
-    chart.baseline.push_back({lower, upper, Count(b[i])});
-    chart.current.push_back({lower, upper, Count(c[i])});
+    chart.baseline.push_back({lower, upper, CountOf(b[i])});
+    chart.current.push_back({lower, upper, CountOf(c[i])});
   }
   blocks->push_back(std::move(chart));
   return Status::OK();
@@ -218,11 +219,13 @@ Status NumericChart(const std::string& name, const std::string& type,
 
 Status CategoricalChart(const std::string& name, const ordered_json& categorical,
                         std::vector<Block>* blocks) {
-  PairedBarChart chart{name + ": share of rows per value", {},
-                       Count(At(categorical, "baseline_n")), Count(At(categorical, "current_n"))};
+  PairedBarChart chart{name + ": share of rows per value",
+                       {},
+                       CountOf(At(categorical, "baseline_n")),
+                       CountOf(At(categorical, "current_n"))};
   std::vector<PairedCount> values;
   for (const ordered_json& v : At(categorical, "categories")) {
-    PairedCount pair{Cell(At(v, "value")), Count(At(v, "baseline")), Count(At(v, "current"))};
+    PairedCount pair{Cell(At(v, "value")), CountOf(At(v, "baseline")), CountOf(At(v, "current"))};
     if (pair.baseline == 0 && pair.current > 0) pair.change = ValueChange::kAppeared;
     if (pair.current == 0 && pair.baseline > 0) pair.change = ValueChange::kVanished;
     values.push_back(std::move(pair));
@@ -251,11 +254,11 @@ Status CategoricalChart(const std::string& name, const ordered_json& categorical
 Section Summary(const ordered_json& drift, const std::vector<const ordered_json*>& fields) {
   const ordered_json& counts = At(drift, "counts");
   Section s{"Verdict: " + Cell(At(drift, "verdict")), {}};
-  s.blocks.push_back(Paragraph{
-      "Baseline " + Cell(At(drift, "baseline")) + ", current " + Cell(At(drift, "current")) +
-      ". Fields: " + Cell(At(counts, "drift")) + " drift, " + Cell(At(counts, "possible")) +
-      " possible, " + Cell(At(counts, "none")) + " none; " +
-      std::to_string(At(drift, "schema").size()) + " schema change(s)."});
+  s.blocks.push_back(
+      Paragraph{"Baseline " + Cell(At(drift, "baseline")) + ", current " +
+                Cell(At(drift, "current")) + ". Fields: " + Cell(At(counts, "drift")) + " drift, " +
+                Cell(At(counts, "possible")) + " possible, " + Cell(At(counts, "none")) +
+                " none; " + std::to_string(At(drift, "schema").size()) + " schema change(s)."});
   const ordered_json& options = At(drift, "options");
   s.blocks.push_back(Paragraph{
       "p adjusted: " + Cell(At(options, "correction")) + " across all fields' tests, alpha " +

@@ -1,8 +1,11 @@
 // A JSON value of a profile or drift document as a report's table cell:
 // integers as written, other numbers with six significant digits, strings as
-// they are, booleans as "yes" / "no", a missing value as "-". Pure; thread-safe.
+// they are, booleans as "yes" / "no", a missing value as "-"; and the
+// readers the page builders take members and counts with, which never throw
+// for a member a document lacks. Pure; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "ingest/report/value_axis.h"
@@ -17,6 +20,15 @@ std::string Cell(const Json& v) {
   if (v.is_boolean()) return v.template get<bool>() ? "yes" : "no";
   if (v.is_null()) return "-";
   return v.dump();
+}
+
+// A count: a non-negative integer, else 0 (what a chart draws of a value
+// that is not one).
+template <typename Json>
+uint64_t CountOf(const Json& v) {
+  if (v.is_number_unsigned()) return v.template get<uint64_t>();
+  if (v.is_number_integer() && v.template get<int64_t>() >= 0) return v.template get<uint64_t>();
+  return 0;
 }
 
 // json[key] when `json` is an object holding it, else a null: reading a

@@ -52,10 +52,10 @@ Status RenderPairedBarChart(const PairedBarChart& paired, std::string* html) {
   for (size_t i = 0; i < paired.values.size(); ++i) {
     const PairedCount& value = paired.values[i];
     const bool marked = value.change != ValueChange::kBoth;
-    chart.Text(axes.plot_left() - 6, axes.LabelY(i),
-               Shorten(value.label, RowAxes::kLabelCodePoints - (marked ? 7 : 0)) +
-                   Mark(value.change),
-               marked ? "label changed" : "label", "end");
+    chart.Text(
+        axes.plot_left() - 6, axes.LabelY(i),
+        Shorten(value.label, RowAxes::kLabelCodePoints - (marked ? 7 : 0)) + Mark(value.change),
+        marked ? "label changed" : "label", "end");
     double y = axes.RowTop(i) + 4;
     struct Side {
       std::string_view series;

@@ -18,10 +18,10 @@ constexpr const char* kSplits[] = {"train", "validation", "test", "total"};
 Section Header(const json& profile, const json& manifest, const std::string& dataset_dir) {
   const json& source = At(manifest, "source");
   Table about{"Dataset", {"name", "version", "job", "run", "directory"}, {}};
-  about.rows.push_back({{At(manifest, "dataset").is_string() ? Cell(At(manifest, "dataset"))
-                                                             : dataset_dir,
-                         Cell(At(manifest, "version")), Cell(At(source, "job")),
-                         Cell(At(source, "run")), dataset_dir}});
+  about.rows.push_back(
+      {{At(manifest, "dataset").is_string() ? Cell(At(manifest, "dataset")) : dataset_dir,
+        Cell(At(manifest, "version")), Cell(At(source, "job")), Cell(At(source, "run")),
+        dataset_dir}});
   Table rows{"Rows per split", {}, {{}}};
   for (const char* split : kSplits) {
     rows.header.push_back(split);
@@ -70,13 +70,12 @@ Table Figures(const json& column, const json& s) {
     add("quantiles exact", At(s, "quantiles_exact"));
   }
   const json& length = At(s, "length");
-  for (const char* key : {"min", "max", "mean", "sd"}) add(std::string("length ") + key, At(length, key));
+  for (const char* key : {"min", "max", "mean", "sd"})
+    add(std::string("length ") + key, At(length, key));
   add("top values exact", At(s, "top_exact"));
   if (At(s, "top_max_error") != 0) add("top counts short by at most", At(s, "top_max_error"));
   return t;
 }
-
-uint64_t Count(const json& v) { return v.is_number_unsigned() || v.is_number_integer() ? v.get<uint64_t>() : 0; }
 
 Status Chart(const std::string& name, const std::string& type, const json& s,
              std::vector<Block>* blocks) {
@@ -85,27 +84,27 @@ Status Chart(const std::string& name, const std::string& type, const json& s,
     const json& edges = At(histogram, "edges");
     const json& counts = At(histogram, "counts");
     if (!edges.is_array() || !counts.is_array() || edges.size() != counts.size() + 1) {
-      return Status::InvalidArgument("column \"" + name + "\": histogram: " +
-                                     "expected one more edge than counts");
+      return Status::InvalidArgument("column \"" + name +
+                                     "\": histogram: " + "expected one more edge than counts");
     }
     const EdgeScale scale(type, edges[0].get<double>());
-    Histogram h{name + ": values" + scale.title_suffix(), {}, Count(At(s, "nulls"))};
+    Histogram h{name + ": values" + scale.title_suffix(), {}, CountOf(At(s, "nulls"))};
     for (size_t i = 0; i < counts.size(); ++i) {
       h.bins.push_back(
-          {scale(edges[i].get<double>()), scale(edges[i + 1].get<double>()), Count(counts[i])});
+          {scale(edges[i].get<double>()), scale(edges[i + 1].get<double>()), CountOf(counts[i])});
     }
     blocks->push_back(std::move(h));
     return Status::OK();
   }
   const json& top = At(s, "top");
   if (!top.is_array()) return Status::OK();  // a numeric column with no finite value
-  BarChart bars{name + ": top values", {}, 0, Count(At(s, "nulls"))};
+  BarChart bars{name + ": top values", {}, 0, CountOf(At(s, "nulls"))};
   uint64_t listed = 0;
   for (const json& item : top) {
-    bars.bars.push_back({Cell(At(item, "value")), Count(At(item, "count"))});
+    bars.bars.push_back({Cell(At(item, "value")), CountOf(At(item, "count"))});
     listed += bars.bars.back().count;
   }
-  const uint64_t count = Count(At(s, "count"));
+  const uint64_t count = CountOf(At(s, "count"));
   bars.other_count = count > listed ? count - listed : 0;
   blocks->push_back(std::move(bars));
   return Status::OK();

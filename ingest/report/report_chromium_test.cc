@@ -56,8 +56,9 @@ TEST_CASE("a report opens in Chromium with no error or request, its bars matchin
                        {{{"rating", "drift"}, RowVerdict::kDrift},
                         {{"price", "possible"}, RowVerdict::kPossible},
                         {{image, "none"}, RowVerdict::kNone}}};
-  const ReportPage page{"Drift " + script,
-                        {{"Verdicts", {verdicts}}, {"Fields", {histogram, categories, rating, shelves}}}};
+  const ReportPage page{
+      "Drift " + script,
+      {{"Verdicts", {verdicts}}, {"Fields", {histogram, categories, rating, shelves}}}};
 
   std::vector<ExpectedBar> expected;
   for (size_t i = 0; i < histogram.bins.size(); ++i) {

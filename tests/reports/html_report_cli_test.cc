@@ -64,7 +64,8 @@ void CheckProfileBars(const json& profile, const json& seen) {
         expected.push_back({"count", item["count"]});
         listed += item["count"].get<uint64_t>();
       }
-      if (s["count"].get<uint64_t>() > listed) expected.push_back({"other", s["count"].get<uint64_t>() - listed});
+      if (s["count"].get<uint64_t>() > listed)
+        expected.push_back({"other", s["count"].get<uint64_t>() - listed});
     } else {
       continue;  // a numeric column with no finite value draws nothing
     }
@@ -184,7 +185,8 @@ TEST_CASE("the profile and drift pages of a changed shop open cleanly and draw t
   CHECK(bad.exit_code == 2);
   CHECK(bad.out.empty());
   CHECK(bad.err.find(nowhere) != std::string::npos);
-  const ProcessResult bad_drift = Gleaner({"drift", dir / "run1", dir / "run2", "--html", dir / "run1"});
+  const ProcessResult bad_drift =
+      Gleaner({"drift", dir / "run1", dir / "run2", "--html", dir / "run1"});
   CHECK(bad_drift.exit_code == 2);
   CHECK(bad_drift.err.find("--html") != std::string::npos);
 }

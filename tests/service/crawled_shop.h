@@ -42,7 +42,7 @@ inline void PrepareDemoJsonl(const std::string& data, const std::string& out) {
 // spread), crawled again and prepared into dir/run2. The site is returned,
 // still serving, for its catalogues.
 inline std::unique_ptr<demo::FixtureSite> PrepareBeforeAndAfterChange(int pages,
-                                                                       const TempDir& dir) {
+                                                                      const TempDir& dir) {
   demo::FixtureOptions options;
   options.pages = pages;
   std::unique_ptr<demo::FixtureSite> site;
