@@ -137,6 +137,26 @@ std::string Names(const ordered_json& list) {
   return text;
 }
 
+// The bins PSI and the numeric JS were computed over, with each side's
+// share: (-inf, e1], (e1, e2], ..., (ek, +inf) for the JSON's edges e1..ek.
+Table PsiBinTable(const ordered_json& bins) {
+  Table t{"PSI and JS bins (" + Cell(At(bins, "cut")) + ")", {"bin", "baseline", "current"}, {}};
+  const ordered_json& edges = At(bins, "edges");
+  const ordered_json& baseline = At(bins, "baseline_shares");
+  const ordered_json& current = At(bins, "current_shares");
+  if (!edges.is_array() || baseline.size() != edges.size() + 1 ||
+      current.size() != baseline.size()) {
+    return t;
+  }
+  for (size_t i = 0; i < baseline.size(); ++i) {
+    const std::string lower = i == 0 ? "-inf" : Cell(edges[i - 1]);
+    const std::string upper = i == edges.size() ? "+inf" : Cell(edges[i]);
+    t.rows.push_back({{"(" + lower + ", " + upper + (i == edges.size() ? ")" : "]"),
+                       Cell(baseline[i]), Cell(current[i])}});
+  }
+  return t;
+}
+
 // Every raw score of a field, by name, as the JSON has it.
 Table ScoreTable(const ordered_json& field) {
   Table t{"Scores", {"score", "value"}, {}};
@@ -152,8 +172,8 @@ Table ScoreTable(const ordered_json& field) {
     add("Wasserstein", At(n, "wasserstein"));
     add("baseline sd", At(n, "baseline_sd"));
     add("normalised Wasserstein (W/sd)", At(n, "normalized_wasserstein"));
-    add("PSI (" + Cell(At(At(n, "bins"), "cut")) + ", empty bins at " +
-            Cell(At(n, "psi_empty_share")) + ")",
+    const ordered_json& bins = At(n, "bins");
+    add("PSI (" + Cell(At(bins, "cut")) + ", empty bins at " + Cell(At(n, "psi_empty_share")) + ")",
         At(n, "psi"));
     add("Jensen–Shannon distance (base " + Cell(At(n, "jensen_shannon_base")) + ")",
         At(n, "jensen_shannon"));
@@ -166,6 +186,7 @@ Table ScoreTable(const ordered_json& field) {
     add("χ² statistic", At(chi, "statistic"));
     add("χ² dof", At(chi, "dof"));
     add("χ² p", At(chi, "p_value"));
+    add("χ² Yates-corrected", At(chi, "yates"));
     add("Jensen–Shannon distance (base " + Cell(At(c, "jensen_shannon_base")) + ")",
         At(c, "jensen_shannon"));
     const ordered_json& linf = At(c, "linf");
@@ -189,7 +210,10 @@ Table ScoreTable(const ordered_json& field) {
         ordered_json(Cell(At(nulls, "baseline_nulls")) + " / " + Cell(At(nulls, "baseline_rows"))));
     add("nulls / rows (current)",
         ordered_json(Cell(At(nulls, "current_nulls")) + " / " + Cell(At(nulls, "current_rows"))));
-    add("nulls χ² p", At(At(nulls, "chi_squared"), "p_value"));
+    const ordered_json& chi = At(nulls, "chi_squared");
+    add("nulls χ² (dof " + Cell(At(chi, "dof")) + ", Yates " + Cell(At(chi, "yates")) + ")",
+        At(chi, "statistic"));
+    add("nulls χ² p", At(chi, "p_value"));
     add("nulls p adjusted", At(At(field, "p_adjusted"), "nulls"));
   }
   return t;
@@ -301,7 +325,10 @@ Status FieldSection(const ordered_json& field, Section* out) {
   } else if (At(field, "categorical").is_object()) {
     GLEANER_RETURN_IF_ERROR(CategoricalChart(name, At(field, "categorical"), &s.blocks));
   }
-  s.blocks.push_back(ScoreTable(field));  // below the chart: the picture first
+  s.blocks.push_back(ScoreTable(field));  // after the chart: the picture first
+  if (At(field, "numeric").is_object()) {
+    s.blocks.push_back(PsiBinTable(At(At(field, "numeric"), "bins")));
+  }
   *out = std::move(s);
   return Status::OK();
 }

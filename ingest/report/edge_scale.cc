@@ -16,6 +16,13 @@ std::string UtcText(double micros) {
   return buf;
 }
 
+double EdgeScale::operator()(double value) const {
+  if (unit_ == 1) return value;
+  // Whole milliseconds: short labels; rounding keeps the edges ascending
+  // (equal at worst, which a bin allows).
+  return std::round((value - origin_) / 1e3) / (unit_ / 1e3);
+}
+
 EdgeScale::EdgeScale(const std::string& type, double first_edge) {
   if (type != "timestamp") return;
   origin_ = first_edge;

@@ -1,7 +1,7 @@
 // How a chart shows a field's numbers along its bins: as they are, or — for
 // timestamps, which profiles and drift documents hold as microseconds since
-// the Unix epoch — as seconds after the first edge, that edge written in UTC
-// in the chart's title. Pure; thread-safe.
+// the Unix epoch — as seconds after the first edge to the millisecond, that
+// edge written in UTC in the chart's title. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -16,7 +16,7 @@ class EdgeScale {
   // `type` is the field's type name ("timestamp", "double", ...).
   EdgeScale(const std::string& type, double first_edge);
 
-  double operator()(double value) const { return (value - origin_) / unit_; }
+  double operator()(double value) const;
   // What the title adds: "" or " (seconds after 2026-12-06 00:41:12Z)".
   const std::string& title_suffix() const { return suffix_; }
 
