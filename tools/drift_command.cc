@@ -1,8 +1,9 @@
-// `gleaner drift BASELINE_DIR CURRENT_DIR [--json] [--html FILE]`: what changed between two
-// prepared datasets, from their profile.json files (ingest/drift/profile_drift.h).
-// For people: a verdict table, fields by severity, then schema changes and
-// rows per split; --json prints the whole report, --html writes it as a page. Drift is a finding,
-// not a failure: exit 0 (2 for a missing or unreadable profile.json).
+// `gleaner drift BASELINE_DIR CURRENT_DIR [--json] [--html FILE]`: what
+// changed between two prepared datasets, from their profile.json files
+// (ingest/drift/profile_drift.h). For people: a verdict table, fields by
+// severity, then schema changes and rows per split; --json prints the whole
+// report; --html also writes it as a page (html_report_file.h). Drift is a
+// finding, not a failure: exit 0 (2 for a missing or unreadable profile.json).
 #include <cstdio>
 #include <iostream>
 

@@ -1,7 +1,8 @@
-// `gleaner profile DATASET_DIR [--json] [--html FILE]`: what a prepared dataset's columns
-// hold, read from its profile.json (written by every prepare). A table with a
-// row per column for people; --json prints the profile's summary (profile.json
-// without its sketches); --html also writes the HTML report (html_report_file.h).
+// `gleaner profile DATASET_DIR [--json] [--html FILE]`: what a prepared
+// dataset's columns hold, read from its profile.json (written by every
+// prepare). A table with a row per column for people; --json prints the
+// profile's summary (profile.json without its sketches); --html also writes
+// it as a page (html_report_file.h).
 #include <cmath>
 #include <cstdio>
 #include <iostream>
