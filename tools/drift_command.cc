@@ -1,8 +1,9 @@
-// `gleaner drift BASELINE_DIR CURRENT_DIR [--json]`: what changed between two
-// prepared datasets, from their profile.json files (ingest/drift/profile_drift.h).
-// For people: a verdict table, fields by severity, then schema changes and
-// rows per split; --json prints the whole report. Drift is a finding, not a
-// failure: exit 0 (2 for a missing or unreadable profile.json).
+// `gleaner drift BASELINE_DIR CURRENT_DIR [--json] [--html FILE]`: what
+// changed between two prepared datasets, from their profile.json files
+// (ingest/drift/profile_drift.h). For people: a verdict table, fields by
+// severity, then schema changes and rows per split; --json prints the whole
+// report; --html also writes it as a page (html_report_file.h). Drift is a
+// finding, not a failure: exit 0 (2 for a missing or unreadable profile.json).
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "ingest/profile/dataset_profile.h"
 #include "ingest/profile/kll_sketch.h"
 #include "tools/commands.h"
+#include "tools/html_report_file.h"
 #include "tools/output_format.h"
 
 namespace gleaner::tools {
@@ -116,7 +118,7 @@ void PrintReport(const ordered_json& report, std::ostream& out) {
 }
 
 Status CompareDatasets(const std::string& baseline_dir, const std::string& current_dir,
-                       bool as_json) {
+                       bool as_json, const std::string& html) {
   profile::DatasetProfile baseline, current;
   GLEANER_RETURN_IF_ERROR(ReadDatasetProfile(baseline_dir, &baseline));
   GLEANER_RETURN_IF_ERROR(ReadDatasetProfile(current_dir, &current));
@@ -124,9 +126,10 @@ Status CompareDatasets(const std::string& baseline_dir, const std::string& curre
   drift::ProfileDrift result;
   GLEANER_RETURN_IF_ERROR(drift::CompareProfiles(baseline, current, options, &result));
   ordered_json report = drift::ProfileDriftJson(result, options);
+  report["baseline"] = baseline_dir;
+  report["current"] = current_dir;
+  if (!html.empty()) GLEANER_RETURN_IF_ERROR(WriteDriftHtml(report, html));
   if (as_json) {
-    report["baseline"] = baseline_dir;
-    report["current"] = current_dir;
     std::cout << DumpJson(report, 2) << '\n';
   } else {
     PrintReport(report, std::cout);
@@ -140,6 +143,7 @@ void RegisterDrift(CLI::App& app, CommandResult* result) {
   struct Flags {
     std::string baseline, current;
     bool json = false;
+    std::string html;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -148,8 +152,10 @@ void RegisterDrift(CLI::App& app, CommandResult* result) {
       ->required();
   cmd->add_option("current", flags->current, "Current dataset directory")->required();
   cmd->add_flag("--json", flags->json, "Print the whole report as JSON");
+  cmd->add_option("--html", flags->html, "Also write the report as one self-contained HTML file");
   cmd->callback([flags, result] {
-    result->exit_code = Report(CompareDatasets(flags->baseline, flags->current, flags->json));
+    result->exit_code =
+        Report(CompareDatasets(flags->baseline, flags->current, flags->json, flags->html));
   });
 }
 

@@ -1,7 +1,8 @@
-// `gleaner profile DATASET_DIR [--json]`: what a prepared dataset's columns
-// hold, read from its profile.json (written by every prepare). A table with a
-// row per column for people; --json prints the profile's summary (profile.json
-// without its sketches).
+// `gleaner profile DATASET_DIR [--json] [--html FILE]`: what a prepared
+// dataset's columns hold, read from its profile.json (written by every
+// prepare). A table with a row per column for people; --json prints the
+// profile's summary (profile.json without its sketches); --html also writes
+// it as a page (html_report_file.h).
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "ingest/profile/dataset_profile.h"
 #include "ingest/shards/text_encoding.h"
 #include "tools/commands.h"
+#include "tools/html_report_file.h"
 #include "tools/output_format.h"
 
 namespace gleaner::tools {
@@ -76,10 +78,11 @@ void PrintTable(const json& doc, std::ostream& out) {
       << " past " << doc["errors"]["quantiles_exact_below"].get<int64_t>() - 1 << " values\n";
 }
 
-Status ShowProfile(const std::string& dataset_dir, bool as_json) {
+Status ShowProfile(const std::string& dataset_dir, bool as_json, const std::string& html) {
   profile::DatasetProfile profile;
   GLEANER_RETURN_IF_ERROR(ReadDatasetProfile(dataset_dir, &profile));
   const json summary = profile.SummaryJson();
+  if (!html.empty()) GLEANER_RETURN_IF_ERROR(WriteProfileHtml(dataset_dir, summary, html));
   if (as_json) {
     std::cout << DumpJson(nlohmann::ordered_json(summary), 2) << '\n';
   } else {
@@ -94,6 +97,7 @@ void RegisterProfile(CLI::App& app, CommandResult* result) {
   struct Flags {
     std::string dataset;
     bool json = false;
+    std::string html;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* cmd = app.add_subcommand(
@@ -101,8 +105,10 @@ void RegisterProfile(CLI::App& app, CommandResult* result) {
   cmd->add_option("dataset", flags->dataset, "Dataset directory (gleaner prepare --out)")
       ->required();
   cmd->add_flag("--json", flags->json, "Print the profile's summary as JSON");
-  cmd->callback(
-      [flags, result] { result->exit_code = Report(ShowProfile(flags->dataset, flags->json)); });
+  cmd->add_option("--html", flags->html, "Also write the profile as one self-contained HTML file");
+  cmd->callback([flags, result] {
+    result->exit_code = Report(ShowProfile(flags->dataset, flags->json, flags->html));
+  });
 }
 
 }  // namespace gleaner::tools

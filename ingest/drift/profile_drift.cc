@@ -1,8 +1,10 @@
 #include "ingest/drift/profile_drift.h"
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 
+#include "ingest/profile/equal_width_histogram.h"
 #include "schema/column_type.h"
 
 namespace gleaner::drift {
@@ -63,6 +65,14 @@ Status CompareColumns(const ColumnProfile& b, const ColumnProfile& c, FieldCompa
     if (!b.quantiles().empty() && !c.quantiles().empty()) {
       GLEANER_RETURN_IF_ERROR(CompareNumeric(FromSketch(b.quantiles()), FromSketch(c.quantiles()),
                                              &field->numeric.emplace()));
+      const double lower = std::min(b.quantiles().min(), c.quantiles().min());
+      const double upper = std::max(b.quantiles().max(), c.quantiles().max());
+      profile::EqualWidthHistogram bh =
+          profile::HistogramOf(b.quantiles(), lower, upper, profile::kHistogramBins);
+      inputs->histogram_edges = std::move(bh.edges);
+      inputs->baseline_histogram = std::move(bh.counts);
+      inputs->current_histogram =
+          profile::HistogramOf(c.quantiles(), lower, upper, profile::kHistogramBins).counts;
     }
   } else {
     inputs->baseline_exact = b.top().exact();

@@ -36,6 +36,11 @@ struct FieldInputs {
   // so a value dropped by a summary is not taken for a vanished one.
   bool baseline_exact = true, current_exact = true;
   int64_t baseline_max_error = 0, current_max_error = 0;  // categorical only
+  // Numeric, when both sides hold values: each side's rows over the same
+  // profile::kHistogramBins equal-width bins between the smaller min and the
+  // larger max (what a report overlays), from the sketches.
+  std::vector<double> histogram_edges;
+  std::vector<uint64_t> baseline_histogram, current_histogram;
 };
 
 struct SchemaChange {

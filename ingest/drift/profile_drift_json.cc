@@ -56,6 +56,11 @@ ordered_json NumericJson(const NumericDrift& d, const FieldInputs& in) {
       {"psi_empty_share", kPsiEmptyShare},
       {"jensen_shannon", d.jensen_shannon},
       {"jensen_shannon_base", 2},
+      {"histogram",
+       {{"cut", "equal width between the smaller min and the larger max"},
+        {"edges", in.histogram_edges},
+        {"baseline_counts", in.baseline_histogram},
+        {"current_counts", in.current_histogram}}},
   };
 }
 

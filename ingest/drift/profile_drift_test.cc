@@ -1,8 +1,8 @@
 // The drift between two dataset profiles built here from known values: the
 // comparison hands the statistics the right distributions (with exact
 // sketches, KS, Wasserstein, PSI, Jensen–Shannon and chi-squared equal SciPy's
-// on the raw values: scipy_oracle.py), counts nulls and rows per split, and
-// reports every field added, removed or retyped.
+// on the raw values: scipy_oracle.py; the overlay's bins NumPy's histogram), counts nulls and rows
+// per split, and reports every field added, removed or retyped.
 #include "ingest/drift/profile_drift.h"
 
 #include <catch2/catch.hpp>
@@ -129,6 +129,11 @@ TEST_CASE(
   CHECK(Near(x.psi, ox["psi"]));
   CHECK(Near(x.jensen_shannon, ox["jensen_shannon"]));
   CHECK(x.bin_edges == ox["edges"].get<std::vector<double>>());
+  // The overlay a report draws: both sides over the same 20 bins, NumPy's histogram.
+  CHECK(drift.inputs[0].baseline_histogram ==
+        ox["histogram_baseline"].get<std::vector<uint64_t>>());
+  CHECK(drift.inputs[0].current_histogram == ox["histogram_current"].get<std::vector<uint64_t>>());
+  CHECK(drift.inputs[0].histogram_edges.size() == 21);
 
   REQUIRE(drift.fields[1].categorical);
   const CategoricalDrift& color = *drift.fields[1].categorical;

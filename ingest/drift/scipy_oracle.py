@@ -51,6 +51,11 @@ def numeric(case):
         "edges": edges.tolist(), "baseline_shares": sa.tolist(), "current_shares": sb.tolist(),
         "psi": psi(sa, sb),
         "jensen_shannon": float(jensenshannon(sa, sb, base=2)),
+        # A report's overlay: 20 equal-width bins over both sides' range.
+        "histogram_baseline": np.histogram(a, bins=20, range=(min(a.min(), b.min()),
+                                                              max(a.max(), b.max())))[0].tolist(),
+        "histogram_current": np.histogram(b, bins=20, range=(min(a.min(), b.min()),
+                                                             max(a.max(), b.max())))[0].tolist(),
     }
 
 

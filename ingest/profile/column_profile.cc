@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "ingest/profile/equal_width_histogram.h"
 #include "ingest/profile/json_fields.h"
 
 namespace gleaner::profile {
@@ -154,19 +155,9 @@ json ColumnProfile::SummaryJson() const {
   out["quantiles"] = std::move(quantiles);
   out["quantiles_exact"] = quantiles_.exact();
 
-  const double lo = quantiles_.min(), hi = quantiles_.max();
-  const int bins = lo == hi ? 1 : kHistogramBins;
-  const double width = (hi - lo) / bins;
-  std::vector<double> edges;
-  for (int i = 0; i < bins; ++i) edges.push_back(i * width + lo);
-  edges.push_back(hi);
-  // Bin i holds edges[i] <= x < edges[i + 1]; the last one holds max too.
-  std::vector<uint64_t> counts(bins, 0);
-  for (const WeightedItem& item : quantiles_.SortedItems()) {
-    const auto bin = std::upper_bound(edges.begin(), edges.end(), item.value) - edges.begin() - 1;
-    counts[std::clamp<ptrdiff_t>(bin, 0, bins - 1)] += item.weight;
-  }
-  out["histogram"] = {{"edges", std::move(edges)}, {"counts", counts}};
+  EqualWidthHistogram histogram =
+      HistogramOf(quantiles_, quantiles_.min(), quantiles_.max(), kHistogramBins);
+  out["histogram"] = {{"edges", std::move(histogram.edges)}, {"counts", histogram.counts}};
   return out;
 }
 

@@ -11,10 +11,6 @@ constexpr double kBottomMargin = 40;  // the edge labels
 constexpr double kRightMargin = 24;
 constexpr double kMinLabelSpacing = 56;  // pixels between two edge labels
 
-std::string TickText(double value, TickFormat format) {
-  return format == TickFormat::kPercent ? Readable(100 * value) + "%" : Readable(value);
-}
-
 }  // namespace
 
 Status CheckBins(const std::vector<Bin>& bins, const std::string& what) {

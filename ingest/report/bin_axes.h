@@ -29,8 +29,6 @@ Status CheckBins(const std::vector<Bin>& bins, const std::string& what);
 // "[lower, upper)", or "[lower, upper]" for the last bin.
 std::string BinLabel(const std::vector<Bin>& bins, size_t index);
 
-enum class TickFormat { kCount, kPercent };  // shares are printed as percentages
-
 class BinAxes {
  public:
   // `bins` bars, then `extra_slots` more after a gap (a histogram's missing

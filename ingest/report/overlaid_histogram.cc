@@ -63,13 +63,7 @@ Status RenderOverlaidHistogram(const OverlaidHistogram& histogram, std::string* 
                .count = histogram.current[i].count,
                .share = current[i]});
   }
-  // The legend: a swatch in the series' colour and its name.
-  double x = axes.plot_left();
-  for (const char* series : {"baseline", "current"}) {
-    chart.Swatch(x, axes.legend_y() - 9, 10, series);
-    chart.Text(x + 14, axes.legend_y(), series, "legend", "start");
-    x += 90;
-  }
+  chart.Legend(axes.plot_left(), axes.legend_y(), {"baseline", "current"});
   *html += std::move(chart).Finish();
   return Status::OK();
 }

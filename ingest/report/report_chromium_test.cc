@@ -41,16 +41,24 @@ TEST_CASE("a report opens in Chromium with no error or request, its bars matchin
                              {image, 33},
                              {script, 7},
                              {"a label far longer than twenty-four characters", 1}},
-                            51};
+                            51,
+                            6};
   const OverlaidHistogram rating{
       "rating", {{1, 2, 10}, {2, 3, 30}, {3, 4, 60}}, {{1, 2, 250}, {2, 3, 250}, {3, 4, 500}}};
+  const PairedBarChart shelves{"shelf",
+                               {{"fiction", 70, 300},
+                                {script, 20, 0, ValueChange::kVanished},
+                                {"new arrivals", 0, 150, ValueChange::kAppeared}},
+                               100,
+                               500};
   const Table verdicts{"verdicts",
                        {"field", "verdict"},
                        {{{"rating", "drift"}, RowVerdict::kDrift},
                         {{"price", "possible"}, RowVerdict::kPossible},
                         {{image, "none"}, RowVerdict::kNone}}};
-  const ReportPage page{"Drift " + script,
-                        {{"Verdicts", {verdicts}}, {"Fields", {histogram, categories, rating}}}};
+  const ReportPage page{
+      "Drift " + script,
+      {{"Verdicts", {verdicts}}, {"Fields", {histogram, categories, rating, shelves}}}};
 
   std::vector<ExpectedBar> expected;
   for (size_t i = 0; i < histogram.bins.size(); ++i) {
@@ -64,6 +72,13 @@ TEST_CASE("a report opens in Chromium with no error or request, its bars matchin
     expected.push_back({1, "count", bar.label, bar.count, std::nullopt});
   }
   expected.push_back({1, "other", "(other values)", categories.other_count, std::nullopt});
+  expected.push_back({1, "missing", "(missing)", categories.missing, std::nullopt});
+  for (const PairedCount& value : shelves.values) {
+    expected.push_back({3, "baseline", value.label, value.baseline,
+                        static_cast<double>(value.baseline) / shelves.baseline_total});
+    expected.push_back({3, "current", value.label, value.current,
+                        static_cast<double>(value.current) / shelves.current_total});
+  }
   for (const auto& [series, bins] :
        {std::pair{"baseline", rating.baseline}, std::pair{"current", rating.current}}) {
     for (size_t i = 0; i < bins.size(); ++i) {

@@ -16,6 +16,7 @@
 #include "ingest/report/bar_chart.h"
 #include "ingest/report/histogram_chart.h"
 #include "ingest/report/overlaid_histogram.h"
+#include "ingest/report/paired_bar_chart.h"
 #include "ingest/report/table.h"
 
 namespace gleaner::report {
@@ -24,7 +25,8 @@ struct Paragraph {
   std::string text;
 };
 
-using Block = std::variant<Paragraph, Histogram, BarChart, OverlaidHistogram, Table>;
+using Block =
+    std::variant<Paragraph, Histogram, BarChart, OverlaidHistogram, PairedBarChart, Table>;
 
 struct Section {
   std::string heading;

@@ -165,6 +165,31 @@ TEST_CASE("overlaid versions whose bins differ are refused") {
   CHECK(html.empty());
 }
 
+TEST_CASE("paired counts adding up to more than their version's rows are refused") {
+  std::string html;
+  const Status s = RenderPairedBarChart({"p", {{"a", 3, 1}, {"b", 2, 1}}, 4, 10}, &html);
+  CHECK(s.IsInvalidArgument());
+  CHECK(s.message().find("\"p\"") != std::string::npos);
+  CHECK(html.empty());
+}
+
+TEST_CASE("a value held by one version only is marked after its label, whole in data-label") {
+  std::string html;
+  REQUIRE(RenderPairedBarChart({"p",
+                                {{"kept", 1, 1},
+                                 {"gone value", 2, 0, ValueChange::kVanished},
+                                 {"new value", 0, 3, ValueChange::kAppeared}},
+                                3,
+                                4},
+                               &html)
+              .ok());
+  CHECK(html.find(">gone value (gone)</text>") != std::string::npos);
+  CHECK(html.find(">new value (new)</text>") != std::string::npos);
+  CHECK(html.find(">kept</text>") != std::string::npos);
+  CHECK(html.find("data-label=\"new value\" data-count=\"3\" data-share=\"0.75\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("a table row without a cell per column fails the page, naming its section") {
   std::string html;
   const Status s = RenderPage(

@@ -39,6 +39,14 @@ void SvgChart::Swatch(double x, double y, double size, std::string_view css_clas
            "\"/>\n";
 }
 
+void SvgChart::Legend(double x, double y, std::initializer_list<std::string_view> series) {
+  for (std::string_view name : series) {
+    Swatch(x, y - 9, 10, name);
+    Text(x + 14, y, name, "legend", "start");
+    x += 90;
+  }
+}
+
 void SvgChart::Line(double x1, double y1, double x2, double y2, std::string_view css_class) {
   html_ += "<line class=\"" + EscapeHtml(css_class) + "\" x1=\"" + Coordinate(x1) + "\" y1=\"" +
            Coordinate(y1) + "\" x2=\"" + Coordinate(x2) + "\" y2=\"" + Coordinate(y2) + "\"/>\n";

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ class SvgChart {
   void Bar(const BarMark& bar);
   // A size x size square in `css_class`'s colour, for a legend (not a bar).
   void Swatch(double x, double y, double size, std::string_view css_class);
+  // A legend from (x, baseline y): per series a swatch in its colour and its name.
+  void Legend(double x, double y, std::initializer_list<std::string_view> series);
   void Line(double x1, double y1, double x2, double y2, std::string_view css_class);
   // `anchor` is the SVG text-anchor: "start", "middle" or "end".
   void Text(double x, double y, std::string_view text, std::string_view css_class,

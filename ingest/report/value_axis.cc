@@ -37,6 +37,10 @@ std::string Readable(double value) {
   return buf;
 }
 
+std::string TickText(double value, TickFormat format) {
+  return format == TickFormat::kPercent ? Readable(100 * value) + "%" : Readable(value);
+}
+
 std::string Exact(double value) {
   char buf[32];
   const auto result = std::to_chars(buf, buf + sizeof buf, value);

@@ -26,6 +26,9 @@ ValueAxis AxisFor(double largest);
 std::string Coordinate(double pixels);
 // A value as text for people: at most 6 significant digits ("0.125", "1.5e+07").
 std::string Readable(double value);
+enum class TickFormat { kCount, kPercent };  // shares are printed as percentages
+// A tick's label: the value, or 100 times it with "%".
+std::string TickText(double value, TickFormat format);
 // A value exactly, in the shortest form that reads back to the same double
 // (data-share, data-count: what tests compare with their inputs).
 std::string Exact(double value);

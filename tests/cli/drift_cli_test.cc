@@ -45,35 +45,11 @@ std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
   return touched;
 }
 
-void Crawl(const std::string& job, const std::string& data) {
-  ProcessResult crawl = Gleaner({"crawl", job, "--data", data});
-  INFO(crawl.err);
-  REQUIRE(crawl.exit_code == 0);
-}
-
 TEST_CASE("drift between two runs of a changed shop is found on the fields the change touched") {
-  demo::FixtureOptions options;
-  options.pages = 200;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-  const std::string data = dir / "data";
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run1");
-
-  // Every product's content changes (price + £0.99, stock + 1, reviews + 1 a
-  // generation); one generation moves the distributions by too little to see
-  // at 200 rows, twenty move prices by ~0.75 and reviews by ~1.4 of their spread.
-  demo::SiteChange change;
-  change.changed_fraction = 1;
-  for (int generation = 0; generation < 20; ++generation) {
-    REQUIRE(site->Change(change, nullptr).ok());
-  }
+  const std::unique_ptr<demo::FixtureSite> site = PrepareBeforeAndAfterChange(200, dir);
   const std::set<std::string> touched = TouchedFields(site->catalog_at(0), site->catalog());
   REQUIRE(touched == std::set<std::string>{"availability", "price", "reviews"});
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run2");
 
   const ProcessResult r = Gleaner({"drift", dir / "run1", dir / "run2", "--json"});
   INFO(r.err);

@@ -13,7 +13,8 @@ namespace gleaner::testing {
 
 // One document per report, in order: {console_errors: [text], requests:
 // [url], screenshot: path (REPORT.png beside it), bars: [{chart, series,
-// label, count, share, length}]} — open.mjs' header says what each holds.
+// label, count, share, length}], tables: [{caption, header, rows: [{verdict,
+// cells}]}]} — open.mjs' header says what each holds.
 // One browser opens them all: launching it takes seconds, so callers pass
 // every report they have at once.
 std::vector<nlohmann::json> OpenHtmlReports(const std::vector<std::string>& reports);
