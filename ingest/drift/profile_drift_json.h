@@ -11,7 +11,8 @@ namespace gleaner::drift {
 
 // {format, verdict (the worst field's; drift when the schema changed), counts {drift, possible,
 // none}, options {alpha, small_sample_max, thresholds}, fields [...] (by severity: drift, possible,
-// none; profile order within), schema [...], rows {split: {baseline, current, change}}}.
+// none; profile order within), schema [...], rows {split: {baseline, current, change}},
+// rows_by_key {available, key, exact, added, removed, changed, unchanged, columns [...]}}.
 // docs/drift.md describes every member.
 nlohmann::ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& options);
 
