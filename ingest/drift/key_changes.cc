@@ -107,8 +107,8 @@ KeyChanges CompareKeySamples(const std::optional<KeySample>& baseline,
   out.baseline_keys = std::llround(static_cast<double>(removed + common) * scale);
   out.current_keys = std::llround(static_cast<double>(added + common) * scale);
   for (size_t s = 0; s < shared.size(); ++s) {
-    out.columns.push_back({b.columns()[shared[s].first].name,
-                           Count(column_changes[s], common, scale, out.exact)});
+    out.columns.push_back(
+        {b.columns()[shared[s].first].name, Count(column_changes[s], common, scale, out.exact)});
   }
   return out;
 }

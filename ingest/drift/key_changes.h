@@ -36,7 +36,7 @@ struct KeyChanges {
   std::string unavailable_reason;  // when !available
   std::string key;                 // the split key both samples are keyed by
   bool exact = false;
-  int64_t sampled_keys = 0;  // keys of the union the counts come from
+  int64_t sampled_keys = 0;                  // keys of the union the counts come from
   double union_relative_standard_error = 0;  // of the union's estimated size; 0 when exact
   int64_t baseline_keys = 0, current_keys = 0;
   KeyCount added, removed, changed, unchanged;

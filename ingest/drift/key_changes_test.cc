@@ -7,18 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_key_hash.h"
+
 namespace gleaner::drift {
 namespace {
 
 using profile::KeySample;
 
-// SplitMix64: a well-mixed stand-in for split::KeyHash of key `k`.
-uint64_t KeyHashOf(uint64_t k) {
-  uint64_t z = k + 0x9e3779b97f4a7c15;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  return z ^ (z >> 31);
-}
+using testing::TestKeyHash;
 
 KeySample Empty(const std::string& key = "id") { return KeySample(key, {{"a", 0}, {"b", 1}}); }
 
@@ -35,7 +31,7 @@ using Dataset = std::map<uint64_t, std::vector<std::pair<int64_t, std::string>>>
 KeySample SampleOf(const Dataset& data) {
   KeySample sample = Empty();
   for (const auto& [key, rows] : data) {
-    for (const auto& [a, b] : rows) sample.Add(KeyHashOf(key), Row(a, b));
+    for (const auto& [a, b] : rows) sample.Add(TestKeyHash(key), Row(a, b));
   }
   return sample;
 }
@@ -81,7 +77,8 @@ Truth Compare(const Dataset& base, const Dataset& cur) {
   return t;
 }
 
-TEST_CASE("keys added, removed and changed are counted exactly while both datasets fit the sample") {
+TEST_CASE(
+    "keys added, removed and changed are counted exactly while both datasets fit the sample") {
   Dataset base, cur;
   Build(1500, 200, 300, &base, &cur);
   const Truth t = Compare(base, cur);
@@ -105,7 +102,8 @@ TEST_CASE("keys added, removed and changed are counted exactly while both datase
   CHECK(k.added.fraction == Approx(static_cast<double>(t.added) / 1800));
 }
 
-TEST_CASE("past the sample, keys added, removed and changed are estimated within their stated error") {
+TEST_CASE(
+    "past the sample, keys added, removed and changed are estimated within their stated error") {
   Dataset base, cur;
   Build(200000, 30000, 20000, &base, &cur);
   const Truth t = Compare(base, cur);
@@ -122,8 +120,7 @@ TEST_CASE("past the sample, keys added, removed and changed are estimated within
               << "), true " << truth);
     const double p = static_cast<double>(truth) / of;
     CHECK(std::abs(c.fraction - p) <= 4 * c.standard_error);
-    const double relative =
-        std::hypot(c.standard_error / p, k.union_relative_standard_error);
+    const double relative = std::hypot(c.standard_error / p, k.union_relative_standard_error);
     CHECK(std::abs(static_cast<double>(c.keys - truth)) <= 4 * relative * truth);
   };
   within(k.added, t.added, union_keys, "added");

@@ -11,13 +11,12 @@
 #include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
-#include <optional>
-
 #include "ingest/profile/column_profile.h"
 #include "ingest/profile/key_sample.h"
 #include "schema/gleaner.pb.h"

@@ -121,7 +121,8 @@ Status HyperLogLog::FromJson(const nlohmann::json& json, const std::string& wher
   }
   if (json.contains("exact_hashes")) {
     std::vector<uint64_t> hashes;
-    GLEANER_RETURN_IF_ERROR(ReadHexWords(json["exact_hashes"], "exact_hashes", 16, kExactLimit, where, &hashes));
+    GLEANER_RETURN_IF_ERROR(
+        ReadHexWords(json["exact_hashes"], "exact_hashes", 16, kExactLimit, where, &hashes));
     out->exact_.insert(hashes.begin(), hashes.end());
     if (out->exact_.size() != hashes.size()) return error("exact_hashes: a hash repeats");
     return Status::OK();

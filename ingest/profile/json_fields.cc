@@ -55,7 +55,8 @@ Status ReadMinMax(const nlohmann::json& json, const std::string& where, double* 
 }
 
 void AppendHex(uint64_t value, int digits, std::string* out) {
-  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out->push_back(kHex[(value >> shift) & 0xf]);
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    out->push_back(kHex[(value >> shift) & 0xf]);
 }
 
 Status ReadHexWords(const nlohmann::json& json, const std::string& what, int digits,
@@ -65,8 +66,8 @@ Status ReadHexWords(const nlohmann::json& json, const std::string& what, int dig
   const std::string& text = json.get_ref<const std::string&>();
   const size_t width = static_cast<size_t>(digits);
   if (text.size() % width != 0 || text.size() / width > max_words) {
-    return InvalidAt(where, what + ": expected at most " + std::to_string(max_words) + " words of " +
-                                std::to_string(digits) + " hex digits each, got " +
+    return InvalidAt(where, what + ": expected at most " + std::to_string(max_words) +
+                                " words of " + std::to_string(digits) + " hex digits each, got " +
                                 std::to_string(text.size()) + " characters");
   }
   out->reserve(text.size() / width);

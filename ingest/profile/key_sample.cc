@@ -120,8 +120,9 @@ Status KeySample::FromJson(const json& in, const std::string& where,
   }
   for (size_t i = 0; i < names.size(); ++i) {
     size_t index = 0;
-    while (index < columns.size() &&
-           !(names[i].is_string() && names[i].get_ref<const std::string&>() == columns[index].name)) {
+    while (
+        index < columns.size() &&
+        !(names[i].is_string() && names[i].get_ref<const std::string&>() == columns[index].name)) {
       ++index;
     }
     if (index == columns.size()) {
@@ -142,8 +143,8 @@ Status KeySample::FromJson(const json& in, const std::string& where,
     if (hashes[i - 1] >= hashes[i]) return InvalidAt(where, "hashes: expected ascending, distinct");
   }
   if (!out->complete_ && hashes.size() != kCapacity) {
-    return InvalidAt(where, "hashes: an incomplete sample holds exactly " +
-                                std::to_string(kCapacity) + " keys");
+    return InvalidAt(
+        where, "hashes: an incomplete sample holds exactly " + std::to_string(kCapacity) + " keys");
   }
   const json& rows = Member(in, "rows");
   if (!rows.is_array() || rows.size() != hashes.size()) {
@@ -157,7 +158,8 @@ Status KeySample::FromJson(const json& in, const std::string& where,
   for (size_t c = 0; c < content.size(); ++c) {
     const std::string what = "content[" + std::to_string(c) + "]";
     GLEANER_RETURN_IF_ERROR(ReadHexWords(content[c], what, 8, kCapacity, where, &words[c]));
-    if (words[c].size() != hashes.size()) return InvalidAt(where, what + ": expected one hash per key");
+    if (words[c].size() != hashes.size())
+      return InvalidAt(where, what + ": expected one hash per key");
   }
   for (size_t i = 0; i < hashes.size(); ++i) {
     if (!IsCount(rows[i]) || rows[i].get<uint64_t>() == 0 ||

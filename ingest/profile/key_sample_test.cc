@@ -7,23 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/test_key_hash.h"
+
 namespace gleaner::profile {
 namespace {
 
 using nlohmann::json;
 using schema::ColumnType;
 
-const std::vector<ColumnDescription> kColumns = {{"n", ColumnType::kInt64, false},
-                                                 {"s", ColumnType::kString, false},
-                                                 {"fetch_time", ColumnType::kTimestampMicros, false}};
+const std::vector<ColumnDescription> kColumns = {
+    {"n", ColumnType::kInt64, false},
+    {"s", ColumnType::kString, false},
+    {"fetch_time", ColumnType::kTimestampMicros, false}};
 
-// SplitMix64: a well-mixed stand-in for split::KeyHash of key `k`.
-uint64_t KeyHashOf(uint64_t k) {
-  uint64_t z = k + 0x9e3779b97f4a7c15;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  return z ^ (z >> 31);
-}
+using testing::TestKeyHash;
 
 KeySample Empty() { return KeySample("id", {{"n", 0}, {"s", 1}}); }
 
@@ -40,7 +37,7 @@ TEST_CASE("a key sample of fewer keys than its capacity holds every key with its
   KeySample sample = Empty();
   std::map<uint64_t, int64_t> rows;  // the oracle: rows per key, counted here
   for (int64_t i = 0; i < 5000; ++i) {
-    const uint64_t key = KeyHashOf(static_cast<uint64_t>(i % 1500));
+    const uint64_t key = TestKeyHash(static_cast<uint64_t>(i % 1500));
     sample.Add(key, Row(i));
     ++rows[key];
   }
@@ -49,12 +46,13 @@ TEST_CASE("a key sample of fewer keys than its capacity holds every key with its
   for (const auto& [key, entry] : sample.entries()) CHECK(entry.rows == rows.at(key));
 }
 
-TEST_CASE("a key sample past its capacity keeps the smallest key hashes and says it is incomplete") {
+TEST_CASE(
+    "a key sample past its capacity keeps the smallest key hashes and says it is incomplete") {
   KeySample sample = Empty();
   std::vector<uint64_t> all;
   for (uint64_t k = 0; k < 50000; ++k) {
-    sample.Add(KeyHashOf(k), Row(static_cast<int64_t>(k)));
-    all.push_back(KeyHashOf(k));
+    sample.Add(TestKeyHash(k), Row(static_cast<int64_t>(k)));
+    all.push_back(TestKeyHash(k));
   }
   std::sort(all.begin(), all.end());
   all.resize(KeySample::kCapacity);
@@ -97,7 +95,7 @@ TEST_CASE("merging key samples of parts, in any order, gives the sample of the w
   // Keys shared between parts (rows of one key in several shards) included.
   const auto part = [](int64_t from, int64_t to, uint64_t keys) {
     KeySample s = Empty();
-    for (int64_t i = from; i < to; ++i) s.Add(KeyHashOf(static_cast<uint64_t>(i) % keys), Row(i));
+    for (int64_t i = from; i < to; ++i) s.Add(TestKeyHash(static_cast<uint64_t>(i) % keys), Row(i));
     return s;
   };
   for (uint64_t keys : {uint64_t{900}, uint64_t{30000}}) {
@@ -121,7 +119,8 @@ TEST_CASE("merging key samples of parts, in any order, gives the sample of the w
 
 TEST_CASE("a key sample reads back from its JSON, and bad JSON is refused naming the field") {
   KeySample sample = Empty();
-  for (int64_t i = 0; i < 20000; ++i) sample.Add(KeyHashOf(static_cast<uint64_t>(i % 9000)), Row(i));
+  for (int64_t i = 0; i < 20000; ++i)
+    sample.Add(TestKeyHash(static_cast<uint64_t>(i % 9000)), Row(i));
   KeySample back;
   REQUIRE(KeySample::FromJson(sample.ToJson(), "p.json", kColumns, &back).ok());
   CHECK(back.entries() == sample.entries());
