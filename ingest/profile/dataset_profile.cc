@@ -79,13 +79,14 @@ Status DatasetProfile::Merge(const DatasetProfile& other) {
                                    std::to_string(other.columns_.size()) + " columns into one of " +
                                    std::to_string(columns_.size()));
   }
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    GLEANER_RETURN_IF_ERROR(columns_[i].Merge(other.columns_[i]));
-  }
+  // First: a key sample keyed otherwise refuses before anything merged.
   if (keys_ && other.keys_) {
     GLEANER_RETURN_IF_ERROR(keys_->Merge(*other.keys_));
   } else {
     keys_.reset();  // the sample of only some of the rows would misreport the rest
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    GLEANER_RETURN_IF_ERROR(columns_[i].Merge(other.columns_[i]));
   }
   for (size_t s = 0; s < rows_.size(); ++s) rows_[s] += other.rows_[s];
   return Status::OK();

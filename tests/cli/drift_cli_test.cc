@@ -217,8 +217,9 @@ TEST_CASE("drift between two runs of a changed shop is found on the fields the c
         std::string::npos);
 }
 
-TEST_CASE("drift by key counts the products a re-crawl added, removed and changed; "
-          "drift --runs of the store equals drift of the prepared datasets") {
+TEST_CASE(
+    "drift by key counts the products a re-crawl added, removed and changed, and drift --runs "
+    "of the store equals drift of the prepared datasets") {
   demo::FixtureOptions options;
   options.pages = 120;
   std::unique_ptr<demo::FixtureSite> site;
@@ -265,8 +266,8 @@ TEST_CASE("drift by key counts the products a re-crawl added, removed and change
   const json by_dirs = json::parse(dirs.out);
   CheckRowsByKey(by_dirs["rows_by_key"], oracle);
 
-  const ProcessResult runs = Gleaner({"drift", "--job", "demo", "--runs", "1,2", "--rules",
-                                      kDemoRules, "--data", data, "--json"});
+  const ProcessResult runs = Gleaner(
+      {"drift", "--job", "demo", "--runs", "1,2", "--rules", kDemoRules, "--data", data, "--json"});
   INFO(runs.err);
   REQUIRE(runs.exit_code == 0);
   const json by_runs = json::parse(runs.out);
