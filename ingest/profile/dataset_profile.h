@@ -57,7 +57,8 @@ class DatasetProfile {
   // sketches' stated errors and exact-below thresholds}, columns [{name,
   // type, categorical, summary, sketches}], keys (KeySample::ToJson; optional)}.
   nlohmann::json ToJson() const;
-  // The same without each column's sketches: what `gleaner profile --json` prints.
+  // The same without each column's sketches and the key sample: what
+  // `gleaner profile --json` prints.
   nlohmann::json SummaryJson() const;
   // Rebuilds a profile from ToJson's output; InvalidArgument naming `where`
   // and the field, for anything a profile could not hold.
