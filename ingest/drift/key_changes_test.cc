@@ -77,12 +77,18 @@ Truth Compare(const Dataset& base, const Dataset& cur) {
   return t;
 }
 
+// Build's datasets compared from their samples, and *truth from their rows.
+KeyChanges CompareBuilt(uint64_t n, uint64_t removed, uint64_t added, Truth* truth) {
+  Dataset base, cur;
+  Build(n, removed, added, &base, &cur);
+  *truth = Compare(base, cur);
+  return CompareKeySamples(SampleOf(base), SampleOf(cur));
+}
+
 TEST_CASE(
     "keys added, removed and changed are counted exactly while both datasets fit the sample") {
-  Dataset base, cur;
-  Build(1500, 200, 300, &base, &cur);
-  const Truth t = Compare(base, cur);
-  const KeyChanges k = CompareKeySamples(SampleOf(base), SampleOf(cur));
+  Truth t;
+  const KeyChanges k = CompareBuilt(1500, 200, 300, &t);
   REQUIRE(k.available);
   CHECK(k.exact);
   CHECK(k.key == "id");
@@ -104,10 +110,8 @@ TEST_CASE(
 
 TEST_CASE(
     "past the sample, keys added, removed and changed are estimated within their stated error") {
-  Dataset base, cur;
-  Build(200000, 30000, 20000, &base, &cur);
-  const Truth t = Compare(base, cur);
-  const KeyChanges k = CompareKeySamples(SampleOf(base), SampleOf(cur));
+  Truth t;
+  const KeyChanges k = CompareBuilt(200000, 30000, 20000, &t);
   REQUIRE(k.available);
   CHECK_FALSE(k.exact);
   CHECK(k.sampled_keys == static_cast<int64_t>(KeySample::kCapacity));

@@ -131,16 +131,32 @@ void Crawl(const std::string& job, const std::string& data) {
   REQUIRE(crawl.exit_code == 0);
 }
 
-TEST_CASE("drift between two runs of a changed shop is found on the fields the change touched") {
-  demo::FixtureOptions options;
-  options.pages = 200;
+// A fixture shop of `pages` products, the demo job crawled from it into the
+// store dir/data (run 1) and prepared into dir/run1 as JSON lines.
+struct CrawledRun {
+  explicit CrawledRun(int pages) {
+    demo::FixtureOptions options;
+    options.pages = pages;
+    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+    job = WriteJob(dir, "demo.yaml", DemoJob(*site));
+    Crawl(job, data);
+    PrepareDemoJsonl(data, dir / "run1");
+  }
+  // The job's next run, prepared into dir/run2.
+  void Recrawl() {
+    Crawl(job, data);
+    PrepareDemoJsonl(data, dir / "run2");
+  }
   std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
+  std::string job;
   const std::string data = dir / "data";
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run1");
+};
+
+TEST_CASE("drift between two runs of a changed shop is found on the fields the change touched") {
+  CrawledRun shop(200);
+  const auto& site = shop.site;
+  const TempDir& dir = shop.dir;
 
   // Every product's content changes (price + £0.99, stock + 1, reviews + 1 a
   // generation); one generation moves the distributions by too little to see
@@ -152,8 +168,7 @@ TEST_CASE("drift between two runs of a changed shop is found on the fields the c
   }
   const std::set<std::string> touched = TouchedFields(site->catalog_at(0), site->catalog());
   REQUIRE(touched == std::set<std::string>{"availability", "price", "reviews"});
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run2");
+  shop.Recrawl();
 
   const ProcessResult r = Gleaner({"drift", dir / "run1", dir / "run2", "--json"});
   INFO(r.err);
@@ -220,23 +235,17 @@ TEST_CASE("drift between two runs of a changed shop is found on the fields the c
 TEST_CASE(
     "drift by key counts the products a re-crawl added, removed and changed, and drift --runs "
     "of the store equals drift of the prepared datasets") {
-  demo::FixtureOptions options;
-  options.pages = 120;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  TempDir dir;
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-  const std::string data = dir / "data";
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run1");
+  CrawledRun shop(120);
+  const auto& site = shop.site;
+  const TempDir& dir = shop.dir;
+  const std::string& data = shop.data;
 
   demo::SiteChange change;
   change.removed = {4, 9, 33, 57};
   change.changed = {12, 13, 14};
   change.added = 6;
   REQUIRE(site->Change(change, nullptr).ok());
-  Crawl(job, data);
-  PrepareDemoJsonl(data, dir / "run2");
+  shop.Recrawl();
 
   const KeyOracle oracle =
       ExpectedKeyChanges(dir / "run1", dir / "run2", site->catalog_at(0), site->catalog());
