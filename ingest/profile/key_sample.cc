@@ -25,13 +25,14 @@ KeySample::KeySample(std::string key, std::vector<ComparedColumn> columns)
     : key_(std::move(key)), columns_(std::move(columns)) {}
 
 void KeySample::Add(uint64_t key_hash, const std::vector<v1::Value>& row) {
+  // Full: a key above every kept one stays out (and one below evicts the
+  // largest) — past the first few thousand rows, most rows stop here.
+  if (entries_.size() >= kCapacity && key_hash > entries_.rbegin()->first) {
+    complete_ = false;
+    return;
+  }
   auto it = entries_.find(key_hash);
   if (it == entries_.end()) {
-    // Full: a key above every kept one stays out (and one below evicts the largest).
-    if (entries_.size() >= kCapacity && key_hash > entries_.rbegin()->first) {
-      complete_ = false;
-      return;
-    }
     it = entries_.emplace(key_hash, Entry{0, std::vector<uint32_t>(columns_.size())}).first;
   }
   Entry& entry = it->second;
