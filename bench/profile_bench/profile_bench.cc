@@ -114,7 +114,7 @@ Status ProfileOnly(uint64_t count, uint64_t* rows) {
           break;
       }
     }
-    GLEANER_RETURN_IF_ERROR(profiler.Write(split::Split::kTrain, row));
+    GLEANER_RETURN_IF_ERROR(profiler.Write(split::Split::kTrain, h, row));
   }
   *rows = count;
   return Status::OK();

@@ -154,6 +154,7 @@ Status CompareProfiles(const profile::DatasetProfile& baseline,
         {profile::kProfileSplits[split], baseline.rows()[split], current.rows()[split]});
   }
   out->rows.push_back({"total", baseline.total_rows(), current.total_rows()});
+  out->keys = CompareKeySamples(baseline.keys(), current.keys());
   return Status::OK();
 }
 

@@ -3,8 +3,10 @@
 // of field_comparison.h — a numeric field's KLL sketches as weighted samples,
 // a string field's frequent-item counts as categories, every field's nulls —
 // judged together (field_verdict.h, Benjamini–Hochberg across all fields);
-// plus schema drift (a field added, removed or retyped: each one a finding)
-// and the rows per split. Computed from the profiles alone, so its cost
+// plus schema drift (a field added, removed or retyped: each one a finding),
+// the rows per split, and the rows by split key (key_changes.h: reported,
+// never a verdict — a live site's rows change between crawls without the
+// data drifting). Computed from the profiles alone, so its cost
 // depends on the columns and the sketches, never on the rows. Pure function;
 // thread-safe; the result owns its data.
 #pragma once
@@ -15,6 +17,7 @@
 
 #include "common/status.h"
 #include "ingest/drift/field_verdict.h"
+#include "ingest/drift/key_changes.h"
 #include "ingest/profile/dataset_profile.h"
 
 namespace gleaner::drift {
@@ -64,6 +67,7 @@ struct ProfileDrift {
   std::vector<FieldJudgement> judgements;
   std::vector<SchemaChange> schema;  // baseline's order (removed, retyped), then added
   std::vector<RowCount> rows;        // kProfileSplits, then "total"
+  KeyChanges keys;
 };
 
 // InvalidArgument only for a profile whose sketches break the statistics'

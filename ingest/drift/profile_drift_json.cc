@@ -106,6 +106,41 @@ ordered_json NullsJson(const NullRateChange& n) {
           {"chi_squared", ChiSquaredJson(n.chi_squared)}};
 }
 
+ordered_json KeyCountJson(const KeyCount& c) {
+  return {{"keys", c.keys}, {"fraction", c.fraction}, {"standard_error", c.standard_error}};
+}
+
+// Rows by split key: counts of keys, each with its fraction and that
+// fraction's standard error (0 when exact).
+ordered_json KeyChangesJson(const KeyChanges& k) {
+  if (!k.available) return {{"available", false}, {"reason", k.unavailable_reason}};
+  ordered_json columns = ordered_json::array();
+  for (const ColumnKeyChanges& c : k.columns) {
+    ordered_json column = {{"column", c.column}};
+    column.update(KeyCountJson(c.changed));
+    columns.push_back(std::move(column));
+  }
+  return {{"available", true},
+          {"key", k.key},
+          {"exact", k.exact},
+          {"sampled_keys", k.sampled_keys},
+          {"capacity", profile::KeySample::kCapacity},
+          {"estimate",
+           k.exact ? "exact: every key of both datasets"
+                   : "fraction p of the union's sampled_keys smallest key hashes (standard error "
+                     "sqrt(p(1-p)/sampled_keys)) times the union's size (k-1)/h_k"},
+          {"union_relative_standard_error", k.union_relative_standard_error},
+          {"baseline_keys", k.baseline_keys},
+          {"current_keys", k.current_keys},
+          {"added", KeyCountJson(k.added)},
+          {"removed", KeyCountJson(k.removed)},
+          {"changed", KeyCountJson(k.changed)},
+          {"unchanged", KeyCountJson(k.unchanged)},
+          {"rows_changed", KeyCountJson(k.rows_changed)},
+          {"columns", columns},
+          {"compared", "the rules' fields; source_url and fetch_time are not compared"}};
+}
+
 }  // namespace
 
 std::vector<size_t> BySeverity(const ProfileDrift& drift) {
@@ -171,6 +206,7 @@ ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& o
       {"fields", fields},
       {"schema", schema},
       {"rows", rows},
+      {"rows_by_key", KeyChangesJson(drift.keys)},
   };
 }
 

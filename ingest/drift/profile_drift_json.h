@@ -13,7 +13,8 @@ namespace gleaner::drift {
 // added, removed or retyped), counts {drift, possible, none}, options {alpha,
 // small_sample_max, thresholds}, fields [...] (by severity: drift, possible,
 // none; profile order within; `ignored` and `thresholds` for the fields
-// options.fields names), schema [...], rows {split: {baseline, current, change}}}.
+// options.fields names), schema [...], rows {split: {baseline, current, change}},
+// rows_by_key {available, key, exact, added, removed, changed, unchanged, columns [...]}}.
 // docs/drift.md describes every member.
 nlohmann::ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& options);
 

@@ -175,9 +175,14 @@ class Pipeline {
     return spill_.Create(dir + name);
   }
 
-  // The split hash of a cleaned row: its group's value, its key fields, or
-  // its identity.
+  // The split hash of a cleaned row: of its split key (SplitKeyBytes).
   uint64_t SplitHashOf(const SpilledRow& row) {
+    return split::SplitHash(rules_.split.seed, SplitKeyBytes(row));
+  }
+
+  // The canonical bytes of a cleaned row's split key: its group's value, its
+  // key fields, or its identity (in key_bytes_, until the next call).
+  const std::string& SplitKeyBytes(const SpilledRow& row) {
     key_bytes_.clear();
     if (split_group_ >= 0) {
       split::AppendKeyBytes(row.values[split_group_], &key_bytes_);
@@ -198,7 +203,7 @@ class Pipeline {
       part.set_int_value(row.index_in_page);
       split::AppendKeyBytes(part, &key_bytes_);
     }
-    return split::SplitHash(rules_.split.seed, key_bytes_);
+    return key_bytes_;
   }
 
   Status FirstPass(storage::StoreReader* reader, std::string_view job) {
@@ -438,17 +443,19 @@ class Pipeline {
           Clip(o, GroupOf(o, row), &row.values[o.field]);
         }
       }
+      const std::string& key = SplitKeyBytes(row);
       const split::Split split =
-          cuts_ != nullptr
-              ? cuts_->Assign(class_ids_.NameOf(strata_[i]), split_hashes_[i])
-              : split::AssignByHash(SplitHashOf(row), rules_.split.train, rules_.split.validation);
+          cuts_ != nullptr ? cuts_->Assign(class_ids_.NameOf(strata_[i]), split_hashes_[i])
+                           : split::AssignByHash(split::SplitHash(rules_.split.seed, key),
+                                                 rules_.split.train, rules_.split.validation);
+      const uint64_t key_hash = split::KeyHash(key);
       if (metadata) {
         row.values.emplace_back().set_string_value(row.source_url);
         row.values.emplace_back().set_timestamp_micros(row.fetch_time_micros);
       }
       ++report_->split_rows[static_cast<int>(split)];
       if (cuts_ != nullptr) ++class_rows_[strata_[i]][static_cast<int>(split)];
-      GLEANER_RETURN_IF_ERROR(sink_->Write(split, row.values));
+      GLEANER_RETURN_IF_ERROR(sink_->Write(split, key_hash, row.values));
     }
     return status;
   }

@@ -28,15 +28,20 @@ struct QuarantinedRow {
 class DatasetSink {
  public:
   virtual ~DatasetSink() = default;
-  // `row` holds one value per output column (OutputColumns in dataset_pipeline.h).
-  virtual Status Write(split::Split split, const std::vector<v1::Value>& row) = 0;
+  // `row` holds one value per output column (OutputColumns in dataset_pipeline.h);
+  // `key_hash` is split::KeyHash of its split key (its group's value with a
+  // split group), the same for every row of that key in any dataset.
+  virtual Status Write(split::Split split, uint64_t key_hash,
+                       const std::vector<v1::Value>& row) = 0;
   virtual Status Quarantine(const QuarantinedRow& row) = 0;
 };
 
 // Keeps nothing: a dry run wants only the pipeline's PrepareReport.
 class DiscardingSink : public DatasetSink {
  public:
-  Status Write(split::Split, const std::vector<v1::Value>&) override { return Status::OK(); }
+  Status Write(split::Split, uint64_t, const std::vector<v1::Value>&) override {
+    return Status::OK();
+  }
   Status Quarantine(const QuarantinedRow&) override { return Status::OK(); }
 };
 

@@ -61,7 +61,8 @@ Status DatasetWriter::Append(ShardSet set, const std::vector<v1::Value>& row) {
   return Status::OK();
 }
 
-Status DatasetWriter::Write(split::Split split, const std::vector<v1::Value>& row) {
+Status DatasetWriter::Write(split::Split split, uint64_t /*key_hash*/,
+                            const std::vector<v1::Value>& row) {
   return Append(static_cast<ShardSet>(static_cast<int>(split)), row);
 }
 

@@ -38,7 +38,8 @@ class DatasetWriter : public DatasetSink {
                 DatasetWriterOptions options);
   ~DatasetWriter() override;
 
-  Status Write(split::Split split, const std::vector<v1::Value>& row) override;
+  Status Write(split::Split split, uint64_t /*key_hash*/,
+               const std::vector<v1::Value>& row) override;
   Status Quarantine(const QuarantinedRow& row) override;
   // Closes the open shards (writing the empty ones). Call once, after the last row.
   Status Finish();

@@ -20,12 +20,27 @@ std::vector<profile::ColumnDescription> ProfileColumns(const rules::RulesConfig&
   return columns;
 }
 
-ProfilingSink::ProfilingSink(const rules::RulesConfig& rules, DatasetSink* next)
-    : profile_(ProfileColumns(rules)), next_(next) {}
+profile::KeySample EmptyKeySample(const rules::RulesConfig& rules) {
+  std::string key;
+  if (!rules.split.group.empty()) {
+    key = "group " + rules.split.group;
+  } else if (rules.split.key.empty()) {
+    key = "record";
+  } else {
+    for (const std::string& name : rules.split.key) key += (key.empty() ? "" : "+") + name;
+  }
+  std::vector<profile::ComparedColumn> columns;
+  for (size_t i = 0; i < rules.fields.size(); ++i) columns.push_back({rules.fields[i].name, i});
+  return profile::KeySample(std::move(key), std::move(columns));
+}
 
-Status ProfilingSink::Write(split::Split split, const std::vector<v1::Value>& row) {
-  profile_.AddRow(static_cast<size_t>(split), row);
-  return next_->Write(split, row);
+ProfilingSink::ProfilingSink(const rules::RulesConfig& rules, DatasetSink* next)
+    : profile_(ProfileColumns(rules), EmptyKeySample(rules)), next_(next) {}
+
+Status ProfilingSink::Write(split::Split split, uint64_t key_hash,
+                            const std::vector<v1::Value>& row) {
+  profile_.AddKeyedRow(static_cast<size_t>(split), key_hash, row);
+  return next_->Write(split, key_hash, row);
 }
 
 Status ProfilingSink::Quarantine(const QuarantinedRow& row) { return next_->Quarantine(row); }

@@ -26,7 +26,9 @@ json StatedErrors() {
           {"quantile_rank_error_double_sided", KllSketch::kDoubleSidedRankError},
           {"top_exact_below", FrequentItems::kCapacity + 1},
           {"top_max_error_bound", "total / " + std::to_string(FrequentItems::kCapacity + 1)},
-          {"top_value_bytes", FrequentItems::kMaxValueBytes}};
+          {"top_value_bytes", FrequentItems::kMaxValueBytes},
+          {"key_sample_capacity", KeySample::kCapacity},
+          {"key_sample_fraction_standard_error", "sqrt(p * (1 - p) / capacity)"}};
 }
 
 Status ReadDescription(const json& in, const std::string& where, ColumnDescription* out) {
@@ -55,9 +57,20 @@ DatasetProfile::DatasetProfile(const std::vector<ColumnDescription>& columns) {
   for (const ColumnDescription& c : columns) columns_.emplace_back(c);
 }
 
+DatasetProfile::DatasetProfile(const std::vector<ColumnDescription>& columns, KeySample keys)
+    : DatasetProfile(columns) {
+  keys_ = std::move(keys);
+}
+
 void DatasetProfile::AddRow(size_t split, const std::vector<v1::Value>& row) {
   ++rows_[split];
   for (size_t i = 0; i < columns_.size() && i < row.size(); ++i) columns_[i].Add(row[i]);
+}
+
+void DatasetProfile::AddKeyedRow(size_t split, uint64_t key_hash,
+                                 const std::vector<v1::Value>& row) {
+  AddRow(split, row);
+  keys_->Add(key_hash, row);
 }
 
 Status DatasetProfile::Merge(const DatasetProfile& other) {
@@ -65,6 +78,12 @@ Status DatasetProfile::Merge(const DatasetProfile& other) {
     return Status::InvalidArgument("cannot merge a profile of " +
                                    std::to_string(other.columns_.size()) + " columns into one of " +
                                    std::to_string(columns_.size()));
+  }
+  // First: a key sample keyed otherwise refuses before anything merged.
+  if (keys_ && other.keys_) {
+    GLEANER_RETURN_IF_ERROR(keys_->Merge(*other.keys_));
+  } else {
+    keys_.reset();  // the sample of only some of the rows would misreport the rest
   }
   for (size_t i = 0; i < columns_.size(); ++i) {
     GLEANER_RETURN_IF_ERROR(columns_[i].Merge(other.columns_[i]));
@@ -86,10 +105,12 @@ json DatasetProfile::Document(bool with_sketches) const {
     if (with_sketches) column["sketches"] = c.SketchesJson();
     columns.push_back(std::move(column));
   }
-  return {{"format", kProfileFormat},
-          {"rows", std::move(rows)},
-          {"errors", StatedErrors()},
-          {"columns", std::move(columns)}};
+  json doc = {{"format", kProfileFormat},
+              {"rows", std::move(rows)},
+              {"errors", StatedErrors()},
+              {"columns", std::move(columns)}};
+  if (keys_ && with_sketches) doc["keys"] = keys_->ToJson();
+  return doc;
 }
 
 json DatasetProfile::ToJson() const { return Document(true); }
@@ -124,6 +145,22 @@ Status DatasetProfile::FromJson(const json& in, const std::string& where, Datase
       return InvalidAt(at, "count + nulls must equal the rows of the dataset");
     }
     out->columns_.push_back(std::move(column));
+  }
+  const json& keys = Member(in, "keys");
+  if (keys.is_null()) return Status::OK();  // written before profiles sampled keys
+  std::vector<ColumnDescription> descriptions;
+  for (const ColumnProfile& c : out->columns_) descriptions.push_back(c.description());
+  GLEANER_RETURN_IF_ERROR(
+      KeySample::FromJson(keys, where + ".keys", descriptions, &out->keys_.emplace()));
+  // Each count is at most int64 max / 4, and the sum stops once past the rows.
+  int64_t sampled_rows = 0;
+  for (const auto& [hash, entry] : out->keys_->entries()) {
+    sampled_rows += entry.rows;
+    if (sampled_rows > out->total_rows()) break;
+  }
+  if (out->keys_->complete() ? sampled_rows != out->total_rows()
+                             : sampled_rows > out->total_rows()) {
+    return InvalidAt(where + ".keys", "rows: the keys' rows must add up to the dataset's");
   }
   return Status::OK();
 }

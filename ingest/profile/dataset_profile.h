@@ -11,12 +11,14 @@
 #include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "ingest/profile/column_profile.h"
+#include "ingest/profile/key_sample.h"
 #include "schema/gleaner.pb.h"
 
 namespace gleaner::profile {
@@ -33,21 +35,30 @@ class DatasetProfile {
  public:
   DatasetProfile() = default;
   explicit DatasetProfile(const std::vector<ColumnDescription>& columns);
+  // With a sample of the rows by split key: its columns index `columns`.
+  DatasetProfile(const std::vector<ColumnDescription>& columns, KeySample keys);
 
   // `row` holds one value per column; `split` indexes kProfileSplits.
   void AddRow(size_t split, const std::vector<v1::Value>& row);
-  // InvalidArgument when `other` has other columns (names, types, order).
+  // AddRow, and the row into the key sample under `key_hash` (split::KeyHash
+  // of its split key); only for a profile constructed with a KeySample.
+  void AddKeyedRow(size_t split, uint64_t key_hash, const std::vector<v1::Value>& row);
+  // InvalidArgument when `other` has other columns (names, types, order) or
+  // a key sample keyed otherwise. The merge has a key sample when both have one.
   Status Merge(const DatasetProfile& other);
 
   const std::array<int64_t, 3>& rows() const { return rows_; }
   int64_t total_rows() const { return rows_[0] + rows_[1] + rows_[2]; }
   const std::vector<ColumnProfile>& columns() const { return columns_; }
+  // Absent from a profile.json written before the sample existed.
+  const std::optional<KeySample>& keys() const { return keys_; }
 
   // profile.json: {format, rows {train, validation, test, total}, errors {the
   // sketches' stated errors and exact-below thresholds}, columns [{name,
-  // type, categorical, summary, sketches}]}.
+  // type, categorical, summary, sketches}], keys (KeySample::ToJson; optional)}.
   nlohmann::json ToJson() const;
-  // The same without each column's sketches: what `gleaner profile --json` prints.
+  // The same without each column's sketches and the key sample: what
+  // `gleaner profile --json` prints.
   nlohmann::json SummaryJson() const;
   // Rebuilds a profile from ToJson's output; InvalidArgument naming `where`
   // and the field, for anything a profile could not hold.
@@ -67,6 +78,7 @@ class DatasetProfile {
 
   std::array<int64_t, 3> rows_{};
   std::vector<ColumnProfile> columns_;
+  std::optional<KeySample> keys_;
 };
 
 }  // namespace gleaner::profile

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_key_hash.h"
 
 namespace gleaner::profile {
 namespace {
@@ -23,9 +24,13 @@ std::vector<v1::Value> Row(int64_t i) {
   return row;
 }
 
+// Rows [from, to), two rows a key, their key sample comparing both columns.
 DatasetProfile Profile(int64_t from, int64_t to) {
-  DatasetProfile profile(kColumns);
-  for (int64_t i = from; i < to; ++i) profile.AddRow(static_cast<size_t>(i % 3), Row(i));
+  DatasetProfile profile(kColumns, KeySample("id", {{"n", 0}, {"s", 1}}));
+  for (int64_t i = from; i < to; ++i) {
+    profile.AddKeyedRow(static_cast<size_t>(i % 3),
+                        testing::TestKeyHash(static_cast<uint64_t>(i / 2)), Row(i));
+  }
   return profile;
 }
 
@@ -37,6 +42,8 @@ TEST_CASE("profile.json reads back as the same profile, and merges as the whole"
   REQUIRE(DatasetProfile::ReadFile(tmp / "profile.json", &back).ok());
   CHECK(back.ToJson() == whole.ToJson());
   CHECK(back.rows() == std::array<int64_t, 3>{10000, 10000, 10000});
+  REQUIRE(back.keys().has_value());
+  CHECK(back.keys()->entries() == whole.keys()->entries());
 
   // Two halves written and read back merge into the whole's counts and sketches.
   DatasetProfile first, second;
@@ -46,6 +53,9 @@ TEST_CASE("profile.json reads back as the same profile, and merges as the whole"
   REQUIRE(DatasetProfile::ReadFile(tmp / "b.json", &second).ok());
   REQUIRE(second.Merge(first).ok());
   CHECK(second.rows() == whole.rows());
+  // Key 5999 has a row on each side of the cut: the merged sample sums them.
+  REQUIRE(second.keys().has_value());
+  CHECK(second.keys()->entries() == whole.keys()->entries());
   const json got = second.SummaryJson(), want = whole.SummaryJson();
   for (size_t c = 0; c < kColumns.size(); ++c) {
     for (const char* field : {"count", "nulls", "min", "max", "distinct", "top"}) {
@@ -60,11 +70,30 @@ TEST_CASE("profile.json reads back as the same profile, and merges as the whole"
 }
 
 TEST_CASE("profile.json's size depends on the columns, not on the rows") {
-  const size_t small = Profile(0, 100000).ToJson().dump().size();
+  const size_t small = Profile(0, 10000).ToJson().dump().size();
+  const size_t medium = Profile(0, 100000).ToJson().dump().size();
   const size_t large = Profile(0, 400000).ToJson().dump().size();
-  INFO(small << " bytes, then " << large);
-  CHECK(large < small * 11 / 10);
-  CHECK(large < 200000);
+  INFO(small << " bytes, then " << medium << ", then " << large);
+  CHECK(medium < small * 11 / 10);
+  CHECK(large < medium * 11 / 10);
+  CHECK(large < 300000);
+}
+
+TEST_CASE("a profile.json without a key sample, written before profiles kept one, still reads") {
+  json old = Profile(0, 300).ToJson();
+  old.erase("keys");
+  DatasetProfile back;
+  REQUIRE(DatasetProfile::FromJson(old, "old.json", &back).ok());
+  CHECK_FALSE(back.keys().has_value());
+  CHECK(back.total_rows() == 300);
+  // Merged with a sampled profile, the sample of only part of the rows is dropped.
+  DatasetProfile sampled = Profile(300, 600);
+  REQUIRE(sampled.Merge(back).ok());
+  CHECK_FALSE(sampled.keys().has_value());
+  // A sample whose rows do not add up to the dataset's is refused.
+  json bad = Profile(0, 300).ToJson();
+  bad["keys"]["rows"][0] = 2 + bad["keys"]["rows"][0].get<int>();
+  CHECK(DatasetProfile::FromJson(bad, "bad.json", &back).IsInvalidArgument());
 }
 
 TEST_CASE("a profile.json that is not a profile is refused with the file and field named") {

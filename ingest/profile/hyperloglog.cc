@@ -16,7 +16,6 @@ namespace {
 // Bits of the hash below the register index; a register holds 0..kQ+1.
 constexpr int kQ = 64 - HyperLogLog::kPrecision;
 constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kHex[] = "0123456789abcdef";
 
 // Ertl's σ and τ (2017, algorithm 6): the contributions of the empty and of
 // the saturated registers to the improved raw estimator.
@@ -47,12 +46,6 @@ double Tau(double x) {
 int DigitValue(char c) {
   const char* p = std::find(kDigits, kDigits + 64, c);
   return p == kDigits + 64 ? -1 : static_cast<int>(p - kDigits);
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -111,9 +104,7 @@ nlohmann::json HyperLogLog::ToJson() const {
     std::vector<uint64_t> hashes(exact_.begin(), exact_.end());
     std::sort(hashes.begin(), hashes.end());
     text.reserve(hashes.size() * 16);
-    for (uint64_t h : hashes) {
-      for (int shift = 60; shift >= 0; shift -= 4) text += kHex[(h >> shift) & 0xf];
-    }
+    for (uint64_t h : hashes) AppendHex(h, 16, &text);
     return {{"exact_hashes", text}};
   }
   text.reserve(kRegisters);
@@ -128,25 +119,12 @@ Status HyperLogLog::FromJson(const nlohmann::json& json, const std::string& wher
   if (!json.is_object() || json.size() != 1) {
     return error("expected an object with one key, exact_hashes or registers");
   }
-  if (const auto it = json.find("exact_hashes"); it != json.end()) {
-    if (!it->is_string()) return error("exact_hashes: expected a string of hex digits");
-    const std::string& text = it->get_ref<const std::string&>();
-    if (text.size() % 16 != 0 || text.size() / 16 > kExactLimit) {
-      return error("exact_hashes: expected at most " + std::to_string(kExactLimit) +
-                   " hashes of 16 hex digits each, got " + std::to_string(text.size()) +
-                   " characters");
-    }
-    for (size_t i = 0; i < text.size(); i += 16) {
-      uint64_t h = 0;
-      for (size_t j = i; j < i + 16; ++j) {
-        const int v = HexValue(text[j]);
-        if (v < 0)
-          return error("exact_hashes: character " + std::to_string(j) + " is not a hex digit");
-        h = (h << 4) | static_cast<uint64_t>(v);
-      }
-      out->exact_.insert(h);
-    }
-    if (out->exact_.size() != text.size() / 16) return error("exact_hashes: a hash repeats");
+  if (json.contains("exact_hashes")) {
+    std::vector<uint64_t> hashes;
+    GLEANER_RETURN_IF_ERROR(
+        ReadHexWords(json["exact_hashes"], "exact_hashes", 16, kExactLimit, where, &hashes));
+    out->exact_.insert(hashes.begin(), hashes.end());
+    if (out->exact_.size() != hashes.size()) return error("exact_hashes: a hash repeats");
     return Status::OK();
   }
   const auto it = json.find("registers");

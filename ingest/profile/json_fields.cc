@@ -4,6 +4,17 @@
 #include <limits>
 
 namespace gleaner::profile {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
 
 Status InvalidAt(const std::string& where, const std::string& what) {
   return Status::InvalidArgument(where + ": " + what);
@@ -40,6 +51,37 @@ Status ReadMinMax(const nlohmann::json& json, const std::string& where, double* 
   }
   *min = lo.get<double>();
   *max = hi.get<double>();
+  return Status::OK();
+}
+
+void AppendHex(uint64_t value, int digits, std::string* out) {
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+    out->push_back(kHex[(value >> shift) & 0xf]);
+}
+
+Status ReadHexWords(const nlohmann::json& json, const std::string& what, int digits,
+                    size_t max_words, const std::string& where, std::vector<uint64_t>* out) {
+  out->clear();
+  if (!json.is_string()) return InvalidAt(where, what + ": expected a string of hex digits");
+  const std::string& text = json.get_ref<const std::string&>();
+  const size_t width = static_cast<size_t>(digits);
+  if (text.size() % width != 0 || text.size() / width > max_words) {
+    return InvalidAt(where, what + ": expected at most " + std::to_string(max_words) +
+                                " words of " + std::to_string(digits) + " hex digits each, got " +
+                                std::to_string(text.size()) + " characters");
+  }
+  out->reserve(text.size() / width);
+  for (size_t i = 0; i < text.size(); i += width) {
+    uint64_t word = 0;
+    for (size_t j = i; j < i + width; ++j) {
+      const int d = HexValue(text[j]);
+      if (d < 0) {
+        return InvalidAt(where, what + ": character " + std::to_string(j) + " is not a hex digit");
+      }
+      word = (word << 4) | static_cast<uint64_t>(d);
+    }
+    out->push_back(word);
+  }
   return Status::OK();
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -25,5 +26,14 @@ Status ReadCount(const nlohmann::json& json, const std::string& key, const std::
 
 // "min" and "max": two finite numbers, min <= max.
 Status ReadMinMax(const nlohmann::json& json, const std::string& where, double* min, double* max);
+
+// Fixed-width lowercase hex: `digits` (at most 16) digits of `value`'s low bits,
+// appended to *out. Sketches keep hashes as one string of such words.
+void AppendHex(uint64_t value, int digits, std::string* out);
+
+// `text`: a string of `digits`-digit hex words, at most `max_words` of them,
+// decoded in order into *out; errors name `where` and `what` (its field).
+Status ReadHexWords(const nlohmann::json& text, const std::string& what, int digits,
+                    size_t max_words, const std::string& where, std::vector<uint64_t>* out);
 
 }  // namespace gleaner::profile

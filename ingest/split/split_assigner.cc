@@ -90,6 +90,12 @@ uint64_t SplitHash(uint64_t seed, std::string_view key_bytes) {
   return XXH3_64bits_withSeed(key_bytes.data(), key_bytes.size(), seed);
 }
 
+uint64_t KeyHash(std::string_view key_bytes) {
+  // 2^64 / golden ratio: far from the small seeds rules files name.
+  constexpr uint64_t kKeyHashSeed = 0x9e3779b97f4a7c15;
+  return SplitHash(kKeyHashSeed, key_bytes);
+}
+
 Split AssignByHash(uint64_t hash, double train, double validation) {
   if (Below(hash, train)) return Split::kTrain;
   if (Below(hash, Cumulative(train, validation))) return Split::kValidation;

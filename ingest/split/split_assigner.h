@@ -34,6 +34,11 @@ const char* SplitName(Split split);  // "train", "validation", "test"
 void AppendKeyBytes(const v1::Value& value, std::string* out);
 // XXH3-64 of the key bytes with the seed.
 uint64_t SplitHash(uint64_t seed, std::string_view key_bytes);
+// The key's identity across datasets: XXH3-64 of the key bytes with one fixed
+// seed, not the rules' — a key hashes alike whatever split seed two datasets
+// use, and apart from its split hash, so a sample of the smallest key hashes
+// is not a sample of one split.
+uint64_t KeyHash(std::string_view key_bytes);
 // Unstratified assignment: hash / 2^64 < train → train, < train + validation →
 // validation, else test.
 Split AssignByHash(uint64_t hash, double train, double validation);

@@ -101,7 +101,8 @@ class StreamSink : public prepare::DatasetSink {
     }
   }
 
-  Status Write(split::Split split, const std::vector<v1::Value>& row) override {
+  Status Write(split::Split split, uint64_t /*key_hash*/,
+               const std::vector<v1::Value>& row) override {
     if (split != split_) return Status::OK();
     if (skip_ > 0) {
       --skip_;

@@ -306,11 +306,13 @@ int main(int argc, char** argv) {
     using profile::ColumnDescription;
     using schema::ColumnType;
     Corpus profiles("profile_json");
+    // With a key sample (two rows a key) comparing n and s.
     profile::DatasetProfile small({{"n", ColumnType::kInt64, false},
                                    {"x", ColumnType::kDouble, false},
                                    {"s", ColumnType::kString, true},
                                    {"t", ColumnType::kTimestampMicros, false},
-                                   {"b", ColumnType::kBool, false}});
+                                   {"b", ColumnType::kBool, false}},
+                                  profile::KeySample("n", {{"n", 0}, {"s", 2}}));
     for (int i = 0; i < 12; ++i) {
       std::vector<v1::Value> row(5);
       if (i % 4 != 0) row[0].set_int_value(i * 7);
@@ -318,7 +320,8 @@ int main(int argc, char** argv) {
       row[2].set_string_value(i % 3 == 0 ? "caf\xC3\xA9" : "tea");
       row[3].set_timestamp_micros(1700000000000000 + i);
       row[4].set_bool_value(i % 2 == 0);
-      small.AddRow(static_cast<size_t>(i % 3), row);
+      const uint64_t key_hash = 0x9e3779b97f4a7c15 * static_cast<uint64_t>(i / 2);
+      small.AddKeyedRow(static_cast<size_t>(i % 3), key_hash, row);
       profiles.Add(small.ToJson().dump());
     }
     profiles.Add(profile::DatasetProfile().ToJson().dump());

@@ -93,6 +93,16 @@ TEST_CASE("prepare writes profile.json whose figures are what DuckDB reads in th
     CHECK(std::abs(s["mean"].get<double>() - mean) <= 1e-9 * std::max(1.0, std::abs(mean)));
   }
 
+  // The key sample: the demo splits by upc, one kept row each, so it holds
+  // every upc DuckDB reads, comparing the rules' fields and not the metadata.
+  const json& keys = profile["keys"];
+  CHECK(keys["key"] == "upc");
+  CHECK(keys["complete"] == true);
+  CHECK(keys["rows"].size() == observed.at("upc").distinct.size());
+  CHECK(keys["rows"] == std::vector<int>(observed.at("upc").distinct.size(), 1));
+  CHECK(keys["columns"] == json{"title", "price", "rating", "upc", "availability", "reviews",
+                                "category"});
+
   // `gleaner profile` prints a row per column, or the summary as JSON.
   const ProcessResult text = Gleaner({"profile", tmp / "out"});
   INFO(text.err);
@@ -102,8 +112,9 @@ TEST_CASE("prepare writes profile.json whose figures are what DuckDB reads in th
   }
   const ProcessResult as_json = Gleaner({"profile", tmp / "out", "--json"});
   REQUIRE(as_json.exit_code == 0);
-  json summary = profile;
+  json summary = profile;  // without the sketches: the columns' and the key sample
   for (json& column : summary["columns"]) column.erase("sketches");
+  summary.erase("keys");
   CHECK(json::parse(as_json.out) == summary);
 
   const ProcessResult missing = Gleaner({"profile", tmp / "data"});

@@ -148,8 +148,11 @@ void CheckDriftPage(const json& drift, const json& seen) {
 }
 
 TEST_CASE("the profile and drift pages of a changed shop open cleanly and draw their JSON") {
-  TempDir dir;
-  const std::unique_ptr<demo::FixtureSite> site = PrepareBeforeAndAfterChange(120, dir);
+  const ChangingShop shop(120);
+  shop.CrawlAndPrepare("run1");
+  shop.ChangeEveryProduct(20);
+  shop.CrawlAndPrepare("run2");
+  const TempDir& dir = shop.dir;
 
   const std::string profile_html = dir / "profile.html", drift_html = dir / "drift.html";
   // --html leaves stdout as it was: the same JSON with and without it.

@@ -34,36 +34,6 @@ inline void PrepareDemoJsonl(const std::string& data, const std::string& out) {
   REQUIRE(prepare.exit_code == 0);
 }
 
-// A `pages`-page fixture shop crawled by the demo job into the store at
-// dir/data and prepared (JSONL) into dir/run1; then every product's content
-// changed twenty times (price + £0.99, stock + 1, reviews + 1 a generation:
-// one generation moves the distributions by too little to see at a few
-// hundred rows, twenty move prices by ~0.75 and reviews by ~1.4 of their
-// spread), crawled again and prepared into dir/run2. The site is returned,
-// still serving, for its catalogues.
-inline std::unique_ptr<demo::FixtureSite> PrepareBeforeAndAfterChange(int pages,
-                                                                      const TempDir& dir) {
-  demo::FixtureOptions options;
-  options.pages = pages;
-  std::unique_ptr<demo::FixtureSite> site;
-  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-  const std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-  for (const char* run : {"run1", "run2"}) {
-    if (std::string(run) == "run2") {
-      demo::SiteChange change;
-      change.changed_fraction = 1;
-      for (int generation = 0; generation < 20; ++generation) {
-        REQUIRE(site->Change(change, nullptr).ok());
-      }
-    }
-    ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "data"});
-    INFO(crawl.err);
-    REQUIRE(crawl.exit_code == 0);
-    PrepareDemoJsonl(dir / "data", dir / run);
-  }
-  return site;
-}
-
 // The store is dir/data; the job is named "demo".
 struct CrawledShop {
   CrawledShop() {
@@ -95,8 +65,15 @@ struct ChangingShop {
     INFO(crawl.err);
     REQUIRE(crawl.exit_code == 0);
   }
+  // Crawl, then PrepareDemoJsonl into dir/`name`.
+  void CrawlAndPrepare(const std::string& name) const {
+    Crawl();
+    PrepareDemoJsonl(data, dir / name);
+  }
   // `generations` of the fixture's change of every product's content (price
-  // + £0.99, stock + 1, reviews + 1 each).
+  // + £0.99, stock + 1, reviews + 1 each): one generation moves the
+  // distributions by too little to see at a few hundred rows, twenty move
+  // prices by ~0.75 and reviews by ~1.4 of their spread.
   void ChangeEveryProduct(int generations) const {
     demo::SiteChange change;
     change.changed_fraction = 1;
