@@ -104,6 +104,12 @@ class CrawlEngine::Impl {
   void Pump();
   void ArmPump(int64_t at_micros);
   void Dispatch(Lease lease);
+  // The least time between two request starts on a host: the job's delay, or
+  // its robots.txt Crawl-delay when longer.
+  int64_t HostDelayMicros(const RobotsRules& rules) const;
+  // The politeness fields of a request to `host_key`: the fetcher starts it
+  // no sooner than the host's delay after the last request to that host.
+  void SpaceStarts(const std::string& host_key, FetchRequest* req);
   void FetchRobots(const std::string& host_key);
   void OnRobots(const std::string& host_key, FetchResult r);
   void Fetch(Lease lease);
@@ -375,10 +381,7 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
     if (output_->GetRobots(host, kRobotsTtlMicros, &cached).ok() &&
         RobotsRules::Deserialize(cached, &hr.rules).ok()) {
       RobotsReady(host, hr);
-      if (auto delay = hr.rules.crawl_delay_seconds()) {
-        frontier_->SetHostDelay(host, std::max<int64_t>(job_.politeness.delay_ms * 1000LL,
-                                                        static_cast<int64_t>(*delay * 1e6)));
-      }
+      if (hr.rules.crawl_delay_seconds()) frontier_->SetHostDelay(host, HostDelayMicros(hr.rules));
     } else {
       hr.state = HostRobots::State::kFetching;
       hr.parked.push_back(std::move(lease));
@@ -397,8 +400,23 @@ void CrawlEngine::Impl::Dispatch(Lease lease) {
   Fetch(std::move(lease));
 }
 
+int64_t CrawlEngine::Impl::HostDelayMicros(const RobotsRules& rules) const {
+  const int64_t delay = job_.politeness.delay_ms * 1000LL;
+  const auto crawl_delay = rules.crawl_delay_seconds();
+  return crawl_delay ? std::max<int64_t>(delay, static_cast<int64_t>(*crawl_delay * 1e6)) : delay;
+}
+
+void CrawlEngine::Impl::SpaceStarts(const std::string& host_key, FetchRequest* req) {
+  const auto robots = robots_.find(host_key);
+  req->host_key = host_key;
+  req->start_gap = std::chrono::microseconds(robots == robots_.end()
+                                                 ? job_.politeness.delay_ms * 1000LL
+                                                 : HostDelayMicros(robots->second.rules));
+}
+
 void CrawlEngine::Impl::FetchRobots(const std::string& host_key) {
   FetchRequest req;
+  SpaceStarts(host_key, &req);
   req.url = host_key + "/robots.txt";
   req.user_agent = job_.politeness.user_agent;
   req.limits = job_.limits;
@@ -450,11 +468,8 @@ void CrawlEngine::Impl::OnRobots(const std::string& host_key, FetchResult r) {
   if (!pushed.ok()) fatal_ = pushed;
   Status cached = output_->PutRobots(host_key, hr.rules.Serialize(), kRobotsTtlMicros);
   if (!cached.ok()) fatal_ = cached;
-  int64_t delay = job_.politeness.delay_ms * 1000LL;
-  if (auto crawl_delay = hr.rules.crawl_delay_seconds()) {
-    delay = std::max<int64_t>(delay, static_cast<int64_t>(*crawl_delay * 1e6));
-    frontier_->SetHostDelay(host_key, delay);
-  }
+  const int64_t delay = HostDelayMicros(hr.rules);
+  if (hr.rules.crawl_delay_seconds()) frontier_->SetHostDelay(host_key, delay);
   // The robots.txt request used this host's politeness slot.
   frontier_->PauseHost(host_key, now + delay);
   for (auto& lease : parked) {
@@ -492,6 +507,7 @@ bool CrawlEngine::Impl::Allowed(const NormalizedUrl& url) {
 
 void CrawlEngine::Impl::Fetch(Lease lease) {
   FetchRequest req;
+  SpaceStarts(lease.item.host_key(), &req);
   req.url = lease.item.url();
   req.user_agent = job_.politeness.user_agent;
   req.limits = job_.limits;

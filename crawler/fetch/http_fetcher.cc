@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <ctime>
 #include <string_view>
@@ -195,7 +196,7 @@ bool FetchResult::retryable() const {
 
 HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
                          Options options)
-    : driver_(io, limits), share_(curl_share_init()), options_(std::move(options)) {
+    : io_(io), driver_(io, limits), share_(curl_share_init()), options_(std::move(options)) {
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -241,6 +242,18 @@ void HttpFetcher::Fetch(FetchRequest request, Callback done) {
   for (const auto& h : ConditionalHeaders(t->request.validators)) {
     t->header_list = curl_slist_append(t->header_list, h.c_str());
     t->conditional = true;
+  }
+  if (!t->request.host_key.empty() && t->request.start_gap.count() > 0) {
+    const auto now = HostStartGate::Clock::now();
+    const auto start = start_gate_.Reserve(t->request.host_key, t->request.start_gap, now);
+    if (start > now) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(io_, start);
+      timer->async_wait([this, alive = std::weak_ptr<int>(alive_), timer,
+                         t = std::move(t)](const boost::system::error_code& ec) mutable {
+        if (!ec && !alive.expired()) StartHop(std::move(t));
+      });
+      return;
+    }
   }
   StartHop(std::move(t));
 }

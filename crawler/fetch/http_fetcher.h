@@ -10,11 +10,14 @@
 // network. Given the validators of a URL's last response it asks
 // conditionally (validators.h); a 304 Not Modified is then a successful fetch
 // with no body, while a 304 to a request that was not conditional is the
-// server's protocol error. Callbacks run on the io thread; destroying the
-// fetcher drops the fetches under way without calling them. Not thread-safe.
+// server's protocol error. A request may ask to start a gap after the last
+// one to its host (FetchRequest::start_gap). Callbacks run on the io thread;
+// destroying the fetcher drops the fetches under way or waiting to start
+// without calling them. Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +27,7 @@
 
 #include "crawler/fetch/curl_asio_driver.h"
 #include "crawler/fetch/fetch_limits.h"
+#include "crawler/fetch/host_start_gate.h"
 #include "crawler/fetch/validators.h"
 #include "schema/gleaner.pb.h"
 
@@ -48,6 +52,11 @@ struct FetchRequest {
   // Asked before following each redirect hop; an empty string allows it,
   // anything else is the reason it is refused (e.g. "out of scope").
   std::function<std::string(const std::string& next_url)> redirect_policy;
+  // Politeness where requests really start: a request naming a host_key
+  // starts no sooner than start_gap after the last one that named it
+  // (HostStartGate), however late it reached the fetcher. Empty or zero: at once.
+  std::string host_key;
+  std::chrono::microseconds start_gap{0};
 };
 
 struct FetchResult {
@@ -103,7 +112,11 @@ class HttpFetcher {
   CURL* AcquireEasy();
   void ReleaseEasy(CURL* easy);
 
+  boost::asio::io_context& io_;
   CurlAsioDriver driver_;
+  HostStartGate start_gate_;
+  // Requests waiting for their host's start expire with it (their callbacks never run).
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
   std::unordered_set<CURL*> in_flight_;  // handles of the hops under way
   CURLSH* share_;

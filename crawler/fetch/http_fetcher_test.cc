@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "crawler/fetch/fetch_thread.h"
@@ -77,6 +78,11 @@ class ScriptedServer {
   }
   int requests() const { return requests_; }
   int connections() const { return connections_; }
+  // When each request's head was read, in order.
+  std::vector<std::chrono::steady_clock::time_point> request_times() const {
+    std::lock_guard<std::mutex> lock(times_mu_);
+    return request_times_;
+  }
 
  private:
   void Serve() {
@@ -99,6 +105,10 @@ class ScriptedServer {
         head.append(buf, static_cast<size_t>(n));
       }
       ++requests_;
+      {
+        std::lock_guard<std::mutex> lock(times_mu_);
+        request_times_.push_back(std::chrono::steady_clock::now());
+      }
       // "GET /path HTTP/1.1"
       size_t start = head.find(' ') + 1;
       std::string path = head.substr(start, head.find(' ', start) - start);
@@ -118,6 +128,8 @@ class ScriptedServer {
   int port_ = 0;
   std::atomic<int> requests_{0};
   std::atomic<int> connections_{0};
+  mutable std::mutex times_mu_;
+  std::vector<std::chrono::steady_clock::time_point> request_times_;
   std::vector<int> stalled_;  // only the server thread touches it until the join
   std::thread thread_;
 };
@@ -364,6 +376,31 @@ TEST_CASE("a kept-alive connection the server closed while idle is replaced, not
   CHECK(server.requests() == 6);
   // Reused until the server closed it: /keep /keep /last, /keep /last, /keep.
   CHECK(server.connections() == 3);
+}
+
+TEST_CASE("requests asking for a start gap reach their host that gap apart, other hosts at once") {
+  // As the crawl engine asks when a slow machine held the first of a host's
+  // requests back: all handed to the fetcher at the same moment.
+  ScriptedServer server({{"/a", Reply{ScriptedServer::Http(200, "x")}}});
+  boost::asio::io_context io;
+  HttpFetcher fetcher(io, {}, {});
+  const auto gap = std::chrono::milliseconds(150);
+  int ok = 0;
+  for (const char* host : {"http://one", "http://one", "http://one", "http://two"}) {
+    FetchRequest request = Request(server.Url("/a"));
+    request.host_key = host;
+    request.start_gap = gap;
+    fetcher.Fetch(std::move(request), [&](FetchResult r) { ok += r.ok(); });
+  }
+  io.run();
+  CHECK(ok == 4);
+  const auto times = server.request_times();
+  REQUIRE(times.size() == 4);
+  // One's first and two's only request start together; one's others a gap
+  // apart each (less a margin for the server thread's own lag in reading them).
+  CHECK(times[1] - times[0] < gap);
+  CHECK(times[2] - times[1] >= gap - std::chrono::milliseconds(40));
+  CHECK(times[3] - times[2] >= gap - std::chrono::milliseconds(40));
 }
 
 TEST_CASE("FetchThread fetches on its own thread and hands each result to the caller's") {
