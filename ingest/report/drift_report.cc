@@ -275,12 +275,48 @@ Status CategoricalChart(const std::string& name, const ordered_json& categorical
   return Status::OK();
 }
 
+// Where a side came from: a dataset directory, or a run of a job (drift --runs).
+std::string Source(const ordered_json& side) {
+  if (side.is_object()) return "run " + Cell(At(side, "run")) + " of job " + Cell(At(side, "job"));
+  return Cell(side);
+}
+
+// A count of rows_by_key: its keys, with "~" and its standard error when estimated.
+std::string KeyCount(const ordered_json& count, bool exact) {
+  if (exact) return Cell(At(count, "keys"));
+  const ordered_json& error = At(count, "standard_error");
+  return "~" + Cell(At(count, "keys")) +
+         (error.is_number() ? " (± " + Readable(100 * error.get<double>()) + " %)" : "");
+}
+
+// Keys added, removed, changed and unchanged, and per field the keys whose
+// values changed: what no distribution can show (a value moved on every row
+// while the distribution stayed put).
+Block RowsByKey(const ordered_json& keys) {
+  if (At(keys, "available") != true) {
+    return Paragraph{"Rows by split key: not available (" + Cell(At(keys, "reason")) + ")."};
+  }
+  const bool exact = At(keys, "exact") == true;
+  Table t{"Rows by split key " + Cell(At(keys, "key")) + " (" + Cell(At(keys, "estimate")) + ")",
+          {"keys", "count"},
+          {}};
+  t.rows.push_back({{"baseline", Cell(At(keys, "baseline_keys"))}});
+  t.rows.push_back({{"current", Cell(At(keys, "current_keys"))}});
+  for (const char* what : {"added", "removed", "changed", "unchanged", "rows_changed"}) {
+    t.rows.push_back({{what, KeyCount(At(keys, what), exact)}});
+  }
+  for (const ordered_json& column : At(keys, "columns")) {
+    t.rows.push_back({{"changed in " + Cell(At(column, "column")), KeyCount(column, exact)}});
+  }
+  return t;
+}
+
 Section Summary(const ordered_json& drift, const std::vector<const ordered_json*>& fields) {
   const ordered_json& counts = At(drift, "counts");
   Section s{"Verdict: " + Cell(At(drift, "verdict")), {}};
   s.blocks.push_back(
-      Paragraph{"Baseline " + Cell(At(drift, "baseline")) + ", current " +
-                Cell(At(drift, "current")) + ". Fields: " + Cell(At(counts, "drift")) + " drift, " +
+      Paragraph{"Baseline " + Source(At(drift, "baseline")) + ", current " +
+                Source(At(drift, "current")) + ". Fields: " + Cell(At(counts, "drift")) + " drift, " +
                 Cell(At(counts, "possible")) + " possible, " + Cell(At(counts, "none")) +
                 " none; " + std::to_string(At(drift, "schema").size()) + " schema change(s)."});
   const ordered_json& options = At(drift, "options");
@@ -312,6 +348,7 @@ Section SchemaAndRows(const ordered_json& drift) {
         {{split, Cell(At(r, "baseline")), Cell(At(r, "current")), Cell(At(r, "change"))}});
   }
   s.blocks.push_back(std::move(rows));
+  s.blocks.push_back(RowsByKey(At(drift, "rows_by_key")));
   return s;
 }
 

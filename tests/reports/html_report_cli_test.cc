@@ -111,6 +111,22 @@ void CheckDriftPage(const json& drift, const json& seen) {
     CHECK(rank.at(f["verdict"]) <= previous);
     previous = rank.at(f["verdict"]);
   }
+  // Rows by split key: the JSON's counts, a row each (every product changed).
+  const json& keys = drift["rows_by_key"];
+  REQUIRE(keys["exact"] == true);
+  std::map<std::string, std::string> by_key;
+  for (const json& table : seen["tables"]) {
+    if (table["caption"].get<std::string>().rfind("Rows by split key", 0) != 0) continue;
+    for (const json& row : table["rows"]) by_key[row["cells"][0]] = row["cells"][1];
+  }
+  CHECK(by_key["baseline"] == keys["baseline_keys"].dump());
+  CHECK(by_key["current"] == keys["current_keys"].dump());
+  for (const char* what : {"added", "removed", "changed", "unchanged"}) {
+    CHECK(by_key[what] == keys[what]["keys"].dump());
+  }
+  for (const json& column : keys["columns"]) {
+    CHECK(by_key["changed in " + column["column"].get<std::string>()] == column["keys"].dump());
+  }
   size_t chart = 0;
   for (const std::string& name : order) {
     const json& f = fields[name];
