@@ -113,8 +113,11 @@ Status ReadJobSource(const std::string& path, v1::JobSource* source) {
   GLEANER_RETURN_IF_ERROR(yaml::ReadYamlFile(path, source->mutable_yaml()));
   source->set_display_name(path);
   crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(source->yaml(), path, &job));
-  if (job.prepare_rules.empty()) return Status::OK();
+  // A job that does not parse goes as it is: the server's error names its
+  // line and column, as for any client.
+  if (!crawler::ParseJobYaml(source->yaml(), path, &job).ok() || job.prepare_rules.empty()) {
+    return Status::OK();
+  }
   return yaml::ReadYamlFile(job.prepare_rules, source->mutable_prepare_rules_yaml())
       .Annotate(path + ": prepare.rules");
 }

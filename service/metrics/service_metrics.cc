@@ -29,6 +29,7 @@ void CollectDrift(const std::vector<v1::JobState>& jobs, std::vector<MetricFamil
     const v1::PrepareOutcome*& slot = latest[o.dataset()];
     if (slot == nullptr || slot->finished_micros() < o.finished_micros()) slot = &o;
   }
+  if (latest.empty()) return;  // no family until a dataset has been compared
   MetricFamily verdicts{"gleaner_dataset_drift_verdict",
                         "Verdict of the last drift comparison of a dataset prepared after a run: "
                         "0 none, 1 possible, 2 drift",
