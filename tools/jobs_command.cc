@@ -94,13 +94,13 @@ void PrintInfo(const v1::JobInfo& info, bool json) {
   if (s.has_prepare()) std::cout << "dataset:  " << PrepareLine(s.prepare()) << '\n';
 }
 
-// Runs one call with the resolved server, token and deadline.
-template <typename Call>
+// Runs one call of `Service` with the resolved server, token and deadline.
+template <typename Service = v1::JobService, typename Call>
 Status WithStub(const JobsFlags& f, Call call) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::JobService::NewStub(service::OpenConnectedChannel(config));
+  auto stub = Service::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   return service::FromGrpc(call(*stub, &context)).Annotate("server " + config.server);
@@ -316,13 +316,10 @@ Status OnJobDataset(const JobsFlags& f,
                                       "' has no dataset prepared by the server (a job file "
                                       "with a prepare: block prepares one after each run)");
   }
-  service::ClientConfig config;
-  GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
-  config.timeout_s = f.timeout_s;
-  auto stub = v1::DatasetService::NewStub(service::OpenConnectedChannel(config));
-  grpc::ClientContext context;
-  service::PrepareCall(config, &context);
-  return service::FromGrpc(call(*stub, &context, dataset)).Annotate("server " + config.server);
+  return WithStub<v1::DatasetService>(
+      f, [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c) {
+        return call(stub, c, dataset);
+      });
 }
 
 // The last drift report of the job's dataset (GetDrift): its summary, or with

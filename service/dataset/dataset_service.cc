@@ -290,13 +290,16 @@ grpc::Status DatasetServiceImpl::CheckRules(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+Status DatasetServiceImpl::ResolveDataset(const std::string& name, std::string* dir) const {
+  return ResolveOutputDir(prepare::DatasetsDir(store_->dir()), name, dir).Annotate("dataset");
+}
+
 grpc::Status DatasetServiceImpl::GetProfile(grpc::ServerContext* context,
                                             const v1::DatasetRequest* request,
                                             v1::GetProfileResponse* response) {
   if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
   std::string dir;
-  Status s = ResolveOutputDir(prepare::DatasetsDir(store_->dir()), request->dataset(), &dir)
-                 .Annotate("dataset");
+  Status s = ResolveDataset(request->dataset(), &dir);
   std::string version;
   if (s.ok()) s = prepare::ReadDatasetVersion(dir, &version);
   std::string profile;
@@ -316,13 +319,11 @@ grpc::Status DatasetServiceImpl::GetDrift(grpc::ServerContext* context,
                                           v1::GetDriftResponse* response) {
   if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
   std::string dir;
-  Status s = ResolveOutputDir(prepare::DatasetsDir(store_->dir()), request->dataset(), &dir)
-                 .Annotate("dataset");
-  if (!s.ok()) return ToGrpc(s);
+  if (Status s = ResolveDataset(request->dataset(), &dir); !s.ok()) return ToGrpc(s);
   // A refused version's report stays beside the dataset until a later
   // publish there succeeds: while it exists, it is the latest comparison.
   std::string text;
-  s = ReadBack(prepare::RejectedReportPath(dir), &text);
+  Status s = ReadBack(prepare::RejectedReportPath(dir), &text);
   if (s.IsNotFound()) s = ReadBack((std::filesystem::path(dir) / prepare::kDriftFile).string(), &text);
   if (s.IsNotFound()) {
     return ToGrpc(Status::NotFound("dataset \"" + request->dataset() +

@@ -54,6 +54,9 @@ class DatasetServiceImpl final : public v1::DatasetService::Service {
                         v1::GetDriftResponse* response) override;
 
  private:
+  // Where a GetProfile or GetDrift `dataset` lives, resolved as PrepareDataset's `out`.
+  Status ResolveDataset(const std::string& name, std::string* dir) const;
+
   storage::StagingStore* store_;
   const BearerTokenCheck* auth_;
   Counter* records_pulled_;
