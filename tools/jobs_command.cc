@@ -45,10 +45,10 @@ nlohmann::ordered_json PrepareToJson(const v1::PrepareOutcome& p) {
     const v1::DriftSummary& d = p.drift();
     monitor["verdict"] = d.verdict();
     monitor["baseline_version"] = d.baseline_version();
-    monitor["drift_fields"] = std::vector<std::string>(d.drift_fields().begin(),
-                                                       d.drift_fields().end());
-    monitor["possible_fields"] = std::vector<std::string>(d.possible_fields().begin(),
-                                                          d.possible_fields().end());
+    monitor["drift_fields"] =
+        std::vector<std::string>(d.drift_fields().begin(), d.drift_fields().end());
+    monitor["possible_fields"] =
+        std::vector<std::string>(d.possible_fields().begin(), d.possible_fields().end());
     monitor["refused"] = d.refused();
   }
   j["monitor"] = std::move(monitor);
@@ -63,8 +63,8 @@ std::string PrepareLine(const v1::PrepareOutcome& p) {
   line += " (run " + std::to_string(p.run()) + "): ";
   if (!p.error().empty()) return line + "not prepared: " + p.error();
   if (!p.summary().empty()) line += p.summary() + "; ";
-  return line + (p.published() ? "published"
-                               : "refused (on_drift: fail), the published version stays");
+  return line +
+         (p.published() ? "published" : "refused (on_drift: fail), the published version stays");
 }
 
 nlohmann::ordered_json InfoToJson(const v1::JobInfo& info) {
@@ -304,10 +304,10 @@ Status Runs(const JobsFlags& f) {
 }
 
 // The dataset the server prepares for job f.arg, and a DatasetService stub.
-Status OnJobDataset(const JobsFlags& f,
-                    const std::function<grpc::Status(v1::DatasetService::Stub&,
-                                                     grpc::ClientContext*, const std::string&)>&
-                        call) {
+Status OnJobDataset(
+    const JobsFlags& f,
+    const std::function<grpc::Status(v1::DatasetService::Stub&, grpc::ClientContext*,
+                                     const std::string&)>& call) {
   v1::JobInfo info;
   GLEANER_RETURN_IF_ERROR(CallOnJob(f, &v1::JobService::Stub::GetJob, &info));
   const std::string& dataset = info.state().prepare().dataset();
@@ -316,10 +316,10 @@ Status OnJobDataset(const JobsFlags& f,
                                       "' has no dataset prepared by the server (a job file "
                                       "with a prepare: block prepares one after each run)");
   }
-  return WithStub<v1::DatasetService>(
-      f, [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c) {
-        return call(stub, c, dataset);
-      });
+  return WithStub<v1::DatasetService>(f,
+                                      [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c) {
+                                        return call(stub, c, dataset);
+                                      });
 }
 
 // The last drift report of the job's dataset (GetDrift): its summary, or with

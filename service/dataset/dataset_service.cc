@@ -9,9 +9,9 @@
 #include "common/word_table.h"
 #include "ingest/prepare/dataset_export.h"
 #include "ingest/prepare/dataset_history.h"
-#include "ingest/prepare/dataset_publish.h"
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_pipeline.h"
+#include "ingest/prepare/dataset_publish.h"
 #include "ingest/rules/rules_parser.h"
 #include "ingest/split/split_assigner.h"
 #include "schema/column_type_proto.h"
@@ -324,7 +324,8 @@ grpc::Status DatasetServiceImpl::GetDrift(grpc::ServerContext* context,
   // publish there succeeds: while it exists, it is the latest comparison.
   std::string text;
   Status s = ReadBack(prepare::RejectedReportPath(dir), &text);
-  if (s.IsNotFound()) s = ReadBack((std::filesystem::path(dir) / prepare::kDriftFile).string(), &text);
+  if (s.IsNotFound())
+    s = ReadBack((std::filesystem::path(dir) / prepare::kDriftFile).string(), &text);
   if (s.IsNotFound()) {
     return ToGrpc(Status::NotFound("dataset \"" + request->dataset() +
                                    "\": no drift report there (no dataset, no monitor, or only "
@@ -333,7 +334,8 @@ grpc::Status DatasetServiceImpl::GetDrift(grpc::ServerContext* context,
   if (!s.ok()) return ToGrpc(s);
   const auto report = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   s = DriftSummaryOf(report, response->mutable_summary());
-  if (!s.ok()) return ToGrpc(Status::Corruption("dataset \"" + request->dataset() + "\": " + s.message()));
+  if (!s.ok())
+    return ToGrpc(Status::Corruption("dataset \"" + request->dataset() + "\": " + s.message()));
   response->set_report_json(std::move(text));
   return grpc::Status::OK;
 }

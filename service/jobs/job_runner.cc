@@ -270,7 +270,7 @@ void JobRunner::PrepareDataset(const Entry& entry, uint32_t run) {
   const bool fine = outcome.error().empty() && written.ok();
   log_->Log(fine ? LogLevel::kInfo : LogLevel::kError,
             outcome.published() ? "dataset published"
-                              : (fine ? "dataset refused for its drift" : "dataset not prepared"),
+                                : (fine ? "dataset refused for its drift" : "dataset not prepared"),
             fields);
 }
 

@@ -8,8 +8,8 @@
 
 #include "schema/gleaner_service.grpc.pb.h"
 #include "service/jobs/job_queue.h"
-#include "service/jobs/prepare_after_run.h"
 #include "service/jobs/job_scheduler.h"
+#include "service/jobs/prepare_after_run.h"
 #include "service/security/bearer_token.h"
 #include "storage/staging_store.h"
 

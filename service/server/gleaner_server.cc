@@ -37,7 +37,7 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 // then the services, the job queue, and the store last.
 struct GleanerServer::Parts {
   std::unique_ptr<storage::StagingStore> store;
-  OutputClaims dataset_claims;  // dataset directories being written
+  OutputClaims dataset_claims;                   // dataset directories being written
   std::unique_ptr<JobDatasetPreparer> preparer;  // without --redis
   std::unique_ptr<JobQueue> runner;  // a JobRunner, or a RedisJobBoard with --redis
   std::unique_ptr<JobScheduler> scheduler;
@@ -81,8 +81,8 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
     // The submit-time check cannot see redirects, links or later DNS answers.
     crawl.public_networks_only = !options.allow_private_networks;
     p.preparer = std::make_unique<JobDatasetPreparer>(p.store.get(), &p.dataset_claims);
-    p.runner = std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log,
-                                           p.preparer.get());
+    p.runner =
+        std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log, p.preparer.get());
   } else {
     std::unique_ptr<distributed::RedisJobBoard> board;
     distributed::RedisJobBoard::Options bo;

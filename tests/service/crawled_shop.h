@@ -49,7 +49,7 @@ inline const std::map<std::string, std::string (*)(const demo::ExpectedProduct&)
 
 // The fields whose value differs for some product between two generations.
 inline std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
-                                    const demo::SiteCatalog& after) {
+                                           const demo::SiteCatalog& after) {
   std::map<std::string, demo::ExpectedProduct> old_products;
   for (const auto& p : before.ExpectedProducts()) old_products[p.path] = p;
   std::set<std::string> touched;

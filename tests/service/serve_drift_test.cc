@@ -157,7 +157,8 @@ TEST_CASE("a served job's dataset is prepared after each run and its drift shown
   ChangingShop shop(200);
   WriteJob(shop.dir, "rules.yaml", MonitoredRules("warn"));
   WriteJob(shop.dir, "demo.yaml", ReadFile(shop.job) + "prepare: {rules: rules.yaml}\n");
-  ServeProcess server(shop.dir, shop.data, {"--allow-private-networks", "--metrics", "127.0.0.1:0"});
+  ServeProcess server(shop.dir, shop.data,
+                      {"--allow-private-networks", "--metrics", "127.0.0.1:0"});
   JobWatcher watcher(server);
   DatasetCalls datasets(server);
   const std::string published = shop.data + "/datasets/demo";
@@ -218,8 +219,8 @@ TEST_CASE("a served job's dataset is prepared after each run and its drift shown
   REQUIRE(status.exit_code == 0);
   INFO(status.out);
   CHECK(status.out.find("dataset:  demo " + v2_version.substr(0, 12) + " (run 2): drift against " +
-                        v1_version + ": drift in " + std::to_string(expected.size()) +
-                        " fields") != std::string::npos);
+                        v1_version + ": drift in " + std::to_string(expected.size()) + " fields") !=
+        std::string::npos);
   for (const std::string& field : expected) CHECK(status.out.find(field) != std::string::npos);
   CHECK(status.out.find("; published\n") != std::string::npos);
   const ProcessResult status_json = Client(server, {"jobs", "status", "demo", "--json"});
@@ -236,6 +237,14 @@ TEST_CASE("a served job's dataset is prepared after each run and its drift shown
   REQUIRE(drift_cmd.exit_code == 0);
   CHECK(drift_cmd.out == report_text);
   CHECK(Client(server, {"jobs", "profile", "demo"}).out == ReadFile(published + "/profile.json"));
+  // Without --json, a verdict line and a row per field of the report.
+  const ProcessResult drift_text = Client(server, {"jobs", "drift", "demo"});
+  REQUIRE(drift_text.exit_code == 0);
+  CHECK(drift_text.out.rfind("dataset demo: " + v2_version + " against " + v1_version + ": drift\n",
+                             0) == 0);
+  for (const json& field : report["fields"]) {
+    CHECK(drift_text.out.find("\n" + field["field"].get<std::string>() + " ") != std::string::npos);
+  }
 
   // The gauges are the report's scores, exactly (shortest round-trip digits).
   const std::string metrics = Scrape(server);
@@ -248,9 +257,8 @@ TEST_CASE("a served job's dataset is prepared after each run and its drift shown
   // The outcome lives in the store: a restarted server still shows it.
   REQUIRE(server.Terminate().exit_code == 0);
   ServeProcess restarted(shop.dir, shop.data, {"--allow-private-networks"});
-  CHECK(Client(restarted, {"jobs", "status", "demo"}).out.find("dataset:  demo " +
-                                                               v2_version.substr(0, 12)) !=
-        std::string::npos);
+  CHECK(Client(restarted, {"jobs", "status", "demo"})
+            .out.find("dataset:  demo " + v2_version.substr(0, 12)) != std::string::npos);
 }
 
 TEST_CASE("on_drift: fail keeps the old dataset published and the run succeeded, refused") {
@@ -318,7 +326,8 @@ TEST_CASE("a job's prepare rules travel as text and name a dataset below DATA/da
   // The server never reads the client's rules file: no text, no job.
   grpc::Status s = submit(job_yaml, "");
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK(s.error_message().find("prepare.rules: the job names jobs/rules.yaml") != std::string::npos);
+  CHECK(s.error_message().find("prepare.rules: the job names jobs/rules.yaml") !=
+        std::string::npos);
   // Rules text for a job without a prepare: block.
   s = submit("name: shop\nsources:\n  - kind: html\n    seeds: [\"http://127.0.0.1:9/\"]\n",
              "fields: {a: {type: string}}\n");
