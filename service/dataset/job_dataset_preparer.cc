@@ -2,6 +2,7 @@
 
 #include "ingest/prepare/dataset_export.h"
 #include "ingest/prepare/dataset_location.h"
+#include "ingest/prepare/dataset_publish.h"
 #include "ingest/rules/rules_parser.h"
 #include "service/dataset/drift_summary.h"
 #include "service/dataset/output_path.h"
@@ -14,8 +15,12 @@ Status JobDatasetPreparer::Resolve(const crawler::JobConfig& job, rules::RulesCo
   // Errors name the rules file as the job does (prepare.rules), which the
   // client read for us.
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesYaml(job.prepare_rules_yaml, job.prepare_rules, rules));
-  return ResolveOutputDir(prepare::DatasetsDir(store_->dir()), rules->dataset, dir)
-      .Annotate(job.prepare_rules + ": dataset");
+  GLEANER_RETURN_IF_ERROR(
+      ResolveOutputDir(prepare::DatasetsDir(store_->dir()), rules->dataset, dir)
+          .Annotate(job.prepare_rules + ": dataset"));
+  // Names publishing keeps for itself (NAME.tmp-N, NAME.drift-rejected.json)
+  // are refused at submit time rather than after the first crawl.
+  return prepare::CheckPublishTarget(*dir).Annotate(job.prepare_rules + ": dataset");
 }
 
 Status JobDatasetPreparer::Check(const crawler::JobConfig& job) const {

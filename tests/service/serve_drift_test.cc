@@ -340,6 +340,9 @@ TEST_CASE("a job's prepare rules travel as text and name a dataset below DATA/da
   s = submit(job_yaml, "dataset: ../../escaped\nfields: {a: {type: string}}\n");
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("dataset") != std::string::npos);
+  // A name publishing keeps for a refused dataset's report.
+  s = submit(job_yaml, "dataset: demo.drift-rejected.json\nfields: {a: {type: string}}\n");
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(Client(server, {"jobs", "list", "--json"}).out == "[]\n");
   REQUIRE(server.Terminate().exit_code == 0);
 }
