@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -302,6 +303,40 @@ TEST_CASE("on_drift: fail keeps the old dataset published and the run succeeded,
   CHECK(status.out.find("phase:    succeeded") != std::string::npos);
   CHECK(status.out.find("; refused (on_drift: fail), the published version stays\n") !=
         std::string::npos);
+  REQUIRE(server.Terminate().exit_code == 0);
+}
+
+TEST_CASE("each firing of a schedule prepares against the previous version, across a restart") {
+  ChangingShop shop(120);
+  const std::string rules = WriteJob(shop.dir, "rules.yaml", MonitoredRules("warn"));
+  WriteJob(shop.dir, "demo.yaml", ReadFile(shop.job) + "prepare: {rules: rules.yaml}\n");
+  const auto ten = std::chrono::sys_days(std::chrono::year(2030) / 1 / 1) + std::chrono::hours(10);
+  SchedulerClock clock(shop.dir, ten + std::chrono::seconds(30));
+  std::string v1_version;
+  {
+    ServeProcess server(shop.dir, shop.data, {"--allow-private-networks"}, clock.env());
+    REQUIRE(Client(server, {"jobs", "schedule", shop.job, "--cron", "* * * * *"}).exit_code == 0);
+    // From here on only the server's copy of the rules exists.
+    std::filesystem::remove(rules);
+    JobWatcher watcher(server);
+    clock.Set(ten + std::chrono::minutes(1));
+    const v1::JobState state = WaitForPrepare(&watcher, 1);
+    INFO(state.prepare().ShortDebugString());
+    REQUIRE(state.prepare().published());
+    v1_version = state.prepare().version();
+    REQUIRE(server.Terminate().exit_code == 0);
+  }
+  ChangeShop(&shop);
+  ServeProcess server(shop.dir, shop.data, {"--allow-private-networks"}, clock.env());
+  JobWatcher watcher(server);
+  clock.Set(ten + std::chrono::minutes(2));
+  const v1::JobState state = WaitForPrepare(&watcher, 2);
+  INFO(state.prepare().ShortDebugString());
+  CHECK(state.prepare().error().empty());
+  REQUIRE(state.prepare().compared());
+  CHECK(state.prepare().drift().baseline_version() == v1_version);
+  CHECK(state.prepare().drift().current_version() == state.prepare().version());
+  CHECK(Version(shop.data + "/datasets/demo") == state.prepare().version());
   REQUIRE(server.Terminate().exit_code == 0);
 }
 
