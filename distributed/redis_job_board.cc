@@ -150,7 +150,7 @@ Status RedisJobBoard::Start() {
     // Jobs crawled by `gleaner crawl` have no stored YAML; they are not the server's.
     if (!interrupted || state.spec().yaml().empty() || jobs_.count(state.name())) continue;
     crawler::JobConfig job;
-    Status s = crawler::ParseJobYaml(state.spec().yaml(), state.spec().source_path(), &job);
+    Status s = service::ParseJobSpec(state.spec(), &job);
     if (!s.ok()) {
       GLEANER_RETURN_IF_ERROR(SetPhase(state.name(), v1::JOB_FAILED, s.message(), nullptr));
       continue;
@@ -170,10 +170,7 @@ Status RedisJobBoard::Submit(const crawler::JobConfig& job, const std::string& y
     return Status::FailedPrecondition("job '" + job.name + "' is already " +
                                       (it->second.phase == v1::JOB_RUNNING ? "running" : "queued"));
   }
-  v1::JobSpec spec;
-  spec.set_name(job.name);
-  spec.set_yaml(yaml);
-  spec.set_source_path(job.source_path);
+  const v1::JobSpec spec = service::JobSpecOf(job, yaml);
   GLEANER_RETURN_IF_ERROR(Publish(job, yaml, &spec));
   *queue_position = 0;
   for (const auto& [name, watched] : jobs_) *queue_position += watched.phase == v1::JOB_PENDING;
@@ -237,8 +234,7 @@ Status RedisJobBoard::Resume(const std::string& name) {
                                       "' was not submitted to this server; submit it instead");
   }
   crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(
-      crawler::ParseJobYaml(state.spec().yaml(), state.spec().source_path(), &job));
+  GLEANER_RETURN_IF_ERROR(service::ParseJobSpec(state.spec(), &job));
   return Publish(job, state.spec().yaml(), nullptr);
 }
 

@@ -59,8 +59,8 @@ ALLOWED = {
     "service/client": BASE + ["service/security", "service/client"],
     "service/jobs": BASE + ["crawler", "service/security", "service/client", "service/jobs"],
     "service/metrics": BASE + ["service/client", "service/jobs", "service/metrics"],
-    "service/dataset": BASE + ["ingest", "service/security", "service/client", "service/metrics",
-                               "service/dataset"],
+    "service/dataset": BASE + ["ingest", "service/security", "service/client", "service/jobs",
+                               "service/metrics", "service/dataset"],
     # A worker's finished page moves its URL's state as a local crawl's does
     # (crawler/engine/finished_page.h).
     "service/ingest": BASE + ["crawler", "service/security", "service/client", "service/jobs",

@@ -1,13 +1,17 @@
 // `gleaner jobs submit|list|status|runs|cancel|pause|resume|schedule|schedules|
-// unschedule|workers`: clients of a running `gleaner serve` (`jobs check`,
+// unschedule|workers|drift|profile`: clients of a running `gleaner serve` (`jobs check`,
 // which needs no server, is jobs_check_command.cc). Server errors come back as
 // their gRPC code and message (a bad job file names FILE:LINE:COL) with the
 // CLI's exit codes.
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <iostream>
+#include <map>
+#include <sstream>
 
 #include "common/yaml_reader.h"
+#include "crawler/job/job_parser.h"
 #include "schema/gleaner_service.grpc.pb.h"
 #include "service/client/grpc_status.h"
 #include "service/client/service_client.h"
@@ -27,10 +31,48 @@ struct JobsFlags {
   std::string cron;
 };
 
+// The dataset the server prepared after the job's last successful run.
+nlohmann::ordered_json PrepareToJson(const v1::PrepareOutcome& p) {
+  nlohmann::ordered_json j = {{"run", p.run()},
+                              {"dataset", p.dataset()},
+                              {"version", p.version()},
+                              {"finished", shards::FormatTimestampMicros(p.finished_micros())},
+                              {"published", p.published()}};
+  if (!p.error().empty()) j["error"] = p.error();
+  if (p.summary().empty()) return j;
+  nlohmann::ordered_json monitor = {{"summary", p.summary()}, {"compared", p.compared()}};
+  if (p.compared()) {
+    const v1::DriftSummary& d = p.drift();
+    monitor["verdict"] = d.verdict();
+    monitor["baseline_version"] = d.baseline_version();
+    monitor["drift_fields"] =
+        std::vector<std::string>(d.drift_fields().begin(), d.drift_fields().end());
+    monitor["possible_fields"] =
+        std::vector<std::string>(d.possible_fields().begin(), d.possible_fields().end());
+    monitor["refused"] = d.refused();
+  }
+  j["monitor"] = std::move(monitor);
+  return j;
+}
+
+// "demo 3f2a9c1b0d4e (run 2): drift against 91a…: drift in 1 field (price); refused (on_drift:
+// fail), the published version stays"
+std::string PrepareLine(const v1::PrepareOutcome& p) {
+  std::string line = p.dataset();
+  if (!p.version().empty()) line += " " + p.version().substr(0, 12);
+  line += " (run " + std::to_string(p.run()) + "): ";
+  if (!p.error().empty()) return line + "not prepared: " + p.error();
+  if (!p.summary().empty()) line += p.summary() + "; ";
+  return line +
+         (p.published() ? "published" : "refused (on_drift: fail), the published version stays");
+}
+
 nlohmann::ordered_json InfoToJson(const v1::JobInfo& info) {
   nlohmann::ordered_json j = JobToJson(info.state());
   j["queue_position"] = info.queue_position();
   j["message"] = info.state().message();
+  j["prepare"] =
+      info.state().has_prepare() ? PrepareToJson(info.state().prepare()) : nlohmann::ordered_json();
   return j;
 }
 
@@ -49,25 +91,35 @@ void PrintInfo(const v1::JobInfo& info, bool json) {
             << "errors:   " << s.error_count() << '\n';
   if (s.run().number() != 0) std::cout << "run:      " << RunSummary(s.run()) << '\n';
   if (!s.message().empty()) std::cout << "message:  " << s.message() << '\n';
+  if (s.has_prepare()) std::cout << "dataset:  " << PrepareLine(s.prepare()) << '\n';
 }
 
-// Runs one call with the resolved server, token and deadline.
-template <typename Call>
+// Runs one call of `Service` with the resolved server, token and deadline.
+template <typename Service = v1::JobService, typename Call>
 Status WithStub(const JobsFlags& f, Call call) {
   service::ClientConfig config;
   GLEANER_RETURN_IF_ERROR(service::ResolveClientConfig(f.client, &config));
   config.timeout_s = f.timeout_s;
-  auto stub = v1::JobService::NewStub(service::OpenConnectedChannel(config));
+  auto stub = Service::NewStub(service::OpenConnectedChannel(config));
   grpc::ClientContext context;
   service::PrepareCall(config, &context);
   return service::FromGrpc(call(*stub, &context)).Annotate("server " + config.server);
 }
 
-// The job file as the server receives it; errors will name the file.
+// The job file as the server receives it; errors will name the file. A job
+// with a `prepare:` block travels with its rules' text: the server never
+// reads a client's paths.
 Status ReadJobSource(const std::string& path, v1::JobSource* source) {
   GLEANER_RETURN_IF_ERROR(yaml::ReadYamlFile(path, source->mutable_yaml()));
   source->set_display_name(path);
-  return Status::OK();
+  crawler::JobConfig job;
+  // A job that does not parse goes as it is: the server's error names its
+  // line and column, as for any client.
+  if (!crawler::ParseJobYaml(source->yaml(), path, &job).ok() || job.prepare_rules.empty()) {
+    return Status::OK();
+  }
+  return yaml::ReadYamlFile(job.prepare_rules, source->mutable_prepare_rules_yaml())
+      .Annotate(path + ": prepare.rules");
 }
 
 nlohmann::ordered_json ScheduleToJson(const v1::Schedule& s) {
@@ -251,6 +303,71 @@ Status Runs(const JobsFlags& f) {
   return Status::OK();
 }
 
+// The dataset the server prepares for job f.arg, and a DatasetService stub.
+Status OnJobDataset(
+    const JobsFlags& f,
+    const std::function<grpc::Status(v1::DatasetService::Stub&, grpc::ClientContext*,
+                                     const std::string&)>& call) {
+  v1::JobInfo info;
+  GLEANER_RETURN_IF_ERROR(CallOnJob(f, &v1::JobService::Stub::GetJob, &info));
+  const std::string& dataset = info.state().prepare().dataset();
+  if (dataset.empty()) {
+    return Status::FailedPrecondition("job '" + f.arg +
+                                      "' has no dataset prepared by the server (a job file "
+                                      "with a prepare: block prepares one after each run)");
+  }
+  return WithStub<v1::DatasetService>(f,
+                                      [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c) {
+                                        return call(stub, c, dataset);
+                                      });
+}
+
+// The last drift report of the job's dataset (GetDrift): its summary, or with
+// --json the report itself.
+Status Drift(const JobsFlags& f) {
+  v1::GetDriftResponse response;
+  std::string name;
+  GLEANER_RETURN_IF_ERROR(OnJobDataset(
+      f, [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c, const std::string& dataset) {
+        name = dataset;
+        v1::DatasetRequest request;
+        request.set_dataset(dataset);
+        return stub.GetDrift(c, request, &response);
+      }));
+  if (f.json) {
+    std::cout << response.report_json();
+    return Status::OK();
+  }
+  const v1::DriftSummary& s = response.summary();
+  std::cout << "dataset " << name << ": " << s.current_version() << " against "
+            << s.baseline_version() << ": " << s.verdict()
+            << (s.refused() ? " (refused; the published version stays)" : "") << '\n';
+  TablePrinter t({"FIELD", "VERDICT", "SCORES"});
+  for (const v1::FieldDrift& field : s.fields()) {
+    std::map<std::string, double> sorted(field.scores().begin(), field.scores().end());
+    std::ostringstream scores;
+    for (const auto& [metric, value] : sorted) {
+      scores << (scores.tellp() == 0 ? "" : " ") << metric << '=' << value;
+    }
+    t.AddRow({field.field(), field.verdict(), scores.str()});
+  }
+  t.Print(std::cout);
+  return Status::OK();
+}
+
+// The profile.json of the job's published dataset (GetProfile).
+Status Profile(const JobsFlags& f) {
+  v1::GetProfileResponse response;
+  GLEANER_RETURN_IF_ERROR(OnJobDataset(
+      f, [&](v1::DatasetService::Stub& stub, grpc::ClientContext* c, const std::string& dataset) {
+        v1::DatasetRequest request;
+        request.set_dataset(dataset);
+        return stub.GetProfile(c, request, &response);
+      }));
+  std::cout << response.profile_json();
+  return Status::OK();
+}
+
 CLI::App* AddClientCommand(CLI::App* jobs, const std::string& name, const std::string& help,
                            std::shared_ptr<JobsFlags> flags) {
   CLI::App* cmd = jobs->add_subcommand(name, help);
@@ -297,6 +414,16 @@ void RegisterJobs(CLI::App& app, CommandResult* result) {
       jobs, "runs", "List a job's runs with their page and record counts", flags);
   runs->add_option("name", flags->arg, "Job name")->required();
   runs->callback(run(Runs));
+  CLI::App* drift = AddClientCommand(
+      jobs, "drift", "Show the last drift report of the dataset the server prepares for a job",
+      flags);
+  drift->add_option("name", flags->arg, "Job name")->required();
+  drift->callback(run(Drift));
+  CLI::App* profile = AddClientCommand(
+      jobs, "profile", "Print the profile.json of the dataset the server prepares for a job",
+      flags);
+  profile->add_option("name", flags->arg, "Job name")->required();
+  profile->callback(run(Profile));
   CLI::App* unschedule = AddClientCommand(jobs, "unschedule", "Remove a job's schedule", flags);
   unschedule->add_option("name", flags->arg, "Job name")->required();
   unschedule->callback(run(Unschedule));

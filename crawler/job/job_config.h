@@ -83,6 +83,10 @@ struct JobConfig {
   // the job means the same files from any working directory.
   std::string prepare_rules;  // the rules file
   std::string prepare_out;    // the dataset directory `gleaner run` writes
+  // The rules file's text, for a job sent to `gleaner serve` (which never
+  // reads prepare_rules, a client's path): set from the request, kept in the
+  // job's JobSpec.
+  std::string prepare_rules_yaml;
 };
 
 }  // namespace gleaner::crawler

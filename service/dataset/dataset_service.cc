@@ -2,17 +2,21 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "common/word_table.h"
 #include "ingest/prepare/dataset_export.h"
+#include "ingest/prepare/dataset_history.h"
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_pipeline.h"
+#include "ingest/prepare/dataset_publish.h"
 #include "ingest/rules/rules_parser.h"
 #include "ingest/split/split_assigner.h"
 #include "schema/column_type_proto.h"
 #include "service/client/grpc_status.h"
+#include "service/dataset/drift_summary.h"
 #include "service/dataset/output_path.h"
 #include "service/dataset/pull_cursor.h"
 #include "storage/keys.h"
@@ -68,6 +72,19 @@ v1::RuleProblem ProblemOf(const Status& s) {
 std::string SpillDir() {
   const char* tmp = std::getenv("TMPDIR");
   return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+// A file of a published dataset, whole (they are small: their size depends on
+// columns and bins, not rows). NotFound when it is not there.
+Status ReadBack(const std::string& path, std::string* text) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Status::NotFound(path + " not found");
+  std::ifstream in(path);
+  std::ostringstream all;
+  all << in.rdbuf();
+  if (!in) return Status::IOError("reading back " + path);
+  *text = all.str();
+  return Status::OK();
 }
 
 Status ParseSplit(const std::string& name, split::Split* out) {
@@ -221,30 +238,19 @@ grpc::Status DatasetServiceImpl::PrepareDataset(grpc::ServerContext* context,
   if (s.ok()) s = storage::ValidateJobName(request->job());
   if (!s.ok()) return ToGrpc(s);
 
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!writing_.insert(out).second) {
-      return ToGrpc(Status::Aborted("out: another PrepareDataset is writing \"" + request->out() +
-                                    "\"; try again when it ends"));
-    }
-  }
+  if (Status c = claims_->Claim(out, request->out()); !c.ok()) return ToGrpc(c);
   prepare::ExportResult result;
   s = prepare::PrepareDataset(store_, request->job(), rules, out, options, &result);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    writing_.erase(out);
-  }
+  claims_->Release(out);
   // A monitor's refusal is the dataset's state, not a conflict to retry.
   if (result.monitor.refused) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, s.message());
   }
   if (!s.ok()) return ToGrpc(s);
 
-  std::ifstream manifest(result.manifest_path);
-  std::ostringstream text;
-  text << manifest.rdbuf();
-  if (!manifest) return ToGrpc(Status::IOError("reading back " + result.manifest_path));
-  response->set_manifest_json(text.str());
+  std::string manifest;
+  if (Status r = ReadBack(result.manifest_path, &manifest); !r.ok()) return ToGrpc(r);
+  response->set_manifest_json(std::move(manifest));
   response->set_version(result.version);
   return grpc::Status::OK;
 }
@@ -282,6 +288,56 @@ grpc::Status DatasetServiceImpl::CheckRules(grpc::ServerContext* context,
     count->set_evaluated(c.evaluated);
     count->set_failed(c.failed);
   }
+  return grpc::Status::OK;
+}
+
+Status DatasetServiceImpl::ResolveDataset(const std::string& name, std::string* dir) const {
+  return ResolveOutputDir(prepare::DatasetsDir(store_->dir()), name, dir).Annotate("dataset");
+}
+
+grpc::Status DatasetServiceImpl::GetProfile(grpc::ServerContext* context,
+                                            const v1::DatasetRequest* request,
+                                            v1::GetProfileResponse* response) {
+  if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
+  std::string dir;
+  Status s = ResolveDataset(request->dataset(), &dir);
+  std::string version;
+  if (s.ok()) s = prepare::ReadDatasetVersion(dir, &version);
+  std::string profile;
+  if (s.ok()) s = ReadBack((std::filesystem::path(dir) / prepare::kProfileFile).string(), &profile);
+  if (s.IsNotFound()) {
+    return ToGrpc(Status::NotFound("dataset \"" + request->dataset() +
+                                   "\": no dataset with a profile is published there"));
+  }
+  if (!s.ok()) return ToGrpc(s);
+  response->set_profile_json(std::move(profile));
+  response->set_version(std::move(version));
+  return grpc::Status::OK;
+}
+
+grpc::Status DatasetServiceImpl::GetDrift(grpc::ServerContext* context,
+                                          const v1::DatasetRequest* request,
+                                          v1::GetDriftResponse* response) {
+  if (grpc::Status a = auth_->Check(*context); !a.ok()) return a;
+  std::string dir;
+  if (Status s = ResolveDataset(request->dataset(), &dir); !s.ok()) return ToGrpc(s);
+  // A refused version's report stays beside the dataset until a later
+  // publish there succeeds: while it exists, it is the latest comparison.
+  std::string text;
+  Status s = ReadBack(prepare::RejectedReportPath(dir), &text);
+  if (s.IsNotFound())
+    s = ReadBack((std::filesystem::path(dir) / prepare::kDriftFile).string(), &text);
+  if (s.IsNotFound()) {
+    return ToGrpc(Status::NotFound("dataset \"" + request->dataset() +
+                                   "\": no drift report there (no dataset, no monitor, or only "
+                                   "its first version)"));
+  }
+  if (!s.ok()) return ToGrpc(s);
+  const auto report = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  s = DriftSummaryOf(report, response->mutable_summary());
+  if (!s.ok())
+    return ToGrpc(Status::Corruption("dataset \"" + request->dataset() + "\": " + s.message()));
+  response->set_report_json(std::move(text));
   return grpc::Status::OK;
 }
 

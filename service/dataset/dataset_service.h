@@ -7,14 +7,15 @@
 // directory below the server's data directory (the store's own; see
 // output_path.h). CheckRules is `gleaner rules check [--job]`: the problems of
 // the rules as data, and dry-run counts per rule; nothing is written.
+// GetProfile and GetDrift read back a published dataset's profile and its
+// last drift report.
 // Thread-safe; each call runs on its own gRPC thread.
 #pragma once
 
-#include <mutex>
-#include <set>
 #include <string>
 
 #include "schema/gleaner_service.grpc.pb.h"
+#include "service/dataset/output_claims.h"
 #include "service/metrics/metrics_registry.h"
 #include "service/security/bearer_token.h"
 #include "storage/staging_store.h"
@@ -23,10 +24,12 @@ namespace gleaner::service {
 
 class DatasetServiceImpl final : public v1::DatasetService::Service {
  public:
-  // `records_pulled` counts the rows streamed; it must outlive the service.
+  // `records_pulled` counts the rows streamed; it and `claims` (the dataset
+  // directories being written, shared with the preparations after runs) must
+  // outlive the service.
   DatasetServiceImpl(storage::StagingStore* store, const BearerTokenCheck* auth,
-                     Counter* records_pulled)
-      : store_(store), auth_(auth), records_pulled_(records_pulled) {}
+                     Counter* records_pulled, OutputClaims* claims)
+      : store_(store), auth_(auth), records_pulled_(records_pulled), claims_(claims) {}
 
   grpc::Status PullDataset(grpc::ServerContext* context, const v1::PullDatasetRequest* request,
                            grpc::ServerWriter<v1::PullDatasetResponse>* writer) override;
@@ -40,15 +43,24 @@ class DatasetServiceImpl final : public v1::DatasetService::Service {
   // `problems`; only an unknown or malformed job is an error.
   grpc::Status CheckRules(grpc::ServerContext* context, const v1::CheckRulesRequest* request,
                           v1::CheckRulesResponse* response) override;
+  // `dataset` is resolved as PrepareDataset's `out` (INVALID_ARGUMENT when it
+  // leaves DATA/datasets/). GetProfile: NOT_FOUND when no dataset with a
+  // profile is published there. GetDrift: the refused report
+  // (OUT.drift-rejected.json) when the last version prepared there was
+  // refused, else the published drift.json; NOT_FOUND when neither exists.
+  grpc::Status GetProfile(grpc::ServerContext* context, const v1::DatasetRequest* request,
+                          v1::GetProfileResponse* response) override;
+  grpc::Status GetDrift(grpc::ServerContext* context, const v1::DatasetRequest* request,
+                        v1::GetDriftResponse* response) override;
 
  private:
+  // Where a GetProfile or GetDrift `dataset` lives, resolved as PrepareDataset's `out`.
+  Status ResolveDataset(const std::string& name, std::string* dir) const;
+
   storage::StagingStore* store_;
   const BearerTokenCheck* auth_;
   Counter* records_pulled_;
-  std::mutex mu_;
-  // Output directories a PrepareDataset is writing: two at once would share
-  // the export's temporary directory (named by the process id).
-  std::set<std::string> writing_;
+  OutputClaims* claims_;
 };
 
 }  // namespace gleaner::service

@@ -55,6 +55,12 @@ class JobQueue {
   virtual void Shutdown() = 0;
 };
 
+// The JobSpec the store keeps for `job`, whose text is `yaml`: the job as
+// submitted, its prepare rules' text included.
+v1::JobSpec JobSpecOf(const crawler::JobConfig& job, const std::string& yaml);
+// The job a stored spec describes (JobSpecOf's inverse).
+Status ParseJobSpec(const v1::JobSpec& spec, crawler::JobConfig* job);
+
 // Writes phase, message and (when given) spec and run of job `name` in one
 // commit. The caller makes sure nothing else writes that job meanwhile.
 Status WriteJobPhase(storage::StagingStore* store, const std::string& name, v1::JobPhase phase,

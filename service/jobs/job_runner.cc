@@ -1,14 +1,16 @@
 #include "service/jobs/job_runner.h"
 
 #include <algorithm>
+#include <memory>
 
-#include "crawler/job/job_parser.h"
+#include "storage/job_writer.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
 
-JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log)
-    : store_(store), crawl_(std::move(crawl)), log_(log) {}
+JobRunner::JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log,
+                     PrepareAfterRun* prepare)
+    : store_(store), crawl_(std::move(crawl)), log_(log), prepare_(prepare) {}
 
 JobRunner::~JobRunner() { Shutdown(); }
 
@@ -28,8 +30,7 @@ Status JobRunner::Start() {
     // Jobs crawled by `gleaner crawl` have no stored YAML; they are not the server's.
     if (!interrupted || state.spec().yaml().empty()) continue;
     Entry entry{state.name(), {}};
-    Status s =
-        crawler::ParseJobYaml(state.spec().yaml(), state.spec().source_path(), &entry.config);
+    Status s = ParseJobSpec(state.spec(), &entry.config);
     if (!s.ok()) {
       GLEANER_RETURN_IF_ERROR(WritePhase(state.name(), v1::JOB_FAILED, s.message(), nullptr));
       continue;
@@ -53,10 +54,7 @@ Status JobRunner::Submit(const crawler::JobConfig& job, const std::string& yaml,
     return Status::FailedPrecondition("job '" + job.name + "' is already " +
                                       (running_ == job.name ? "running" : "queued"));
   }
-  v1::JobSpec spec;
-  spec.set_name(job.name);
-  spec.set_yaml(yaml);
-  spec.set_source_path(job.source_path);
+  const v1::JobSpec spec = JobSpecOf(job, yaml);
   GLEANER_RETURN_IF_ERROR(WritePhase(job.name, v1::JOB_PENDING, "", &spec));
   queue_.push_back({job.name, job});
   *queue_position = static_cast<uint32_t>(queue_.size());
@@ -125,8 +123,7 @@ Status JobRunner::Resume(const std::string& name) {
                                       "' was not submitted to this server; submit it instead");
   }
   Entry entry{name, {}};
-  GLEANER_RETURN_IF_ERROR(
-      crawler::ParseJobYaml(state.spec().yaml(), state.spec().source_path(), &entry.config));
+  GLEANER_RETURN_IF_ERROR(ParseJobSpec(state.spec(), &entry.config));
   GLEANER_RETURN_IF_ERROR(WritePhase(name, v1::JOB_PENDING, "", nullptr));
   queue_.push_back(std::move(entry));
   cv_.notify_all();
@@ -206,15 +203,23 @@ void JobRunner::RunOne(Entry entry) {
   if (log_) log_->Info("job started", {{"job", entry.name}});
   crawler::CrawlSummary summary;
   Status run = engine.Run(&summary);
+  StopReason stop;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    engine_ = nullptr;
+    stop = stop_reason_;  // a Cancel or Pause from now on finds the crawl over
+  }
+  if (run.ok() && stop == StopReason::kNone && !summary.stopped && !summary.failed) {
+    PrepareDataset(entry, summary.run.number());
+  }
 
   std::lock_guard<std::mutex> lock(mu_);
-  engine_ = nullptr;
   Status written;
   if (!run.ok()) {
     written = WritePhase(entry.name, v1::JOB_FAILED, run.message(), nullptr);
-  } else if (stop_reason_ == StopReason::kCancel) {
+  } else if (stop == StopReason::kCancel) {
     written = WritePhase(entry.name, v1::JOB_CANCELLED, "", nullptr);
-  } else if (stop_reason_ == StopReason::kPause) {
+  } else if (stop == StopReason::kPause) {
     written = WritePhase(entry.name, v1::JOB_PAUSED, "", nullptr);
   }
   // A run that ended by itself wrote its phase with its last pages: succeeded
@@ -244,6 +249,29 @@ void JobRunner::RunOne(Entry entry) {
   }
   running_.clear();
   cv_.notify_all();
+}
+
+void JobRunner::PrepareDataset(const Entry& entry, uint32_t run) {
+  if (prepare_ == nullptr || entry.config.prepare_rules_yaml.empty()) return;
+  if (log_) log_->Info("preparing the job's dataset", {{"job", entry.name}, {"run", run}});
+  v1::PrepareOutcome outcome = prepare_->Prepare(entry.config, run);
+  std::unique_ptr<storage::JobWriter> writer;
+  Status written = storage::JobWriter::Open(store_, entry.name, &writer);
+  if (written.ok()) {
+    *writer->mutable_state()->mutable_prepare() = outcome;
+    written = writer->Commit();
+  }
+  if (!log_) return;
+  std::vector<LogField> fields = {{"job", entry.name}, {"dataset", outcome.dataset()}};
+  if (!outcome.error().empty()) fields.emplace_back("error", outcome.error());
+  if (!outcome.version().empty()) fields.emplace_back("version", outcome.version());
+  if (!outcome.summary().empty()) fields.emplace_back("monitor", outcome.summary());
+  if (!written.ok()) fields.emplace_back("outcome_write_error", written.message());
+  const bool fine = outcome.error().empty() && written.ok();
+  log_->Log(fine ? LogLevel::kInfo : LogLevel::kError,
+            outcome.published() ? "dataset published"
+                                : (fine ? "dataset refused for its drift" : "dataset not prepared"),
+            fields);
 }
 
 }  // namespace gleaner::service

@@ -3,7 +3,9 @@
 // its own event loop and worker pool). Each job's phase and YAML are written to
 // its JobState in the staging store, so they outlive the process: Start
 // re-queues the jobs that were pending or running when the server stopped, and
-// they resume where their crawl left off. Thread-safe.
+// they resume where their crawl left off. After a run that succeeds, a job
+// with a `prepare:` block has its dataset prepared (PrepareAfterRun) before
+// the next job starts, and the outcome is written to its JobState. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -22,6 +24,7 @@
 #include "crawler/job/job_config.h"
 #include "schema/gleaner_service.pb.h"
 #include "service/jobs/job_queue.h"
+#include "service/jobs/prepare_after_run.h"
 #include "storage/staging_store.h"
 
 namespace gleaner::service {
@@ -30,8 +33,10 @@ class JobRunner : public JobQueue {
  public:
   // `log` (may be null) gets a line per job started and ended; every
   // crawl runs with `crawl` (the operator's CA file, whether private networks
-  // are off limits).
-  JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log);
+  // are off limits). `prepare` (may be null: jobs are only crawled) must
+  // outlive the runner.
+  JobRunner(storage::StagingStore* store, crawler::CrawlOptions crawl, Logger* log,
+            PrepareAfterRun* prepare = nullptr);
   ~JobRunner() override;  // Shutdown()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -81,6 +86,10 @@ class JobRunner : public JobQueue {
 
   void Work();
   void RunOne(Entry entry);
+  // Prepares the job's dataset after its run `run` succeeded and stores the
+  // outcome. Called by the worker while the job is still running_, so nothing
+  // else writes its state.
+  void PrepareDataset(const Entry& entry, uint32_t run);
   Status Stop(const std::string& name, StopReason reason, Deadline deadline);
   // Writes phase, message and (when given) spec of a job that is not running.
   Status WritePhase(const std::string& name, v1::JobPhase phase, const std::string& message,
@@ -90,6 +99,7 @@ class JobRunner : public JobQueue {
   storage::StagingStore* store_;
   crawler::CrawlOptions crawl_;
   Logger* log_;
+  PrepareAfterRun* prepare_;
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changed, a run ended, or shutdown
   std::deque<Entry> queue_;

@@ -1,6 +1,7 @@
 #include "service/jobs/job_scheduler.h"
 
 #include "crawler/job/job_parser.h"
+#include "service/jobs/job_queue.h"
 #include "storage/store_reader.h"
 
 namespace gleaner::service {
@@ -85,9 +86,7 @@ Status JobScheduler::Add(const crawler::JobConfig& job, const std::string& yaml,
   v1::Schedule& s = entry.schedule;
   s.set_name(job.name);
   s.set_cron(text);
-  s.mutable_spec()->set_name(job.name);
-  s.mutable_spec()->set_yaml(yaml);
-  s.mutable_spec()->set_source_path(job.source_path);
+  *s.mutable_spec() = JobSpecOf(job, yaml);
   s.set_next_run_micros(ToMicros(*next));
   s.set_created_micros(ToMicros(now));
   std::lock_guard<std::mutex> lock(mu_);
@@ -136,7 +135,7 @@ void JobScheduler::RunDue() {
   }
   for (const auto& s : due) {
     crawler::JobConfig job;
-    Status r = crawler::ParseJobYaml(s.spec().yaml(), s.spec().source_path(), &job);
+    Status r = ParseJobSpec(s.spec(), &job);
     if (r.ok()) r = submit_(job, s.spec().yaml());
     if (log_ && r.ok()) log_->Info("scheduled run queued", {{"job", s.name()}});
     if (log_ && !r.ok()) {

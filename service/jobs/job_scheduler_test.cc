@@ -34,6 +34,7 @@ struct Harness {
             store,
             [this](const crawler::JobConfig& job, const std::string& yaml) {
               submitted.push_back(job.name);
+              prepare_rules.push_back(job.prepare_rules_yaml);
               CHECK(yaml == kYaml);
               return submit_result;
             },
@@ -41,6 +42,7 @@ struct Harness {
 
   TimePoint now = At(10, 2, 30);
   std::vector<std::string> submitted;
+  std::vector<std::string> prepare_rules;  // the rules text each firing carried
   Status submit_result;
   service::JobScheduler scheduler;
 };
@@ -144,4 +146,23 @@ TEST_CASE("a bad or missing cron is INVALID_ARGUMENT and nothing is stored") {
   unscheduled.schedule.clear();
   CHECK(h.scheduler.Add(unscheduled, kYaml, "", &added).IsInvalidArgument());
   CHECK(h.scheduler.List().empty());
+}
+
+TEST_CASE("a schedule's firings carry the job's prepare rules text, across a restart") {
+  testing::TempDir dir;
+  crawler::JobConfig job = Job();
+  job.prepare_rules_yaml = "dataset: books\nfields: {title: {type: string}}\n";
+  {
+    auto store = Open(dir.path());
+    Harness h(store.get());
+    v1::Schedule added;
+    REQUIRE(h.scheduler.Add(job, kYaml, "*/5 * * * *", &added).ok());
+    CHECK(added.spec().prepare_rules_yaml() == job.prepare_rules_yaml);
+  }
+  auto store = Open(dir.path());
+  Harness h(store.get());
+  h.now = At(10, 5);
+  REQUIRE(h.scheduler.Load().ok());
+  h.scheduler.RunDue();
+  CHECK(h.prepare_rules == std::vector<std::string>{job.prepare_rules_yaml});
 }

@@ -45,6 +45,28 @@ Status JobSourceText(const v1::JobSource& source, std::string* yaml, std::string
   }
 }
 
+Status JobServiceImpl::TakePrepareRules(const v1::JobSource& source,
+                                        crawler::JobConfig* job) const {
+  if (job->prepare_rules.empty()) {
+    if (source.prepare_rules_yaml().empty()) return Status::OK();
+    return Status::InvalidArgument(
+        "job.prepare_rules_yaml: the job has no prepare: block for these rules");
+  }
+  if (options_.prepare == nullptr) {
+    return Status::InvalidArgument(
+        "prepare: this server (serve --redis) prepares no dataset after a run; drop the block "
+        "and call DatasetService.PrepareDataset after the run");
+  }
+  // The server never reads a client's path: the rules travel as text.
+  if (source.prepare_rules_yaml().empty()) {
+    return Status::InvalidArgument("prepare.rules: the job names " + job->prepare_rules +
+                                   " but the request carries no job.prepare_rules_yaml (its "
+                                   "text; `gleaner jobs submit` sends it)");
+  }
+  job->prepare_rules_yaml = source.prepare_rules_yaml();
+  return options_.prepare->Check(*job);
+}
+
 JobServiceImpl::JobServiceImpl(storage::StagingStore* store, JobQueue* runner,
                                JobScheduler* scheduler, const BearerTokenCheck* auth,
                                JobServiceOptions options)
@@ -55,6 +77,7 @@ Status JobServiceImpl::ReadJob(const v1::JobSource& source, crawler::JobConfig* 
   std::string display_name;
   GLEANER_RETURN_IF_ERROR(JobSourceText(source, yaml, &display_name));
   GLEANER_RETURN_IF_ERROR(crawler::ParseJobYaml(*yaml, display_name, job));
+  GLEANER_RETURN_IF_ERROR(TakePrepareRules(source, job));
   if (!options_.allow_private_networks) GLEANER_RETURN_IF_ERROR(CheckJobTargetsPublic(*job));
   if (options_.workers_crawl) GLEANER_RETURN_IF_ERROR(crawler::CheckWorkerCrawlable(*job));
   // The token is read from the server's environment and sent to the job's

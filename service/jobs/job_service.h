@@ -9,6 +9,7 @@
 #include "schema/gleaner_service.grpc.pb.h"
 #include "service/jobs/job_queue.h"
 #include "service/jobs/job_scheduler.h"
+#include "service/jobs/prepare_after_run.h"
 #include "service/security/bearer_token.h"
 #include "storage/staging_store.h"
 
@@ -17,6 +18,9 @@ namespace gleaner::service {
 struct JobServiceOptions {
   bool allow_private_networks = false;
   bool workers_crawl = false;  // serve --redis: jobs must suit gleaner worker processes
+  // Checks the rules of jobs with a `prepare:` block; null: such jobs are
+  // refused (serve --redis prepares nothing after runs).
+  const PrepareAfterRun* prepare = nullptr;
 };
 
 class JobServiceImpl final : public v1::JobService::Service {
@@ -49,6 +53,9 @@ class JobServiceImpl final : public v1::JobService::Service {
  private:
   // Parses and vets a job from the network: FILE:LINE:COL errors, SSRF policy.
   Status ReadJob(const v1::JobSource& source, crawler::JobConfig* job, std::string* yaml);
+  // Moves the rules text of a job with a `prepare:` block into `job` and checks
+  // it; InvalidArgument when the text is missing, or sent without the block.
+  Status TakePrepareRules(const v1::JobSource& source, crawler::JobConfig* job) const;
   // The stored state and queue place of `name`; NotFound for an unknown job.
   Status Describe(const std::string& name, v1::JobInfo* info);
 

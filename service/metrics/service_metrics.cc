@@ -1,6 +1,7 @@
 #include "service/metrics/service_metrics.h"
 
 #include <map>
+#include <string>
 
 #include "schema/gleaner.pb.h"
 #include "service/jobs/job_queue.h"
@@ -13,6 +14,50 @@ namespace {
 
 MetricFamily Total(const char* name, const char* help, uint64_t value) {
   return {name, help, MetricType::kCounter, {}, {}, {{{}, static_cast<double>(value), {}, 0}}};
+}
+
+// The last comparison of each dataset the server prepared after a run
+// (refused ones included), from the outcomes stored in the job states: a
+// field gone from the next comparison is gone from the next scrape, so a
+// dataset has at most fields × 7 series. Two jobs publishing one dataset: the
+// later outcome.
+void CollectDrift(const std::vector<v1::JobState>& jobs, std::vector<MetricFamily>* out) {
+  std::map<std::string, const v1::PrepareOutcome*> latest;
+  for (const auto& j : jobs) {
+    const v1::PrepareOutcome& o = j.prepare();
+    if (!o.compared()) continue;
+    const v1::PrepareOutcome*& slot = latest[o.dataset()];
+    if (slot == nullptr || slot->finished_micros() < o.finished_micros()) slot = &o;
+  }
+  if (latest.empty()) return;  // no family until a dataset has been compared
+  MetricFamily verdicts{"gleaner_dataset_drift_verdict",
+                        "Verdict of the last drift comparison of a dataset prepared after a run: "
+                        "0 none, 1 possible, 2 drift",
+                        MetricType::kGauge,
+                        {"dataset"},
+                        {},
+                        {}};
+  MetricFamily scores{"gleaner_field_drift",
+                      "Scores of each field in the last drift comparison of a dataset prepared "
+                      "after a run, as its drift report has them",
+                      MetricType::kGauge,
+                      {"dataset", "field", "metric"},
+                      {},
+                      {}};
+  for (const auto& [dataset, outcome] : latest) {
+    const v1::DriftSummary& drift = outcome->drift();
+    const double verdict = drift.verdict() == "drift" ? 2 : drift.verdict() == "possible" ? 1 : 0;
+    verdicts.samples.push_back({{dataset}, verdict, {}, 0});
+    for (const v1::FieldDrift& field : drift.fields()) {
+      // The map's order is unspecified; the exposition's is kept stable.
+      std::map<std::string, double> sorted(field.scores().begin(), field.scores().end());
+      for (const auto& [metric, value] : sorted) {
+        scores.samples.push_back({{dataset, field.field(), metric}, value, {}, 0});
+      }
+    }
+  }
+  out->push_back(std::move(verdicts));
+  out->push_back(std::move(scores));
 }
 
 // One read of every job's state per scrape. A store that cannot be read
@@ -72,6 +117,7 @@ void CollectJobs(const storage::StagingStore* store, std::vector<MetricFamily>* 
                    {{"removed"}, static_cast<double>(removed), {}, 0}}});
   out->push_back(Total("gleaner_fetched_bytes_total", "Bytes fetched by all jobs", bytes));
   out->push_back(Total("gleaner_fetch_errors_total", "Fetch errors recorded by all jobs", errors));
+  CollectDrift(jobs, out);
 }
 
 // What the live workers last reported, one series per worker and counter.

@@ -23,7 +23,9 @@ struct ServiceMetrics {
 
 // Adds gleaner_jobs{phase}, gleaner_pages_fetched_total,
 // gleaner_pages_not_modified_total, gleaner_run_records_total{change},
-// gleaner_fetched_bytes_total and gleaner_fetch_errors_total (collected from
+// gleaner_fetched_bytes_total, gleaner_fetch_errors_total, and the last drift
+// of each dataset prepared after a run, gleaner_dataset_drift_verdict{dataset}
+// and gleaner_field_drift{dataset,field,metric} (collected from
 // `store`, which must outlive the registry's last Render) and the two
 // counters it returns. With `workers` (may be null; must outlive the
 // registry's last Render), also gleaner_workers and, per worker id,

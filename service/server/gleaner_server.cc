@@ -12,6 +12,7 @@
 #include "ingest/prepare/dataset_location.h"
 #include "ingest/prepare/dataset_publish.h"
 #include "service/dataset/dataset_service.h"
+#include "service/dataset/job_dataset_preparer.h"
 #include "service/ingest/ingest_service.h"
 #include "service/jobs/job_runner.h"
 #include "service/jobs/job_scheduler.h"
@@ -36,6 +37,8 @@ constexpr auto kShutdownGrace = std::chrono::seconds(10);
 // then the services, the job queue, and the store last.
 struct GleanerServer::Parts {
   std::unique_ptr<storage::StagingStore> store;
+  OutputClaims dataset_claims;                   // dataset directories being written
+  std::unique_ptr<JobDatasetPreparer> preparer;  // without --redis
   std::unique_ptr<JobQueue> runner;  // a JobRunner, or a RedisJobBoard with --redis
   std::unique_ptr<JobScheduler> scheduler;
   std::unique_ptr<BearerTokenCheck> auth;
@@ -77,7 +80,9 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
     crawl.ca_file = options.ca_file;
     // The submit-time check cannot see redirects, links or later DNS answers.
     crawl.public_networks_only = !options.allow_private_networks;
-    p.runner = std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log);
+    p.preparer = std::make_unique<JobDatasetPreparer>(p.store.get(), &p.dataset_claims);
+    p.runner =
+        std::make_unique<JobRunner>(p.store.get(), std::move(crawl), options.log, p.preparer.get());
   } else {
     std::unique_ptr<distributed::RedisJobBoard> board;
     distributed::RedisJobBoard::Options bo;
@@ -101,9 +106,10 @@ Status GleanerServer::Start(const ServerOptions& options, std::unique_ptr<Gleane
       options.log, options.clock);
   p.jobs = std::make_unique<JobServiceImpl>(
       p.store.get(), p.runner.get(), p.scheduler.get(), p.auth.get(),
-      JobServiceOptions{options.allow_private_networks, !options.redis_url.empty()});
-  p.datasets = std::make_unique<DatasetServiceImpl>(p.store.get(), p.auth.get(),
-                                                    p.service_metrics.records_pulled);
+      JobServiceOptions{options.allow_private_networks, !options.redis_url.empty(),
+                        p.preparer.get()});
+  p.datasets = std::make_unique<DatasetServiceImpl>(
+      p.store.get(), p.auth.get(), p.service_metrics.records_pulled, &p.dataset_claims);
   p.ingest = std::make_unique<IngestServiceImpl>(p.store.get(), p.runner.get(), p.auth.get(),
                                                  p.service_metrics.records_ingested,
                                                  revisit_clock);

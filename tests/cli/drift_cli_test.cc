@@ -21,33 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-// The demo dataset's fields (configs/rules/demo.yaml) and what each holds of
-// a product in the fixture's catalogue.
-const std::map<std::string, std::string (*)(const demo::ExpectedProduct&)> kFieldSource = {
-    {"title", [](const demo::ExpectedProduct& p) { return p.title; }},
-    {"price", [](const demo::ExpectedProduct& p) { return p.price; }},
-    {"rating", [](const demo::ExpectedProduct& p) { return p.rating_class; }},
-    {"upc", [](const demo::ExpectedProduct& p) { return p.upc; }},
-    {"availability", [](const demo::ExpectedProduct& p) { return p.availability; }},
-    {"reviews", [](const demo::ExpectedProduct& p) { return std::to_string(p.reviews); }},
-    {"category", [](const demo::ExpectedProduct& p) { return p.category; }},
-};
-
-// The fields whose value differs for some product between two generations.
-std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
-                                    const demo::SiteCatalog& after) {
-  std::map<std::string, demo::ExpectedProduct> old_products;
-  for (const auto& p : before.ExpectedProducts()) old_products[p.path] = p;
-  std::set<std::string> touched;
-  for (const auto& p : after.ExpectedProducts()) {
-    const demo::ExpectedProduct& old = old_products.at(p.path);
-    for (const auto& [field, source] : kFieldSource) {
-      if (source(old) != source(p)) touched.insert(field);
-    }
-  }
-  return touched;
-}
-
 // A product's catalogue entry by UPC (a duplicate's copy is the same product).
 std::map<std::string, demo::ExpectedProduct> ByUpc(const demo::SiteCatalog& catalog) {
   std::map<std::string, demo::ExpectedProduct> products;

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "demo/fixture_site.h"
@@ -32,6 +34,33 @@ inline void PrepareDemoJsonl(const std::string& data, const std::string& out) {
                                    "--format", "jsonl", "--data", data});
   INFO(prepare.err);
   REQUIRE(prepare.exit_code == 0);
+}
+
+// The demo dataset's fields (configs/rules/demo.yaml) and what each holds of
+// a product in the fixture's catalogue.
+inline const std::map<std::string, std::string (*)(const demo::ExpectedProduct&)> kFieldSource = {
+    {"title", [](const demo::ExpectedProduct& p) { return p.title; }},
+    {"price", [](const demo::ExpectedProduct& p) { return p.price; }},
+    {"rating", [](const demo::ExpectedProduct& p) { return p.rating_class; }},
+    {"upc", [](const demo::ExpectedProduct& p) { return p.upc; }},
+    {"availability", [](const demo::ExpectedProduct& p) { return p.availability; }},
+    {"reviews", [](const demo::ExpectedProduct& p) { return std::to_string(p.reviews); }},
+    {"category", [](const demo::ExpectedProduct& p) { return p.category; }},
+};
+
+// The fields whose value differs for some product between two generations.
+inline std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
+                                           const demo::SiteCatalog& after) {
+  std::map<std::string, demo::ExpectedProduct> old_products;
+  for (const auto& p : before.ExpectedProducts()) old_products[p.path] = p;
+  std::set<std::string> touched;
+  for (const auto& p : after.ExpectedProducts()) {
+    const demo::ExpectedProduct& old = old_products.at(p.path);
+    for (const auto& [field, source] : kFieldSource) {
+      if (source(old) != source(p)) touched.insert(field);
+    }
+  }
+  return touched;
 }
 
 // The store is dir/data; the job is named "demo".
