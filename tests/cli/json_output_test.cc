@@ -12,6 +12,7 @@
 
 #include "demo/fixture_site.h"
 #include "tests/crawl/crawl_test_util.h"
+#include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -95,6 +96,7 @@ fields:
   upc:      {type: string, required: true}
   category: {type: category}
 dedup: {key: [upc]}
+monitor: {baseline: previous, on_drift: warn}
 )");
   const std::string data = dir / "data";
   const std::string job =
@@ -164,6 +166,16 @@ dedup: {key: [upc]}
   CHECK(removed["job"] == "slow");
   CHECK(removed["schedule"].is_null());
   client("jobs workers", {"jobs", "workers"});
+  // A job with a prepare block: the server prepares its dataset after each
+  // run, and compares the second with the first.
+  JobWatcher watcher(server);
+  for (uint32_t run = 1; run <= 2; ++run) {
+    REQUIRE(Client(server, {"jobs", "submit", job}).exit_code == 0);
+    watcher.WaitUntil("shop", "dataset prepared after run " + std::to_string(run),
+                      [run](const v1::JobState& s) { return s.prepare().run() == run; });
+  }
+  CHECK(client("jobs profile", {"jobs", "profile", "shop"})["format"] == "gleaner-profile/1");
+  CHECK(client("jobs drift", {"jobs", "drift", "shop"})["format"] == "gleaner-drift/1");
 
   std::set<std::string> with_json;
   CommandsWithJson({}, &with_json);
