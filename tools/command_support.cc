@@ -35,6 +35,11 @@ std::string ResolveDataDir(const std::string& flag_value) {
   return "./gleaner-data";
 }
 
+std::string SpillDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 void AddDataFlag(CLI::App* cmd, std::string* data_dir) {
   cmd->add_option("--data", *data_dir,
                   "Staging store directory (default: $GLEANER_DATA or ./gleaner-data)");

@@ -40,6 +40,8 @@ int Report(const Status& s);
 
 // The staging store directory: --data, else $GLEANER_DATA, else ./gleaner-data.
 std::string ResolveDataDir(const std::string& flag_value);
+// Where a pipeline that writes no dataset spills its rows: $TMPDIR, else /tmp.
+std::string SpillDir();
 void AddDataFlag(CLI::App* cmd, std::string* data_dir);
 
 // --server, --token-file, --tls and --tls-ca of the clients of `gleaner serve`.

@@ -9,7 +9,6 @@
 // an unknown job or run, bad rules).
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 
 #include "ingest/drift/profile_drift.h"
@@ -214,8 +213,7 @@ Status CompareRuns(const std::string& job, const std::string& runs, const std::s
   GLEANER_RETURN_IF_ERROR(rules::ParseRulesFile(rules_path, &rules));
   std::unique_ptr<storage::StagingStore> store;
   GLEANER_RETURN_IF_ERROR(storage::StagingStore::OpenFollower(ResolveDataDir(data_flag), &store));
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  const std::string spill_dir = SpillDir();
   profile::DatasetProfile baseline, current;
   GLEANER_RETURN_IF_ERROR(prepare::ProfileRun(store.get(), job, rules, a, spill_dir, &baseline));
   GLEANER_RETURN_IF_ERROR(prepare::ProfileRun(store.get(), job, rules, b, spill_dir, &current));

@@ -2,7 +2,6 @@
 // stage on the command line. prepare writes a split dataset from a staged job;
 // rules check validates a rules file and, given a job, dry-runs it (nothing
 // written); run crawls a job and then prepares it with the rules it names.
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -110,8 +109,7 @@ Status RunRulesCheck(const std::string& rules_path, const std::string& job,
   storage::StoreReader reader(store.get());
   prepare::DiscardingSink sink;
   prepare::PipelineOptions options;
-  const char* tmp = std::getenv("TMPDIR");
-  options.spill_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  options.spill_dir = SpillDir();
   prepare::PrepareReport report;
   const Status status = prepare::RunPipeline(&reader, job, rules, options, &sink, &report);
   if (status.code() == Status::Code::kAborted) PrintRefusal(status, report, json);
