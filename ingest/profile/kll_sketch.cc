@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 
 #include "ingest/profile/json_fields.h"
 
@@ -34,12 +35,6 @@ size_t KllSketch::Capacity(size_t level) const {
   return kByDepth[levels_.size() - 1 - level];
 }
 
-size_t KllSketch::Retained() const {
-  size_t total = 0;
-  for (const auto& level : levels_) total += level.size();
-  return total;
-}
-
 void KllSketch::Update(double value) {
   if (levels_.empty()) levels_.emplace_back();
   if (n_ == 0) {
@@ -50,7 +45,8 @@ void KllSketch::Update(double value) {
   }
   levels_[0].push_back(value);
   ++n_;
-  Compress();
+  ++retained_;
+  if (retained_ > kExactLimit) Compress();
 }
 
 void KllSketch::Merge(const KllSketch& other) {
@@ -63,10 +59,12 @@ void KllSketch::Merge(const KllSketch& other) {
     max_ = std::max(max_, other.max_);
   }
   if (levels_.size() < other.levels_.size()) levels_.resize(other.levels_.size());
-  for (size_t h = 0; h < other.levels_.size(); ++h) {
-    levels_[h].insert(levels_[h].end(), other.levels_[h].begin(), other.levels_[h].end());
+  if (!other.levels_.empty()) {
+    levels_[0].insert(levels_[0].end(), other.levels_[0].begin(), other.levels_[0].end());
   }
+  for (size_t h = 1; h < other.levels_.size(); ++h) MergeIntoLevel(h, other.levels_[h]);
   n_ += other.n_;
+  retained_ += other.retained_;
   // Mix the other's generator in, so merges in different orders draw differently
   // but each reproducibly.
   random_state_ ^= other.random_state_ * 0xD6E8FEB86659FD93ull;
@@ -76,7 +74,7 @@ void KllSketch::Merge(const KllSketch& other) {
 // Compacts the lowest level at or over its capacity until the sketch holds at
 // most kExactLimit items; while it has never compacted it holds them all.
 void KllSketch::Compress() {
-  while (Retained() > kExactLimit) {
+  while (retained_ > kExactLimit) {
     size_t h = 0;
     while (h + 1 < levels_.size() && levels_[h].size() < Capacity(h)) ++h;
     if (h + 1 == levels_.size()) levels_.emplace_back();
@@ -84,22 +82,33 @@ void KllSketch::Compress() {
   }
 }
 
-// Sorts level h and moves every other item, from a random offset, up to level
-// h + 1 with twice the weight; an odd item out stays. Each query's rank moves
-// by at most 2^h, up or down with equal odds.
+// Moves every other item of level h in sorted order, from a random offset, up
+// to level h + 1 with twice the weight; an odd item out (the smallest) stays.
+// Each query's rank moves by at most 2^h, up or down with equal odds.
 void KllSketch::CompactLevel(size_t h) {
   std::vector<double>& level = levels_[h];
-  std::sort(level.begin(), level.end());
+  if (h == 0) std::sort(level.begin(), level.end());
   const size_t leftover = level.size() % 2;
   const size_t offset = SplitMix64(&random_state_) & 1;
-  std::vector<double>& up = levels_[h + 1];
-  for (size_t i = leftover + offset; i < level.size(); i += 2) up.push_back(level[i]);
+  std::vector<double> promoted = std::move(promoted_);
+  promoted.clear();
+  for (size_t i = leftover + offset; i < level.size(); i += 2) promoted.push_back(level[i]);
+  retained_ -= level.size() - leftover - promoted.size();
   level.resize(leftover);
+  MergeIntoLevel(h + 1, promoted);
+  promoted_ = std::move(promoted);
+}
+
+void KllSketch::MergeIntoLevel(size_t h, const std::vector<double>& items) {
+  std::vector<double>& level = levels_[h];
+  merged_.clear();
+  std::merge(level.begin(), level.end(), items.begin(), items.end(), std::back_inserter(merged_));
+  level.swap(merged_);
 }
 
 std::vector<WeightedItem> KllSketch::SortedItems() const {
   std::vector<WeightedItem> items;
-  items.reserve(Retained());
+  items.reserve(retained_);
   for (size_t h = 0; h < levels_.size(); ++h) {
     for (double v : levels_[h]) items.push_back({v, uint64_t{1} << h});
   }
@@ -202,8 +211,12 @@ Status KllSketch::FromJson(const nlohmann::json& json, const std::string& where,
       values.push_back(x);
     }
     weight += static_cast<unsigned __int128>(values.size()) << h;
+    // Files need not keep the levels above 0 ascending (older ones did not):
+    // the sketch relies on it.
+    if (h > 0) std::sort(values.begin(), values.end());
     out->levels_.push_back(std::move(values));
   }
+  out->retained_ = retained;
   if (weight != out->n_) return InvalidAt(where, "levels: the items' weights do not add up to n");
   return Status::OK();
 }

@@ -3,8 +3,11 @@
 // Streams", 2016, with the lazy compaction of Apache DataSketches' KLL). Exact
 // while it has seen at most kExactLimit items (it keeps them all); past that,
 // levels of items of weight 2^h, level capacities k·(2/3)^depth (at least 8),
-// and a compaction that sorts a full level and promotes every other item, from
-// an offset that a fixed-seed generator draws, so a run is reproducible. With
+// and a compaction that promotes every other item of a full level, in sorted
+// order, from an offset that a fixed-seed generator draws, so a run is
+// reproducible. Only level 0 takes items unsorted; the levels above it are
+// kept sorted, so a compaction sorts at most level 0 and merges its promoted
+// half into the next level in linear time. With
 // k = 200 the normalized rank error of Rank and Quantile is at most 1.33 %
 // (single-sided) and that of the difference of two ranks (a histogram bin, a
 // PMF) 1.65 %, each at 99 % confidence (DataSketches' figures for k = 200;
@@ -60,20 +63,26 @@ class KllSketch {
   double Quantile(double q) const;
 
   // {"k", "n", "min", "max", "random_state", "levels": [[level 0 values], [level 1 values], ...]}
-  // (an item of level h weighs 2^h; no min and max when n is 0).
+  // (an item of level h weighs 2^h; the levels above 0 ascending; no min and
+  // max when n is 0).
   nlohmann::json ToJson() const;
-  // Reads what ToJson wrote, refusing anything a sketch could not have held:
-  // another k, more items than the sketch retains, weights not summing to n,
-  // values outside [min, max] or not finite. InvalidArgument naming `where`.
+  // Reads what ToJson wrote (its levels in any order), refusing anything a
+  // sketch could not have held: another k, more items than the sketch retains,
+  // weights not summing to n, values outside [min, max] or not finite.
+  // InvalidArgument naming `where`.
   static Status FromJson(const nlohmann::json& json, const std::string& where, KllSketch* out);
 
  private:
   size_t Capacity(size_t level) const;
-  size_t Retained() const;
   void Compress();
   void CompactLevel(size_t level);
+  // Merges the ascending `items` into level h (h ≥ 1, ascending too).
+  void MergeIntoLevel(size_t h, const std::vector<double>& items);
 
-  std::vector<std::vector<double>> levels_;
+  std::vector<std::vector<double>> levels_;  // levels_[h] ascending for h ≥ 1
+  size_t retained_ = 0;                      // items in all levels
+  // Buffers reused by every compaction, so that one allocates nothing once warm.
+  std::vector<double> promoted_, merged_;
   uint64_t n_ = 0;
   double min_ = 0, max_ = 0;
   uint64_t random_state_ = 0x9E3779B97F4A7C15ull;  // the fixed seed
