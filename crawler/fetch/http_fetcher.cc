@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <ctime>
 #include <string_view>
@@ -107,6 +106,7 @@ struct HttpFetcher::Transfer {
   bool too_large = false;
   bool decoded_too_large = false;
   bool conditional = false;               // the request carries If-None-Match or If-Modified-Since
+  HostStartGate* gate = nullptr;          // set when the request asked for a start gap
   std::string refused_address;            // this hop's private address not connected to
   char curl_error[CURL_ERROR_SIZE] = {};  // curl's detailed message for a failed hop
 
@@ -153,6 +153,14 @@ struct HttpFetcher::Transfer {
 
   // Creates the socket for a connection only to a public address. Refused,
   // curl tries the host's other addresses, and fails the hop when none is left.
+  // Curl connected (or reused a connection) and sends the request now: the
+  // moment the host's next start is counted from.
+  static int OnPrerequest(void* self_ptr, char*, char*, int, int) {
+    auto* t = static_cast<Transfer*>(self_ptr);
+    t->gate->Sent(t->request.host_key, t->request.start_gap, HostStartGate::Clock::now());
+    return CURL_PREREQFUNC_OK;
+  }
+
   static curl_socket_t OpenPublicSocket(void* self_ptr, curlsocktype, curl_sockaddr* address) {
     auto* t = static_cast<Transfer*>(self_ptr);
     if (IsPrivateAddress(&address->addr)) {
@@ -196,7 +204,10 @@ bool FetchResult::retryable() const {
 
 HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
                          Options options)
-    : io_(io), driver_(io, limits), share_(curl_share_init()), options_(std::move(options)) {
+    : driver_(io, limits),
+      gate_timer_(io),
+      share_(curl_share_init()),
+      options_(std::move(options)) {
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -244,18 +255,36 @@ void HttpFetcher::Fetch(FetchRequest request, Callback done) {
     t->conditional = true;
   }
   if (!t->request.host_key.empty() && t->request.start_gap.count() > 0) {
-    const auto now = HostStartGate::Clock::now();
-    const auto start = start_gate_.Reserve(t->request.host_key, t->request.start_gap, now);
-    if (start > now) {
-      auto timer = std::make_shared<boost::asio::steady_timer>(io_, start);
-      timer->async_wait([this, alive = std::weak_ptr<int>(alive_), timer,
-                         t = std::move(t)](const boost::system::error_code& ec) mutable {
-        if (!ec && !alive.expired()) StartHop(std::move(t));
-      });
+    t->gate = &start_gate_;
+    const HostStartGate::Ticket ticket = next_ticket_++;
+    if (!start_gate_.Admit(t->request.host_key, t->request.start_gap, HostStartGate::Clock::now(),
+                           ticket)) {
+      gated_.emplace(ticket, std::move(t));
+      ArmGateTimer();
       return;
     }
   }
   StartHop(std::move(t));
+}
+
+// One timer for every gated request: set to the gate's next due time whenever
+// that comes earlier than it is set for.
+void HttpFetcher::ArmGateTimer() {
+  const HostStartGate::Clock::time_point due = start_gate_.NextDue();
+  if (due == HostStartGate::Clock::time_point::max()) return;
+  if (gate_timer_armed_ && gate_timer_.expiry() <= due) return;
+  gate_timer_armed_ = true;
+  gate_timer_.expires_at(due);  // a wait already pending ends with operation_aborted
+  gate_timer_.async_wait(
+      [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) return;
+        gate_timer_armed_ = false;
+        for (HostStartGate::Ticket ticket : start_gate_.Due(HostStartGate::Clock::now())) {
+          auto waiting = gated_.extract(ticket);
+          StartHop(std::move(waiting.mapped()));
+        }
+        ArmGateTimer();
+      });
 }
 
 void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
@@ -291,6 +320,10 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   // CAINFO replaces only the default CA bundle file; Debian's libcurl keeps
   // trusting the CA directory (/etc/ssl/certs), so public sites still verify.
   if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (t->gate != nullptr) {
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::OnPrerequest);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
+  }
   if (options_.public_networks_only) {
     // No proxy from the environment either: the check must see the target's
     // own address, not the proxy's.

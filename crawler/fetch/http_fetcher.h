@@ -17,11 +17,13 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -108,14 +110,19 @@ class HttpFetcher {
  private:
   struct Transfer;
   void StartHop(std::shared_ptr<Transfer> t);
+  void ArmGateTimer();
   void OnHopDone(std::shared_ptr<Transfer> t, CURLcode code);
   CURL* AcquireEasy();
   void ReleaseEasy(CURL* easy);
 
-  boost::asio::io_context& io_;
   CurlAsioDriver driver_;
   HostStartGate start_gate_;
-  // Requests waiting for their host's start expire with it (their callbacks never run).
+  // Requests waiting for their host's start; they expire with the fetcher
+  // (their callbacks never run).
+  std::unordered_map<HostStartGate::Ticket, std::shared_ptr<Transfer>> gated_;
+  HostStartGate::Ticket next_ticket_ = 0;
+  boost::asio::steady_timer gate_timer_;
+  bool gate_timer_armed_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
   std::unordered_set<CURL*> in_flight_;  // handles of the hops under way

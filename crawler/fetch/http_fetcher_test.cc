@@ -11,11 +11,13 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -60,6 +62,9 @@ class ScriptedServer {
     sockaddr_in addr = testing::LoopbackAddress(0);
     REQUIRE(bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
     REQUIRE(listen(listen_fd_, 16) == 0);
+    // Accepted sockets inherit it: the kernel stamps each packet on arrival.
+    const int on = 1;
+    REQUIRE(setsockopt(listen_fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) == 0);
     socklen_t len = sizeof(addr);
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
@@ -78,10 +83,19 @@ class ScriptedServer {
   }
   int requests() const { return requests_; }
   int connections() const { return connections_; }
-  // When each request's head was read, in order.
-  std::vector<std::chrono::steady_clock::time_point> request_times() const {
-    std::lock_guard<std::mutex> lock(times_mu_);
-    return request_times_;
+  struct Arrival {
+    std::string path;
+    // When the request's first bytes reached the kernel: a time no lag of the
+    // server's thread can move.
+    std::chrono::system_clock::time_point at;
+  };
+  // Every request so far, by arrival.
+  std::vector<Arrival> arrivals() const {
+    std::lock_guard<std::mutex> lock(arrivals_mu_);
+    std::vector<Arrival> sorted = arrivals_;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
+    return sorted;
   }
 
  private:
@@ -94,24 +108,51 @@ class ScriptedServer {
     }
   }
 
+  // recv, and the kernel's arrival time of the bytes read (SO_TIMESTAMPNS).
+  static ssize_t ReceiveStamped(int fd, char* buf, size_t size,
+                                std::chrono::system_clock::time_point* arrived) {
+    iovec io{buf, size};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    msghdr message{};
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    const ssize_t n = recvmsg(fd, &message, 0);
+    *arrived = std::chrono::system_clock::now();  // if the kernel gave no stamp
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); n > 0 && c != nullptr;
+         c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+      timespec at;
+      std::memcpy(&at, CMSG_DATA(c), sizeof(at));
+      *arrived = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::seconds(at.tv_sec) + std::chrono::nanoseconds(at.tv_nsec)));
+    }
+    return n;
+  }
+
   // Answers the connection's requests; false when it is left open (stalled).
   bool ServeConnection(int fd) {
     for (;;) {
       std::string head;
       char buf[4096];
+      std::chrono::system_clock::time_point arrived;
       while (head.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = recv(fd, buf, sizeof(buf), 0);
+        std::chrono::system_clock::time_point stamp;
+        ssize_t n = ReceiveStamped(fd, buf, sizeof(buf), &stamp);
         if (n <= 0) return true;
+        if (head.empty()) arrived = stamp;
         head.append(buf, static_cast<size_t>(n));
       }
       ++requests_;
-      {
-        std::lock_guard<std::mutex> lock(times_mu_);
-        request_times_.push_back(std::chrono::steady_clock::now());
-      }
       // "GET /path HTTP/1.1"
       size_t start = head.find(' ') + 1;
       std::string path = head.substr(start, head.find(' ', start) - start);
+      {
+        std::lock_guard<std::mutex> lock(arrivals_mu_);
+        arrivals_.push_back({path, arrived});
+      }
       auto it = replies_.find(path);
       Reply reply = it != replies_.end() ? it->second : Reply{Http(404, "")};
       send(fd, reply.bytes.data(), reply.bytes.size(), MSG_NOSIGNAL);
@@ -128,8 +169,8 @@ class ScriptedServer {
   int port_ = 0;
   std::atomic<int> requests_{0};
   std::atomic<int> connections_{0};
-  mutable std::mutex times_mu_;
-  std::vector<std::chrono::steady_clock::time_point> request_times_;
+  mutable std::mutex arrivals_mu_;
+  std::vector<Arrival> arrivals_;
   std::vector<int> stalled_;  // only the server thread touches it until the join
   std::thread thread_;
 };
@@ -381,26 +422,32 @@ TEST_CASE("a kept-alive connection the server closed while idle is replaced, not
 TEST_CASE("requests asking for a start gap reach their host that gap apart, other hosts at once") {
   // As the crawl engine asks when a slow machine held the first of a host's
   // requests back: all handed to the fetcher at the same moment.
-  ScriptedServer server({{"/a", Reply{ScriptedServer::Http(200, "x")}}});
+  ScriptedServer server({{"/one", Reply{ScriptedServer::Http(200, "x")}},
+                         {"/two", Reply{ScriptedServer::Http(200, "x")}}});
   boost::asio::io_context io;
   HttpFetcher fetcher(io, {}, {});
   const auto gap = std::chrono::milliseconds(150);
   int ok = 0;
-  for (const char* host : {"http://one", "http://one", "http://one", "http://two"}) {
-    FetchRequest request = Request(server.Url("/a"));
+  for (const char* host : {"one", "one", "one", "two"}) {
+    FetchRequest request = Request(server.Url(std::string("/") + host));
     request.host_key = host;
     request.start_gap = gap;
     fetcher.Fetch(std::move(request), [&](FetchResult r) { ok += r.ok(); });
   }
   io.run();
   CHECK(ok == 4);
-  const auto times = server.request_times();
-  REQUIRE(times.size() == 4);
+  std::vector<std::chrono::system_clock::time_point> one, two;
+  for (const auto& arrival : server.arrivals())
+    (arrival.path == "/one" ? one : two).push_back(arrival.at);
+  REQUIRE(one.size() == 3);
+  REQUIRE(two.size() == 1);
   // One's first and two's only request start together; one's others a gap
-  // apart each (less a margin for the server thread's own lag in reading them).
-  CHECK(times[1] - times[0] < gap);
-  CHECK(times[2] - times[1] >= gap - std::chrono::milliseconds(40));
-  CHECK(times[3] - times[2] >= gap - std::chrono::milliseconds(40));
+  // apart each, less a margin for the client's own time from the start of a
+  // request to its bytes on the wire (connect, then send).
+  const auto margin = std::chrono::milliseconds(40);
+  CHECK(two[0] - one[0] < gap);
+  CHECK(one[1] - one[0] >= gap - margin);
+  CHECK(one[2] - one[1] >= gap - margin);
 }
 
 TEST_CASE("FetchThread fetches on its own thread and hands each result to the caller's") {
@@ -427,8 +474,8 @@ TEST_CASE("FetchThread fetches on its own thread and hands each result to the ca
     });
   }
   io.run();
-  CHECK(bodies == std::map<std::string, std::string>{
-                      {"/a", "alpha"}, {"/b", "beta"}, {"/moved", "alpha"}});
+  CHECK(bodies ==
+        std::map<std::string, std::string>{{"/a", "alpha"}, {"/b", "beta"}, {"/moved", "alpha"}});
   CHECK(results_on_caller == 3);
   CHECK(policy_thread != std::thread::id());
   CHECK(policy_thread != caller);
