@@ -140,6 +140,7 @@ void PrintReport(const ordered_json& report, std::ostream& out) {
       out << " " << s["baseline_type"].get<std::string>() << " -> "
           << s["current_type"].get<std::string>();
     }
+    if (s.value("ignored", false)) out << " (ignored)";
     out << '\n';
   }
   out << "\nrows:\n";

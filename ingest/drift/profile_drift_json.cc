@@ -183,11 +183,16 @@ ordered_json ProfileDriftJson(const ProfileDrift& drift, const VerdictOptions& o
   // (unless the field is ignored).
   ordered_json schema = ordered_json::array();
   for (const SchemaChange& s : drift.schema) {
-    if (!options.Ignored(s.field)) worst = FieldVerdict::kDrift;
-    schema.push_back({{"field", s.field},
-                      {"change", SchemaChangeKindName(s.kind)},
-                      {"baseline_type", TypeOrNull(s.baseline_type)},
-                      {"current_type", TypeOrNull(s.current_type)}});
+    ordered_json change = {{"field", s.field},
+                           {"change", SchemaChangeKindName(s.kind)},
+                           {"baseline_type", TypeOrNull(s.baseline_type)},
+                           {"current_type", TypeOrNull(s.current_type)}};
+    if (options.Ignored(s.field)) {
+      change["ignored"] = true;  // shown, so that readers need not know the options
+    } else {
+      worst = FieldVerdict::kDrift;
+    }
+    schema.push_back(std::move(change));
   }
   ordered_json rows = ordered_json::object();
   for (const RowCount& r : drift.rows) {

@@ -181,6 +181,26 @@ TEST_CASE(
   CHECK(doc["rows"]["total"]["change"] == -200);
 }
 
+TEST_CASE("a schema change of an ignored field is reported as ignored and is not drift") {
+  // Same seed and distributions: the fields agree, only the schema differs.
+  Side b, c;
+  DatasetProfile baseline = Build(true, 900, 0, {4, 3, 2, 1}, 1, &b);
+  DatasetProfile current = Build(false, 900, 0, {4, 3, 2, 1}, 1, &c);
+  VerdictOptions options;
+  for (const char* field : {"dropped", "retyped", "added"}) options.fields[field].ignore = true;
+  ProfileDrift drift;
+  REQUIRE(CompareProfiles(baseline, current, options, &drift).ok());
+  REQUIRE(drift.schema.size() == 3);
+  auto doc = ProfileDriftJson(drift, options);
+  CHECK(doc["verdict"] == "none");
+  for (const auto& change : doc["schema"]) CHECK(change["ignored"] == true);
+
+  options.fields.erase("added");  // one schema change that counts
+  doc = ProfileDriftJson(drift, options);
+  CHECK(doc["verdict"] == "drift");
+  CHECK_FALSE(doc["schema"][2].contains("ignored"));
+}
+
 TEST_CASE("a profile compared with itself drifts nowhere") {
   Side b;
   DatasetProfile baseline = Build(true, 900, 0, {4, 3, 2, 1}, 1, &b);

@@ -336,9 +336,10 @@ Section SchemaAndRows(const ordered_json& drift) {
   } else {
     Table t{"Schema changes", {"field", "change", "baseline type", "current type"}, {}};
     for (const ordered_json& c : schema) {
-      t.rows.push_back({{Cell(At(c, "field")), Cell(At(c, "change")), Cell(At(c, "baseline_type")),
-                         Cell(At(c, "current_type"))},
-                        RowVerdict::kDrift});
+      const bool ignored = c.value("ignored", false);
+      t.rows.push_back({{Cell(At(c, "field")), Cell(At(c, "change")) + (ignored ? " (ignored)" : ""),
+                         Cell(At(c, "baseline_type")), Cell(At(c, "current_type"))},
+                        ignored ? RowVerdict::kNone : RowVerdict::kDrift});
     }
     s.blocks.push_back(std::move(t));
   }

@@ -71,6 +71,8 @@ Status DriftSummaryOf(const json& report, v1::DriftSummary* out) {
   }
   if (const json* schema = Find(report, {"schema"}); schema != nullptr && schema->is_array()) {
     for (const json& s : *schema) {
+      const json* ignored = Find(s, {"ignored"});
+      if (ignored != nullptr && ignored->is_boolean() && ignored->get<bool>()) continue;
       out->add_drift_fields(StringAt(s, {"field"}) + " (" + StringAt(s, {"change"}) + ")");
     }
   }

@@ -12,7 +12,8 @@
 namespace gleaner::service {
 
 // Verdict, versions, refused (the monitor's `published` false), the drift and
-// possible field names (by severity; schema changes as "FIELD (CHANGE)") and
+// possible field names (by severity; schema changes as "FIELD (CHANGE)", those
+// of ignored fields left out) and
 // each field's scores: ks_statistic, normalized_wasserstein, psi,
 // jensen_shannon, chi_squared_p, linf_excess, null_rate_change — those the
 // report has for it (a null, e.g. Wasserstein over a constant baseline, is
