@@ -1,5 +1,10 @@
 #include "ingest/prepare/dataset_export.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -46,6 +51,18 @@ Status WriteFile(const std::string& path, const std::string& text) {
   out.close();
   if (!out) return Status::IOError("writing " + path);
   return Status::OK();
+}
+
+// Beside a published dataset, where readers (GetDrift) may open it at any
+// moment: written whole under another name, then renamed over the old one.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp-" + std::to_string(getpid());
+  Status s = WriteFile(tmp, text);
+  if (s.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
+    s = Status::IOError("renaming " + tmp + " to " + path + ": " + std::strerror(errno));
+  }
+  if (!s.ok()) std::remove(tmp.c_str());
+  return s;
 }
 
 }  // namespace
@@ -106,7 +123,7 @@ Status PrepareDataset(const storage::StagingStore* store, const std::string& job
   }();
   MonitorOutcome& monitor = result->monitor;
   if (status.ok() && rules.monitor && RefusesPublish(*rules.monitor, monitor)) {
-    status = WriteFile(RejectedReportPath(out_dir), monitor.report.dump(2) + "\n");
+    status = ReplaceFile(RejectedReportPath(out_dir), monitor.report.dump(2) + "\n");
     if (status.ok()) {
       monitor.refused = true;
       monitor.report_path = RejectedReportPath(out_dir);
