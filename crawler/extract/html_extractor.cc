@@ -174,9 +174,12 @@ Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const 
       if (url == nullptr) url = FindAttribute(node, "src");
       std::string link = url == nullptr ? std::string() : TrimAsciiWhitespace(url);
       if (link.empty()) break;
+      // Spellings differing only in their #fragment name one URL, so only
+      // the first is resolved: a manual's contents link each page many times.
+      std::string url_part = link.substr(0, link.find('#'));
       if (out->links.size() < kMaxLinksPerPage) {
-        if (seen_links.insert(link).second) out->links.push_back(std::move(link));
-      } else if (!seen_links.contains(link)) {
+        if (seen_links.insert(std::move(url_part)).second) out->links.push_back(std::move(link));
+      } else if (!seen_links.contains(url_part)) {
         ++out->links_over_cap;  // seen_links stays bounded with links
       }
       break;
