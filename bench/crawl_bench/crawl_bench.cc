@@ -219,36 +219,44 @@ std::vector<std::string> RenderReachablePages(int pages) {
   return html;
 }
 
-Status RunParse(const Flags& flags, int threads, ParseResult* result) {
-  crawler::JobConfig job;
-  GLEANER_RETURN_IF_ERROR(LoadDemoJob(flags.job_path, "http://127.0.0.1:1", flags.connections, &job));
-  std::unique_ptr<crawler::HtmlExtractor> extractor;
-  GLEANER_RETURN_IF_ERROR(crawler::HtmlExtractor::Compile(job.sources.at(0), &extractor));
-  std::vector<std::string> pages = RenderReachablePages(flags.pages);
+// Runs `parse` over every page on `threads` threads, timed; the phase is one
+// callgrind dump named `label`.
+template <typename Parse>
+void ParseOnThreads(const std::vector<std::string>& pages, int threads, const char* label,
+                    const Parse& parse, ParseResult* result) {
   for (const auto& page : pages) result->bytes += page.size();
   result->pages = pages.size();
-
   std::atomic<size_t> next{0};
-  std::atomic<uint64_t> records{0};
-  std::atomic<bool> failed{false};
   double cpu_before = CpuSeconds();
   Clock::time_point start = Clock::now();
   std::vector<std::thread> workers;
   CALLGRIND_ZERO_STATS;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
-      crawler::HtmlExtraction extraction;
-      for (size_t i = next++; i < pages.size(); i = next++) {
-        extraction = {};
-        if (!extractor->Extract(pages[i], &extraction).ok()) failed = true;
-        records += extraction.records.size();
-      }
+      for (size_t i = next++; i < pages.size(); i = next++) parse(pages[i]);
     });
   }
   for (auto& worker : workers) worker.join();
-  CALLGRIND_DUMP_STATS_AT("bare parse");
+  CALLGRIND_DUMP_STATS_AT(label);
   result->seconds = SecondsSince(start);
   result->cpu = CpuSeconds() - cpu_before;
+}
+
+Status RunParse(const Flags& flags, int threads, ParseResult* result) {
+  crawler::JobConfig job;
+  GLEANER_RETURN_IF_ERROR(LoadDemoJob(flags.job_path, "http://127.0.0.1:1", flags.connections, &job));
+  std::unique_ptr<crawler::HtmlExtractor> extractor;
+  GLEANER_RETURN_IF_ERROR(crawler::HtmlExtractor::Compile(job.sources.at(0), &extractor));
+  std::atomic<uint64_t> records{0};
+  std::atomic<bool> failed{false};
+  ParseOnThreads(
+      RenderReachablePages(flags.pages), threads, "bare parse",
+      [&](const std::string& page) {
+        crawler::HtmlExtraction extraction;
+        if (!extractor->Extract(page, &extraction).ok()) failed = true;
+        records += extraction.records.size();
+      },
+      result);
   result->records = records;
   if (failed) return Status::Aborted("Extract failed on a fixture page");
   return Status::OK();
@@ -297,27 +305,15 @@ std::vector<std::string> ReadHtmlFiles(const std::string& dir) {
 // Gumbo's default (malloc) allocator and free it, nothing else.
 Status RunBareGumbo(const Flags& flags, int threads, ParseResult* result) {
   std::vector<std::string> pages = ReadHtmlFiles(flags.dir);
-  for (const auto& page : pages) result->bytes += page.size();
-  result->pages = pages.size();
   if (pages.empty()) return Status::InvalidArgument("no .html files below " + flags.dir);
-  std::atomic<size_t> next{0};
-  double cpu_before = CpuSeconds();
-  Clock::time_point start = Clock::now();
-  std::vector<std::thread> workers;
-  CALLGRIND_ZERO_STATS;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (size_t i = next++; i < pages.size(); i = next++) {
+  ParseOnThreads(
+      pages, threads, "bare gumbo parse",
+      [](const std::string& page) {
         GumboOutput* output =
-            gumbo_parse_with_options(&kGumboDefaultOptions, pages[i].data(), pages[i].size());
+            gumbo_parse_with_options(&kGumboDefaultOptions, page.data(), page.size());
         gumbo_destroy_output(&kGumboDefaultOptions, output);
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
-  CALLGRIND_DUMP_STATS_AT("bare gumbo parse");
-  result->seconds = SecondsSince(start);
-  result->cpu = CpuSeconds() - cpu_before;
+      },
+      result);
   return Status::OK();
 }
 
