@@ -4,7 +4,13 @@
 // CPU per page and peak RSS; then times HtmlExtractor::Extract alone over the
 // same pages held in memory on as many threads as the crawler's worker pool,
 // and pushes a million URLs into a RocksDbFrontier to see what a deep queue
-// costs in RAM. Not a test; run by hand (see bench/README.md).
+// costs in RAM. With --dir DIR it crawls a directory of real pages instead,
+// served by the fixture's static mode from a copy holding FILE.gz beside each
+// page (nginx's gzip_static), and its bare parse is Gumbo's alone, parse and
+// free, as a user would write it. Each measured phase is a callgrind dump of
+// its own when run under valgrind --tool=callgrind. Not a test; run by hand
+// (see bench/README.md).
+#include <gumbo.h>
 #include <malloc.h>
 #include <rocksdb/db.h>
 #include <signal.h>
@@ -23,6 +29,13 @@
 #include <sstream>
 #include <thread>
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(label)
+#endif
+
 #include "bench/support/demo_job.h"
 #include "bench/support/resource_usage.h"
 #include "crawler/engine/crawl_engine.h"
@@ -30,8 +43,10 @@
 #include "crawler/frontier/rocksdb_frontier.h"
 #include "crawler/job/job_parser.h"
 #include "demo/fixture_site.h"
+#include "demo/gzip.h"
 #include "demo/site_catalog.h"
 #include "storage/job_writer.h"
+#include "tests/support/child_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace gleaner::bench {
@@ -50,7 +65,10 @@ struct Flags {
   // cores the crawler under test runs on.
   bool gzip_per_request = false;
   std::string fixture_binary = GLEANER_FIXTURE_BINARY;
-  std::string job_path = GLEANER_DEMO_JOB;
+  std::string job_path;  // default: GLEANER_DEMO_JOB, or GLEANER_REAL_PAGES_JOB with --dir
+  // Real pages: crawl the files below this directory instead of the shop.
+  std::string dir;
+  std::string served_dir;  // the copy of `dir` with FILE.gz copies that the site serves
   int frontier_urls = 1000000;
   int frontier_batch = 10000;
   bool skip_crawl = false;
@@ -71,6 +89,7 @@ class Site {
       options.pages = flags.pages;
       options.threads = flags.fixture_threads;
       options.pregzip = !flags.gzip_per_request;
+      options.static_dir = flags.served_dir;
       GLEANER_RETURN_IF_ERROR(demo::FixtureSite::Start(options, &in_process_));
       for (const auto& tid : ThreadIds()) {
         if (!before.count(tid)) fixture_threads_.push_back(tid);
@@ -109,7 +128,11 @@ class Site {
     std::string threads = std::to_string(flags.fixture_threads);
     std::vector<const char*> argv = {flags.fixture_binary.c_str(), "--pages", pages.c_str(),
                                      "--threads", threads.c_str()};
-    if (!flags.gzip_per_request) argv.push_back("--pregzip");
+    if (!flags.served_dir.empty()) {
+      argv.insert(argv.end(), {"--dir", flags.served_dir.c_str()});
+    } else if (!flags.gzip_per_request) {
+      argv.push_back("--pregzip");
+    }
     argv.push_back(nullptr);
     child_ = fork();
     if (child_ == 0) {
@@ -167,7 +190,9 @@ Status RunCrawl(const Flags& flags, int threads, CrawlResult* result) {
   double cpu_before = CpuSeconds();
   double serving_before = site.ServingCpuSeconds();
   Clock::time_point start = Clock::now();
+  CALLGRIND_ZERO_STATS;
   GLEANER_RETURN_IF_ERROR(engine.Run(&result->summary));
+  CALLGRIND_DUMP_STATS_AT("crawl");
   result->seconds = SecondsSince(start);
   result->process_cpu = CpuSeconds() - cpu_before;
   result->serving_cpu = site.ServingCpuSeconds() - serving_before;
@@ -194,36 +219,101 @@ std::vector<std::string> RenderReachablePages(int pages) {
   return html;
 }
 
+// Runs `parse` over every page on `threads` threads, timed; the phase is one
+// callgrind dump named `label`.
+template <typename Parse>
+void ParseOnThreads(const std::vector<std::string>& pages, int threads, const char* label,
+                    const Parse& parse, ParseResult* result) {
+  for (const auto& page : pages) result->bytes += page.size();
+  result->pages = pages.size();
+  std::atomic<size_t> next{0};
+  double cpu_before = CpuSeconds();
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> workers;
+  CALLGRIND_ZERO_STATS;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < pages.size(); i = next++) parse(pages[i]);
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  CALLGRIND_DUMP_STATS_AT(label);
+  result->seconds = SecondsSince(start);
+  result->cpu = CpuSeconds() - cpu_before;
+}
+
 Status RunParse(const Flags& flags, int threads, ParseResult* result) {
   crawler::JobConfig job;
   GLEANER_RETURN_IF_ERROR(LoadDemoJob(flags.job_path, "http://127.0.0.1:1", flags.connections, &job));
   std::unique_ptr<crawler::HtmlExtractor> extractor;
   GLEANER_RETURN_IF_ERROR(crawler::HtmlExtractor::Compile(job.sources.at(0), &extractor));
-  std::vector<std::string> pages = RenderReachablePages(flags.pages);
-  for (const auto& page : pages) result->bytes += page.size();
-  result->pages = pages.size();
-
-  std::atomic<size_t> next{0};
   std::atomic<uint64_t> records{0};
   std::atomic<bool> failed{false};
-  double cpu_before = CpuSeconds();
-  Clock::time_point start = Clock::now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      crawler::HtmlExtraction extraction;
-      for (size_t i = next++; i < pages.size(); i = next++) {
-        extraction = {};
-        if (!extractor->Extract(pages[i], &extraction).ok()) failed = true;
+  ParseOnThreads(
+      RenderReachablePages(flags.pages), threads, "bare parse",
+      [&](const std::string& page) {
+        crawler::HtmlExtraction extraction;
+        if (!extractor->Extract(page, &extraction).ok()) failed = true;
         records += extraction.records.size();
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
-  result->seconds = SecondsSince(start);
-  result->cpu = CpuSeconds() - cpu_before;
+      },
+      result);
   result->records = records;
   if (failed) return Status::Aborted("Extract failed on a fixture page");
+  return Status::OK();
+}
+
+bool IsHtml(const fs::path& path) {
+  return path.extension() == ".html" || path.extension() == ".htm";
+}
+
+// Copies `from` to `to` with FILE.gz (gzip level 1, as the shop's pages) beside
+// each HTML file, so the site spends no zlib time while the crawler runs.
+Status CopyWithGzip(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    fs::path target = to / fs::relative(it->path(), from);
+    if (it->is_directory()) {
+      fs::create_directories(target, ec);
+    } else if (it->is_regular_file()) {
+      fs::copy_file(it->path(), target, ec);
+      if (!ec && IsHtml(target)) {
+        std::string html = testing::ReadFile(target);
+        testing::WriteFile(target.string() + ".gz", demo::GzipCompress(html));
+      }
+    }
+    if (ec) break;
+  }
+  if (ec) return Status::IOError("copying " + from + " to " + to + ": " + ec.message());
+  return Status::OK();
+}
+
+// Every HTML file below `dir`, read into memory: the pages a crawl from its
+// index.html fetches when every page is linked.
+std::vector<std::string> ReadHtmlFiles(const std::string& dir) {
+  std::vector<std::string> html;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && IsHtml(entry.path())) {
+      html.push_back(testing::ReadFile(entry.path()));
+    }
+  }
+  return html;
+}
+
+// The bare Gumbo parse of the real pages: parse each into a tree with
+// Gumbo's default (malloc) allocator and free it, nothing else.
+Status RunBareGumbo(const Flags& flags, int threads, ParseResult* result) {
+  std::vector<std::string> pages = ReadHtmlFiles(flags.dir);
+  if (pages.empty()) return Status::InvalidArgument("no .html files below " + flags.dir);
+  ParseOnThreads(
+      pages, threads, "bare gumbo parse",
+      [](const std::string& page) {
+        GumboOutput* output =
+            gumbo_parse_with_options(&kGumboDefaultOptions, page.data(), page.size());
+        gumbo_destroy_output(&kGumboDefaultOptions, output);
+      },
+      result);
   return Status::OK();
 }
 
@@ -300,8 +390,9 @@ void PrintCrawl(const Flags& flags, const CrawlResult& crawl) {
   std::printf("  peak RSS %.1f MiB (the process's high-water mark so far)\n", crawl.peak_rss_mib);
 }
 
-void PrintParse(int threads, const ParseResult& parse) {
-  std::printf("\nbare parse: %llu pages (%.1f MB), %llu records, %d threads\n",
+void PrintParse(const Flags& flags, int threads, const ParseResult& parse) {
+  std::printf("\n%s: %llu pages (%.1f MB), %llu records, %d threads\n",
+              flags.dir.empty() ? "bare parse (HtmlExtractor)" : "bare Gumbo parse and free",
               static_cast<unsigned long long>(parse.pages), parse.bytes / 1e6,
               static_cast<unsigned long long>(parse.records), threads);
   std::printf("  wall %.2f s, %.0f pages/s, CPU %.2f s (%.3f ms/page)\n", parse.seconds,
@@ -318,12 +409,15 @@ Status Run(const Flags& flags) {
   int threads =
       flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
   std::printf(
-      "crawl_bench: %d products, %d worker threads, %d connections, fixture %s (%d thread%s, "
+      "crawl_bench: %s, %d worker threads, %d connections, fixture %s (%d thread%s, "
       "%s), %d round%s\n",
-      flags.pages, threads, flags.connections,
+      flags.dir.empty() ? (std::to_string(flags.pages) + " products").c_str() : flags.dir.c_str(),
+      threads, flags.connections,
       flags.external_fixture ? flags.fixture_binary.c_str() : "in-process", flags.fixture_threads,
       flags.fixture_threads == 1 ? "" : "s",
-      flags.gzip_per_request ? "gzip per request" : "pages gzipped before serving", flags.rounds,
+      flags.gzip_per_request && flags.dir.empty() ? "gzip per request"
+                                                  : "pages gzipped before serving",
+      flags.rounds,
       flags.rounds == 1 ? "" : "s");
   // Crawl and parse alternate, so that both phases of a round see much the
   // same load on a shared machine; each round gives its own ratios.
@@ -353,14 +447,17 @@ Status Run(const Flags& flags) {
     }
     if (flags.skip_parse) continue;
     ParseResult parse;
-    GLEANER_RETURN_IF_ERROR(RunParse(flags, threads, &parse));
-    PrintParse(threads, parse);
+    GLEANER_RETURN_IF_ERROR(flags.dir.empty() ? RunParse(flags, threads, &parse)
+                                              : RunBareGumbo(flags, threads, &parse));
+    PrintParse(flags, threads, parse);
     if (flags.skip_crawl) continue;
     double pages = static_cast<double>(crawl.summary.pages_fetched);
     wall_ratios.push_back((pages / crawl.seconds) / (parse.pages / parse.seconds));
     cpu_ratios.push_back((parse.cpu / parse.pages) / (crawl.crawler_cpu(flags) / pages));
-    std::printf("\ncrawl / parse: %.0f %% of the pages per second, %.0f %% per CPU-second\n",
-                100 * wall_ratios.back(), 100 * cpu_ratios.back());
+    std::printf(
+        "\ncrawl / parse: %.0f %% of the pages per second, %.0f %% per CPU-second "
+        "(crawler CPU per page %.2fx the parse's)\n",
+        100 * wall_ratios.back(), 100 * cpu_ratios.back(), 1 / cpu_ratios.back());
   }
 
   std::printf("\n| measure | value | goal |\n| --- | --- | --- |\n");
@@ -377,6 +474,10 @@ Status Run(const Flags& flags) {
                 100 * Median(wall_ratios));
     std::printf("| crawl / parse, pages per CPU-second (%s) | %.0f %% | >= 70 %% |\n", of,
                 100 * Median(cpu_ratios));
+    std::vector<double> cpu_multiples;
+    for (double ratio : cpu_ratios) cpu_multiples.push_back(1 / ratio);
+    std::printf("| crawler CPU per page / parse CPU per page (%s) | %.2fx | %s |\n", of,
+                Median(cpu_multiples), flags.dir.empty() ? "" : "<= 1.0x");
   }
   if (!flags.skip_frontier) {
     std::printf("| RSS added by %d queued URLs | %.1f MiB | <= 64 MiB |\n", flags.frontier_urls,
@@ -403,6 +504,10 @@ int main(int argc, char** argv) {
                "the site gzips every response instead of serving pages compressed at start-up");
   app.add_option("--fixture-binary", flags.fixture_binary, "the gleaner-fixture to run");
   app.add_option("--job", flags.job_path, "job spec; {{site}} becomes the site's base URL");
+  app.add_option("--dir", flags.dir,
+                 "crawl the pages below this directory (served with FILE.gz copies) instead of "
+                 "the shop; the bare parse is then Gumbo's alone")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--frontier-urls", flags.frontier_urls, "URLs pushed in the frontier phase");
   app.add_option("--rounds", flags.rounds, "crawl and parse phases, alternating")
       ->check(CLI::Range(1, 100));
@@ -410,7 +515,14 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-parse", flags.skip_parse);
   app.add_flag("--skip-frontier", flags.skip_frontier);
   CLI11_PARSE(app, argc, argv);
-  gleaner::Status status = gleaner::bench::Run(flags);
+  if (flags.job_path.empty()) flags.job_path = flags.dir.empty() ? GLEANER_DEMO_JOB : GLEANER_REAL_PAGES_JOB;
+  gleaner::testing::TempDir served;  // holds the copy of --dir for the whole run
+  gleaner::Status status;
+  if (!flags.dir.empty()) {
+    flags.served_dir = served / "site";
+    status = gleaner::bench::CopyWithGzip(flags.dir, flags.served_dir);
+  }
+  if (status.ok()) status = gleaner::bench::Run(flags);
   if (!status.ok()) {
     std::fprintf(stderr, "crawl_bench: %s\n", status.ToString().c_str());
     return 1;

@@ -19,13 +19,9 @@ std::string TrimAsciiWhitespace(std::string_view s) {
   return std::string(s.substr(begin, end - begin + 1));
 }
 
-// The trimmed value of the first element below root matching selector that
-// carries attribute; empty when there is none.
-std::string FirstAttribute(const CssSelector& selector, const GumboNode* root,
-                           const char* attribute) {
-  const GumboNode* element = selector.SelectFirst(root);
-  if (element == nullptr) return {};
-  const char* value = FindAttribute(element, attribute);
+// The trimmed href of `element`; empty when there is no element or no href.
+std::string HrefOf(const GumboNode* element) {
+  const char* value = element == nullptr ? nullptr : FindAttribute(element, "href");
   return value == nullptr ? std::string() : TrimAsciiWhitespace(value);
 }
 
@@ -167,24 +163,33 @@ Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const 
   const GumboNode* document = parsed.document();
 
   std::unordered_set<std::string> seen_links;
+  // The first <base href> and rel=canonical are found in the links' walk, in
+  // the same document order SelectFirst would visit: one pass over the tree.
+  const GumboNode* base = nullptr;
+  const GumboNode* canonical = nullptr;
   VisitDescendants(document, [&](const GumboNode* node) {
+    if (base == nullptr && base_selector_.Matches(node, document)) base = node;
+    if (canonical == nullptr && canonical_selector_.Matches(node, document)) canonical = node;
     for (const CssSelector& selector : link_selectors_) {
       if (!selector.Matches(node, document)) continue;
       const char* url = FindAttribute(node, "href");
       if (url == nullptr) url = FindAttribute(node, "src");
       std::string link = url == nullptr ? std::string() : TrimAsciiWhitespace(url);
       if (link.empty()) break;
+      // Spellings differing only in their #fragment name one URL, so only
+      // the first is resolved: a manual's contents link each page many times.
+      std::string url_part = link.substr(0, link.find('#'));
       if (out->links.size() < kMaxLinksPerPage) {
-        if (seen_links.insert(link).second) out->links.push_back(std::move(link));
-      } else if (!seen_links.contains(link)) {
+        if (seen_links.insert(std::move(url_part)).second) out->links.push_back(std::move(link));
+      } else if (!seen_links.contains(url_part)) {
         ++out->links_over_cap;  // seen_links stays bounded with links
       }
       break;
     }
     return true;
   });
-  out->base_href = FirstAttribute(base_selector_, document, "href");
-  out->canonical = FirstAttribute(canonical_selector_, document, "href");
+  out->base_href = HrefOf(base);
+  out->canonical = HrefOf(canonical);
 
   if (!has_records_) return Status::OK();
   if (when_.has_value() && when_->SelectFirst(document) == nullptr) return Status::OK();

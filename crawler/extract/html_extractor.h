@@ -26,14 +26,15 @@ inline constexpr size_t kMaxLinksPerPage = 10'000;
 
 struct HtmlExtraction {
   // Raw (unresolved) URLs from a[href] and the follow selectors' href (or src
-  // when there is no href), in document order, each once, empty ones skipped.
+  // when there is no href), in document order, empty ones skipped, each URL
+  // once: of spellings differing only in their #fragment, the first is taken.
   // The caller resolves them against base_href or the page URL. Here and
   // below "raw" means the attribute value as parsed (entities decoded) with
   // surrounding ASCII whitespace trimmed, as URL parsers trim it anyway.
   // At most kMaxLinksPerPage of them: the first in document order.
   std::vector<std::string> links;
-  // Link elements past kMaxLinksPerPage whose URL is not among those taken:
-  // not followed. (Repeats among them are each counted.)
+  // Link elements past kMaxLinksPerPage whose URL (without #fragment) is not
+  // among those taken: not followed. (Repeats among them are each counted.)
   uint64_t links_over_cap = 0;
   std::string base_href;  // the first <base href>, raw; empty when absent
   std::string canonical;  // the first <link rel="canonical" href>, raw; empty when absent

@@ -87,6 +87,15 @@ TEST_CASE("links are raw a[href] values in document order, once, without empties
   CHECK(got.records.empty());
 }
 
+TEST_CASE("links differing only in their #fragment are taken once, as first written", "[html]") {
+  HtmlExtraction got = Extract(HtmlSource(), R"(<a href="#contents">top</a>
+      <a href="ref.html#select">SELECT</a> <a href="ref.html#with">WITH</a> <a href="ref.html">ref</a>
+      <a href="#intro">intro</a> <a href="other.html#a#b">other</a> <a href="other.html#b">again</a>
+      <a href="ref.html?v=2#select">another URL</a>)");
+  CHECK(got.links == std::vector<std::string>{"#contents", "ref.html#select", "other.html#a#b",
+                                              "ref.html?v=2#select"});
+}
+
 TEST_CASE("a page with more links than the per-page cap gives the first ones and counts the rest",
           "[html]") {
   std::string html;

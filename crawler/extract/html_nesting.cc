@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace gleaner::crawler {
@@ -17,49 +19,83 @@ bool IsTagNameEnd(char c) {
 // Tag names longer than this are no element the lists below name.
 constexpr size_t kMaxName = 16;
 
-bool NameIn(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
+// What the scan needs to know of a tag name, from the lists below.
+enum TagFlag : uint8_t {
+  kOpensNoLevel = 1,
+  kHoldsRawText = 2,
+  kSpecial = 4,
+  kScopeBoundary = 8,
+};
 
 // Void elements never open; these close implicitly (optional end tags, or a
 // new one closes the open one), so counting them would mistake a list of
 // unclosed <li> or <a> for nesting. The document's html/head/body add at most
 // three levels.
-bool OpensNoLevel(std::string_view name) {
-  return NameIn(name,
-                {"area",   "base",  "basefont", "bgsound",  "br",     "col",  "embed", "frame",
+constexpr std::string_view kNoLevelNames[] = {"area",   "base",  "basefont", "bgsound",  "br",     "col",  "embed", "frame",
                  "hr",     "img",   "image",    "input",    "keygen", "link", "meta",  "param",
                  "source", "track", "wbr",      "html",     "head",   "body", "p",     "li",
                  "dt",     "dd",    "option",   "optgroup", "tr",     "td",   "th",    "thead",
                  "tbody",  "tfoot", "colgroup", "caption",  "rb",     "rt",   "rtc",   "rp",
-                 "a",      "nobr",  "button",   "form"});
-}
+                 "a",      "nobr",  "button",   "form"};
 
 // Their contents are text up to the matching end tag.
-bool HoldsRawText(std::string_view name) {
-  return NameIn(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-                       "noframes", "noscript"});
-}
+constexpr std::string_view kRawTextNames[] = {"script",  "style",    "textarea", "title",   "xmp",
+                                              "iframe",  "noembed",  "noframes", "noscript"};
 
 // HTML's "special" elements: an end tag of another name does not close
 // through them, and a formatting end tag (</b>) meeting one restructures the
 // tree without making it shallower.
-bool IsSpecial(std::string_view name) {
-  return NameIn(
-      name, {"address",  "applet",   "article",  "aside",    "blockquote", "center",  "details",
+constexpr std::string_view kSpecialNames[] = {"address",  "applet",   "article",  "aside",    "blockquote", "center",  "details",
              "dir",      "div",      "dl",       "fieldset", "figcaption", "figure",  "footer",
              "frameset", "h1",       "h2",       "h3",       "h4",         "h5",      "h6",
              "header",   "hgroup",   "iframe",   "listing",  "main",       "marquee", "menu",
              "nav",      "noembed",  "noframes", "noscript", "object",     "ol",      "plaintext",
              "pre",      "script",   "search",   "section",  "select",     "style",   "summary",
-             "table",    "template", "textarea", "title",    "ul",         "xmp"});
-}
+             "table",    "template", "textarea", "title",    "ul",         "xmp"};
 
 // An end tag of a special element does not close through these.
-bool IsScopeBoundary(std::string_view name) {
-  return NameIn(
-      name, {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"});
-}
+constexpr std::string_view kScopeBoundaryNames[] = {"applet", "caption", "html",   "table",   "td",
+                                               "th",     "marquee", "object", "template"};
+
+// The lists above merged and grouped by name length, so a tag is compared
+// with the few names of its own length (at most 11) instead of all 110.
+class TagTable {
+ public:
+  TagTable() {
+    Add(kNoLevelNames, kOpensNoLevel);
+    Add(kRawTextNames, kHoldsRawText);
+    Add(kSpecialNames, kSpecial);
+    Add(kScopeBoundaryNames, kScopeBoundary);
+  }
+
+  // Flags of `name` (lower case), 0 for a name no list holds.
+  uint8_t Flags(std::string_view name) const {
+    if (name.size() > kMaxName) return 0;
+    for (const auto& [known, flags] : by_length_[name.size()]) {
+      if (known == name) return flags;
+    }
+    return 0;
+  }
+
+ private:
+  template <size_t N>
+  void Add(const std::string_view (&names)[N], TagFlag flag) {
+    for (std::string_view name : names) {
+      auto& bucket = by_length_.at(name.size());
+      auto known = std::find_if(bucket.begin(), bucket.end(),
+                                [&](const auto& entry) { return entry.first == name; });
+      if (known == bucket.end()) {
+        bucket.emplace_back(name, flag);
+      } else {
+        known->second |= flag;
+      }
+    }
+  }
+
+  std::array<std::vector<std::pair<std::string_view, uint8_t>>, kMaxName + 1> by_length_;
+};
+
+const TagTable kTags;
 
 struct OpenElement {
   std::string_view raw_name;  // as written; compared ignoring ASCII case
@@ -141,9 +177,10 @@ size_t HtmlNestingDepth(std::string_view html, size_t limit) {
     const bool self_closing = html[j - 1] == '/';
     i = j + 1;
     const bool is_foreign_root = name == "svg" || name == "math";
+    const uint8_t flags = kTags.Flags(name);
     if (closing) {
-      if (OpensNoLevel(name)) continue;
-      const size_t closed = ElementsClosedBy(open, raw_name, IsSpecial(name));
+      if (flags & kOpensNoLevel) continue;
+      const size_t closed = ElementsClosedBy(open, raw_name, flags & kSpecial);
       for (size_t k = 0; k < closed; ++k) {
         std::string_view closed_name = open.back().raw_name;
         if ((SameName(closed_name, "svg") || SameName(closed_name, "math")) && foreign > 0) {
@@ -153,11 +190,11 @@ size_t HtmlNestingDepth(std::string_view html, size_t limit) {
       }
       continue;
     }
-    if (OpensNoLevel(name) || (self_closing && (foreign > 0 || is_foreign_root))) continue;
+    if ((flags & kOpensNoLevel) || (self_closing && (foreign > 0 || is_foreign_root))) continue;
     if (is_foreign_root) ++foreign;
-    open.push_back({raw_name, IsSpecial(name), IsScopeBoundary(name)});
+    open.push_back({raw_name, (flags & kSpecial) != 0, (flags & kScopeBoundary) != 0});
     deepest = std::max(deepest, open.size());
-    if (HoldsRawText(name)) {
+    if (flags & kHoldsRawText) {
       // Skip to "</name"; a page that never closes it ends as text.
       size_t end = i;
       for (;;) {
