@@ -5,9 +5,12 @@
 // its products (FixtureSite::Change) and crawls once more (run 3). For each
 // run: wall time, bytes on the wire, the crawler's CPU per page (the site's
 // serving threads left out), pages answered 304 and the records the run
-// counted added / changed / unchanged / removed. Not a test; run by hand (see
+// counted added / changed / unchanged / removed. With --rounds N it does that
+// N times, each round with a site and store of its own, and ends with the
+// medians of the runs' shares of run 1's time. Not a test; run by hand (see
 // bench/README.md).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -29,6 +32,7 @@ struct Flags {
   double changed_fraction = 0.10;
   int threads = 0;  // crawler workers; 0 = hardware concurrency
   int connections = 16;
+  int rounds = 1;
   std::string job_path = GLEANER_DEMO_JOB;
 };
 
@@ -115,7 +119,9 @@ void Print(const RunFigures& r, const RunFigures& first) {
       static_cast<unsigned long long>(r.run.records_removed()));
 }
 
-Status Run(const Flags& flags) {
+// One round: the three runs against a site and store of their own. Sets
+// *unchanged_share and *changed_share to runs 2 and 3's time over run 1's.
+Status Round(const Flags& flags, double* unchanged_share, double* changed_share) {
   Bench bench(flags);
   GLEANER_RETURN_IF_ERROR(bench.Start());
   RunFigures first, unchanged, changed;
@@ -128,6 +134,30 @@ Status Run(const Flags& flags) {
   GLEANER_RETURN_IF_ERROR(bench.site()->Change(change, nullptr));
   GLEANER_RETURN_IF_ERROR(bench.Crawl("changed", &changed));
   Print(changed, first);
+  *unchanged_share = unchanged.seconds / first.seconds;
+  *changed_share = changed.seconds / first.seconds;
+  return Status::OK();
+}
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+Status Run(const Flags& flags) {
+  std::vector<double> unchanged_shares, changed_shares;
+  for (int round = 1; round <= flags.rounds; ++round) {
+    if (flags.rounds > 1) std::printf("round %d\n", round);
+    double unchanged = 0, changed = 0;
+    GLEANER_RETURN_IF_ERROR(Round(flags, &unchanged, &changed));
+    unchanged_shares.push_back(100 * unchanged);
+    changed_shares.push_back(100 * changed);
+  }
+  if (flags.rounds > 1) {
+    std::printf("median over %d rounds: unchanged run %.1f %% of run 1, changed run %.1f %%\n",
+                flags.rounds, Median(unchanged_shares), Median(changed_shares));
+  }
   return Status::OK();
 }
 
@@ -142,6 +172,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", flags.threads, "Crawler worker threads (0: one per core)");
   app.add_option("--connections", flags.connections, "Requests at once");
   app.add_option("--job", flags.job_path, "Job file with {{site}} placeholders");
+  app.add_option("--rounds", flags.rounds, "Rounds of the three runs, each on a new site and store")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   gleaner::Status status = gleaner::bench::Run(flags);
   if (!status.ok()) {

@@ -23,10 +23,8 @@ Status PlanRevisit(storage::StagingStore* store, const JobConfig& job, int64_t n
 
 Status QueueRevisit(const RevisitPlan& plan, const std::vector<v1::FrontierItem>& seeds,
                     Frontier* frontier, size_t* added) {
-  GLEANER_RETURN_IF_ERROR(frontier->ForgetSeen());
-  GLEANER_RETURN_IF_ERROR(frontier->MarkSeen(plan.carried_over));
   size_t due = 0, seeded = 0;
-  GLEANER_RETURN_IF_ERROR(frontier->Push(plan.due, &due));
+  GLEANER_RETURN_IF_ERROR(frontier->StartRevisit(plan.due, plan.carried_over, &due));
   GLEANER_RETURN_IF_ERROR(frontier->Push(seeds, &seeded));
   *added = due + seeded;
   return Status::OK();

@@ -46,6 +46,15 @@ class Frontier {
   // Forgets every URL seen, so that a new run visits them again; queued and
   // leased items stay.
   virtual Status ForgetSeen() = 0;
+  // Starts a run that visits again the URLs earlier runs stored: forgets
+  // every URL seen, then queues `due` and marks `carried_over` seen (no link
+  // queues them); counts the items queued in *queued.
+  virtual Status StartRevisit(const std::vector<v1::FrontierItem>& due,
+                              const std::vector<std::string>& carried_over, size_t* queued) {
+    GLEANER_RETURN_IF_ERROR(ForgetSeen());
+    GLEANER_RETURN_IF_ERROR(MarkSeen(carried_over));
+    return Push(due, queued);
+  }
 
   // Leases up to `max` items from hosts whose gate is open at `now_micros`,
   // and closes each gate for the host's delay. *next_ready_micros is set to

@@ -59,6 +59,10 @@ class RocksDbFrontier : public Frontier {
   // Pushes staged after this see an empty seen set, and the clearing lands
   // with them in the next Commit.
   Status ForgetSeen() override;
+  // Stages what ForgetSeen, MarkSeen and Push would, in ascending key order
+  // (cheaper for RocksDB to insert); claims take the items in the same order.
+  Status StartRevisit(const std::vector<v1::FrontierItem>& due,
+                      const std::vector<std::string>& carried_over, size_t* queued) override;
   // Stages the counters changed since the last commit and commits the
   // writer's batch, this frontier's changes with whatever rows it holds.
   // Commit the writer only through here.
@@ -93,6 +97,8 @@ class RocksDbFrontier : public Frontier {
                   std::vector<Lease>* out);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
+  std::string SeenKey(uint64_t fingerprint) const;
+  void StageSeen(uint64_t fingerprint);  // and counts it
   void Enqueue(const v1::FrontierItem& item);  // into its host's queue, seen or not
   uint64_t& SeenCacheSlot(uint64_t fingerprint) {
     return seen_cache_[fingerprint & (seen_cache_.size() - 1)];

@@ -245,3 +245,44 @@ TEST_CASE("host and job counters staged at commit come back after a reopen") {
   CHECK(per_host[done_host] == (done_host == "http://a:80" ? 2 : 1));
   CHECK(per_host[other_host] == (done_host == "http://a:80" ? 2 : 3));
 }
+
+TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the same claim order") {
+  // The oracle: Frontier's own StartRevisit, which forgets, marks seen and
+  // pushes one URL at a time.
+  const std::vector<v1::FrontierItem> due = {
+      Item("http://b", "/2", 2), Item("http://a", "/1", 1), Item("http://a", "/3", 0),
+      Item("http://a", "/1", 3),  // a second item of /1: the first is queued
+      // /3 is carried over as well: seen, so not queued
+      Item("http://b", "/1", 0),  Item("http://a", "/4", 1)};
+  const std::vector<std::string> carried_over = {"http://a/9", "http://a/3"};
+  std::map<std::string, std::vector<std::string>> claimed[2];
+  uint64_t seen[2] = {0, 0};
+  for (int oracle = 0; oracle < 2; ++oracle) {
+    Fixture f({8, 0});
+    size_t added = 0;
+    REQUIRE(f.frontier->Push({Item("http://a", "/old", 0)}, &added).ok());
+    f.Commit();
+    size_t queued = 0;
+    Status started = oracle ? f.frontier->Frontier::StartRevisit(due, carried_over, &queued)
+                            : f.frontier->StartRevisit(due, carried_over, &queued);
+    REQUIRE(started.ok());
+    CHECK(queued == 4);
+    // Seen before the commit, and after it.
+    REQUIRE(f.frontier->Push({Item("http://a", "/9", 1), Item("http://a", "/1", 1)}, &added).ok());
+    CHECK(added == 0);
+    f.Commit();
+    REQUIRE(f.frontier->Push({Item("http://b", "/2", 1), Item("http://a", "/old", 1)}, &added).ok());
+    CHECK(added == 1);  // /old was forgotten: only the revisit's URLs are seen
+    f.Commit();
+    for (const auto& lease : f.Claim(100, 0)) {
+      claimed[oracle][lease.item.host_key()].push_back(lease.item.url() + "@" +
+                                                       std::to_string(lease.item.depth()));
+    }
+    seen[oracle] = f.frontier->Stats().seen;
+  }
+  CHECK(claimed[0] == claimed[1]);
+  CHECK(claimed[0]["http://a:80"] ==
+        std::vector<std::string>{"http://a/old@0", "http://a/1@1", "http://a/4@1", "http://a/old@1"});
+  CHECK(claimed[0]["http://b:80"] == std::vector<std::string>{"http://b/1@0", "http://b/2@2"});
+  CHECK(seen[0] == seen[1]);
+}

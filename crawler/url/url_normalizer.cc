@@ -325,11 +325,15 @@ std::string HostKey(std::string_view normalized_url) {
 }
 
 std::string PathAndQuery(std::string_view normalized_url) {
-  const CurlUrl handle = ParseNormalized(normalized_url);
-  std::string path, query;
-  if (!handle || !GetPart(handle.get(), CURLUPART_PATH, 0, &path)) return {};
-  if (GetPart(handle.get(), CURLUPART_QUERY, 0, &query) && !query.empty()) path += "?" + query;
-  return path;
+  // NormalizeUrl writes "scheme://" and the authority, in which a '/' is
+  // percent-encoded, then the path and query and no fragment: what follows
+  // the first '/' after "://" is both. Sliced, not parsed again: the crawl
+  // asks this of every URL it fetches (robots.txt rules).
+  const size_t authority = normalized_url.find("://");
+  if (authority == std::string_view::npos) return {};
+  const size_t path = normalized_url.find('/', authority + 3);
+  if (path == std::string_view::npos) return {};
+  return std::string(normalized_url.substr(path));
 }
 
 uint64_t UrlFingerprint(std::string_view normalized_url) {
