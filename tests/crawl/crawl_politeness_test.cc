@@ -1,8 +1,8 @@
 // Politeness as the server saw it: the real binary crawls the fixture site
 // and the server's request log holds the starts, each the kernel's receive
-// timestamp of the request's first bytes (demo/request_log.h). Registered
-// SERIAL: the crawler itself, starved, can send a request late after its gate
-// let it go, which shortens the gap to the next (tests/crawl/CMakeLists.txt).
+// timestamp of the request's first bytes (demo/request_log.h); the crawler
+// counts a host's gap from each request's send (crawler/fetch/host_start_gate.h),
+// so neither side's starvation under ctest --parallel moves the gaps.
 #include <catch2/catch.hpp>
 #include <chrono>
 

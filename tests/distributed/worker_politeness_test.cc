@@ -1,8 +1,6 @@
 // Politeness across workers as the server saw it: three `gleaner worker`
 // processes share a Redis frontier and the fixture's request log holds the
 // starts, stamped by the kernel as they arrive (demo/request_log.h).
-// Registered SERIAL, as tests/crawl/crawl_politeness_test.cc is, for the same
-// reason: a starved worker can send a request late after the gate let it go.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
