@@ -2,6 +2,9 @@
 // accepted: ill-formed UTF-8 is repaired first (see ToValidUtf8), and Gumbo
 // recovers from malformed markup as browsers do. Immutable once parsed, so
 // its nodes may be read from several threads; they live as long as it does.
+// Parsed into a ParseArena, the tree's blocks come from the arena, which
+// serves this document alone until it is destroyed (it then resets the
+// arena); the arena must outlive it.
 #pragma once
 
 #include <gumbo.h>
@@ -9,11 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "crawler/extract/parse_arena.h"
+
 namespace gleaner::crawler {
 
 class HtmlDocument {
  public:
-  explicit HtmlDocument(std::string_view bytes);
+  // arena: nullptr for malloc, as Gumbo's defaults.
+  explicit HtmlDocument(std::string_view bytes, ParseArena* arena = nullptr);
   ~HtmlDocument();
   HtmlDocument(const HtmlDocument&) = delete;
   HtmlDocument& operator=(const HtmlDocument&) = delete;
@@ -22,6 +28,9 @@ class HtmlDocument {
   const GumboNode* document() const { return output_->document; }
 
  private:
+  GumboOptions Options() const;
+
+  ParseArena* const arena_;
   // Gumbo's nodes point into the source buffer (original tag text), so the
   // repaired copy lives as long as the tree.
   const std::string source_;
