@@ -18,7 +18,11 @@ void ArenaDeallocate(void* arena, void* block) {
 }  // namespace
 
 HtmlDocument::HtmlDocument(std::string_view bytes, ParseArena* arena)
-    : arena_(arena), source_(ToValidUtf8(bytes)) {
+    : arena_(arena), source_(bytes) {
+  if (!IsValidUtf8(bytes)) {
+    repaired_ = ToValidUtf8(bytes);
+    source_ = repaired_;
+  }
   const GumboOptions options = Options();
   output_ = gumbo_parse_with_options(&options, source_.data(), source_.size());
   // Gumbo returns nothing only when its allocator failed.
