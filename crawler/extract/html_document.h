@@ -1,7 +1,11 @@
 // HtmlDocument: a page parsed by Gumbo, owning the tree. Any bytes are
 // accepted: ill-formed UTF-8 is repaired first (see ToValidUtf8), and Gumbo
 // recovers from malformed markup as browsers do. Immutable once parsed, so
-// its nodes may be read from several threads; they live as long as it does.
+// its nodes may be read from several threads; they live as long as it does,
+// and the bytes it was given must live as long (the nodes point into them).
+// Parsed into a ParseArena, the tree's blocks come from the arena, which
+// serves this document alone until it is destroyed (it then resets the
+// arena); the arena must outlive it.
 #pragma once
 
 #include <gumbo.h>
@@ -9,11 +13,14 @@
 #include <string>
 #include <string_view>
 
+#include "crawler/extract/parse_arena.h"
+
 namespace gleaner::crawler {
 
 class HtmlDocument {
  public:
-  explicit HtmlDocument(std::string_view bytes);
+  // arena: nullptr for malloc, as Gumbo's defaults.
+  explicit HtmlDocument(std::string_view bytes, ParseArena* arena = nullptr);
   ~HtmlDocument();
   HtmlDocument(const HtmlDocument&) = delete;
   HtmlDocument& operator=(const HtmlDocument&) = delete;
@@ -22,9 +29,13 @@ class HtmlDocument {
   const GumboNode* document() const { return output_->document; }
 
  private:
-  // Gumbo's nodes point into the source buffer (original tag text), so the
-  // repaired copy lives as long as the tree.
-  const std::string source_;
+  GumboOptions Options() const;
+
+  ParseArena* const arena_;
+  // Gumbo's nodes point into the source buffer (original tag text): the
+  // caller's bytes when they are valid UTF-8, else the repaired copy.
+  std::string repaired_;
+  std::string_view source_;
   GumboOutput* output_;
 };
 

@@ -7,6 +7,7 @@
 #include "crawler/extract/html_document.h"
 #include "crawler/extract/html_nesting.h"
 #include "crawler/extract/html_text.h"
+#include "crawler/extract/parse_arena.h"
 
 namespace gleaner::crawler {
 namespace {
@@ -23,6 +24,19 @@ std::string TrimAsciiWhitespace(std::string_view s) {
 std::string HrefOf(const GumboNode* element) {
   const char* value = element == nullptr ? nullptr : FindAttribute(element, "href");
   return value == nullptr ? std::string() : TrimAsciiWhitespace(value);
+}
+
+// Each thread parses its pages in an arena of its own, reused page after
+// page. A parse takes at most kArenaCapacity from it (a larger tree spills to
+// malloc), and between pages each thread keeps at most kArenaRetained of it
+// resident. A tree takes about ten times its page's bytes (PostgreSQL manual:
+// 10.5x on average, 5.0 MiB for its largest page of 434 KiB).
+constexpr size_t kArenaCapacity = size_t{64} << 20;
+constexpr size_t kArenaRetained = size_t{4} << 20;
+
+ParseArena& ThreadParseArena() {
+  thread_local ParseArena arena(kArenaCapacity, kArenaRetained);
+  return arena;
 }
 
 Status CompileSelector(std::string_view text, std::string_view role, CssSelector* out) {
@@ -159,7 +173,7 @@ Status HtmlExtractor::Extract(std::string_view html, HtmlExtraction* out) const 
     return Status::InvalidArgument("elements nested more than " + std::to_string(kMaxHtmlNesting) +
                                    " levels deep; the page was not parsed");
   }
-  const HtmlDocument parsed(html);
+  const HtmlDocument parsed(html, &ThreadParseArena());
   const GumboNode* document = parsed.document();
 
   std::unordered_set<std::string> seen_links;

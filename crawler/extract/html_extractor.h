@@ -2,7 +2,9 @@
 // follow, <base href>, rel=canonical, and records of fields -- then applied to
 // many pages. Compile parses every selector and regex up front; Extract is
 // const and keeps no state between calls, so one extractor may serve a whole
-// worker pool concurrently.
+// worker pool concurrently. Each calling thread parses in a ParseArena of its
+// own (parse_arena.h), which keeps at most 4 MiB between pages until the
+// thread exits.
 #pragma once
 
 #include <memory>

@@ -255,59 +255,84 @@ std::string InnerHtml(const GumboNode* node, const ElementFilter& left_out) {
   return out;
 }
 
+namespace {
+
+// The length of the well-formed sequence starting at bytes[i], or 0 when it
+// is ill-formed; *subpart is then the length of its maximal ill-formed
+// subpart (at least 1), which one U+FFFD replaces.
+size_t SequenceAt(std::string_view bytes, size_t i, size_t* subpart) {
+  const auto lead = static_cast<unsigned char>(bytes[i]);
+  // Length and the allowed range of the second byte (Unicode Table 3-7);
+  // the narrowed ranges exclude overlongs, surrogates and > U+10FFFF.
+  size_t length = 0;
+  unsigned char second_min = 0x80, second_max = 0xBF;
+  if (lead < 0x80) {
+    return 1;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;
+    if (lead == 0xED) second_max = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;
+    if (lead == 0xF4) second_max = 0x8F;
+  }
+  size_t valid = length == 0 ? 0 : 1;  // bytes of the sequence seen valid so far
+  while (valid > 0 && valid < length && i + valid < bytes.size()) {
+    const auto byte = static_cast<unsigned char>(bytes[i + valid]);
+    unsigned char min = valid == 1 ? second_min : 0x80;
+    unsigned char max = valid == 1 ? second_max : 0xBF;
+    if (byte < min || byte > max) break;
+    ++valid;
+  }
+  if (length > 0 && valid == length) return length;
+  *subpart = valid == 0 ? 1 : valid;
+  return 0;
+}
+
+// The end of the well-formed run of bytes starting at `from`.
+size_t WellFormedRunEnd(std::string_view bytes, size_t from) {
+  size_t i = from;
+  while (i < bytes.size()) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      // Pages are mostly ASCII: eight bytes checked at a time.
+      uint64_t word;
+      while (i + sizeof word <= bytes.size()) {
+        std::memcpy(&word, bytes.data() + i, sizeof word);
+        if (word & 0x8080808080808080ull) break;
+        i += sizeof word;
+      }
+      while (i < bytes.size() && static_cast<unsigned char>(bytes[i]) < 0x80) ++i;
+      continue;
+    }
+    size_t subpart = 0;
+    const size_t length = SequenceAt(bytes, i, &subpart);
+    if (length == 0) return i;
+    i += length;
+  }
+  return i;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view bytes) { return WellFormedRunEnd(bytes, 0) == bytes.size(); }
+
 std::string ToValidUtf8(std::string_view bytes) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(bytes.size());
   size_t i = 0;
-  while (i < bytes.size()) {
-    const auto lead = static_cast<unsigned char>(bytes[i]);
-    if (lead < 0x80) {
-      // Pages are mostly ASCII: copy whole runs, eight bytes checked at a time.
-      size_t end = i + 1;
-      uint64_t word;
-      while (end + sizeof word <= bytes.size()) {
-        std::memcpy(&word, bytes.data() + end, sizeof word);
-        if (word & 0x8080808080808080ull) break;
-        end += sizeof word;
-      }
-      while (end < bytes.size() && static_cast<unsigned char>(bytes[end]) < 0x80) ++end;
-      out.append(bytes.substr(i, end - i));
-      i = end;
-      continue;
-    }
-    // Length and the allowed range of the second byte (Unicode Table 3-7);
-    // the narrowed ranges exclude overlongs, surrogates and > U+10FFFF.
-    size_t length = 0;
-    unsigned char second_min = 0x80, second_max = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) second_min = 0xA0;
-      if (lead == 0xED) second_max = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) second_min = 0x90;
-      if (lead == 0xF4) second_max = 0x8F;
-    }
-    size_t valid = length == 0 ? 0 : 1;  // bytes of the sequence seen valid so far
-    while (valid > 0 && valid < length && i + valid < bytes.size()) {
-      const auto byte = static_cast<unsigned char>(bytes[i + valid]);
-      unsigned char min = valid == 1 ? second_min : 0x80;
-      unsigned char max = valid == 1 ? second_max : 0xBF;
-      if (byte < min || byte > max) break;
-      ++valid;
-    }
-    if (length > 0 && valid == length) {
-      out.append(bytes.substr(i, length));
-      i += length;
-    } else {
-      out.append(kReplacement);
-      i += valid == 0 ? 1 : valid;
-    }
+  while (true) {
+    const size_t end = WellFormedRunEnd(bytes, i);
+    out.append(bytes.substr(i, end - i));
+    if (end == bytes.size()) return out;
+    size_t subpart = 0;
+    SequenceAt(bytes, end, &subpart);
+    out.append(kReplacement);
+    i = end + subpart;
   }
-  return out;
 }
 
 }  // namespace gleaner::crawler

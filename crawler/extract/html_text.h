@@ -51,4 +51,7 @@ std::string InnerHtml(const GumboNode* node, const ElementFilter& left_out = {})
 // recommends. Gumbo requires valid UTF-8; pages do not always deliver it.
 std::string ToValidUtf8(std::string_view bytes);
 
+// True when ToValidUtf8 would return the bytes unchanged.
+bool IsValidUtf8(std::string_view bytes);
+
 }  // namespace gleaner::crawler

@@ -142,6 +142,15 @@ TEST_CASE("ill-formed utf-8 becomes one U+FFFD per maximal subpart", "[utf8]") {
         "b");  // intact euro sign
 }
 
+TEST_CASE("only well-formed utf-8 is taken as valid", "[utf8]") {
+  CHECK(IsValidUtf8(""));
+  CHECK(IsValidUtf8("h\u00e9llo \u20ac \U0001d11e plain, long enough for the 8-byte steps"));
+  for (std::string_view ill_formed : {"caf\xe9", "\xe2\x82x", "\xf0\x9f\x98", "\xc0\xaf", "\xed\xa0\x80",
+                                      "\xf4\x90\x80\x80", "an ASCII run of more than 8 bytes\x80"}) {
+    CHECK_FALSE(IsValidUtf8(ill_formed));
+  }
+}
+
 TEST_CASE("a latin-1 page parses with replacement characters", "[utf8]") {
   CHECK(TextOf("<p id=t>caf\xe9 cr\xe8me</p>") == "caf\ufffd cr\ufffdme");
 }

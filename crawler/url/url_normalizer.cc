@@ -8,6 +8,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "crawler/url/percent_encoding.h"
 
@@ -254,6 +255,38 @@ CurlUrl ParseNormalized(std::string_view normalized_url) {
   return handle;
 }
 
+// The base up to the last '/' of its path (RFC 3986 section 5.2.3): all a
+// link's resolution depends on when the link is a path, relative or not.
+// Empty, so nothing is cached, for a base with a backslash (which parsers
+// may read as a slash) or without "://".
+std::string DirectoryOf(std::string_view base) {
+  const size_t authority = base.find("://");
+  if (authority == std::string_view::npos || base.find('\\') != std::string_view::npos) return {};
+  const size_t path = base.find_first_of("/?#", authority + 3);
+  if (path == std::string_view::npos) return std::string(base);
+  if (base[path] != '/') return std::string(base.substr(0, path));
+  const size_t path_end = base.find_first_of("?#", path);
+  return std::string(base.substr(0, base.rfind('/', path_end - 1) + 1));
+}
+
+// True for a link without a scheme whose resolution depends only on the
+// base's directory: a path or "//host" reference, with no backslash.
+bool DependsOnDirectoryOnly(std::string_view schemeless_link) {
+  return !schemeless_link.empty() && schemeless_link.front() != '?' &&
+         schemeless_link.front() != '#' && schemeless_link.find('\\') == std::string_view::npos;
+}
+
+// Each thread's resolved links, keyed on options, base directory and link:
+// the pages of one site link the same pages over and over. Per thread, so
+// workers share no lock; cleared whole when full, which bounds it at about
+// 2 MiB a thread (links are at most a few hundred bytes).
+constexpr size_t kResolvedLinksPerThread = 4096;
+
+std::unordered_map<std::string, NormalizedUrl>& ThreadResolvedLinks() {
+  thread_local std::unordered_map<std::string, NormalizedUrl> resolved;
+  return resolved;
+}
+
 }  // namespace
 
 Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options,
@@ -282,6 +315,7 @@ Status LinkResolver::Make(std::string_view base, const NormalizeOptions& options
   GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned, "base URL", &handle));
   out->base_.reset(handle.release());
   out->options_ = options;
+  out->directory_ = DirectoryOf(cleaned);
   return Status::OK();
 }
 
@@ -289,18 +323,33 @@ Status LinkResolver::Resolve(std::string_view ref, NormalizedUrl* out) const {
   if (!base_) return Status::FailedPrecondition("link resolver has no base URL");
   std::string cleaned;
   GLEANER_RETURN_IF_ERROR(CleanInput(ref, "link", &cleaned));
-  if (const std::optional<std::string> scheme = SchemeOf(cleaned)) {
-    GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, "link", cleaned));
-  }
+  const std::optional<std::string> scheme = SchemeOf(cleaned);
+  if (scheme) GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, "link", cleaned));
   // An empty or fragment-only reference is the base document itself (RFC 3986
   // section 5.2.2); libcurl 7.88 would drop the base's last segment and query.
   // Reading the base handle is safe: curl_url_get does not modify it.
   if (cleaned.empty() || cleaned.front() == '#') return Canonicalize(base_.get(), options_, out);
+  std::string key;
+  if (!directory_.empty() && !scheme && DependsOnDirectoryOnly(cleaned)) {
+    key.append(options_.strip_tracking_params ? "1" : "0").append(directory_);
+    key.append(" ").append(cleaned);  // cleaned URLs hold no raw space
+    auto& resolved = ThreadResolvedLinks();
+    if (const auto found = resolved.find(key); found != resolved.end()) {
+      *out = found->second;
+      return Status::OK();
+    }
+  }
   // A copy of the parsed base costs far less than parsing the base again.
   const CurlUrl handle(curl_url_dup(base_.get()));
   if (!handle) return Status::Aborted("out of memory allocating a URL handle");
   GLEANER_RETURN_IF_ERROR(SetUrl(handle.get(), cleaned, "link"));
-  return Canonicalize(handle.get(), options_, out);
+  GLEANER_RETURN_IF_ERROR(Canonicalize(handle.get(), options_, out));
+  if (!key.empty()) {
+    auto& resolved = ThreadResolvedLinks();
+    if (resolved.size() >= kResolvedLinksPerThread) resolved.clear();
+    resolved.emplace(std::move(key), *out);
+  }
+  return Status::OK();
 }
 
 Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOptions& options,

@@ -50,7 +50,9 @@ Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, 
 
 // Resolves the links of one page against its base URL, which is cleaned and
 // parsed once in Make rather than once per link. Resolve is const and gives
-// exactly what ResolveUrl(base, ref, options) gives.
+// exactly what ResolveUrl(base, ref, options) gives. A link that is a path
+// is resolved once per thread and base directory: each thread remembers up
+// to 4096 of them (about 2 MiB), forgetting all when full.
 class LinkResolver {
  public:
   // InvalidArgument when `base` is not an absolute http(s) URL.
@@ -69,6 +71,7 @@ class LinkResolver {
 
   std::unique_ptr<Curl_URL, HandleDeleter> base_;
   NormalizeOptions options_;
+  std::string directory_;  // the base up to its path's last '/'; empty: nothing cached
 };
 
 // Resolves `ref` against `base` (the page URL, or its <base href> already

@@ -277,6 +277,45 @@ TEST_CASE("a link resolver resolves every link of a page as ResolveUrl does") {
   }
 }
 
+// Resolves each link with a resolver of its own, as pages do one after another.
+std::string ResolvedByPage(std::string_view base, std::string_view ref,
+                           NormalizeOptions options = {}) {
+  LinkResolver links;
+  REQUIRE(LinkResolver::Make(base, options, &links).ok());
+  NormalizedUrl got;
+  REQUIRE(links.Resolve(ref, &got).ok());
+  return got.url;
+}
+
+TEST_CASE("a link remembered from one page is reused only where it resolves the same") {
+  // RFC 3986 section 5.4.1's base and results, then the same links on pages
+  // of another directory, another last segment, query, host and scheme.
+  const struct {
+    std::string_view base, ref, url;
+  } cases[] = {
+      {"http://a/b/c/d;p?q", "g", "http://a/b/c/g"},
+      {"http://a/b/c/d;p?q", "../g", "http://a/b/g"},
+      {"http://a/b/c/d;p?q", "//g", "http://g/"},
+      {"http://a/b/c/d;p?q", "?y", "http://a/b/c/d;p?y"},
+      {"http://a/b/c/other?z=/x/", "g", "http://a/b/c/g"},
+      {"http://a/b/c/other?z=/x/", "?y", "http://a/b/c/other?y"},
+      {"http://a/b/x/d;p?q", "g", "http://a/b/x/g"},
+      {"http://a/b/x/d;p?q", "../g", "http://a/b/g"},
+      {"http://a/b/c", "g", "http://a/b/g"},
+      {"http://a", "g", "http://a/g"},
+      {"http://other/b/c/d;p?q", "g", "http://other/b/c/g"},
+      {"https://a/b/c/d;p?q", "//g", "https://g/"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.base << " + " << c.ref);
+    CHECK(ResolvedByPage(c.base, c.ref) == c.url);
+  }
+  // The options are part of what is remembered.
+  CHECK(ResolvedByPage("http://a/b/c/d", "g?utm_source=x&k=1") == "http://a/b/c/g?k=1");
+  CHECK(ResolvedByPage("http://a/b/c/d", "g?utm_source=x&k=1", {.strip_tracking_params = false}) ==
+        "http://a/b/c/g?utm_source=x&k=1");
+}
+
 TEST_CASE("a link resolver needs an absolute http base") {
   LinkResolver links;
   NormalizedUrl out;
