@@ -17,11 +17,12 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "common/receive_timestamp.h"
 #include "crawler/fetch/fetch_thread.h"
 #include "tests/support/loopback_port.h"
 
@@ -108,30 +109,6 @@ class ScriptedServer {
     }
   }
 
-  // recv, and the kernel's arrival time of the bytes read (SO_TIMESTAMPNS).
-  static ssize_t ReceiveStamped(int fd, char* buf, size_t size,
-                                std::chrono::system_clock::time_point* arrived) {
-    iovec io{buf, size};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
-    msghdr message{};
-    message.msg_iov = &io;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof(control);
-    const ssize_t n = recvmsg(fd, &message, 0);
-    *arrived = std::chrono::system_clock::now();  // if the kernel gave no stamp
-    for (cmsghdr* c = CMSG_FIRSTHDR(&message); n > 0 && c != nullptr;
-         c = CMSG_NXTHDR(&message, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
-      timespec at;
-      std::memcpy(&at, CMSG_DATA(c), sizeof(at));
-      *arrived = std::chrono::system_clock::time_point(
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(
-              std::chrono::seconds(at.tv_sec) + std::chrono::nanoseconds(at.tv_nsec)));
-    }
-    return n;
-  }
-
   // Answers the connection's requests; false when it is left open (stalled).
   bool ServeConnection(int fd) {
     for (;;) {
@@ -139,10 +116,10 @@ class ScriptedServer {
       char buf[4096];
       std::chrono::system_clock::time_point arrived;
       while (head.find("\r\n\r\n") == std::string::npos) {
-        std::chrono::system_clock::time_point stamp;
-        ssize_t n = ReceiveStamped(fd, buf, sizeof(buf), &stamp);
+        std::optional<std::chrono::system_clock::time_point> stamp;
+        ssize_t n = ReceiveWithTimestamp(fd, buf, sizeof(buf), 0, &stamp);
         if (n <= 0) return true;
-        if (head.empty()) arrived = stamp;
+        if (head.empty()) arrived = stamp.value_or(std::chrono::system_clock::now());
         head.append(buf, static_cast<size_t>(n));
       }
       ++requests_;
