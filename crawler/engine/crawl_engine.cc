@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "common/coding.h"
+#include "common/curl_library.h"
 #include "crawler/engine/backoff.h"
 #include "crawler/engine/page_processor.h"
 #include "crawler/engine/store_crawl_output.h"
@@ -211,6 +212,8 @@ Status CrawlEngine::Run(CrawlSummary* summary) { return impl_->Run(summary); }
 void CrawlEngine::Stop() { impl_->Stop(); }
 
 Status CrawlEngine::Impl::Prepare() {
+  // Without libcurl nothing can be parsed or fetched: the run fails with why.
+  GLEANER_RETURN_IF_ERROR(SharedCurl(nullptr));
   GLEANER_RETURN_IF_ERROR(PageProcessor::Build(job_, &processor_));
   for (const auto& src : job_.sources) {
     std::vector<std::string> headers;

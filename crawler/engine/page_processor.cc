@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "common/curl_library.h"
 #include "crawler/sitemap/sitemap_parser.h"
 #include "crawler/url/url_normalizer.h"
 
@@ -11,15 +12,17 @@ namespace gleaner::crawler {
 
 Status SetQueryParam(const std::string& url, const std::string& name, const std::string& value,
                      std::string* out) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+  const CurlLibrary* curl = nullptr;
+  GLEANER_RETURN_IF_ERROR(SharedCurl(&curl));
+  std::unique_ptr<CURLU, decltype(curl->url_cleanup)> u(curl->url(), curl->url_cleanup);
+  if (curl->url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return Status::InvalidArgument("not a URL: " + url);
   }
   char* query = nullptr;
   std::string kept;
-  if (curl_url_get(u.get(), CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
+  if (curl->url_get(u.get(), CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
     std::string q(query);
-    curl_free(query);
+    curl->free(query);
     size_t start = 0;
     while (start <= q.size()) {
       size_t amp = q.find('&', start);
@@ -31,16 +34,16 @@ Status SetQueryParam(const std::string& url, const std::string& name, const std:
       start = amp + 1;
     }
   }
-  char* escaped = curl_easy_escape(nullptr, value.c_str(), static_cast<int>(value.size()));
+  char* escaped = curl->easy_escape(nullptr, value.c_str(), static_cast<int>(value.size()));
   kept += (kept.empty() ? "" : "&") + name + "=" + (escaped ? escaped : "");
-  curl_free(escaped);
-  curl_url_set(u.get(), CURLUPART_QUERY, kept.c_str(), 0);
+  curl->free(escaped);
+  curl->url_set(u.get(), CURLUPART_QUERY, kept.c_str(), 0);
   char* full = nullptr;
-  if (curl_url_get(u.get(), CURLUPART_URL, &full, 0) != CURLUE_OK) {
+  if (curl->url_get(u.get(), CURLUPART_URL, &full, 0) != CURLUE_OK) {
     return Status::InvalidArgument("cannot rebuild URL " + url);
   }
   *out = full;
-  curl_free(full);
+  curl->free(full);
   return Status::OK();
 }
 

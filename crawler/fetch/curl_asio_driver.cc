@@ -24,27 +24,27 @@ struct CurlAsioDriver::Watch {
   bool removed = false;
 };
 
-CurlAsioDriver::CurlAsioDriver(asio::io_context& io, const Limits& limits)
-    : io_(io), multi_(curl_multi_init()), timer_(io) {
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlAsioDriver::OnSocket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlAsioDriver::OnTimer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.max_total_connections);
-  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, limits.max_host_connections);
+CurlAsioDriver::CurlAsioDriver(asio::io_context& io, const CurlLibrary& curl, const Limits& limits)
+    : io_(io), curl_(curl), multi_(curl.multi_init()), timer_(io) {
+  curl_.multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlAsioDriver::OnSocket);
+  curl_.multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_.multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlAsioDriver::OnTimer);
+  curl_.multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  curl_.multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.max_total_connections);
+  curl_.multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, limits.max_host_connections);
   // Left at its default, the idle-connection cache is sized from the transfers
   // added at the moment (4 each): as a transfer ends and the next one is not
   // yet added, curl closes kept-alive connections and every few pages pay a
   // new TCP (and TLS) handshake. Keep as many as may be open at once.
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, limits.max_total_connections);
-  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+  curl_.multi_setopt(multi_, CURLMOPT_MAXCONNECTS, limits.max_total_connections);
+  curl_.multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
 }
 
 CurlAsioDriver::~CurlAsioDriver() {
-  for (auto& [easy, done] : done_) curl_multi_remove_handle(multi_, easy);
+  for (auto& [easy, done] : done_) curl_.multi_remove_handle(multi_, easy);
   done_.clear();
   timer_.cancel();
-  curl_multi_cleanup(multi_);  // closes connections: REMOVE callbacks release watches
+  curl_.multi_cleanup(multi_);  // closes connections: REMOVE callbacks release watches
   for (auto& [fd, w] : watches_) {
     w->removed = true;
     w->descriptor.release();
@@ -54,19 +54,19 @@ CurlAsioDriver::~CurlAsioDriver() {
 void CurlAsioDriver::Start(CURL* easy, Done done) {
   // Curl copies these to each connection the handle opens, so every
   // connection socket is known from its opening to its closing.
-  curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlAsioDriver::OnSocketOpened);
-  curl_easy_setopt(easy, CURLOPT_SOCKOPTDATA, this);
-  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlAsioDriver::OnCloseSocket);
-  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+  curl_.easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlAsioDriver::OnSocketOpened);
+  curl_.easy_setopt(easy, CURLOPT_SOCKOPTDATA, this);
+  curl_.easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlAsioDriver::OnCloseSocket);
+  curl_.easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   done_.emplace(easy, std::move(done));
-  curl_multi_add_handle(multi_, easy);  // schedules a timeout that kicks the transfer off
+  curl_.multi_add_handle(multi_, easy);  // schedules a timeout that kicks the transfer off
 }
 
 void CurlAsioDriver::Cancel(CURL* easy) {
   if (done_.count(easy) == 0) return;
   // Removing the handle still calls its callbacks (progress, write), whose
   // data `done` may own: drop `done` only after.
-  curl_multi_remove_handle(multi_, easy);
+  curl_.multi_remove_handle(multi_, easy);
   done_.erase(easy);
 }
 
@@ -191,17 +191,17 @@ void CurlAsioDriver::ArmTimer() {
 
 void CurlAsioDriver::Action(curl_socket_t s, int ev_bitmask) {
   int running = 0;
-  curl_multi_socket_action(multi_, s, ev_bitmask, &running);
+  curl_.multi_socket_action(multi_, s, ev_bitmask, &running);
   ReapFinished();
 }
 
 void CurlAsioDriver::ReapFinished() {
   int left = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+  while (CURLMsg* msg = curl_.multi_info_read(multi_, &left)) {
     if (msg->msg != CURLMSG_DONE) continue;
     CURL* easy = msg->easy_handle;
     CURLcode result = msg->data.result;
-    curl_multi_remove_handle(multi_, easy);
+    curl_.multi_remove_handle(multi_, easy);
     auto it = done_.find(easy);
     if (it == done_.end()) continue;
     Done done = std::move(it->second);

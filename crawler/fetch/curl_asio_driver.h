@@ -3,7 +3,7 @@
 // Asio waits on them and calls curl_multi_socket_action back. No polling loop
 // and no thread per request: every transfer and callback runs on the thread
 // that runs the io_context. Not thread-safe; use it from that thread only.
-// The io_context must outlive the driver.
+// The io_context and the CurlLibrary must outlive the driver.
 #pragma once
 
 #include <curl/curl.h>
@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/curl_library.h"
+
 namespace gleaner::crawler {
 
 class CurlAsioDriver {
@@ -28,7 +30,7 @@ class CurlAsioDriver {
     long max_host_connections = 8;
   };
 
-  CurlAsioDriver(boost::asio::io_context& io, const Limits& limits);
+  CurlAsioDriver(boost::asio::io_context& io, const CurlLibrary& curl, const Limits& limits);
   ~CurlAsioDriver();
   CurlAsioDriver(const CurlAsioDriver&) = delete;
   CurlAsioDriver& operator=(const CurlAsioDriver&) = delete;
@@ -56,6 +58,7 @@ class CurlAsioDriver {
   void ReapFinished();
 
   boost::asio::io_context& io_;
+  const CurlLibrary& curl_;
   CURLM* multi_;
   boost::asio::steady_timer timer_;
   bool timer_armed_ = false;  // a wait on timer_ is pending

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cctype>
 #include <ctime>
 #include <string_view>
@@ -97,6 +98,9 @@ v1::ErrorKind TransportErrorKind(CURLcode code) {
 }  // namespace
 
 struct HttpFetcher::Transfer {
+  explicit Transfer(const CurlLibrary& curl) : curl(curl) {}
+
+  const CurlLibrary& curl;
   FetchRequest request;
   Callback done;
   CURL* easy = nullptr;
@@ -110,7 +114,7 @@ struct HttpFetcher::Transfer {
   std::string refused_address;            // this hop's private address not connected to
   char curl_error[CURL_ERROR_SIZE] = {};  // curl's detailed message for a failed hop
 
-  ~Transfer() { curl_slist_free_all(header_list); }
+  ~Transfer() { curl.slist_free_all(header_list); }
 
   static size_t OnBody(char* data, size_t size, size_t n, void* self_ptr) {
     auto* t = static_cast<Transfer*>(self_ptr);
@@ -204,54 +208,68 @@ bool FetchResult::retryable() const {
 
 HttpFetcher::HttpFetcher(boost::asio::io_context& io, const CurlAsioDriver::Limits& limits,
                          Options options)
-    : driver_(io, limits),
-      gate_timer_(io),
-      share_(curl_share_init()),
-      options_(std::move(options)) {
-  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    : curl_status_(SharedCurl(&curl_)), gate_timer_(io), options_(std::move(options)) {
+  if (curl_ == nullptr) return;
+  driver_.emplace(io, *curl_, limits);
+  share_ = curl_->share_init();
+  curl_->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
 
 HttpFetcher::~HttpFetcher() {
+  if (curl_ == nullptr) return;  // nothing of curl's was made
   // Transfers still under way are dropped (their callbacks never run): their
   // handles leave the multi handle and are freed with the idle ones.
   for (CURL* e : in_flight_) {
-    driver_.Cancel(e);
-    curl_easy_cleanup(e);
+    driver_->Cancel(e);
+    curl_->easy_cleanup(e);
   }
-  for (CURL* e : idle_easy_) curl_easy_cleanup(e);
-  curl_share_cleanup(share_);
+  for (CURL* e : idle_easy_) curl_->easy_cleanup(e);
+  curl_->share_cleanup(share_);
 }
 
 CURL* HttpFetcher::AcquireEasy() {
   if (!idle_easy_.empty()) {
     CURL* e = idle_easy_.back();
     idle_easy_.pop_back();
-    curl_easy_reset(e);
+    curl_->easy_reset(e);
     return e;
   }
-  return curl_easy_init();
+  return curl_->easy_init();
 }
 
 void HttpFetcher::ReleaseEasy(CURL* easy) {
   if (idle_easy_.size() < 256) {
     idle_easy_.push_back(easy);
   } else {
-    curl_easy_cleanup(easy);
+    curl_->easy_cleanup(easy);
   }
 }
 
 void HttpFetcher::Fetch(FetchRequest request, Callback done) {
-  auto t = std::make_shared<Transfer>();
+  if (curl_ == nullptr) {
+    FetchResult failed;
+    failed.curl_code = CURLE_FAILED_INIT;
+    failed.error = curl_status_.message();
+    failed.final_url = request.url;
+    // Callbacks run from the io_context, never inside Fetch.
+    boost::asio::post(gate_timer_.get_executor(),
+                      [alive = std::weak_ptr<int>(alive_), done = std::move(done),
+                       failed = std::move(failed)]() mutable {
+                        if (!alive.expired()) done(std::move(failed));
+                      });
+    return;
+  }
+  auto t = std::make_shared<Transfer>(*curl_);
   t->current_url = request.url;
   t->request = std::move(request);
   t->done = std::move(done);
   for (const auto& h : t->request.headers) {
-    t->header_list = curl_slist_append(t->header_list, h.c_str());
+    t->header_list = curl_->slist_append(t->header_list, h.c_str());
     t->conditional = t->conditional || IsConditionalHeader(h);
   }
   for (const auto& h : ConditionalHeaders(t->request.validators)) {
-    t->header_list = curl_slist_append(t->header_list, h.c_str());
+    t->header_list = curl_->slist_append(t->header_list, h.c_str());
     t->conditional = true;
   }
   if (!t->request.host_key.empty() && t->request.start_gap.count() > 0) {
@@ -297,49 +315,49 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   t->too_large = false;
   t->decoded_too_large = false;
   const FetchLimits& lim = t->request.limits;
-  curl_easy_setopt(e, CURLOPT_URL, t->current_url.c_str());
-  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // hops are followed here, each checked
-  curl_easy_setopt(e, CURLOPT_USERAGENT, t->request.user_agent.c_str());
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
-  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(lim.connect_timeout_ms));
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(lim.total_timeout_ms));
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(lim.low_speed_bytes_per_s));
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(lim.low_speed_time_s));
+  curl_->easy_setopt(e, CURLOPT_URL, t->current_url.c_str());
+  curl_->easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_->easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // hops are followed here, each checked
+  curl_->easy_setopt(e, CURLOPT_USERAGENT, t->request.user_agent.c_str());
+  curl_->easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
+  curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
+  curl_->easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_->easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  curl_->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(lim.connect_timeout_ms));
+  curl_->easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(lim.total_timeout_ms));
+  curl_->easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(lim.low_speed_bytes_per_s));
+  curl_->easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(lim.low_speed_time_s));
   if (!t->request.keep_body_prefix) {
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
+    curl_->easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(lim.max_body_bytes));
   }
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->curl_error);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  curl_->easy_setopt(e, CURLOPT_ERRORBUFFER, t->curl_error);
+  curl_->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_->easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_->easy_setopt(e, CURLOPT_SHARE, share_);
   // CAINFO replaces only the default CA bundle file; Debian's libcurl keeps
   // trusting the CA directory (/etc/ssl/certs), so public sites still verify.
-  if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.ca_file.empty()) curl_->easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (t->gate != nullptr) {
-    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::OnPrerequest);
-    curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
+    curl_->easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::OnPrerequest);
+    curl_->easy_setopt(e, CURLOPT_PREREQDATA, t.get());
   }
   if (options_.public_networks_only) {
     // No proxy from the environment either: the check must see the target's
     // own address, not the proxy's.
-    curl_easy_setopt(e, CURLOPT_PROXY, "");
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OpenPublicSocket);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    curl_->easy_setopt(e, CURLOPT_PROXY, "");
+    curl_->easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::OpenPublicSocket);
+    curl_->easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   }
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
-  curl_easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
-  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_->easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
+  curl_->easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+  curl_->easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
+  curl_->easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_->easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
+  curl_->easy_setopt(e, CURLOPT_XFERINFODATA, t.get());
+  curl_->easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
   in_flight_.insert(e);
-  driver_.Start(e, [this, t](CURLcode code) { OnHopDone(t, code); });
+  driver_->Start(e, [this, t](CURLcode code) { OnHopDone(t, code); });
 }
 
 void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
@@ -347,27 +365,27 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
   in_flight_.erase(e);
   FetchResult& r = t->result;
   r.curl_code = code;
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_->easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
   long http_version = 0;
-  curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &http_version);
+  curl_->easy_getinfo(e, CURLINFO_HTTP_VERSION, &http_version);
   r.http_version = HttpVersionName(http_version);
   curl_off_t wire = 0;
-  curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+  curl_->easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &wire);
   r.wire_bytes += static_cast<uint64_t>(wire);
   double secs = 0;
-  curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME, &secs);
+  curl_->easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME, &secs);
   r.timings.set_dns_ms(r.timings.dns_ms() + secs * 1000);
   char* content_type = nullptr;
-  curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
+  curl_->easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
   r.content_type = content_type ? content_type : "";
   char* redirect = nullptr;
-  curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &redirect);
+  curl_->easy_getinfo(e, CURLINFO_REDIRECT_URL, &redirect);
   std::string next = redirect ? redirect : "";
   double t_connect = 0, t_tls = 0, t_first = 0, t_total = 0;
-  curl_easy_getinfo(e, CURLINFO_CONNECT_TIME, &t_connect);
-  curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME, &t_tls);
-  curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME, &t_first);
-  curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &t_total);
+  curl_->easy_getinfo(e, CURLINFO_CONNECT_TIME, &t_connect);
+  curl_->easy_getinfo(e, CURLINFO_APPCONNECT_TIME, &t_tls);
+  curl_->easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME, &t_first);
+  curl_->easy_getinfo(e, CURLINFO_TOTAL_TIME, &t_total);
   r.timings.set_connect_ms(r.timings.connect_ms() + t_connect * 1000);
   r.timings.set_tls_ms(r.timings.tls_ms() + t_tls * 1000);
   r.timings.set_first_byte_ms(r.timings.first_byte_ms() + t_first * 1000);
@@ -396,7 +414,7 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
       // curl's own message names the host, port and reason ("Failed to
       // connect to example.org port 443 after 3 ms: Couldn't connect to server").
       r.error_kind = TransportErrorKind(code);
-      r.error = t->curl_error[0] != '\0' ? t->curl_error : curl_easy_strerror(code);
+      r.error = t->curl_error[0] != '\0' ? t->curl_error : curl_->easy_strerror(code);
     }
     r.body.clear();
     r.final_url = t->current_url;

@@ -13,7 +13,9 @@
 // server's protocol error. A request may ask to start a gap after the last
 // one to its host (FetchRequest::start_gap). Callbacks run on the io thread;
 // destroying the fetcher drops the fetches under way or waiting to start
-// without calling them. Not thread-safe.
+// without calling them. It loads libcurl (common/curl_library.h) if no one
+// has yet; when libcurl cannot be loaded, every fetch fails with why
+// (CURLE_FAILED_INIT). Not thread-safe.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -105,7 +108,7 @@ class HttpFetcher {
   ~HttpFetcher();
 
   void Fetch(FetchRequest request, Callback done);
-  size_t in_flight() const { return driver_.active(); }
+  size_t in_flight() const { return driver_ ? driver_->active() : 0; }
 
  private:
   struct Transfer;
@@ -115,7 +118,11 @@ class HttpFetcher {
   CURL* AcquireEasy();
   void ReleaseEasy(CURL* easy);
 
-  CurlAsioDriver driver_;
+  // Null, and driver_ and share_ empty, when libcurl could not be loaded:
+  // curl_status_ says why.
+  const CurlLibrary* curl_ = nullptr;
+  Status curl_status_;
+  std::optional<CurlAsioDriver> driver_;
   HostStartGate start_gate_;
   // Requests waiting for their host's start; they expire with the fetcher
   // (their callbacks never run).
@@ -126,7 +133,7 @@ class HttpFetcher {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::vector<CURL*> idle_easy_;  // reused handles keep their DNS and TLS session caches warm
   std::unordered_set<CURL*> in_flight_;  // handles of the hops under way
-  CURLSH* share_;
+  CURLSH* share_ = nullptr;
   Options options_;
 };
 

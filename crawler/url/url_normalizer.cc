@@ -10,13 +10,20 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/curl_library.h"
 #include "crawler/url/percent_encoding.h"
 
 namespace gleaner::crawler {
 namespace {
 
+// A handle exists only once libcurl has loaded, so its deleter finds it loaded.
+void CleanupHandle(CURLU* url) {
+  const CurlLibrary* curl = nullptr;
+  if (SharedCurl(&curl).ok()) curl->url_cleanup(url);
+}
+
 struct CurlUrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+  void operator()(CURLU* url) const { CleanupHandle(url); }
 };
 using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
 
@@ -74,32 +81,35 @@ Status CheckHttpScheme(std::string_view scheme, std::string_view what, std::stri
                                  std::string(scheme) + "'; only http and https are crawled");
 }
 
-Status SetUrl(CURLU* handle, const std::string& url, std::string_view what) {
-  const CURLUcode rc = curl_url_set(handle, CURLUPART_URL, url.c_str(), 0);
+Status SetUrl(const CurlLibrary& curl, CURLU* handle, const std::string& url,
+              std::string_view what) {
+  const CURLUcode rc = curl.url_set(handle, CURLUPART_URL, url.c_str(), 0);
   if (rc == CURLUE_OK) return Status::OK();
   return Status::InvalidArgument(std::string(what) + " " + Quoted(url) +
-                                 " is not a valid URL: " + curl_url_strerror(rc));
+                                 " is not a valid URL: " + curl.url_strerror(rc));
 }
 
 // Parses an absolute http(s) URL that has already been cleaned.
-Status ParseAbsolute(const std::string& url, std::string_view what, CurlUrl* handle) {
+Status ParseAbsolute(const CurlLibrary& curl, const std::string& url, std::string_view what,
+                     CurlUrl* handle) {
   const std::optional<std::string> scheme = SchemeOf(url);
   if (!scheme) {
     return Status::InvalidArgument(std::string(what) + " " + Quoted(url) +
                                    " is not absolute (it has no scheme)");
   }
   GLEANER_RETURN_IF_ERROR(CheckHttpScheme(*scheme, what, url));
-  handle->reset(curl_url());
+  handle->reset(curl.url());
   if (!*handle) return Status::Aborted("out of memory allocating a URL handle");
-  return SetUrl(handle->get(), url, what);
+  return SetUrl(curl, handle->get(), url, what);
 }
 
 // Fetches one part of a parsed URL; false when the URL has no such part.
-bool GetPart(CURLU* handle, CURLUPart part, unsigned flags, std::string* out) {
+bool GetPart(const CurlLibrary& curl, CURLU* handle, CURLUPart part, unsigned flags,
+             std::string* out) {
   char* value = nullptr;
-  if (curl_url_get(handle, part, &value, flags) != CURLUE_OK) return false;
+  if (curl.url_get(handle, part, &value, flags) != CURLUE_OK) return false;
   out->assign(value);
-  curl_free(value);
+  curl.free(value);
   return true;
 }
 
@@ -138,9 +148,9 @@ bool IsHostNameByte(char c) {
 // The host in normal form: lower-case, punycode for IDN, and only bytes that
 // parse back to the same host. libcurl has already percent-decoded it and
 // spelled IPv4 and bracketed IPv6 literals canonically.
-Status CanonicalHost(CURLU* handle, std::string* host) {
+Status CanonicalHost(const CurlLibrary& curl, CURLU* handle, std::string* host) {
   std::string raw;
-  GetPart(handle, CURLUPART_HOST, 0, &raw);
+  GetPart(curl, handle, CURLUPART_HOST, 0, &raw);
   if (raw.starts_with('[')) {
     *host = AsciiLowered(raw);
     return Status::OK();
@@ -187,37 +197,38 @@ std::string StripTrackingParams(std::string_view query) {
 }
 
 // Assembles the normal form and its key parts from the parts libcurl parsed.
-Status Canonicalize(CURLU* handle, const NormalizeOptions& options, NormalizedUrl* out) {
+Status Canonicalize(const CurlLibrary& curl, CURLU* handle, const NormalizeOptions& options,
+                    NormalizedUrl* out) {
   std::string scheme;
-  GetPart(handle, CURLUPART_SCHEME, 0, &scheme);
+  GetPart(curl, handle, CURLUPART_SCHEME, 0, &scheme);
   scheme = AsciiLowered(scheme);
   if (!IsHttpScheme(scheme)) {
     // Only the error message needs the whole URL, so only then is it fetched.
     std::string full;
-    GetPart(handle, CURLUPART_URL, 0, &full);
+    GetPart(curl, handle, CURLUPART_URL, 0, &full);
     return CheckHttpScheme(scheme, "URL", full);
   }
 
   std::string host;
-  GLEANER_RETURN_IF_ERROR(CanonicalHost(handle, &host));
+  GLEANER_RETURN_IF_ERROR(CanonicalHost(curl, handle, &host));
 
   const std::string_view default_port = scheme == "http" ? "80" : "443";
   std::string port;  // empty unless explicit and not the default
-  if (GetPart(handle, CURLUPART_PORT, 0, &port) && port == default_port) port.clear();
+  if (GetPart(curl, handle, CURLUPART_PORT, 0, &port) && port == default_port) port.clear();
 
   std::string user, password;
-  const bool has_user = GetPart(handle, CURLUPART_USER, 0, &user);
-  const bool has_password = GetPart(handle, CURLUPART_PASSWORD, 0, &password);
+  const bool has_user = GetPart(curl, handle, CURLUPART_USER, 0, &user);
+  const bool has_password = GetPart(curl, handle, CURLUPART_PASSWORD, 0, &password);
   user = NormalizePercentEncoding(user, EncodeSet::kUserinfo);
   password = NormalizePercentEncoding(password, EncodeSet::kUserinfo);
 
   std::string path;
-  GetPart(handle, CURLUPART_PATH, 0, &path);
+  GetPart(curl, handle, CURLUPART_PATH, 0, &path);
   path = NormalizePercentEncoding(path, EncodeSet::kPath);
   if (path.empty()) path = "/";
 
   std::string query;
-  GetPart(handle, CURLUPART_QUERY, 0, &query);
+  GetPart(curl, handle, CURLUPART_QUERY, 0, &query);
   query = NormalizePercentEncoding(query, EncodeSet::kPathAndQuery);
   if (options.strip_tracking_params) query = StripTrackingParams(query);
 
@@ -246,10 +257,10 @@ Status Canonicalize(CURLU* handle, const NormalizeOptions& options, NormalizedUr
 }
 
 // Parses a normalised URL for the accessors below; null if it does not parse.
-CurlUrl ParseNormalized(std::string_view normalized_url) {
-  CurlUrl handle(curl_url());
+CurlUrl ParseNormalized(const CurlLibrary& curl, std::string_view normalized_url) {
+  CurlUrl handle(curl.url());
   const std::string url(normalized_url);
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+  if (!handle || curl.url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     return nullptr;
   }
   return handle;
@@ -291,11 +302,13 @@ std::unordered_map<std::string, NormalizedUrl>& ThreadResolvedLinks() {
 
 Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options,
                     NormalizedUrl* out) {
+  const CurlLibrary* curl = nullptr;
+  GLEANER_RETURN_IF_ERROR(SharedCurl(&curl));
   std::string cleaned;
   GLEANER_RETURN_IF_ERROR(CleanInput(absolute, "URL", &cleaned));
   CurlUrl handle;
-  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned, "URL", &handle));
-  return Canonicalize(handle.get(), options, out);
+  GLEANER_RETURN_IF_ERROR(ParseAbsolute(*curl, cleaned, "URL", &handle));
+  return Canonicalize(*curl, handle.get(), options, out);
 }
 
 Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, std::string* out) {
@@ -305,14 +318,16 @@ Status NormalizeUrl(std::string_view absolute, const NormalizeOptions& options, 
   return Status::OK();
 }
 
-void LinkResolver::HandleDeleter::operator()(Curl_URL* handle) const { curl_url_cleanup(handle); }
+void LinkResolver::HandleDeleter::operator()(Curl_URL* handle) const { CleanupHandle(handle); }
 
 Status LinkResolver::Make(std::string_view base, const NormalizeOptions& options,
                           LinkResolver* out) {
+  const CurlLibrary* curl = nullptr;
+  GLEANER_RETURN_IF_ERROR(SharedCurl(&curl));
   std::string cleaned;
   GLEANER_RETURN_IF_ERROR(CleanInput(base, "base URL", &cleaned));
   CurlUrl handle;
-  GLEANER_RETURN_IF_ERROR(ParseAbsolute(cleaned, "base URL", &handle));
+  GLEANER_RETURN_IF_ERROR(ParseAbsolute(*curl, cleaned, "base URL", &handle));
   out->base_.reset(handle.release());
   out->options_ = options;
   out->directory_ = DirectoryOf(cleaned);
@@ -321,6 +336,8 @@ Status LinkResolver::Make(std::string_view base, const NormalizeOptions& options
 
 Status LinkResolver::Resolve(std::string_view ref, NormalizedUrl* out) const {
   if (!base_) return Status::FailedPrecondition("link resolver has no base URL");
+  const CurlLibrary* curl = nullptr;
+  GLEANER_RETURN_IF_ERROR(SharedCurl(&curl));  // loaded: Make parsed the base with it
   std::string cleaned;
   GLEANER_RETURN_IF_ERROR(CleanInput(ref, "link", &cleaned));
   const std::optional<std::string> scheme = SchemeOf(cleaned);
@@ -328,7 +345,9 @@ Status LinkResolver::Resolve(std::string_view ref, NormalizedUrl* out) const {
   // An empty or fragment-only reference is the base document itself (RFC 3986
   // section 5.2.2); libcurl 7.88 would drop the base's last segment and query.
   // Reading the base handle is safe: curl_url_get does not modify it.
-  if (cleaned.empty() || cleaned.front() == '#') return Canonicalize(base_.get(), options_, out);
+  if (cleaned.empty() || cleaned.front() == '#') {
+    return Canonicalize(*curl, base_.get(), options_, out);
+  }
   std::string key;
   if (!directory_.empty() && !scheme && DependsOnDirectoryOnly(cleaned)) {
     key.append(options_.strip_tracking_params ? "1" : "0").append(directory_);
@@ -340,10 +359,10 @@ Status LinkResolver::Resolve(std::string_view ref, NormalizedUrl* out) const {
     }
   }
   // A copy of the parsed base costs far less than parsing the base again.
-  const CurlUrl handle(curl_url_dup(base_.get()));
+  const CurlUrl handle(curl->url_dup(base_.get()));
   if (!handle) return Status::Aborted("out of memory allocating a URL handle");
-  GLEANER_RETURN_IF_ERROR(SetUrl(handle.get(), cleaned, "link"));
-  GLEANER_RETURN_IF_ERROR(Canonicalize(handle.get(), options_, out));
+  GLEANER_RETURN_IF_ERROR(SetUrl(*curl, handle.get(), cleaned, "link"));
+  GLEANER_RETURN_IF_ERROR(Canonicalize(*curl, handle.get(), options_, out));
   if (!key.empty()) {
     auto& resolved = ThreadResolvedLinks();
     if (resolved.size() >= kResolvedLinksPerThread) resolved.clear();
@@ -363,11 +382,13 @@ Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOp
 }
 
 std::string HostKey(std::string_view normalized_url) {
-  const CurlUrl handle = ParseNormalized(normalized_url);
+  const CurlLibrary* curl = nullptr;
+  if (!SharedCurl(&curl).ok()) return {};
+  const CurlUrl handle = ParseNormalized(*curl, normalized_url);
   std::string scheme, host, port;
-  if (!handle || !GetPart(handle.get(), CURLUPART_SCHEME, 0, &scheme) ||
-      !GetPart(handle.get(), CURLUPART_HOST, 0, &host) ||
-      !GetPart(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT, &port)) {
+  if (!handle || !GetPart(*curl, handle.get(), CURLUPART_SCHEME, 0, &scheme) ||
+      !GetPart(*curl, handle.get(), CURLUPART_HOST, 0, &host) ||
+      !GetPart(*curl, handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT, &port)) {
     return {};
   }
   return scheme + "://" + host + ":" + port;

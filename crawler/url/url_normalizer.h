@@ -1,7 +1,9 @@
 // URL normalisation for the crawler: resolves links against their page and
 // rewrites every URL into one canonical spelling, so that equivalent URLs get
-// the same frontier key, host key and fingerprint. Parsing is libcurl's URL API;
-// all functions are pure and safe to call from any thread.
+// the same frontier key, host key and fingerprint. Parsing is libcurl's URL API,
+// loaded by the first call (common/curl_library.h): where libcurl cannot be
+// loaded, each function returning a Status returns that IOError. All functions
+// are pure and safe to call from any thread.
 #pragma once
 
 #include <cstdint>
@@ -80,7 +82,7 @@ Status ResolveUrl(std::string_view base, std::string_view ref, const NormalizeOp
                   std::string* out);
 
 // The following take a URL in normal form (from NormalizeUrl or ResolveUrl)
-// and return an empty string if it cannot be parsed.
+// and return an empty string if it cannot be parsed (or libcurl cannot be loaded).
 
 // "scheme://host:port" with the port always explicit: the per-host politeness key.
 std::string HostKey(std::string_view normalized_url);

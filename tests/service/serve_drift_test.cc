@@ -23,6 +23,7 @@
 #include "tests/service/crawled_shop.h"
 #include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/loaded_curl.h"
 
 namespace gleaner::testing {
 namespace {
@@ -63,14 +64,15 @@ size_t AppendBody(char* data, size_t size, size_t n, void* out) {
 // GET /metrics.
 std::string Scrape(const ServeProcess& server) {
   std::string body;
-  CURL* curl = curl_easy_init();
+  const CurlLibrary& libcurl = LoadedCurl();
+  CURL* curl = libcurl.easy_init();
   const std::string url = "http://" + server.metrics_address() + "/metrics";
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  const CURLcode code = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
+  libcurl.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  libcurl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  libcurl.easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  const CURLcode code = libcurl.easy_perform(curl);
+  libcurl.easy_cleanup(curl);
   REQUIRE(code == CURLE_OK);
   return body;
 }

@@ -19,6 +19,7 @@
 #include "tests/service/crawled_shop.h"
 #include "tests/service/job_watcher.h"
 #include "tests/service/serve_process.h"
+#include "tests/support/loaded_curl.h"
 #include "tests/support/temp_dir.h"
 
 using namespace gleaner;
@@ -39,19 +40,20 @@ size_t Append(char* data, size_t size, size_t n, void* out) {
 
 HttpReply Get(const std::string& address, const std::string& path, bool post = false) {
   HttpReply reply;
-  CURL* curl = curl_easy_init();
+  const CurlLibrary& libcurl = LoadedCurl();
+  CURL* curl = libcurl.easy_init();
   std::string url = "http://" + address + path;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  if (post) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  libcurl.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  libcurl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
+  libcurl.easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  libcurl.easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  if (post) libcurl.easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+  CURLcode code = libcurl.easy_perform(curl);
+  libcurl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   char* type = nullptr;
-  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  libcurl.easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
   if (type != nullptr) reply.content_type = type;
-  curl_easy_cleanup(curl);
+  libcurl.easy_cleanup(curl);
   REQUIRE(code == CURLE_OK);
   return reply;
 }
