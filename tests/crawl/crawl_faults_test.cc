@@ -110,6 +110,27 @@ TEST_CASE("a bad job file is refused with its position, exit 2, and nothing is w
   CHECK_FALSE(std::filesystem::exists(dir / "data"));
 }
 
+// libcurl is loaded when a crawl starts, not when gleaner does: a broken or
+// missing libcurl fails the crawl with a message naming it (the commands that
+// never fetch do not need it at all).
+TEST_CASE("a crawl where libcurl cannot be loaded fails naming the library, exit 1") {
+  TempDir dir;
+  const std::string lib = dir / "lib";
+  const std::string broken = lib + "/libcurl.so.4";
+  std::filesystem::create_directories(lib);
+  WriteFile(broken, "not a shared object\n");
+  std::string job = WriteJob(dir, "job.yaml",
+                             "name: nocurl\nsources:\n  - kind: html\n"
+                             "    seeds: [\"http://127.0.0.1:9/\"]\n" +
+                                 std::string(kProductRecordsYaml));
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"},
+                              {{"LD_LIBRARY_PATH", lib}});
+  INFO(run.err);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("cannot load libcurl (libcurl.so.4)") != std::string::npos);
+  CHECK(run.err.find(broken) != std::string::npos);
+}
+
 // The job parser reads YAML as the rules parser does: a one-byte ',' or /dev/zero
 // made `gleaner crawl` allocate until it aborted.
 TEST_CASE("hostile job files exit 2 with a positioned message under memory and CPU limits") {
