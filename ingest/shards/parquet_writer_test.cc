@@ -63,15 +63,16 @@ json ExpectedRows(const std::vector<ColumnSpec>& columns,
 }
 
 // Both readers see exactly these rows, in this order, in each of `files`
-// (one reader process reads them all). Returns what each reader printed, by
-// file (in order), then by reader name.
+// (one node process runs both readers on them all). Returns what each reader
+// printed, by file (in order), then by reader name.
 std::vector<std::map<std::string, json>> CheckRowsOfFiles(
     const std::vector<std::string>& files, const std::vector<ColumnSpec>& columns,
     const std::vector<std::vector<v1::Value>>& rows) {
   const json expected = ExpectedRows(columns, rows);
   std::vector<std::map<std::string, json>> results(files.size());
+  const auto by_reader = testing::ReadParquetFilesWithEachReader(files);
   for (const char* reader : testing::kParquetReaders) {
-    const std::vector<json> documents = testing::ReadParquetFiles(reader, files);
+    const std::vector<json>& documents = by_reader.at(reader);
     for (size_t f = 0; f < files.size(); ++f) {
       const json& got = results[f][reader] = documents[f];
       INFO("reader " << reader << ", file " << files[f]);

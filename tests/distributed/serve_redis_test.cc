@@ -12,7 +12,6 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/distributed/worker_cluster.h"
@@ -63,16 +62,17 @@ TEST_CASE("workers without --job crawl what the server publishes, to the records
     WaitForPhase(server, "shop", "succeeded");
 
     // Both reported pages; a heartbeat comes every second, so wait for the
-    // last one to cover the end of the crawl.
-    nlohmann::json listed;
+    // last one to cover the end of the crawl. The wait looks over gRPC; the
+    // CLI's listing is what is checked.
+    WaitForStats(server.address(), "two workers with pages", [](const v1::StatsResponse& stats) {
+      int with_pages = 0;
+      for (const auto& w : stats.workers()) with_pages += w.pages() > 0;
+      return with_pages == 2;
+    });
+    const nlohmann::json listed = ClientJson(server, {"jobs", "workers", "--json"});
     std::set<std::string> with_pages;
-    for (int i = 0; i < 300 && with_pages.size() < 2; ++i) {
-      listed = ClientJson(server, {"jobs", "workers", "--json"});
-      with_pages.clear();
-      for (const auto& w : listed) {
-        if (w["pages"].get<uint64_t>() > 0) with_pages.insert(w["worker"].get<std::string>());
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const auto& w : listed) {
+      if (w["pages"].get<uint64_t>() > 0) with_pages.insert(w["worker"].get<std::string>());
     }
     INFO(listed.dump());
     CHECK(listed.size() == 2);
@@ -103,17 +103,25 @@ TEST_CASE("a paused job leaves its workers idle, resumed, it completes with ever
     REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
     WaitForRecords(server.address(), 30);
     REQUIRE(Client(server, {"jobs", "pause", "shop"}).exit_code == 0);
+    const int64_t paused_at = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
     CHECK(ClientJson(server, {"jobs", "status", "shop", "--json"})["phase"] == "paused");
 
-    // Both workers let go of the job: their heartbeats name no job.
-    nlohmann::json listed;
-    bool idle = false;
-    for (int i = 0; i < 300 && !idle; ++i) {
-      listed = ClientJson(server, {"jobs", "workers", "--json"});
-      idle = listed.size() == 2;
-      for (const auto& w : listed) idle = idle && w["job"] == "";
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    // Both workers let go of the job: their heartbeats since the pause name no
+    // job (the ones before it may be from before they took it: 30 records
+    // take less than a heartbeat's second). The wait looks over gRPC; the
+    // CLI's listing is what is checked.
+    WaitForStats(server.address(), "two idle workers", [&](const v1::StatsResponse& stats) {
+      bool idle = stats.workers_size() == 2;
+      for (const auto& w : stats.workers()) {
+        idle = idle && w.job().empty() && w.last_seen_micros() > paused_at;
+      }
+      return idle;
+    });
+    const nlohmann::json listed = ClientJson(server, {"jobs", "workers", "--json"});
+    bool idle = listed.size() == 2;
+    for (const auto& w : listed) idle = idle && w["job"] == "";
     INFO(listed.dump());
     CHECK(idle);
 
@@ -240,8 +248,9 @@ TEST_CASE("a run that fetched nothing ends failed with its cause, and the next s
   REQUIRE(Client(server, {"jobs", "submit", cluster.job}).exit_code == 0);
   WaitForPhase(server, "shop", "failed");
   std::string message = ClientJson(server, {"jobs", "status", "shop", "--json"})["message"];
-  CHECK(message.starts_with("no page fetched: 1 URL failed: 1 out of scope (robots.txt: refused "
-                            "to connect to 127.0.0.1"));
+  CHECK(
+      message.starts_with("no page fetched: 1 URL failed: 1 out of scope (robots.txt: refused "
+                          "to connect to 127.0.0.1"));
   refusing->Kill(SIGTERM);
   ExpectExit0(*refusing);
 

@@ -51,16 +51,24 @@ ProcessResult ExpectExit0(ChildProcess& worker) {
   return r;
 }
 
-void WaitForRecords(const std::string& address, uint64_t n) {
+v1::StatsResponse WaitForStats(const std::string& address, const std::string& what,
+                               const std::function<bool(const v1::StatsResponse&)>& done) {
   auto stub =
       v1::IngestService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  v1::StatsResponse stats;
   for (int i = 0; i < 1200; ++i) {
     grpc::ClientContext context;
-    v1::StatsResponse stats;
-    if (stub->Stats(&context, v1::StatsRequest(), &stats).ok() && stats.records() >= n) return;
+    stats.Clear();
+    if (stub->Stats(&context, v1::StatsRequest(), &stats).ok() && done(stats)) return stats;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  FAIL("the server never stored " << n << " records");
+  FAIL("the server's stats never showed " << what << "; last seen " << stats.ShortDebugString());
+  return stats;
+}
+
+void WaitForRecords(const std::string& address, uint64_t n) {
+  WaitForStats(address, std::to_string(n) + " records",
+               [n](const v1::StatsResponse& stats) { return stats.records() >= n; });
 }
 
 std::unique_ptr<BackgroundProcess> StartServeAt(int port, const std::string& data) {

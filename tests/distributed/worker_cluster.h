@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "demo/fixture_site.h"
+#include "schema/gleaner_service.pb.h"
 #include "tests/crawl/crawl_test_util.h"
 #include "tests/support/child_process.h"
 #include "tests/support/redis_server.h"
@@ -58,8 +60,13 @@ std::unique_ptr<ChildProcess> StartWorker(const RedisServer& redis, const std::s
 // Waits for the worker and checks it exited 0 (its output shown otherwise).
 ProcessResult ExpectExit0(ChildProcess& worker);
 
-// Polls the server's IngestService.Stats until it stored `n` records; the
-// bound only stops a hung test.
+// Polls the server's IngestService.Stats over one channel until `done` holds
+// for them and returns them; the bound (60 s) only stops a hung test, which
+// then fails naming `what`. A look costs a gRPC call, not a process start.
+v1::StatsResponse WaitForStats(const std::string& address, const std::string& what,
+                               const std::function<bool(const v1::StatsResponse&)>& done);
+
+// WaitForStats until the server stored `n` records.
 void WaitForRecords(const std::string& address, uint64_t n);
 
 // `gleaner serve` on a fixed port, so that it can come back at the same

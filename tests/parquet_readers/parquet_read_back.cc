@@ -10,17 +10,44 @@ namespace gleaner::testing {
 
 namespace fs = std::filesystem;
 
-std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
-                                             const std::vector<std::string>& files) {
-  if (files.empty()) return {};
+namespace {
+
+// Every file with each of `readers`, in one run of read.mjs.
+std::map<std::string, std::vector<nlohmann::json>> ReadWith(const std::vector<std::string>& readers,
+                                                            const std::vector<std::string>& files) {
+  std::map<std::string, std::vector<nlohmann::json>> by_reader;
+  for (const std::string& reader : readers) by_reader[reader];
+  if (files.empty()) return by_reader;
   const std::string dir = PARQUET_READERS_DIR;
   INFO("the Parquet readers are not installed in " << dir << ": run scripts/install-deps.sh");
   REQUIRE(fs::exists(dir + "/node_modules/@duckdb/node-api/package.json"));
   REQUIRE(fs::exists(dir + "/node_modules/hyparquet/package.json"));
   REQUIRE(fs::exists(dir + "/node_modules/hyparquet-compressors/package.json"));
-  std::vector<std::string> args = {reader};
+  std::string reader_list;
+  for (const std::string& reader : readers)
+    reader_list += (reader_list.empty() ? "" : ",") + reader;
+  std::vector<std::string> args = {reader_list};
   args.insert(args.end(), files.begin(), files.end());
-  return RunNodeScript(dir + "/read.mjs", args, files.size());
+  // read.mjs prints every file of the first reader, then of the next.
+  const std::vector<nlohmann::json> documents =
+      RunNodeScript(dir + "/read.mjs", args, readers.size() * files.size());
+  for (size_t r = 0; r < readers.size(); ++r) {
+    by_reader[readers[r]].assign(documents.begin() + r * files.size(),
+                                 documents.begin() + (r + 1) * files.size());
+  }
+  return by_reader;
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<nlohmann::json>> ReadParquetFilesWithEachReader(
+    const std::vector<std::string>& files) {
+  return ReadWith({std::begin(kParquetReaders), std::end(kParquetReaders)}, files);
+}
+
+std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
+                                             const std::vector<std::string>& files) {
+  return ReadWith({reader}, files).at(reader);
 }
 
 nlohmann::json CanonicalValue(const v1::Value& value) {

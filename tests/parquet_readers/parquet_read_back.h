@@ -5,6 +5,7 @@
 // Not thread-safe (Catch2 assertions).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,12 +17,17 @@ namespace gleaner::testing {
 // The readers by the names read.mjs takes.
 inline constexpr const char* kParquetReaders[] = {"duckdb", "hyparquet"};
 
-// What `reader` ("duckdb" or "hyparquet") sees in each of `files`, one
-// document per file, in order: {columns: [{name, type}], num_rows, rows:
-// [{column: value}], chunks: [{row_group, column, num_values, null_count,
-// min, max, codec, encodings}]}, values in the canonical form below. One
-// reader process reads them all: starting one costs more than reading a
-// small shard, so callers pass every file they need at once.
+// What each reader of kParquetReaders sees in each of `files`, by reader
+// name, one document per file, in order: {columns: [{name, type}], num_rows,
+// rows: [{column: value}], chunks: [{row_group, column, num_values,
+// null_count, min, max, codec, encodings}]}, values in the canonical form
+// below. Each reader opens every file itself, with its own library; one node
+// process runs them all: starting node and a reader costs more than reading
+// a small shard, so callers pass every file they need at once.
+std::map<std::string, std::vector<nlohmann::json>> ReadParquetFilesWithEachReader(
+    const std::vector<std::string>& files);
+
+// What the one reader `reader` sees in each of `files`, as above.
 std::vector<nlohmann::json> ReadParquetFiles(const std::string& reader,
                                              const std::vector<std::string>& files);
 

@@ -1,9 +1,11 @@
-// Reads Parquet files with one of two independent readers and prints one
-// JSON document per file, so tests can compare what each reader sees with
-// what was written:
-//   node read.mjs duckdb|hyparquet FILE...
-// One line per FILE, in order (one process reads them all: starting a reader
-// costs more than reading a small shard). Each line:
+// Reads Parquet files with two independent readers and prints one JSON
+// document per reader and file, so tests can compare what each reader sees
+// with what was written:
+//   node read.mjs READER[,READER...] FILE...     READER: duckdb or hyparquet
+// For each READER in the order given, one line per FILE, in order (one process
+// reads them all: starting node and a reader costs more than reading a small
+// shard). The readers share nothing but this loop: each opens every file
+// itself, with its own library. Each line:
 // {columns: [{name, type}], num_rows, rows: [{name: value}],
 //          chunks: [{row_group, column, num_values, null_count, min, max,
 //                    codec, encodings}]}
@@ -13,11 +15,12 @@
 // `type` is the reader's own name for the column's type.
 import { readFileSync } from 'node:fs';
 
-const [readerName, ...files] = process.argv.slice(2);
-if (!readerName || files.length === 0) {
-  console.error('usage: node read.mjs duckdb|hyparquet FILE...');
+const [readerList, ...files] = process.argv.slice(2);
+if (!readerList || files.length === 0) {
+  console.error('usage: node read.mjs READER[,READER...] FILE...   (READER: duckdb, hyparquet)');
   process.exit(2);
 }
+const readerNames = readerList.split(',');
 
 function canonical(value) {
   if (value === null || value === undefined) return null;
@@ -144,16 +147,20 @@ async function readWithHyparquet(path) {
 }
 
 const readers = { duckdb: readWithDuckdb, hyparquet: readWithHyparquet };
-if (!readers[readerName]) {
-  console.error(`unknown reader ${readerName}`);
-  process.exit(2);
+for (const readerName of readerNames) {
+  if (!readers[readerName]) {
+    console.error(`unknown reader ${readerName}`);
+    process.exit(2);
+  }
 }
-for (const file of files) {
-  try {
-    const result = await readers[readerName](file);
-    process.stdout.write(JSON.stringify(result) + '\n');
-  } catch (error) {
-    console.error(`${readerName}: ${file}: ${error.stack ?? error}`);
-    process.exit(1);
+for (const readerName of readerNames) {
+  for (const file of files) {
+    try {
+      const result = await readers[readerName](file);
+      process.stdout.write(JSON.stringify(result) + '\n');
+    } catch (error) {
+      console.error(`${readerName}: ${file}: ${error.stack ?? error}`);
+      process.exit(1);
+    }
   }
 }

@@ -91,8 +91,9 @@ std::map<std::string, ShardSetReadBack> ReadParquetDataset(const std::string& da
       owners.emplace_back(set, shard.at("rows").get<int64_t>());
     }
   }
-  const std::vector<json> duck = ReadParquetFiles("duckdb", files);
-  const std::vector<json> hyper = ReadParquetFiles("hyparquet", files);
+  const auto by_reader = ReadParquetFilesWithEachReader(files);
+  const std::vector<json>& duck = by_reader.at("duckdb");
+  const std::vector<json>& hyper = by_reader.at("hyparquet");
   std::map<std::string, ShardSetReadBack> sets;
   for (size_t i = 0; i < files.size(); ++i) {
     INFO("shard " << files[i]);

@@ -1,11 +1,14 @@
 // The demo job (configs/jobs/demo.yaml) crawled from a 120-page fixture shop
 // into a fresh store, for the service tests that pull or prepare its cleaned
-// dataset (the fixture is stopped again once the crawl ends); and the shop
+// dataset (the fixture is stopped again once the crawl ends; one crawl per
+// ctest run, copied by each test, see kCrawledShopEnv); and the shop
 // prepared before and after a change, for the tests of drift and its reports. Header-only, so
 // each test executable uses its own GLEANER_SOURCE_DIR.
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,17 +66,41 @@ inline std::set<std::string> TouchedFields(const demo::SiteCatalog& before,
   return touched;
 }
 
-// The store is dir/data; the job is named "demo".
+// configs/jobs/demo.yaml (job "demo", its file written to `job_dir`) crawled
+// from a 120-page fixture shop into a fresh store at `data`; the fixture is
+// stopped again once the crawl ends.
+inline void CrawlDemoShop(const TempDir& job_dir, const std::string& data) {
+  demo::FixtureOptions options;
+  options.pages = 120;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+  std::string job = WriteJob(job_dir, "demo.yaml", DemoJob(*site));
+  ProcessResult crawl = Gleaner({"crawl", job, "--data", data});
+  INFO(crawl.err);
+  REQUIRE(crawl.exit_code == 0);
+}
+
+// Names a store CrawlDemoShop filled once for the whole ctest run (the
+// `crawled_shop` fixture, tests/service/CMakeLists.txt): every CrawledShop
+// of the run copies it instead of crawling the same shop again (~0.3 s of
+// CPU each). Unset, as when a test executable is run by hand, each crawls.
+inline constexpr const char* kCrawledShopEnv = "GLEANER_CRAWLED_SHOP";
+
+// The store is dir/data, a crawl of its own of the demo shop: the tests that
+// only read the crawled store (pull, prepare, ingest) and do not test the crawl.
 struct CrawledShop {
   CrawledShop() {
-    demo::FixtureOptions options;
-    options.pages = 120;
-    std::unique_ptr<demo::FixtureSite> site;
-    REQUIRE(demo::FixtureSite::Start(options, &site).ok());
-    std::string job = WriteJob(dir, "demo.yaml", DemoJob(*site));
-    ProcessResult crawl = Gleaner({"crawl", job, "--data", dir / "data"});
-    INFO(crawl.err);
-    REQUIRE(crawl.exit_code == 0);
+    const char* crawled = std::getenv(kCrawledShopEnv);
+    if (crawled == nullptr || *crawled == '\0') {
+      CrawlDemoShop(dir, dir / "data");
+      return;
+    }
+    INFO("the store the crawled_shop fixture fills: " << crawled);
+    REQUIRE(std::filesystem::is_directory(crawled));
+    std::error_code error;
+    std::filesystem::copy(crawled, dir / "data", std::filesystem::copy_options::recursive, error);
+    INFO(error.message());
+    REQUIRE(!error);
   }
   TempDir dir;
 };

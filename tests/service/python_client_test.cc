@@ -40,11 +40,22 @@ ProcessResult RunPython(const std::string& script, const std::vector<std::string
              {"PYTHONDONTWRITEBYTECODE", "1"}});
 }
 
-// python_pull_check.py pulling the train split of "demo" into out_dir.
-ProcessResult PythonPull(const ServeProcess& server, const std::string& out_dir,
-                         std::vector<std::string> extra_args) {
-  std::vector<std::string> args = {server.address(), "demo", kDemoRules, "train", out_dir};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+// One pull of python_pull_check.py: where it writes, and its options (0 and
+// "" leave one out).
+nlohmann::json PullSpec(const std::string& out_dir, int batch_rows = 0, int break_after = 0,
+                        const std::string& token = "") {
+  std::filesystem::create_directories(out_dir);
+  nlohmann::json spec = {{"out_dir", out_dir}, {"batch_rows", batch_rows}};
+  if (break_after > 0) spec["break_after"] = break_after;
+  if (!token.empty()) spec["token"] = token;
+  return spec;
+}
+
+// python_pull_check.py pulling the train split of "demo" once per PullSpec,
+// in one python process (importing grpc and pandas costs more than a pull).
+ProcessResult PythonPulls(const ServeProcess& server, const std::vector<nlohmann::json>& pulls) {
+  std::vector<std::string> args = {server.address(), "demo", kDemoRules, "train"};
+  for (const nlohmann::json& pull : pulls) args.push_back(pull.dump());
   return RunPython("python_pull_check.py", args);
 }
 
@@ -60,15 +71,15 @@ TEST_CASE("the Python client pulls the train split `gleaner prepare` writes, as 
   ServeProcess server(shop.dir, shop.dir / "data", {});
   // Unbroken, then with the first stream failing (UNAVAILABLE) after 3 batches
   // of 7 rows: the client resumes from the third batch's token.
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"--batch-rows", "7"},
-        std::vector<std::string>{"--batch-rows", "7", "--break-after", "3"}}) {
-    const bool broken = args.size() > 2;
-    std::string out = shop.dir / (broken ? "broken" : "whole");
-    std::filesystem::create_directory(out);
-    ProcessResult pull = PythonPull(server, out, args);
-    INFO((broken ? "broken: " : "whole: ") << pull.err);
-    REQUIRE(pull.exit_code == 0);
+  const std::string whole = shop.dir / "whole";
+  const std::string broken_dir = shop.dir / "broken";
+  ProcessResult pulls = PythonPulls(server, {PullSpec(whole, 7), PullSpec(broken_dir, 7, 3)});
+  INFO(pulls.err);
+  REQUIRE(pulls.exit_code == 0);
+  for (const std::string& out : {whole, broken_dir}) {
+    const bool broken = out == broken_dir;
+    INFO((broken ? "broken: " : "whole: ") << ReadFile(out + "/error.txt"));
+    REQUIRE(std::filesystem::exists(out + "/meta.json"));
 
     // Same rows, in the same order, same column names; numbers, nulls and
     // timestamps (as the JSONL writer spells them) unchanged by the DataFrame.
@@ -95,14 +106,18 @@ TEST_CASE("the Python client needs the token of a token-protected server") {
   WriteFile(shop.dir / "token", "s3cret\n");
   ServeProcess server(shop.dir, shop.dir / "data", {"--token-file", shop.dir / "token"});
 
-  ProcessResult without = PythonPull(server, shop.dir.path(), {});
-  CHECK(without.exit_code == 2);
-  CHECK(without.err.find("UNAUTHENTICATED") != std::string::npos);
+  const std::string without = shop.dir / "without";
+  const std::string with = shop.dir / "with";
+  ProcessResult pulls = PythonPulls(server, {PullSpec(without), PullSpec(with, 0, 0, "s3cret")});
+  INFO(pulls.err);
+  REQUIRE(pulls.exit_code == 0);
 
-  ProcessResult with = PythonPull(server, shop.dir.path(), {"--token", "s3cret"});
-  INFO(with.err);
-  CHECK(with.exit_code == 0);
-  CHECK(ReadJsonLines(shop.dir / "rows.jsonl").size() > 60);
+  CHECK(ReadFile(without + "/error.txt").find("UNAUTHENTICATED") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(without + "/rows.jsonl"));
+
+  INFO(ReadFile(with + "/error.txt"));
+  REQUIRE(std::filesystem::exists(with + "/rows.jsonl"));
+  CHECK(ReadJsonLines(with + "/rows.jsonl").size() > 60);
   REQUIRE(server.Terminate().exit_code == 0);
 }
 

@@ -1,16 +1,20 @@
-"""Pulls one split with clients/python/gleaner_client.py and writes what the
-DataFrame holds, for python_client_test.cc to compare with `gleaner prepare`:
+"""Pulls one split with clients/python/gleaner_client.py, once per PULL, and
+writes what each DataFrame holds, for python_client_test.cc to compare with
+`gleaner prepare` (one python process for all of a case's pulls: importing
+grpc and pandas costs more than a pull):
 
   OUT_DIR/rows.jsonl   one JSON object per row, keys in column order, missing
                        values null, timestamps as the JSONL shard writer spells them
   OUT_DIR/meta.json    {"columns": [[name, str(dtype)], ...], "pull_calls": N}
+  OUT_DIR/error.txt    instead of the two above when the pull failed: the error
 
-With --break-after N the first PullDataset stream fails with UNAVAILABLE after
-N batches (a client interceptor), so the client must resume from its token.
-A failed pull prints the error and exits 2.
+PULL is a JSON object: {"out_dir": DIR, "token": T, "batch_rows": N,
+"break_after": N}, all but out_dir optional. Each pull has its own channel.
+With break_after N the pull's first PullDataset stream fails with UNAVAILABLE
+after N batches (a client interceptor), so the client must resume from its
+token.
 
-usage: python_pull_check.py ADDRESS JOB RULES_FILE SPLIT OUT_DIR
-           [--token T] [--batch-rows N] [--break-after N]
+usage: python_pull_check.py ADDRESS JOB RULES_FILE SPLIT PULL...
 """
 
 import argparse
@@ -79,27 +83,20 @@ def json_value(value):
     return value
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    for name in ("address", "job", "rules", "split", "out_dir"):
-        parser.add_argument(name)
-    parser.add_argument("--token")
-    parser.add_argument("--batch-rows", type=int, default=0)
-    parser.add_argument("--break-after", type=int)
-    args = parser.parse_args()
-
-    with open(args.rules) as f:
-        rules = f.read()
-    counter = BreakFirstPull(args.break_after)
-    channel = grpc.intercept_channel(grpc.insecure_channel(args.address), counter)
-    with gleaner_client.Client(channel, args.token, args.address) as client:
+def pull_into(address, job, rules, split, pull):
+    """Runs one PULL (see the module's doc) and writes its files."""
+    out_dir = pull["out_dir"]
+    counter = BreakFirstPull(pull.get("break_after"))
+    channel = grpc.intercept_channel(grpc.insecure_channel(address), counter)
+    with gleaner_client.Client(channel, pull.get("token"), address) as client:
         try:
-            frame = client.pull(args.job, rules, args.split, batch_rows=args.batch_rows)
+            frame = client.pull(job, rules, split, batch_rows=pull.get("batch_rows", 0))
         except gleaner_client.GleanerError as e:
-            print(f"pull failed: {e}", file=sys.stderr)
-            return 2
+            with open(os.path.join(out_dir, "error.txt"), "w") as out:
+                out.write(f"pull failed: {e}\n")
+            return
 
-    with open(os.path.join(args.out_dir, "rows.jsonl"), "w") as out:
+    with open(os.path.join(out_dir, "rows.jsonl"), "w") as out:
         for row in frame.itertuples(index=False, name=None):
             obj = {c: json_value(v) for c, v in zip(frame.columns, row)}
             out.write(json.dumps(obj, allow_nan=False) + "\n")
@@ -107,8 +104,21 @@ def main():
         "columns": [[c, str(t)] for c, t in frame.dtypes.items()],
         "pull_calls": counter.calls,
     }
-    with open(os.path.join(args.out_dir, "meta.json"), "w") as out:
+    with open(os.path.join(out_dir, "meta.json"), "w") as out:
         json.dump(meta, out)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ("address", "job", "rules", "split"):
+        parser.add_argument(name)
+    parser.add_argument("pulls", nargs="+", type=json.loads)
+    args = parser.parse_args()
+
+    with open(args.rules) as f:
+        rules = f.read()
+    for pull in args.pulls:
+        pull_into(args.address, args.job, rules, args.split, pull)
     return 0
 
 

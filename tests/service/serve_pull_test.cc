@@ -145,10 +145,11 @@ TEST_CASE("a split pulled to Parquet reads back with the rows of `gleaner prepar
                                        "train", "--out", pulled});
   INFO(pull.err);
   REQUIRE(pull.exit_code == 0);
+  const auto by_reader =
+      ReadParquetFilesWithEachReader({pulled, shop.dir / "prepared/train/part-00000.parquet"});
   for (const char* reader : kParquetReaders) {
     INFO(reader);
-    const std::vector<nlohmann::json> read =
-        ReadParquetFiles(reader, {pulled, shop.dir / "prepared/train/part-00000.parquet"});
+    const std::vector<nlohmann::json>& read = by_reader.at(reader);
     const nlohmann::json& got = read[0];
     const nlohmann::json& want = read[1];
     CHECK(got["num_rows"].get<int>() > 60);
