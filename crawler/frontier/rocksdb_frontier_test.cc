@@ -91,6 +91,27 @@ TEST_CASE("a URL pushed below the claim cursor before a commit is still claimed 
   CHECK(claimed == std::set<std::string>{"http://a/a", "http://a/b", "http://a/c"});
 }
 
+TEST_CASE("a URL committed below the entries a claim read ahead is claimed in depth order") {
+  // A claim reads a host's queue ahead of what it leases; a link found at a
+  // lower depth after that read must still come before the deeper entries.
+  Fixture f({8, 0});
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2),
+                            Item("http://a", "/d", 2)},
+                           &added)
+              .ok());
+  f.Commit();
+  auto first = f.Claim(1, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].item.url() == "http://a/b");
+  REQUIRE(f.frontier->Push({Item("http://a", "/a", 1)}, &added).ok());
+  f.Commit();
+  auto next = f.Claim(2, 1);
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].item.url() == "http://a/a");
+  CHECK(next[1].item.url() == "http://a/c");
+}
+
 TEST_CASE("no host gets more leases than per_host, and its gate honours the delay") {
   Fixture f({2, 1000});  // 2 in flight, 1 ms between starts
   size_t added = 0;
