@@ -67,8 +67,10 @@ class RocksDbFrontier : public Frontier {
   // Pushes staged after this see an empty seen set, and the clearing lands
   // with them in the next Commit.
   Status ForgetSeen() override;
-  // Stages what ForgetSeen, MarkSeen and Push would, in ascending key order
-  // (cheaper for RocksDB to insert); claims take the items in the same order.
+  // Leaves what ForgetSeen, MarkSeen and Push would, staging the queue keys
+  // in ascending order and, of the seen set, only what differs from the
+  // stored one (cheaper for RocksDB to insert); claims take the items in the
+  // same order.
   Status StartRevisit(const std::vector<v1::FrontierItem>& due,
                       const std::vector<std::string>& carried_over, size_t* queued) override;
   // Stages the counters changed since the last commit and commits the

@@ -307,3 +307,39 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
   CHECK(claimed[0]["http://b:80"] == std::vector<std::string>{"http://b/1@0", "http://b/2@2"});
   CHECK(seen[0] == seen[1]);
 }
+
+TEST_CASE("a revisit keeps the stored seen marks of its own URLs and drops the others") {
+  // The revisit's URLs are mostly the ones seen before: their stored marks
+  // stay, the others' go, also after a reopen (the oracle: Frontier's own
+  // StartRevisit, which forgets every mark and marks the revisit's again).
+  for (int oracle = 0; oracle < 2; ++oracle) {
+    Fixture f({8, 0});
+    size_t added = 0;
+    REQUIRE(f.frontier
+                ->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 1),
+                        Item("http://a", "/old", 1)},
+                       &added)
+                .ok());
+    f.Commit();
+    for (const Lease& lease : f.Claim(8, 0)) REQUIRE(f.frontier->Complete(lease).ok());
+    f.Commit();
+    size_t queued = 0;
+    const std::vector<v1::FrontierItem> due = {Item("http://a", "/1", 0),
+                                               Item("http://a", "/new", 1)};
+    const std::vector<std::string> carried_over = {"http://a/2"};
+    Status started = oracle ? f.frontier->Frontier::StartRevisit(due, carried_over, &queued)
+                            : f.frontier->StartRevisit(due, carried_over, &queued);
+    REQUIRE(started.ok());
+    CHECK(queued == 2);
+    f.Commit();
+    f.Open({8, 0});
+    CHECK(f.frontier->Stats().seen == 3);
+    REQUIRE(f.frontier
+                ->Push({Item("http://a", "/1", 1), Item("http://a", "/2", 1),
+                        Item("http://a", "/new", 1), Item("http://a", "/old", 1)},
+                       &added)
+                .ok());
+    CHECK(added == 1);  // /old only
+    CHECK(f.frontier->Stats().seen == 4);
+  }
+}
