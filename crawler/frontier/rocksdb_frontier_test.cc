@@ -31,6 +31,12 @@ struct Fixture {
     REQUIRE(RocksDbFrontier::Open(writer.get(), options, &frontier).ok());
   }
   void Commit() { REQUIRE(frontier->Commit().ok()); }
+  // Pushes `items`; the number queued.
+  size_t Push(const std::vector<v1::FrontierItem>& items) {
+    size_t added = 0;
+    REQUIRE(frontier->Push(items, &added).ok());
+    return added;
+  }
   std::vector<Lease> Claim(size_t max, int64_t now) {
     std::vector<Lease> out;
     int64_t next = 0;
@@ -55,12 +61,7 @@ TEST_CASE("a URL pushed twice is queued once, even within one uncommitted batch"
 
 TEST_CASE("a host's queue is served breadth-first by depth") {
   Fixture f({8, 0});
-  size_t added = 0;
-  REQUIRE(f.frontier
-              ->Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0),
-                      Item("http://a", "/mid", 1)},
-                     &added)
-              .ok());
+  f.Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0), Item("http://a", "/mid", 1)});
   f.Commit();
   auto leases = f.Claim(1, 1);
   auto second = f.Claim(1, 1);
@@ -95,16 +96,12 @@ TEST_CASE("a URL committed below the entries a claim read ahead is claimed in de
   // A claim reads a host's queue ahead of what it leases; a link found at a
   // lower depth after that read must still come before the deeper entries.
   Fixture f({8, 0});
-  size_t added = 0;
-  REQUIRE(f.frontier->Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2),
-                            Item("http://a", "/d", 2)},
-                           &added)
-              .ok());
+  f.Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2), Item("http://a", "/d", 2)});
   f.Commit();
   auto first = f.Claim(1, 1);
   REQUIRE(first.size() == 1);
   CHECK(first[0].item.url() == "http://a/b");
-  REQUIRE(f.frontier->Push({Item("http://a", "/a", 1)}, &added).ok());
+  f.Push({Item("http://a", "/a", 1)});
   f.Commit();
   auto next = f.Claim(2, 1);
   REQUIRE(next.size() == 2);
@@ -314,12 +311,7 @@ TEST_CASE("a revisit keeps the stored seen marks of its own URLs and drops the o
   // StartRevisit, which forgets every mark and marks the revisit's again).
   for (int oracle = 0; oracle < 2; ++oracle) {
     Fixture f({8, 0});
-    size_t added = 0;
-    REQUIRE(f.frontier
-                ->Push({Item("http://a", "/1", 0), Item("http://a", "/2", 1),
-                        Item("http://a", "/old", 1)},
-                       &added)
-                .ok());
+    f.Push({Item("http://a", "/1", 0), Item("http://a", "/2", 1), Item("http://a", "/old", 1)});
     f.Commit();
     for (const Lease& lease : f.Claim(8, 0)) REQUIRE(f.frontier->Complete(lease).ok());
     f.Commit();
@@ -334,12 +326,8 @@ TEST_CASE("a revisit keeps the stored seen marks of its own URLs and drops the o
     f.Commit();
     f.Open({8, 0});
     CHECK(f.frontier->Stats().seen == 3);
-    REQUIRE(f.frontier
-                ->Push({Item("http://a", "/1", 1), Item("http://a", "/2", 1),
-                        Item("http://a", "/new", 1), Item("http://a", "/old", 1)},
-                       &added)
-                .ok());
-    CHECK(added == 1);  // /old only
+    CHECK(f.Push({Item("http://a", "/1", 1), Item("http://a", "/2", 1), Item("http://a", "/new", 1),
+                  Item("http://a", "/old", 1)}) == 1);  // /old only
     CHECK(f.frontier->Stats().seen == 4);
   }
 }
