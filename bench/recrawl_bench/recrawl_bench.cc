@@ -48,7 +48,7 @@ struct RunFigures {
   // plan) and end (its last commit), which no request overlaps.
   double before_first_request = 0;
   double after_last_response = 0;
-  double crawler_cpu = 0;  // this process without the site's serving threads
+  double crawler_cpu = 0;    // this process without the site's serving threads
   double io_thread_cpu = 0;  // the engine's io thread (this one) alone
   double site_cpu = 0;       // the site's serving threads
 };
@@ -111,7 +111,8 @@ class Bench {
  private:
   double ServingCpu() const {
     double total = 0;
-    for (const auto& tid : site_threads_) total += StatCpuSeconds("/proc/self/task/" + tid + "/stat");
+    for (const auto& tid : site_threads_)
+      total += StatCpuSeconds("/proc/self/task/" + tid + "/stat");
     return total;
   }
 

@@ -156,8 +156,7 @@ Status RocksDbFrontier::ForgetSeen() {
 }
 
 Status RocksDbFrontier::StartRevisit(const std::vector<v1::FrontierItem>& due,
-                                     const std::vector<std::string>& carried_over,
-                                     size_t* queued) {
+                                     const std::vector<std::string>& carried_over, size_t* queued) {
   // What ForgetSeen, MarkSeen and Push would leave, staged in another way:
   // the queue keys by host and depth (Enqueue numbers them in turn), so that
   // RocksDB's memtable inserts them in ascending order, with few comparisons;
@@ -218,8 +217,8 @@ Status RocksDbFrontier::StartRevisit(const std::vector<v1::FrontierItem>& due,
       writer_->batch()->Delete(Family::kFrontier, it->key().ToStringView());
     }
   }
-  GLEANER_RETURN_IF_ERROR(storage::FromRocks(
-      it->status(), "reading the frontier in store " + writer_->store()->dir()));
+  GLEANER_RETURN_IF_ERROR(
+      storage::FromRocks(it->status(), "reading the frontier in store " + writer_->store()->dir()));
   for (; next != seen.end(); ++next) writer_->batch()->Put(Family::kFrontier, SeenKey(*next), "");
   meta_.set_seen(seen.size());
   meta_dirty_ = true;
@@ -333,7 +332,8 @@ Status RocksDbFrontier::ReadAhead(const std::string& prefix, Host& host, size_t 
   }
   read_ahead_ += read;
   if (read > 0) host.read_from = host.ahead.back().first + '\0';
-  return storage::FromRocks(q->status(), "reading the frontier in store " + writer_->store()->dir());
+  return storage::FromRocks(q->status(),
+                            "reading the frontier in store " + writer_->store()->dir());
 }
 
 void RocksDbFrontier::ResetReadAhead(Host& host) {

@@ -118,7 +118,7 @@ class RocksDbFrontier : public Frontier {
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
   std::string SeenKey(uint64_t fingerprint) const;
-  void StageSeen(uint64_t fingerprint);  // and counts it
+  void StageSeen(uint64_t fingerprint);        // and counts it
   void Enqueue(const v1::FrontierItem& item);  // into its host's queue, seen or not
   uint64_t& SeenCacheSlot(uint64_t fingerprint) {
     return seen_cache_[fingerprint & (seen_cache_.size() - 1)];

@@ -271,7 +271,7 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
       Item("http://b", "/2", 2), Item("http://a", "/1", 1), Item("http://a", "/3", 0),
       Item("http://a", "/1", 3),  // a second item of /1: the first is queued
       // /3 is carried over as well: seen, so not queued
-      Item("http://b", "/1", 0),  Item("http://a", "/4", 1)};
+      Item("http://b", "/1", 0), Item("http://a", "/4", 1)};
   const std::vector<std::string> carried_over = {"http://a/9", "http://a/3"};
   std::map<std::string, std::vector<std::string>> claimed[2];
   uint64_t seen[2] = {0, 0};
@@ -289,7 +289,8 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
     REQUIRE(f.frontier->Push({Item("http://a", "/9", 1), Item("http://a", "/1", 1)}, &added).ok());
     CHECK(added == 0);
     f.Commit();
-    REQUIRE(f.frontier->Push({Item("http://b", "/2", 1), Item("http://a", "/old", 1)}, &added).ok());
+    REQUIRE(
+        f.frontier->Push({Item("http://b", "/2", 1), Item("http://a", "/old", 1)}, &added).ok());
     CHECK(added == 1);  // /old was forgotten: only the revisit's URLs are seen
     f.Commit();
     for (const auto& lease : f.Claim(100, 0)) {
@@ -299,8 +300,8 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
     seen[oracle] = f.frontier->Stats().seen;
   }
   CHECK(claimed[0] == claimed[1]);
-  CHECK(claimed[0]["http://a:80"] ==
-        std::vector<std::string>{"http://a/old@0", "http://a/1@1", "http://a/4@1", "http://a/old@1"});
+  CHECK(claimed[0]["http://a:80"] == std::vector<std::string>{"http://a/old@0", "http://a/1@1",
+                                                              "http://a/4@1", "http://a/old@1"});
   CHECK(claimed[0]["http://b:80"] == std::vector<std::string>{"http://b/1@0", "http://b/2@2"});
   CHECK(seen[0] == seen[1]);
 }
