@@ -11,6 +11,7 @@
 // bench/README.md).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -42,7 +43,14 @@ struct RunFigures {
   v1::CrawlRun run;
   int site_not_modified = 0;  // 304s in the site's own request log
   double seconds = 0;
-  double crawler_cpu = 0;  // this process without the site's serving threads
+  // From the run's start to the first request the site received, and from
+  // the end of the last response to the run's end: the run's start (its
+  // plan) and end (its last commit), which no request overlaps.
+  double before_first_request = 0;
+  double after_last_response = 0;
+  double crawler_cpu = 0;    // this process without the site's serving threads
+  double io_thread_cpu = 0;  // the engine's io thread (this one) alone
+  double site_cpu = 0;       // the site's serving threads
 };
 
 class Bench {
@@ -73,11 +81,25 @@ class Bench {
     crawler::CrawlEngine engine(store_.get(), job_, options);
     const double cpu_before = CpuSeconds();
     const double serving_before = ServingCpu();
+    const double io_before = CpuSeconds(RUSAGE_THREAD);
     const Clock::time_point start = Clock::now();
     GLEANER_RETURN_IF_ERROR(engine.Run(&figures->summary));
     figures->seconds = SecondsSince(start);
-    figures->crawler_cpu = (CpuSeconds() - cpu_before) - (ServingCpu() - serving_before);
+    figures->io_thread_cpu = CpuSeconds(RUSAGE_THREAD) - io_before;
+    figures->site_cpu = ServingCpu() - serving_before;
+    figures->crawler_cpu = (CpuSeconds() - cpu_before) - figures->site_cpu;
+    const Clock::time_point end = Clock::now();
     figures->site_not_modified = site_->NotModifiedCount();
+    const std::vector<demo::RequestLogEntry> log = site_->RequestLog();
+    if (!log.empty()) {
+      Clock::time_point first = log.front().start, last = log.front().end;
+      for (const demo::RequestLogEntry& entry : log) {
+        first = std::min(first, entry.start);
+        last = std::max(last, entry.end);
+      }
+      figures->before_first_request = std::chrono::duration<double>(first - start).count();
+      figures->after_last_response = std::chrono::duration<double>(end - last).count();
+    }
     std::vector<v1::CrawlRun> runs;
     storage::StoreReader reader(store_.get());
     GLEANER_RETURN_IF_ERROR(reader.ListRuns(job_.name, &runs));
@@ -89,7 +111,8 @@ class Bench {
  private:
   double ServingCpu() const {
     double total = 0;
-    for (const auto& tid : site_threads_) total += StatCpuSeconds("/proc/self/task/" + tid + "/stat");
+    for (const auto& tid : site_threads_)
+      total += StatCpuSeconds("/proc/self/task/" + tid + "/stat");
     return total;
   }
 
@@ -105,7 +128,9 @@ void Print(const RunFigures& r, const RunFigures& first) {
   const double pages = static_cast<double>(r.summary.pages_fetched);
   std::printf(
       "%-10s run %u: %6.2f s (%5.1f %% of run 1)  %8.2f MB (%5.2f %%)  %6.1f us CPU/page  "
-      "%6llu pages, %6llu not modified (site: %d)  records +%llu ~%llu =%llu -%llu\n",
+      "%6llu pages, %6llu not modified (site: %d)  records +%llu ~%llu =%llu -%llu  "
+      "(%.2f s before the first request, %.2f s after the last; CPU/page: io thread %.1f us, "
+      "site %.1f us)\n",
       r.label.c_str(), r.run.number(), r.seconds, 100.0 * r.seconds / first.seconds,
       r.summary.bytes_fetched / 1e6,
       100.0 * static_cast<double>(r.summary.bytes_fetched) /
@@ -116,7 +141,9 @@ void Print(const RunFigures& r, const RunFigures& first) {
       static_cast<unsigned long long>(r.run.records_added()),
       static_cast<unsigned long long>(r.run.records_changed()),
       static_cast<unsigned long long>(r.run.records_unchanged()),
-      static_cast<unsigned long long>(r.run.records_removed()));
+      static_cast<unsigned long long>(r.run.records_removed()), r.before_first_request,
+      r.after_last_response, pages > 0 ? 1e6 * r.io_thread_cpu / pages : 0.0,
+      pages > 0 ? 1e6 * r.site_cpu / pages : 0.0);
 }
 
 // One round: the three runs against a site and store of their own. Sets

@@ -6,6 +6,10 @@
 // commits the writer), atomically with the records of the page that caused
 // it; a crash therefore loses or duplicates nothing. The writer must outlive it.
 //
+// A claim reads a host's queue a few entries ahead of what it leases (at
+// most kReadAhead a host, kReadAheadBudget in all), so that most claims,
+// which take one URL as another finishes, cost no store seek.
+//
 // Key layout in the frontier family (all under "<job>\0"):
 //   q <host_key> \0 <depth BE32> <seq BE64>  -> FrontierItem   per-host queues, BFS by depth
 //   s <fingerprint BE64>                      -> ""             seen set
@@ -13,6 +17,7 @@
 //   m                                         -> FrontierMeta
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -35,6 +40,9 @@ class RocksDbFrontier : public Frontier {
     // Links to pages already seen (menus, related items) then cost no read.
     size_t seen_cache_slots = size_t{1} << 16;
   };
+
+  static constexpr size_t kReadAhead = 32;          // queue entries read at once per host
+  static constexpr size_t kReadAheadBudget = 4096;  // read ahead and not yet leased, all hosts
 
   static Status Open(storage::JobWriter* writer, const Options& options,
                      std::unique_ptr<RocksDbFrontier>* out);
@@ -59,8 +67,10 @@ class RocksDbFrontier : public Frontier {
   // Pushes staged after this see an empty seen set, and the clearing lands
   // with them in the next Commit.
   Status ForgetSeen() override;
-  // Stages what ForgetSeen, MarkSeen and Push would, in ascending key order
-  // (cheaper for RocksDB to insert); claims take the items in the same order.
+  // Leaves what ForgetSeen, MarkSeen and Push would, staging the queue keys
+  // in ascending order and, of the seen set, only what differs from the
+  // stored one (cheaper for RocksDB to insert); claims take the items in the
+  // same order.
   Status StartRevisit(const std::vector<v1::FrontierItem>& due,
                       const std::vector<std::string>& carried_over, size_t* queued) override;
   // Stages the counters changed since the last commit and commits the
@@ -85,6 +95,11 @@ class RocksDbFrontier : public Frontier {
     // see yet: the cursor must not pass it, or the entry is never claimed.
     // Empty: none.
     std::string uncommitted_from;
+    // Committed queue entries (key, item) read past the cursor and not yet
+    // taken, in key order, and the key the next read starts at: every entry
+    // before it was read once. Empty: none read since the last reset.
+    std::deque<std::pair<std::string, std::string>> ahead;
+    std::string read_from;
   };
 
   RocksDbFrontier(storage::JobWriter* writer, const Options& options);
@@ -95,10 +110,15 @@ class RocksDbFrontier : public Frontier {
   // Leases `key` (holding `value`, its item as stored) to *out and closes the host's gate.
   Status LeaseKey(const std::string& key, std::string_view value, Host& host, int64_t now_micros,
                   std::vector<Lease>* out);
+  // Reads up to `wanted` more of the host's committed queue entries (more
+  // when the budget allows) into host.ahead; none left: host.ahead stays empty.
+  Status ReadAhead(const std::string& prefix, Host& host, size_t wanted);
+  // Forgets what was read ahead, so that the next claim reads from the cursor.
+  void ResetReadAhead(Host& host);
   // Adds the URL's fingerprint to the seen set; false when it was there.
   Status InsertSeen(const std::string& url, bool* inserted);
   std::string SeenKey(uint64_t fingerprint) const;
-  void StageSeen(uint64_t fingerprint);  // and counts it
+  void StageSeen(uint64_t fingerprint);        // and counts it
   void Enqueue(const v1::FrontierItem& item);  // into its host's queue, seen or not
   uint64_t& SeenCacheSlot(uint64_t fingerprint) {
     return seen_cache_[fingerprint & (seen_cache_.size() - 1)];
@@ -119,6 +139,7 @@ class RocksDbFrontier : public Frontier {
   std::vector<uint64_t> seen_cache_;           // committed fingerprints; 0 never hits
   size_t uncommitted_items_ = 0;               // queue entries pushed since the last commit
   uint64_t in_flight_ = 0;
+  size_t read_ahead_ = 0;  // entries in every host's `ahead`
 };
 
 }  // namespace gleaner::crawler

@@ -31,6 +31,12 @@ struct Fixture {
     REQUIRE(RocksDbFrontier::Open(writer.get(), options, &frontier).ok());
   }
   void Commit() { REQUIRE(frontier->Commit().ok()); }
+  // Pushes `items`; the number queued.
+  size_t Push(const std::vector<v1::FrontierItem>& items) {
+    size_t added = 0;
+    REQUIRE(frontier->Push(items, &added).ok());
+    return added;
+  }
   std::vector<Lease> Claim(size_t max, int64_t now) {
     std::vector<Lease> out;
     int64_t next = 0;
@@ -55,12 +61,7 @@ TEST_CASE("a URL pushed twice is queued once, even within one uncommitted batch"
 
 TEST_CASE("a host's queue is served breadth-first by depth") {
   Fixture f({8, 0});
-  size_t added = 0;
-  REQUIRE(f.frontier
-              ->Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0),
-                      Item("http://a", "/mid", 1)},
-                     &added)
-              .ok());
+  f.Push({Item("http://a", "/deep", 3), Item("http://a", "/top", 0), Item("http://a", "/mid", 1)});
   f.Commit();
   auto leases = f.Claim(1, 1);
   auto second = f.Claim(1, 1);
@@ -89,6 +90,23 @@ TEST_CASE("a URL pushed below the claim cursor before a commit is still claimed 
     for (const Lease& lease : f.Claim(8, 1)) claimed.insert(lease.item.url());
   }
   CHECK(claimed == std::set<std::string>{"http://a/a", "http://a/b", "http://a/c"});
+}
+
+TEST_CASE("a URL committed below the entries a claim read ahead is claimed in depth order") {
+  // A claim reads a host's queue ahead of what it leases; a link found at a
+  // lower depth after that read must still come before the deeper entries.
+  Fixture f({8, 0});
+  f.Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2), Item("http://a", "/d", 2)});
+  f.Commit();
+  auto first = f.Claim(1, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].item.url() == "http://a/b");
+  f.Push({Item("http://a", "/a", 1)});
+  f.Commit();
+  auto next = f.Claim(2, 1);
+  REQUIRE(next.size() == 2);
+  CHECK(next[0].item.url() == "http://a/a");
+  CHECK(next[1].item.url() == "http://a/c");
 }
 
 TEST_CASE("no host gets more leases than per_host, and its gate honours the delay") {
@@ -253,7 +271,7 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
       Item("http://b", "/2", 2), Item("http://a", "/1", 1), Item("http://a", "/3", 0),
       Item("http://a", "/1", 3),  // a second item of /1: the first is queued
       // /3 is carried over as well: seen, so not queued
-      Item("http://b", "/1", 0),  Item("http://a", "/4", 1)};
+      Item("http://b", "/1", 0), Item("http://a", "/4", 1)};
   const std::vector<std::string> carried_over = {"http://a/9", "http://a/3"};
   std::map<std::string, std::vector<std::string>> claimed[2];
   uint64_t seen[2] = {0, 0};
@@ -271,7 +289,8 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
     REQUIRE(f.frontier->Push({Item("http://a", "/9", 1), Item("http://a", "/1", 1)}, &added).ok());
     CHECK(added == 0);
     f.Commit();
-    REQUIRE(f.frontier->Push({Item("http://b", "/2", 1), Item("http://a", "/old", 1)}, &added).ok());
+    REQUIRE(
+        f.frontier->Push({Item("http://b", "/2", 1), Item("http://a", "/old", 1)}, &added).ok());
     CHECK(added == 1);  // /old was forgotten: only the revisit's URLs are seen
     f.Commit();
     for (const auto& lease : f.Claim(100, 0)) {
@@ -281,8 +300,35 @@ TEST_CASE("a revisit queues and marks seen what Push and MarkSeen would, in the 
     seen[oracle] = f.frontier->Stats().seen;
   }
   CHECK(claimed[0] == claimed[1]);
-  CHECK(claimed[0]["http://a:80"] ==
-        std::vector<std::string>{"http://a/old@0", "http://a/1@1", "http://a/4@1", "http://a/old@1"});
+  CHECK(claimed[0]["http://a:80"] == std::vector<std::string>{"http://a/old@0", "http://a/1@1",
+                                                              "http://a/4@1", "http://a/old@1"});
   CHECK(claimed[0]["http://b:80"] == std::vector<std::string>{"http://b/1@0", "http://b/2@2"});
   CHECK(seen[0] == seen[1]);
+}
+
+TEST_CASE("a revisit keeps the stored seen marks of its own URLs and drops the others") {
+  // The revisit's URLs are mostly the ones seen before: their stored marks
+  // stay, the others' go, also after a reopen (the oracle: Frontier's own
+  // StartRevisit, which forgets every mark and marks the revisit's again).
+  for (int oracle = 0; oracle < 2; ++oracle) {
+    Fixture f({8, 0});
+    f.Push({Item("http://a", "/1", 0), Item("http://a", "/2", 1), Item("http://a", "/old", 1)});
+    f.Commit();
+    for (const Lease& lease : f.Claim(8, 0)) REQUIRE(f.frontier->Complete(lease).ok());
+    f.Commit();
+    size_t queued = 0;
+    const std::vector<v1::FrontierItem> due = {Item("http://a", "/1", 0),
+                                               Item("http://a", "/new", 1)};
+    const std::vector<std::string> carried_over = {"http://a/2"};
+    Status started = oracle ? f.frontier->Frontier::StartRevisit(due, carried_over, &queued)
+                            : f.frontier->StartRevisit(due, carried_over, &queued);
+    REQUIRE(started.ok());
+    CHECK(queued == 2);
+    f.Commit();
+    f.Open({8, 0});
+    CHECK(f.frontier->Stats().seen == 3);
+    CHECK(f.Push({Item("http://a", "/1", 1), Item("http://a", "/2", 1), Item("http://a", "/new", 1),
+                  Item("http://a", "/old", 1)}) == 1);  // /old only
+    CHECK(f.frontier->Stats().seen == 4);
+  }
 }
