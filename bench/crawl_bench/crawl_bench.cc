@@ -87,6 +87,7 @@ class Site {
       std::set<std::string> before = ThreadIds();
       demo::FixtureOptions options;
       options.pages = flags.pages;
+      options.page_size = demo::PageSize::kRealistic;
       options.threads = flags.fixture_threads;
       options.pregzip = !flags.gzip_per_request;
       options.static_dir = flags.served_dir;
@@ -127,7 +128,7 @@ class Site {
     std::string pages = std::to_string(flags.pages);
     std::string threads = std::to_string(flags.fixture_threads);
     std::vector<const char*> argv = {flags.fixture_binary.c_str(), "--pages", pages.c_str(),
-                                     "--threads", threads.c_str()};
+                                     "--page-size", "realistic", "--threads", threads.c_str()};
     if (!flags.served_dir.empty()) {
       argv.insert(argv.end(), {"--dir", flags.served_dir.c_str()});
     } else if (!flags.gzip_per_request) {
@@ -211,7 +212,7 @@ struct ParseResult {
 // Every page a full crawl fetches (reachable from "/" outside /private/),
 // rendered straight from the catalogue: the bytes the site serves, unzipped.
 std::vector<std::string> RenderReachablePages(int pages) {
-  demo::SiteCatalog catalog(pages, demo::FixtureOptions{}.seed);
+  demo::SiteCatalog catalog(pages, demo::FixtureOptions{}.seed, demo::PageSize::kRealistic);
   std::vector<std::string> html;
   for (const auto& [path, depth] : catalog.ReachablePaths()) {
     if (auto page = catalog.RenderPage(path)) html.push_back(std::move(*page));

@@ -119,6 +119,7 @@ Status StartSite(const Flags& flags, std::unique_ptr<testing::BackgroundProcess>
                  std::string* base_url) {
   *site = std::make_unique<testing::BackgroundProcess>(
       std::vector<std::string>{flags.fixture_binary, "--pages", std::to_string(flags.pages),
+                               "--page-size", "realistic",
                                "--threads", std::to_string(flags.fixture_threads)});
   std::optional<std::string> line = (*site)->ReadLine();
   const std::string prefix = "listening ";

@@ -61,6 +61,7 @@ class Bench {
     const std::set<std::string> before = ThreadIds();
     demo::FixtureOptions options;
     options.pages = flags_.pages;
+    options.page_size = demo::PageSize::kRealistic;
     options.pregzip = true;  // as a static server with precompressed files
     GLEANER_RETURN_IF_ERROR(demo::FixtureSite::Start(options, &site_));
     for (const auto& tid : ThreadIds()) {
