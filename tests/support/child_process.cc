@@ -119,6 +119,13 @@ void ChildProcess::Kill(int sig) {
   if (pid_ > 0) kill(pid_, sig);
 }
 
+bool ChildProcess::Exited() const {
+  if (pid_ <= 0) return true;
+  siginfo_t info{};
+  return waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid_;
+}
+
 ProcessResult ChildProcess::Wait() {
   ProcessResult r;
   int status = 0;

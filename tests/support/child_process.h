@@ -37,6 +37,8 @@ class ChildProcess {
   // Waits for the child to exit and collects its output.
   ProcessResult Wait();
   bool running() const { return pid_ > 0; }
+  // True once the child has exited; it stays waitable, so Wait() still collects it.
+  bool Exited() const;
   pid_t pid() const { return pid_; }
 
  private:

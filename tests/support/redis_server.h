@@ -1,6 +1,7 @@
 // RedisServer: a throwaway redis-server for tests, on 127.0.0.1 at a free
 // port with its files in a temporary directory. The constructor returns once
-// the server answers PING; the destructor kills it. Stop and Start restart it
+// the server answers (it, not another test's server that took the port); the
+// destructor kills it. Stop and Start restart it
 // on the same port and directory (with `aof`, its data survives).
 #pragma once
 
@@ -25,10 +26,13 @@ class RedisServer {
 
   // SIGTERM (redis-server flushes its AOF and exits) and wait.
   void Stop();
-  // Starts it again after Stop and waits for PING; throws if it does not come up.
+  // Starts it again after Stop and waits until it answers; throws if it does not come up.
   void Start();
 
  private:
+  // Starts it on port_ and waits until it answers; false when the port was taken.
+  bool TryStart();
+
   bool aof_;
   int port_;
   TempDir dir_;
