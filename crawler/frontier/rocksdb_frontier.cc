@@ -326,12 +326,18 @@ Status RocksDbFrontier::ReadAhead(const std::string& prefix, Host& host, size_t 
   std::unique_ptr<rocksdb::Iterator> q(writer_->store()->db()->NewIterator(
       rocksdb::ReadOptions(), writer_->store()->handle(Family::kFrontier)));
   size_t read = 0;
+  std::string last_key;
   for (q->Seek(std::max({prefix, host.scan_from, host.read_from}));
-       q->Valid() && q->key().starts_with(prefix) && read < n; q->Next(), ++read) {
-    host.ahead.emplace_back(q->key().ToString(), q->value().ToString());
+       q->Valid() && q->key().starts_with(prefix) && read < n; q->Next()) {
+    last_key = q->key().ToString();
+    // An entry out on lease, completing or delayed stays out of what is read:
+    // once its completion commits, a copy read now would be leased again.
+    if (leased_.count(last_key) || completed_.count(last_key) || delayed_.count(last_key)) continue;
+    host.ahead.emplace_back(last_key, q->value().ToString());
+    ++read;
   }
   read_ahead_ += read;
-  if (read > 0) host.read_from = host.ahead.back().first + '\0';
+  if (!last_key.empty()) host.read_from = last_key + '\0';
   return storage::FromRocks(q->status(),
                             "reading the frontier in store " + writer_->store()->dir());
 }

@@ -109,6 +109,33 @@ TEST_CASE("a URL committed below the entries a claim read ahead is claimed in de
   CHECK(next[1].item.url() == "http://a/c");
 }
 
+TEST_CASE("an entry on lease when the queue is read again is not leased twice once it completes") {
+  // The read starts again at the cursor after a lower-depth link commits; the
+  // entries on lease above the cursor must stay out of it, or the completed
+  // one comes back as if still queued (a 404 fetched twice).
+  Fixture f({8, 0});
+  f.Push({Item("http://a", "/b", 2), Item("http://a", "/c", 2), Item("http://a", "/d", 2)});
+  f.Commit();
+  auto b = f.Claim(1, 1);
+  REQUIRE(b.size() == 1);
+  size_t added = 0;
+  REQUIRE(f.frontier->Push({Item("http://a", "/a", 1)}, &added).ok());  // not yet committed
+  auto c = f.Claim(1, 1);  // the cursor stays below the uncommitted /a
+  REQUIRE(c.size() == 1);
+  CHECK(c[0].item.url() == "http://a/c");
+  f.Commit();
+  auto a = f.Claim(1, 1);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].item.url() == "http://a/a");
+  REQUIRE(f.frontier->Complete(c[0]).ok());
+  f.Commit();
+  std::vector<std::string> rest;
+  for (int i = 0; i < 3; ++i) {
+    for (const Lease& lease : f.Claim(8, 1)) rest.push_back(lease.item.url());
+  }
+  CHECK(rest == std::vector<std::string>{"http://a/d"});
+}
+
 TEST_CASE("no host gets more leases than per_host, and its gate honours the delay") {
   Fixture f({2, 1000});  // 2 in flight, 1 ms between starts
   size_t added = 0;
