@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -64,9 +65,34 @@ void Crawl(const std::string& job, const std::string& data_dir) {
   if (r.exit_code != 0) throw std::runtime_error("crawl failed: " + r.out + r.err);
 }
 
+namespace {
+
+// The newest run of the store's job(s): its number and whether it ended (0
+// and true for a store with no run yet).
+struct NewestRun {
+  int64_t number = 0;
+  bool ended = true;
+};
+
+NewestRun NewestRunIn(const std::string& data_dir) {
+  NewestRun newest;
+  if (!std::filesystem::exists(data_dir)) return newest;
+  ProcessResult r = Gleaner({"stage", "jobs", "--json", "--data", data_dir});
+  if (r.exit_code != 0) throw std::runtime_error("stage jobs failed: " + r.err);
+  for (const auto& job : nlohmann::json::parse(r.out)) {
+    if (!job.contains("run") || job["run"]["run"].get<int64_t>() < newest.number) continue;
+    newest.number = job["run"]["run"].get<int64_t>();
+    newest.ended = job["run"]["phase"] != "running";
+  }
+  return newest;
+}
+
+}  // namespace
+
 int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
                    int max_delay_ms, uint32_t seed) {
   std::mt19937 rng(seed);
+  const NewestRun before = NewestRunIn(data_dir);
   int killed = 0;
   for (int attempt = 0; attempt < 12; ++attempt) {
     ChildProcess crawl;
@@ -78,6 +104,11 @@ int CrawlWithKills(const std::string& job, const std::string& data_dir, int kill
     }
     ProcessResult r = crawl.Wait();
     if (r.signal == SIGKILL) {
+      // A kill that came once the run had ended (the process was closing its
+      // store) interrupted nothing: the run is done, and another attempt
+      // would start the next one.
+      const NewestRun now = NewestRunIn(data_dir);
+      if (now.ended && (now.number != before.number || !before.ended)) return killed;
       ++killed;
       continue;
     }

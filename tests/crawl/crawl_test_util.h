@@ -32,7 +32,8 @@ void Crawl(const std::string& job, const std::string& data_dir);
 // Crash resume: runs `gleaner crawl JOB --data DATA` until one run finishes,
 // killing attempts with SIGKILL at a random moment 20 to `max_delay_ms` ms
 // after their start (drawn from `seed`) until `kills` kills have hit (an
-// attempt that ended first is not one). Returns the kills that hit; throws
+// attempt that ended first is not one, nor a kill after its run had ended,
+// as the store tells). Returns the kills that hit; throws
 // with its output when an attempt fails, or when 12 attempts finish nothing.
 int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
                    int max_delay_ms, uint32_t seed);
