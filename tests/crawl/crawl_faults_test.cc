@@ -27,12 +27,15 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   std::unique_ptr<demo::FixtureSite> site;
   REQUIRE(demo::FixtureSite::Start(options, &site).ok());
   TempDir dir;
-  // 2 s: within it the fault endpoints answer, /fault/slow (3 s) never does.
+  // No request here may time out, however loaded the machine: a timeout short
+  // enough to cut /fault/slow (3 s) also cut a 503 or a reset waiting for the
+  // CPU (a full suite in CI, 2026-12-05). /fault/slow answers within 30 s, so
+  // it ends without an error here; its timeout is the next case's.
   std::string yaml = "name: faults\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
                      "/faults.html\"]\n    scope: {max_depth: 1}\n" + kProductRecordsYaml +
                      "politeness: {concurrency: 8, per_host: 4, delay_ms: 0}\n"
                      "retry: {attempts: 3, backoff_ms: 10}\n"
-                     "limits: {total_timeout_ms: 2000}\n";
+                     "limits: {total_timeout_ms: 30000}\n";
   ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -52,7 +55,6 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
     auto it = errors.find(path);
     return it == errors.end() ? "no error" : it->second["kind"].get<std::string>();
   };
-  CHECK(kind("/fault/slow?ms=3000") == "ERROR_TIMEOUT");
   CHECK(kind("/fault/reset") == "ERROR_NETWORK");
   CHECK(kind("/fault/truncated") == "ERROR_NETWORK");
   CHECK(kind("/fault/redirect-loop/0") == "ERROR_TOO_MANY_REDIRECTS");
@@ -69,12 +71,13 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   CHECK(kind("/fault/flaky/1?fail=2") == "no error");
   CHECK(kind("/fault/429/1?retry_after=1&fail=1") == "no error");
   CHECK(kind("/fault/redirect/3") == "no error");
+  CHECK(kind("/fault/slow?ms=3000") == "no error");
   CHECK(kind("/fault/malformed") == "no error");
   // 200,000 nested <div>s: refused unparsed, not a crashed or hung worker.
   CHECK(kind("/fault/deep-nesting") == "ERROR_PARSE");
   CHECK(errors["/fault/deep-nesting"]["message"] ==
         "elements nested more than 1024 levels deep; the page was not parsed");
-  CHECK(errors.size() == 10);
+  CHECK(errors.size() == 9);
 
   std::map<std::string, nlohmann::json> records;
   for (const auto& r : DumpRecords(dir / "data", "faults")) records[PathOf(r["source_url"])] = r;
@@ -97,6 +100,31 @@ TEST_CASE("every fault endpoint ends recorded with its reason, and the crawl fin
   }
   REQUIRE(first_429 != std::chrono::steady_clock::time_point{});
   CHECK(retry - first_429 >= std::chrono::milliseconds(950));
+}
+
+// A timeout can only fire early on a loaded machine, never late: a page that
+// answers after 3 s is cut by a 300 ms timeout however slow the machine is,
+// on every attempt, and recorded as a timeout.
+TEST_CASE("a page slower than total_timeout_ms ends as a timeout after every attempt") {
+  demo::FixtureOptions options;
+  options.pages = 1;
+  std::unique_ptr<demo::FixtureSite> site;
+  REQUIRE(demo::FixtureSite::Start(options, &site).ok());
+  TempDir dir;
+  std::string yaml = "name: slow\nsources:\n  - kind: html\n    seeds: [\"" + site->BaseUrl() +
+                     "/fault/slow?ms=3000\"]\n" + kProductRecordsYaml +
+                     "retry: {attempts: 2, backoff_ms: 10}\n"
+                     "limits: {total_timeout_ms: 300}\n";
+  ProcessResult run = Gleaner({"crawl", WriteJob(dir, "job.yaml", yaml), "--data", dir / "data"});
+  INFO(run.err);
+  // The job's only page failed: the run fails, saying why.
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("no page fetched: 1 URL failed: 1 timeout") != std::string::npos);
+  nlohmann::json errors = StageErrors(dir / "data", "slow");
+  REQUIRE(errors.size() == 1);
+  CHECK(PathOf(errors[0]["url"]) == "/fault/slow?ms=3000");
+  CHECK(errors[0]["kind"] == "ERROR_TIMEOUT");
+  CHECK(errors[0]["attempts"] == 2);
 }
 
 TEST_CASE("a bad job file is refused with its position, exit 2, and nothing is written") {
