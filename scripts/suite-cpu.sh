@@ -4,6 +4,7 @@
 # appends its getrusage(RUSAGE_SELF) and command line to a log (a process
 # killed by a signal logs nothing). Usage: scripts/suite-cpu.sh BUILD_DIR [CTEST ARGS...]
 # e.g. scripts/suite-cpu.sh build --parallel 8
+# SUITE_CPU_KEEP=FILE keeps the raw log (user s, system s, command line).
 set -euo pipefail
 build_dir="${1:?usage: scripts/suite-cpu.sh BUILD_DIR [CTEST ARGS...]}"
 shift
@@ -51,4 +52,5 @@ echo "CPU s  starts  ms/start  gleaner command"
 awk '$3 ~ /\/gleaner$/ { cpu[$4] += $1 + $2; n[$4]++ }
      END { for (c in cpu) printf "%7.2f %6d %8.1f  %s\n", cpu[c], n[c], 1000 * cpu[c] / n[c], c }' "$log" |
   sort -rn | head -20
+if [[ -n "${SUITE_CPU_KEEP:-}" ]]; then cp "$log" "$SUITE_CPU_KEEP"; fi
 awk '{ total += $1 + $2 } END { printf "\ntotal %.1f s of CPU over %d processes\n", total, NR }' "$log"
