@@ -18,30 +18,33 @@
 //   each body row's verdict (its verdict-* class without the prefix, or null).
 // One browser serves every report of the process: launching it costs more
 // than opening a small report. The browser is Debian's package, /usr/bin/chromium.
+// `node open.mjs --serve SOCKET IDLE_MS` answers the same for many test
+// processes with one browser (tests/support/script_server.mjs).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const args = process.argv.slice(2);
-let height = null;
-let scale = 1;
-while (args[0] === '--height' || args[0] === '--scale') {
-  const value = Number(args[1]);
-  if (args[0] === '--height') height = value;
-  else scale = value;
-  args.splice(0, 2);
-}
-const reports = args;
-if (reports.length === 0 || (height !== null && !(height > 0)) || !(scale > 0)) {
-  console.error('usage: node open.mjs [--height PX] [--scale F] REPORT.html...');
-  process.exit(2);
-}
+import { runScript, UsageError } from '../support/script_server.mjs';
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-});
-try {
+// Launched by the first request; concurrent requests share it.
+let browserLaunch = null;
+
+async function openReports(args, emit) {
+  args = [...args];
+  let height = null;
+  let scale = 1;
+  while (args[0] === '--height' || args[0] === '--scale') {
+    const value = Number(args[1]);
+    if (args[0] === '--height') height = value;
+    else scale = value;
+    args.splice(0, 2);
+  }
+  const reports = args;
+  if (reports.length === 0 || (height !== null && !(height > 0)) || !(scale > 0)) {
+    throw new UsageError('usage: node open.mjs [--height PX] [--scale F] REPORT.html...');
+  }
+  browserLaunch ??= chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+  const browser = await browserLaunch;
   for (const report of reports) {
     const path = resolve(report);
     const url = pathToFileURL(path).href;
@@ -98,12 +101,10 @@ try {
                               clip: { x: 0, y: 0, width, height } });
     }
     await context.close();
-    process.stdout.write(
-      JSON.stringify({ console_errors: consoleErrors, requests, bars, tables, screenshot }) + '\n');
+    emit(JSON.stringify({ console_errors: consoleErrors, requests, bars, tables, screenshot }));
   }
-} catch (error) {
-  console.error(`open.mjs: ${error.stack ?? error}`);
-  process.exitCode = 1;
-} finally {
-  await browser.close();
 }
+
+await runScript(import.meta.url, openReports, async () => {
+  if (browserLaunch) await (await browserLaunch).close();
+});

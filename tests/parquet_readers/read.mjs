@@ -4,15 +4,8 @@
 //   node read.mjs READER[,READER...] FILE...     READER: duckdb or hyparquet
 // For each READER in the order given, one line per FILE, in order. The
 // readers share nothing but this loop: each opens every file itself, with its
-// own library.
-//   node read.mjs --serve SOCKET IDLE_MS
-// answers the same reads for many test processes on a Unix socket, one
-// request per connection: a line {"readers": [...], "files": [...]} in; the
-// documents out, a line each, then {"end": "ok"}, or {"end": "error",
-// "message"}, or {"end": "stale"} when read.mjs changed since the server
-// started (it then stops). It stops after IDLE_MS without a request, removing
-// SOCKET. Starting node and DuckDB costs ~0.7 s of CPU, reading a small shard
-// a few ms: one server saves that for every test that reads. Each line:
+// own library. `node read.mjs --serve SOCKET IDLE_MS` answers the same for
+// many test processes (tests/support/script_server.mjs). Each line:
 // {columns: [{name, type}], num_rows, rows: [{name: value}],
 //          chunks: [{row_group, column, num_values, null_count, min, max,
 //                    codec, encodings}]}
@@ -20,9 +13,9 @@
 // are, INT64 and timestamps (microseconds since the epoch, UTC) as decimal
 // strings, doubles as numbers, and NaN / Infinity / -Infinity as strings.
 // `type` is the reader's own name for the column's type.
-import { readFileSync, statSync, unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+import { runScript, UsageError } from '../support/script_server.mjs';
 
 
 function canonical(value) {
@@ -153,9 +146,14 @@ const readers = { duckdb: readWithDuckdb, hyparquet: readWithHyparquet };
 
 // Every file with each reader, the readers in the order given; each document
 // goes to `emit` as one line of JSON. Throws naming the reader and the file.
-async function readAll(readerNames, files, emit) {
+async function readAll(args, emit) {
+  const [readerList, ...files] = args;
+  if (!readerList || files.length === 0) {
+    throw new UsageError('usage: node read.mjs READER[,READER...] FILE...   (READER: duckdb, hyparquet)');
+  }
+  const readerNames = readerList.split(',');
   for (const readerName of readerNames) {
-    if (!readers[readerName]) throw new Error(`unknown reader ${readerName}`);
+    if (!readers[readerName]) throw new UsageError(`unknown reader ${readerName}`);
   }
   for (const readerName of readerNames) {
     for (const file of files) {
@@ -170,73 +168,4 @@ async function readAll(readerNames, files, emit) {
   }
 }
 
-function serve(socketPath, idleMs) {
-  const script = fileURLToPath(import.meta.url);
-  const startedAt = statSync(script).mtimeMs;
-  let active = 0;
-  let idleTimer = null;
-  const server = createServer((socket) => {
-    let buffered = '';
-    socket.setEncoding('utf8');
-    socket.on('error', () => {});
-    const onData = async (chunk) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
-      socket.off('data', onData);
-      active++;
-      clearTimeout(idleTimer);
-      const end = (reply) => socket.end(JSON.stringify(reply) + '\n');
-      if (statSync(script).mtimeMs !== startedAt) {
-        end({ end: 'stale' });
-        stop();
-        return;
-      }
-      try {
-        const request = JSON.parse(buffered.slice(0, newline));
-        await readAll(request.readers, request.files, (line) => socket.write(line + '\n'));
-        end({ end: 'ok' });
-      } catch (error) {
-        end({ end: 'error', message: String(error.stack ?? error) });
-      }
-      if (--active === 0) idleTimer = setTimeout(stop, idleMs);
-    };
-    socket.on('data', onData);
-  });
-  function stop() {
-    server.close();
-    try {
-      unlinkSync(socketPath);
-    } catch {}
-  }
-  // A socket file left by a server that died answers nobody: the client that
-  // started this one holds the start lock and found no server answering.
-  try {
-    unlinkSync(socketPath);
-  } catch {}
-  server.listen(socketPath, () => {
-    idleTimer = setTimeout(stop, idleMs);
-  });
-}
-
-const args = process.argv.slice(2);
-if (args[0] === '--serve') {
-  const idleMs = Number(args[2]);
-  if (args.length !== 3 || !(idleMs > 0)) {
-    console.error('usage: node read.mjs --serve SOCKET IDLE_MS');
-    process.exit(2);
-  }
-  serve(args[1], idleMs);
-} else {
-  const [readerList, ...files] = args;
-  if (!readerList || files.length === 0) {
-    console.error('usage: node read.mjs READER[,READER...] FILE...   (READER: duckdb, hyparquet)');
-    process.exit(2);
-  }
-  try {
-    await readAll(readerList.split(','), files, (line) => process.stdout.write(line + '\n'));
-  } catch (error) {
-    console.error(String(error.stack ?? error));
-    process.exit(1);
-  }
-}
+await runScript(import.meta.url, readAll, async () => duckdbInstance?.closeSync());
