@@ -151,8 +151,7 @@ TEST_CASE("a crawl where libcurl cannot be loaded fails naming the library, exit
                              "name: nocurl\nsources:\n  - kind: html\n"
                              "    seeds: [\"http://127.0.0.1:9/\"]\n" +
                                  std::string(kProductRecordsYaml));
-  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"},
-                              {{"LD_LIBRARY_PATH", lib}});
+  ProcessResult run = Gleaner({"crawl", job, "--data", dir / "data"}, {{"LD_LIBRARY_PATH", lib}});
   INFO(run.err);
   CHECK(run.exit_code == 1);
   CHECK(run.err.find("cannot load libcurl (libcurl.so.4)") != std::string::npos);

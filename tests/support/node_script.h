@@ -4,13 +4,9 @@
 // documents fails the calling Catch2 test (never skips it). Not thread-safe
 // (Catch2 assertions).
 //
-// A script is asked through its server when it can be (script_server.mjs:
-// one per script and build tree, started by the first test that needs it,
-// gone after 20 s idle): starting node and a script's libraries costs ~0.7 s
-// of CPU (DuckDB) or ~2.5 s (Chromium), the work of a test a few ms. Anything
-// amiss with the server — it cannot be started, went away, runs an older
-// script — falls back to running the script directly, which then reports any
-// real failure.
+// A script is asked through its server when it can be (script_server.h,
+// script_server.mjs); anything amiss with the server falls back to running
+// the script directly, which then reports any real failure.
 #pragma once
 
 #include <nlohmann/json.hpp>
