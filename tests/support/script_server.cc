@@ -17,7 +17,9 @@ namespace gleaner::testing {
 
 namespace {
 
-constexpr int kServerIdleMillis = 20000;
+// Long enough to span the gaps between the tests that need a server in a
+// loaded suite run (20 s was not: a slow run started each server twice).
+constexpr int kServerIdleMillis = 60000;
 constexpr auto kServerStartWait = std::chrono::seconds(15);
 
 // The address of `script`'s server in this build tree, or false when the

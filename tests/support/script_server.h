@@ -1,5 +1,5 @@
 // Asks a test script's server — one per script and build tree, started by the
-// first test that needs it, gone after 20 s idle — to do what `interpreter
+// first test that needs it, gone after 60 s idle — to do what `interpreter
 // script args...` would. Starting an interpreter and a script's libraries
 // costs ~0.7 s of CPU (node and DuckDB), ~2.5 s (Chromium) or ~0.8 s (python3,
 // NumPy and SciPy); the work a test asks of it, a few ms. The servers speak
