@@ -40,19 +40,10 @@ void* ParseArena::AllocateSpilled(size_t size) {
   return block;
 }
 
-void ParseArena::Deallocate(void* block) {
+void ParseArena::DeallocateSpilled(void* block) {
   if (block == nullptr) return;
-  if (!Owns(block)) {
-    std::free(block);
-    --spilled_blocks_;
-    return;
-  }
-  // A string buffer or vector that grew moved to a new block and freed the
-  // old; only the latest block can be given back without a free list.
-  if (static_cast<char*>(block) == base_ + latest_ && top_ != latest_) {
-    high_water_ = std::max(high_water_, top_);  // the peak before top_ falls
-    top_ = latest_;
-  }
+  std::free(block);
+  --spilled_blocks_;
 }
 
 bool ParseArena::Owns(const void* block) const {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace gleaner::crawler {
 
@@ -36,8 +37,19 @@ class ParseArena {
     return base_ + latest_;
   }
   // Frees a spilled block; a block of the range is reclaimed only when it is
-  // the latest handed out (the rest wait for Reset).
-  void Deallocate(void* block);
+  // the latest handed out (the rest wait for Reset). Inline for the range's.
+  void Deallocate(void* block) {
+    // Unsigned: a block below the range (or null) is as far out as one above.
+    const uintptr_t offset =
+        reinterpret_cast<uintptr_t>(block) - reinterpret_cast<uintptr_t>(base_);
+    if (offset >= capacity_) return DeallocateSpilled(block);
+    // A string buffer or vector that grew moved to a new block and freed the
+    // old; only the latest block can be given back without a free list.
+    if (offset == latest_ && top_ != latest_) {
+      if (top_ > high_water_) high_water_ = top_;  // the peak before top_ falls
+      top_ = latest_;
+    }
+  }
 
   // Blocks from malloc that were not freed since the last Reset. The owner of
   // a parse tree may drop the tree without walking it only when this is 0.
@@ -56,6 +68,7 @@ class ParseArena {
   static constexpr size_t kAlignment = alignof(std::max_align_t);
 
   void* AllocateSpilled(size_t size);
+  void DeallocateSpilled(void* block);
 
   char* base_ = nullptr;  // the reserved range; nullptr when reserving failed
   size_t capacity_ = 0;
