@@ -25,6 +25,9 @@ struct ContentDecoding {
   std::string error;  // why, when kUndecodable: names the coding
 };
 
+// The codings DecodeContent undoes, as an Accept-Encoding value.
+inline constexpr char kDecodableCodings[] = "gzip, deflate, br, zstd";
+
 // Replaces *body, the bytes as received, by their decoding under the codings
 // that `content_encoding` lists in the order applied ("gzip", "br, gzip";
 // names ASCII case-insensitive; "identity" and "" change nothing). On failure

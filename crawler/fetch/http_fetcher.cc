@@ -360,11 +360,12 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // hops are followed here, each checked
   curl_->easy_setopt(e, CURLOPT_USERAGENT, t->request.user_agent.c_str());
   curl_->easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
-  curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
   // The body is decoded here once it is whole (DecodeContent: half curl's
-  // instructions for gzip), except a prefix's, which only curl's streaming
-  // decoders can cut.
-  curl_->easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, t->request.keep_body_prefix ? 1L : 0L);
+  // instructions for gzip), so only the codings it knows are offered; a
+  // prefix is cut by curl's streaming decoders, which offer every one curl has.
+  const bool curl_decodes = t->request.keep_body_prefix;
+  curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, curl_decodes ? "" : kDecodableCodings);
+  curl_->easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, curl_decodes ? 1L : 0L);
   curl_->easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_->easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(lim.connect_timeout_ms));
