@@ -9,6 +9,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   # crawler
   libcurl4-openssl-dev libidn2-dev libgumbo-dev libboost-dev libxxhash-dev
+  # fetch: Content-Encoding decoded whole (gzip/deflate, br; zstd is below)
+  libdeflate-dev libbrotli-dev
   # staging store
   librocksdb-dev libzstd-dev libsnappy-dev
   # schema and service

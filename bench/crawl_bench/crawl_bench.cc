@@ -164,11 +164,25 @@ class Site {
   std::string base_url_;
 };
 
+// The kernel's share since `before`: system time and minor page faults (each
+// ~20 us of system time on a VM).
+KernelUsage Since(const KernelUsage& before) {
+  const KernelUsage now = KernelUsageNow();
+  return {now.system_seconds - before.system_seconds, now.minor_faults - before.minor_faults};
+}
+
+void PrintKernel(const KernelUsage& kernel, uint64_t pages) {
+  std::printf("  of which system CPU %.2f s (%.3f ms/page), %.1f minor page faults/page\n",
+              kernel.system_seconds, 1e3 * kernel.system_seconds / pages,
+              static_cast<double>(kernel.minor_faults) / pages);
+}
+
 struct CrawlResult {
   crawler::CrawlSummary summary;
   double seconds = 0;
   double process_cpu = 0;  // everything this process spent during the crawl
   double serving_cpu = 0;  // of which the in-process site's threads, or the child's total
+  KernelUsage kernel;      // of this process during the crawl: system time, page faults
   double peak_rss_mib = 0;
   // The crawler's own CPU: without the in-process site's threads.
   double crawler_cpu(const Flags& flags) const {
@@ -190,12 +204,14 @@ Status RunCrawl(const Flags& flags, int threads, CrawlResult* result) {
 
   double cpu_before = CpuSeconds();
   double serving_before = site.ServingCpuSeconds();
+  const KernelUsage kernel_before = KernelUsageNow();
   Clock::time_point start = Clock::now();
   CALLGRIND_ZERO_STATS;
   GLEANER_RETURN_IF_ERROR(engine.Run(&result->summary));
   CALLGRIND_DUMP_STATS_AT("crawl");
   result->seconds = SecondsSince(start);
   result->process_cpu = CpuSeconds() - cpu_before;
+  result->kernel = Since(kernel_before);
   result->serving_cpu = site.ServingCpuSeconds() - serving_before;
   result->peak_rss_mib = PeakRssMiB();
   return Status::OK();
@@ -207,6 +223,7 @@ struct ParseResult {
   uint64_t records = 0;
   double seconds = 0;
   double cpu = 0;
+  KernelUsage kernel;
 };
 
 // Every page a full crawl fetches (reachable from "/" outside /private/),
@@ -229,6 +246,7 @@ void ParseOnThreads(const std::vector<std::string>& pages, int threads, const ch
   result->pages = pages.size();
   std::atomic<size_t> next{0};
   double cpu_before = CpuSeconds();
+  const KernelUsage kernel_before = KernelUsageNow();
   Clock::time_point start = Clock::now();
   std::vector<std::thread> workers;
   CALLGRIND_ZERO_STATS;
@@ -241,6 +259,7 @@ void ParseOnThreads(const std::vector<std::string>& pages, int threads, const ch
   CALLGRIND_DUMP_STATS_AT(label);
   result->seconds = SecondsSince(start);
   result->cpu = CpuSeconds() - cpu_before;
+  result->kernel = Since(kernel_before);
 }
 
 Status RunParse(const Flags& flags, int threads, ParseResult* result) {
@@ -389,6 +408,7 @@ void PrintCrawl(const Flags& flags, const CrawlResult& crawl) {
               flags.external_fixture ? "child process" : "its threads in this process",
               crawl.crawler_cpu(flags), 1e3 * crawl.crawler_cpu(flags) / s.pages_fetched);
   std::printf("  peak RSS %.1f MiB (the process's high-water mark so far)\n", crawl.peak_rss_mib);
+  PrintKernel(crawl.kernel, s.pages_fetched);
 }
 
 void PrintParse(const Flags& flags, int threads, const ParseResult& parse) {
@@ -398,6 +418,7 @@ void PrintParse(const Flags& flags, int threads, const ParseResult& parse) {
               static_cast<unsigned long long>(parse.records), threads);
   std::printf("  wall %.2f s, %.0f pages/s, CPU %.2f s (%.3f ms/page)\n", parse.seconds,
               parse.pages / parse.seconds, parse.cpu, 1e3 * parse.cpu / parse.pages);
+  PrintKernel(parse.kernel, parse.pages);
 }
 
 double Median(std::vector<double> values) {

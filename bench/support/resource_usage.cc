@@ -24,6 +24,12 @@ double CpuSeconds(int who) {
   return CpuSeconds(usage);
 }
 
+KernelUsage KernelUsageNow() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return {usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6, usage.ru_minflt};
+}
+
 double PeakRssMiB() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);

@@ -17,6 +17,13 @@ double SecondsSince(Clock::time_point start);
 double CpuSeconds(const struct rusage& usage);
 // RUSAGE_SELF: all threads of this process; RUSAGE_THREAD: the caller only.
 double CpuSeconds(int who = RUSAGE_SELF);
+// What the kernel spent for this process (RUSAGE_SELF): system time and the
+// minor page faults behind much of it, read before and after a phase.
+struct KernelUsage {
+  double system_seconds = 0;
+  long minor_faults = 0;
+};
+KernelUsage KernelUsageNow();
 // ru_maxrss: the highest resident set so far.
 double PeakRssMiB();
 // VmRSS of /proc/self/status: the resident set now, which unlike the peak can

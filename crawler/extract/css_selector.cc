@@ -246,6 +246,15 @@ Status CssSelector::Parse(std::string_view text, CssSelector* out) {
   CssSelector parsed;
   parsed.text_ = std::string(text);
   GLEANER_RETURN_IF_ERROR(CssSelectorParser(text).Parse(&parsed.alternatives_));
+  parsed.any_subject_tag_ = false;
+  for (const Complex& complex : parsed.alternatives_) {
+    const Compound& subject = complex.compounds.back();
+    if (subject.type.empty() || subject.tag == GUMBO_TAG_UNKNOWN) {
+      parsed.any_subject_tag_ = true;
+    } else {
+      parsed.subject_tags_[subject.tag] = true;
+    }
+  }
   *out = std::move(parsed);
   return Status::OK();
 }
@@ -313,8 +322,7 @@ bool CssSelector::MatchesComplex(const Complex& complex, size_t index, const Gum
   return false;
 }
 
-bool CssSelector::Matches(const GumboNode* element, const GumboNode* root) const {
-  if (!IsElement(element)) return false;
+bool CssSelector::MatchesElement(const GumboNode* element, const GumboNode* root) const {
   for (const Complex& complex : alternatives_) {
     if (MatchesComplex(complex, complex.compounds.size() - 1, element, root)) return true;
   }

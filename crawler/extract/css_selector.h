@@ -20,6 +20,7 @@
 
 #include <gumbo.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,7 +41,12 @@ class CssSelector {
   // The first matching element below root in document order, or nullptr.
   const GumboNode* SelectFirst(const GumboNode* root) const;
   // Whether element (strictly below root) matches, under the scope rule above.
-  bool Matches(const GumboNode* element, const GumboNode* root) const;
+  // Inline up to the subject's tag, which most elements of a walk fail.
+  bool Matches(const GumboNode* element, const GumboNode* root) const {
+    if (element->type != GUMBO_NODE_ELEMENT && element->type != GUMBO_NODE_TEMPLATE) return false;
+    if (!any_subject_tag_ && !subject_tags_[element->v.element.tag]) return false;
+    return MatchesElement(element, root);
+  }
 
   const std::string& text() const { return text_; }
 
@@ -74,9 +80,14 @@ class CssSelector {
   static bool MatchesComplex(const Complex& complex, size_t index, const GumboNode* element,
                              const GumboNode* root);
   static bool MatchesCompound(const Compound& compound, const GumboNode* element);
+  bool MatchesElement(const GumboNode* element, const GumboNode* root) const;
 
   std::string text_;
   std::vector<Complex> alternatives_;  // the comma-separated list
+  // The tags an element must have to match, from each alternative's last
+  // compound; any tag when one of those names no tag Gumbo knows (or `*`).
+  bool any_subject_tag_ = true;
+  std::array<bool, GUMBO_TAG_LAST + 1> subject_tags_{};
 };
 
 }  // namespace gleaner::crawler

@@ -3,13 +3,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
 namespace gleaner::crawler {
 namespace {
-
-constexpr size_t kAlignment = alignof(std::max_align_t);
 
 size_t RoundUp(size_t n, size_t multiple) { return (n + multiple - 1) / multiple * multiple; }
 
@@ -35,29 +34,16 @@ ParseArena::~ParseArena() {
   if (base_ != nullptr) munmap(base_, capacity_);
 }
 
-void* ParseArena::Allocate(size_t size) {
-  const size_t rounded = RoundUp(size == 0 ? 1 : size, kAlignment);
-  if (rounded <= capacity_ - top_) {
-    latest_ = top_;
-    top_ += rounded;
-    if (top_ > high_water_) high_water_ = top_;
-    return base_ + latest_;
-  }
+void* ParseArena::AllocateSpilled(size_t size) {
   void* block = std::malloc(size);
   if (block != nullptr) ++spilled_blocks_;
   return block;
 }
 
-void ParseArena::Deallocate(void* block) {
+void ParseArena::DeallocateSpilled(void* block) {
   if (block == nullptr) return;
-  if (!Owns(block)) {
-    std::free(block);
-    --spilled_blocks_;
-    return;
-  }
-  // A string buffer or vector that grew moved to a new block and freed the
-  // old; only the latest block can be given back without a free list.
-  if (static_cast<char*>(block) == base_ + latest_) top_ = latest_;
+  std::free(block);
+  --spilled_blocks_;
 }
 
 bool ParseArena::Owns(const void* block) const {
@@ -68,6 +54,7 @@ bool ParseArena::Owns(const void* block) const {
 }
 
 void ParseArena::Reset() {
+  high_water_ = std::max(high_water_, top_);
   top_ = latest_ = 0;
   if (high_water_ > retained_) {
     // The pages stay mapped, and read back as zeros when next touched.

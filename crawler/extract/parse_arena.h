@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace gleaner::crawler {
 
@@ -25,11 +26,30 @@ class ParseArena {
   ParseArena& operator=(const ParseArena&) = delete;
 
   // A block of size bytes aligned as malloc's: from the range while it has
-  // room, else from malloc (spilled). Never null unless malloc fails.
-  void* Allocate(size_t size);
+  // room, else from malloc (spilled). Never null unless malloc fails. Inline:
+  // a parse asks for thousands of blocks a page.
+  void* Allocate(size_t size) {
+    if (size > capacity_) return AllocateSpilled(size);  // nor can rounding up wrap
+    const size_t rounded = (size + (size == 0) + kAlignment - 1) & ~(kAlignment - 1);
+    if (rounded > capacity_ - top_) return AllocateSpilled(size);
+    latest_ = top_;
+    top_ += rounded;
+    return base_ + latest_;
+  }
   // Frees a spilled block; a block of the range is reclaimed only when it is
-  // the latest handed out (the rest wait for Reset).
-  void Deallocate(void* block);
+  // the latest handed out (the rest wait for Reset). Inline for the range's.
+  void Deallocate(void* block) {
+    // Unsigned: a block below the range (or null) is as far out as one above.
+    const uintptr_t offset =
+        reinterpret_cast<uintptr_t>(block) - reinterpret_cast<uintptr_t>(base_);
+    if (offset >= capacity_) return DeallocateSpilled(block);
+    // A string buffer or vector that grew moved to a new block and freed the
+    // old; only the latest block can be given back without a free list.
+    if (offset == latest_ && top_ != latest_) {
+      if (top_ > high_water_) high_water_ = top_;  // the peak before top_ falls
+      top_ = latest_;
+    }
+  }
 
   // Blocks from malloc that were not freed since the last Reset. The owner of
   // a parse tree may drop the tree without walking it only when this is 0.
@@ -45,12 +65,19 @@ class ParseArena {
   void Reset();
 
  private:
+  static constexpr size_t kAlignment = alignof(std::max_align_t);
+
+  void* AllocateSpilled(size_t size);
+  void DeallocateSpilled(void* block);
+
   char* base_ = nullptr;  // the reserved range; nullptr when reserving failed
   size_t capacity_ = 0;
   size_t retained_ = 0;
   size_t top_ = 0;         // bytes of the range handed out
   size_t latest_ = 0;      // offset of the latest block handed out
-  size_t high_water_ = 0;  // bytes of the range touched since the last trim
+  // Bytes of the range touched since the last trim, but for the blocks
+  // handed out since top_ last fell (Reset counts top_ in).
+  size_t high_water_ = 0;
   size_t spilled_blocks_ = 0;
 };
 

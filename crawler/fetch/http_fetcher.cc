@@ -11,6 +11,7 @@
 #include <ctime>
 #include <string_view>
 
+#include "crawler/fetch/content_decoding.h"
 #include "crawler/fetch/private_address.h"
 
 namespace gleaner::crawler {
@@ -95,6 +96,34 @@ v1::ErrorKind TransportErrorKind(CURLcode code) {
   }
 }
 
+std::string DecodedTooLargeError(int64_t max_decompressed_bytes) {
+  return "decompressed body larger than " + std::to_string(max_decompressed_bytes) + " bytes";
+}
+
+// Undoes the final response's Content-Encoding, which curl was told to leave
+// (CURLOPT_HTTP_CONTENT_DECODING). False, with the result failed and no body,
+// when it cannot; the errors are those curl's own decoders gave.
+bool Decode(const FetchLimits& limits, FetchResult* r) {
+  const auto encoding = std::find_if(r->headers.begin(), r->headers.end(), [](const v1::Header& h) {
+    return h.name() == "content-encoding";
+  });
+  if (encoding == r->headers.end() || r->body.empty()) return true;
+  const ContentDecoding decoding = DecodeContent(
+      encoding->value(), static_cast<size_t>(std::max<int64_t>(0, limits.max_decompressed_bytes)),
+      &r->body);
+  if (decoding.outcome == ContentDecoding::kDecoded) return true;
+  r->body.clear();
+  if (decoding.outcome == ContentDecoding::kTooLarge) {
+    r->error_kind = v1::ERROR_TOO_LARGE;
+    r->error = DecodedTooLargeError(limits.max_decompressed_bytes);
+  } else {
+    r->curl_code = CURLE_BAD_CONTENT_ENCODING;
+    r->error_kind = v1::ERROR_NETWORK;
+    r->error = decoding.error;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct HttpFetcher::Transfer {
@@ -125,6 +154,16 @@ struct HttpFetcher::Transfer {
       t->decoded_too_large = true;
       if (t->request.keep_body_prefix) t->result.body.append(data, room);
       return CURL_WRITEFUNC_ERROR;
+    }
+    if (t->result.body.empty()) {
+      // One buffer for a declared length rather than doubling into it.
+      curl_off_t declared = -1;
+      t->curl.easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
+      if (declared > 0) {
+        t->result.body.reserve(static_cast<size_t>(std::min<int64_t>(
+            declared,
+            std::min(t->request.limits.max_body_bytes, t->request.limits.max_decompressed_bytes))));
+      }
     }
     t->result.body.append(data, len);
     return len;
@@ -321,7 +360,12 @@ void HttpFetcher::StartHop(std::shared_ptr<Transfer> t) {
   curl_->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // hops are followed here, each checked
   curl_->easy_setopt(e, CURLOPT_USERAGENT, t->request.user_agent.c_str());
   curl_->easy_setopt(e, CURLOPT_HTTPHEADER, t->header_list);
-  curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
+  // The body is decoded here once it is whole (DecodeContent: half curl's
+  // instructions for gzip), so only the codings it knows are offered; a
+  // prefix is cut by curl's streaming decoders, which offer every one curl has.
+  const bool curl_decodes = t->request.keep_body_prefix;
+  curl_->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, curl_decodes ? "" : kDecodableCodings);
+  curl_->easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, curl_decodes ? 1L : 0L);
   curl_->easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_->easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(lim.connect_timeout_ms));
@@ -408,8 +452,7 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
       r.error = "body larger than " + std::to_string(t->request.limits.max_body_bytes) + " bytes";
     } else if (t->decoded_too_large) {
       r.error_kind = v1::ERROR_TOO_LARGE;
-      r.error = "decompressed body larger than " +
-                std::to_string(t->request.limits.max_decompressed_bytes) + " bytes";
+      r.error = DecodedTooLargeError(t->request.limits.max_decompressed_bytes);
     } else {
       // curl's own message names the host, port and reason ("Failed to
       // connect to example.org port 443 after 3 ms: Couldn't connect to server").
@@ -460,6 +503,10 @@ void HttpFetcher::OnHopDone(std::shared_ptr<Transfer> t, CURLcode code) {
     return;
   }
   r.final_url = t->current_url;
+  if (!t->request.keep_body_prefix && !Decode(t->request.limits, &r)) {
+    t->done(std::move(r));
+    return;
+  }
   if (r.status >= 400) {
     r.error_kind = v1::ERROR_HTTP_STATUS;
     r.error = "HTTP " + std::to_string(r.status);

@@ -3,7 +3,8 @@
 // the server: http/https only, at most `max_redirects` hops (each recorded and
 // each checked by the caller's redirect policy), connect/total/low-speed
 // timeouts, a cap on bytes received and on bytes after decompression
-// (gzip/deflate/br/zstd). It prefers HTTP/2 over TLS (ALPN) and multiplexes
+// (gzip/deflate/br/zstd, decoded by DecodeContent once the body is whole; a
+// kept prefix by curl as it streams). It prefers HTTP/2 over TLS (ALPN) and multiplexes
 // requests to one host on one connection. Restricted to public networks, it
 // checks every address it is about to connect to, on every hop (robots.txt
 // included), so neither a redirect nor a DNS answer can lead it into a private
