@@ -33,6 +33,7 @@ all_targets=(
   "job_yaml 4096 yaml"
   "cron 256 -"
   "sitemap 8192 -"
+  "content_decoding 8192 -"
   "parquet 4096 -"
   "profile_json 16384 json"
   "ingest_batch 4096 -"

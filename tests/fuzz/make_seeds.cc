@@ -4,6 +4,10 @@
 // jobs and rules in configs/, and the string literals of the unit tests --
 // so no seed files are committed. Deterministic: the same tree gives the same
 // seeds. Exit 1 when a source file cannot be read.
+#include <brotli/encode.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +32,22 @@ using namespace gleaner;
 
 fs::path source_dir;
 fs::path out_dir;
+
+// `in` compressed by zlib's own deflate: window_bits 15 + 16 for gzip, 15 for
+// the zlib format, -15 for raw deflate.
+std::string Deflated(const std::string& in, int window_bits) {
+  z_stream z{};
+  if (deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::exit(1);
+  std::string out(deflateBound(&z, in.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  if (deflate(&z, Z_FINISH) != Z_STREAM_END) std::exit(1);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
 
 std::string ReadSource(const std::string& relative) {
   std::ifstream in(source_dir / relative, std::ios::binary);
@@ -299,6 +319,27 @@ int main(int argc, char** argv) {
     }
     for (size_t i = 0; i < tags.size() && !dates.empty(); ++i) {
       conditional.Add(tags[i] + "\n" + tags[(i + 1) % tags.size()] + "\n" + dates[i % dates.size()]);
+    }
+  }
+  {
+    // The fixture's pages under each coding the fetcher undoes.
+    Corpus decoding("content_decoding");
+    for (const std::string& page : {demo::SiteCatalog::MalformedPage(), std::string("<p>hi</p>")}) {
+      decoding.Add("gzip\n" + Deflated(page, 15 + 16));
+      decoding.Add("deflate\n" + Deflated(page, 15));
+      decoding.Add("deflate\n" + Deflated(page, -15));
+      decoding.Add("gzip, gzip\n" + Deflated(Deflated(page, 15 + 16), 15 + 16));
+      std::string zstd(ZSTD_compressBound(page.size()), '\0');
+      zstd.resize(ZSTD_compress(zstd.data(), zstd.size(), page.data(), page.size(), 3));
+      decoding.Add("zstd\n" + zstd);
+      size_t brotli_size = BrotliEncoderMaxCompressedSize(page.size());
+      std::string brotli(brotli_size, '\0');
+      BrotliEncoderCompress(BROTLI_DEFAULT_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT,
+                            page.size(), reinterpret_cast<const uint8_t*>(page.data()),
+                            &brotli_size, reinterpret_cast<uint8_t*>(brotli.data()));
+      brotli.resize(brotli_size);
+      decoding.Add("br\n" + brotli);
+      decoding.Add("identity\n" + page);
     }
   }
   {
