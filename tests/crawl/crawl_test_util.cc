@@ -89,19 +89,19 @@ NewestRun NewestRunIn(const std::string& data_dir) {
 
 }  // namespace
 
-int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
-                   int max_delay_ms, uint32_t seed) {
+namespace {
+
+// CrawlWithKills with `wait_then_kill(crawl, rng)` choosing each kill's moment.
+int CrawlWithKillsAt(const std::string& job, const std::string& data_dir, int kills,
+                     uint32_t seed,
+                     const std::function<void(ChildProcess&, std::mt19937&)>& wait_then_kill) {
   std::mt19937 rng(seed);
   const NewestRun before = NewestRunIn(data_dir);
   int killed = 0;
   for (int attempt = 0; attempt < 12; ++attempt) {
     ChildProcess crawl;
     crawl.Start({GLEANER_BINARY, "crawl", job, "--data", data_dir});
-    if (killed < kills) {
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::uniform_int_distribution<int>(20, max_delay_ms)(rng)));
-      crawl.Kill(SIGKILL);
-    }
+    if (killed < kills) wait_then_kill(crawl, rng);
     ProcessResult r = crawl.Wait();
     if (r.signal == SIGKILL) {
       // A kill that came once the run had ended (the process was closing its
@@ -116,6 +116,29 @@ int CrawlWithKills(const std::string& job, const std::string& data_dir, int kill
     if (r.out.find("finished job") != std::string::npos) return killed;  // the run completed
   }
   throw std::runtime_error("12 crawls of " + job + " finished no run");
+}
+
+}  // namespace
+
+int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
+                   int max_delay_ms, uint32_t seed) {
+  return CrawlWithKillsAt(job, data_dir, kills, seed, [&](ChildProcess& crawl, std::mt19937& rng) {
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(20, max_delay_ms)(rng)));
+    crawl.Kill(SIGKILL);
+  });
+}
+
+int CrawlWithKillsAfterRequests(const std::string& job, const std::string& data_dir, int kills,
+                                const std::function<size_t()>& served, int max_requests,
+                                uint32_t seed) {
+  return CrawlWithKillsAt(job, data_dir, kills, seed, [&](ChildProcess& crawl, std::mt19937& rng) {
+    const size_t due = served() + std::uniform_int_distribution<int>(1, max_requests)(rng);
+    while (served() < due && !crawl.Exited()) {
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    crawl.Kill(SIGKILL);
+  });
 }
 
 nlohmann::json StageRuns(const std::string& data_dir, const std::string& job) {

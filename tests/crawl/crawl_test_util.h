@@ -3,6 +3,7 @@
 // stored through `gleaner stage` (so the test sees what a user sees).
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <string>
@@ -37,6 +38,13 @@ void Crawl(const std::string& job, const std::string& data_dir);
 // with its output when an attempt fails, or when 12 attempts finish nothing.
 int CrawlWithKills(const std::string& job, const std::string& data_dir, int kills,
                    int max_delay_ms, uint32_t seed);
+// The same, each kill coming once `served()` (the site's count of answered
+// requests) has grown by 1 to `max_requests` (drawn from `seed`) since its
+// attempt started: mid-run however fast the machine, where a delay drawn in
+// ms could outlast a short run on an idle machine and hit nothing.
+int CrawlWithKillsAfterRequests(const std::string& job, const std::string& data_dir, int kills,
+                                const std::function<size_t()>& served, int max_requests,
+                                uint32_t seed);
 
 // `gleaner stage dump JOB --format jsonl` parsed, one object per record.
 std::vector<nlohmann::json> DumpRecords(const std::string& data_dir, const std::string& job);
