@@ -31,18 +31,23 @@ void FetchThread::Fetch(FetchRequest request, HttpFetcher::Callback done) {
 
 // Each post to an idle caller costs it a wake-up (an epoll_ctl here, a futex
 // on its scheduler's lock, an epoll_wait there): a 304 costs little else, so
-// the results of one turn go together. The post queued here runs after the
-// handlers this turn of the loop has already queued (curl's sockets that
-// were ready together), and the batch keeps their order.
+// bodiless results wait for the others of their turn of the loop (curl's
+// sockets that were ready together) and go in one post, queued to run after
+// the handlers the turn has queued. A result with a body goes at once, with
+// any still waiting before it: its parse should not wait for the rest of a
+// turn that may have many bodies to read and inflate.
 void FetchThread::HandBack(Finished finished) {
-  if (finished_.empty()) {
-    asio::post(io_, [this] {
-      asio::post(results_, [batch = std::exchange(finished_, {})]() mutable {
-        for (Finished& f : batch) f.done(std::move(f.result));
-      });
-    });
-  }
+  const bool has_body = !finished.result.body.empty();
+  if (finished_.empty() && !has_body) asio::post(io_, [this] { PostFinished(); });
   finished_.push_back(std::move(finished));
+  if (has_body) PostFinished();
+}
+
+void FetchThread::PostFinished() {
+  if (finished_.empty()) return;  // a result with a body took them along
+  asio::post(results_, [batch = std::exchange(finished_, {})]() mutable {
+    for (Finished& f : batch) f.done(std::move(f.result));
+  });
 }
 
 }  // namespace gleaner::crawler

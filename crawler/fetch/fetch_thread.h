@@ -2,11 +2,11 @@
 // thread has other work to do (the crawl engine's bookkeeping and its store):
 // curl, the sockets and their timers run there, and the results are handed
 // back by posting their callbacks to the caller's executor, in the order they
-// finished: those that finish in one turn of the fetch thread's loop go in
-// one post, so a caller idle in epoll is woken once for them. Call Fetch from one
-// thread at a time. A request's redirect_policy runs on the fetch thread, so
-// it must be thread-safe. Destroying it abandons the fetches still under way
-// (their callbacks never run) and joins the thread.
+// finished: bodiless ones (a 304, an error) that finish in one turn of the
+// fetch thread's loop go in one post, so a caller idle in epoll is woken once
+// for them. Call Fetch from one thread at a time. A request's redirect_policy
+// runs on the fetch thread, so it must be thread-safe. Destroying it abandons
+// the fetches still under way (their callbacks never run) and joins the thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -36,8 +36,10 @@ class FetchThread {
     HttpFetcher::Callback done;
     FetchResult result;
   };
-  // On thread_: keeps `finished` for the post that ends this turn of the loop.
+  // On thread_: posts `finished` to results_, with the turn's others when bodiless.
   void HandBack(Finished finished);
+  // On thread_: posts the results waiting in finished_, in order, in one handler.
+  void PostFinished();
 
   boost::asio::any_io_executor results_;
   boost::asio::io_context io_;
